@@ -1,0 +1,68 @@
+//! # credit-core
+//!
+//! The domain library of **credit**, an embeddable engine for customer
+//! credit management in the order-to-cash cycle. This release holds the
+//! foundation every credit decision rests on:
+//!
+//! * [`money`] — ISO 4217 currencies, exact [`money::Money`], explicit
+//!   rounding, allocation that sums to the whole;
+//! * [`calendar`] — business-day calendars, adjustment conventions, day
+//!   counts;
+//! * [`terms`] — payment terms (discount tiers, installments, EOM, proximo,
+//!   day limits), their trade notation, and invoice schedules.
+//!
+//! Money is never a float; dates are parameters (nothing here reads the
+//! clock); every bad input is a typed [`Error`], never a panic.
+//!
+//! ```
+//! use credit_core::{money::{Currency, Money}, terms::{PaymentTerms, ScheduleOptions}};
+//! use chrono::NaiveDate;
+//! let terms: PaymentTerms = "2/10, 1/20, Net 45".parse()?;
+//! let eur = Currency::iso("EUR")?;
+//! let invoice = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+//! let s = terms.schedule(invoice, Money::parse("1500.00", eur)?, &ScheduleOptions::default())?;
+//! assert_eq!(s.net_due_date(), NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+//! assert_eq!(s.discounts[1].amount.to_string(), "15.00 EUR");
+//! # Ok::<(), credit_core::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod money;
+pub mod serde_decimal;
+pub mod terms;
+
+pub use calendar::{BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend};
+pub use money::{Currency, CurrencyRegistry, Money, MoneyError, RoundingMode};
+pub use terms::{ParseError, PaymentTerms, Schedule, ScheduleOptions, Settlement, TermsError};
+
+/// Every error of the crate, by family.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Money: currencies, precision, overflow, allocation.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Calendars and dates.
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// Payment terms: notation, validation, schedules.
+    #[error(transparent)]
+    Terms(#[from] TermsError),
+}
+
+impl Error {
+    /// The most specific family: a terms error wrapping a money error is
+    /// reported as the money error, and so on.
+    pub fn flatten(self) -> Error {
+        match self {
+            Error::Terms(TermsError::Money(m)) => Error::Money(m),
+            Error::Terms(TermsError::Calendar(c)) => Error::Calendar(c),
+            e => e,
+        }
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
