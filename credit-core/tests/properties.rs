@@ -42,7 +42,7 @@ fn percent() -> impl Strategy<Value = Decimal> {
 fn body() -> impl Strategy<Value = TermBody> {
     prop_oneof![
         (prop::collection::vec((percent(), rule()), 0..4), rule()).prop_map(|(mut tiers, net)| {
-            tiers.sort_by(|a, b| b.0.cmp(&a.0));
+            tiers.sort_by_key(|t| std::cmp::Reverse(t.0));
             tiers.dedup_by(|a, b| a.0 == b.0);
             TermBody::Standard {
                 discounts: tiers

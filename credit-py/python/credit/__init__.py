@@ -1,0 +1,69 @@
+"""credit — customer credit management for order-to-cash.
+
+Exact money (``decimal.Decimal`` in and out, never ``float``), business-day
+calendars, day counts and payment terms with schedules, discounts and
+settlements. The engine is Rust (``credit-core``); this package is a thin
+binding over it.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> import credit
+>>> terms = credit.PaymentTerms.parse("2/10 net 30")
+>>> terms
+PaymentTerms('2/10 Net 30')
+>>> s = terms.schedule(date(2026, 1, 31), Decimal("1000.00"), "EUR")
+>>> s.net_due_date
+datetime.date(2026, 3, 2)
+>>> s.settlement(date(2026, 2, 10)).amount_to_settle
+Money('980.00', 'EUR')
+"""
+
+from __future__ import annotations
+
+from credit._credit import (
+    Calendar,
+    Currency,
+    Money,
+    PaymentTerms,
+    Schedule,
+    ScheduledDiscount,
+    ScheduledInstallment,
+    Settlement,
+    __version__,
+    rounding_modes,
+    year_fraction,
+)
+from credit._errors import (
+    ArithmeticOverflow,
+    CreditError,
+    CurrencyMismatch,
+    DateOutOfRange,
+    InvalidTypeError,
+    ParseError,
+    PrecisionError,
+    UnknownCurrency,
+    ValidationError,
+)
+
+__all__ = [
+    "ArithmeticOverflow",
+    "Calendar",
+    "CreditError",
+    "Currency",
+    "CurrencyMismatch",
+    "DateOutOfRange",
+    "InvalidTypeError",
+    "Money",
+    "ParseError",
+    "PaymentTerms",
+    "PrecisionError",
+    "Schedule",
+    "ScheduledDiscount",
+    "ScheduledInstallment",
+    "Settlement",
+    "UnknownCurrency",
+    "ValidationError",
+    "__version__",
+    "rounding_modes",
+    "year_fraction",
+]

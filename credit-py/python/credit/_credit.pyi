@@ -1,0 +1,275 @@
+"""Type stubs for the native module ``credit._credit`` (re-exported by ``credit``)."""
+
+import datetime
+from decimal import Decimal
+from typing import Iterable, Optional, Sequence, Tuple, Union, final
+
+_DecimalLike = Union[Decimal, str, int]
+_CurrencyLike = Union["Currency", str]
+
+__version__: str
+__all__ = [
+    "Calendar",
+    "Currency",
+    "Money",
+    "PaymentTerms",
+    "Schedule",
+    "ScheduledDiscount",
+    "ScheduledInstallment",
+    "Settlement",
+    "__version__",
+    "rounding_modes",
+    "year_fraction",
+]
+
+@final
+class Currency:
+    """An ISO 4217 currency: code and minor-unit exponent."""
+
+    def __new__(cls, code: str) -> "Currency": ...
+    @staticmethod
+    def custom(code: str, minor_units: int) -> "Currency":
+        """A currency not built in, with an explicit minor-unit exponent (0..=9)."""
+    @property
+    def code(self) -> str:
+        """The three-letter code."""
+    @property
+    def minor_units(self) -> int:
+        """Decimals of the minor unit: 2 for EUR, 0 for JPY, 3 for KWD."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str, int]]: ...
+
+@final
+class Money:
+    """An exact amount in one currency (never more decimals than the currency allows)."""
+
+    def __new__(cls, amount: _DecimalLike, currency: _CurrencyLike) -> "Money": ...
+    @staticmethod
+    def rounded(amount: _DecimalLike, currency: _CurrencyLike, rounding: str = "half_even") -> "Money":
+        """An amount rounded to the currency's minor unit with ``rounding``."""
+    @property
+    def amount(self) -> Decimal:
+        """The amount as ``decimal.Decimal``."""
+    @property
+    def currency(self) -> Currency:
+        """The currency."""
+    def __add__(self, other: "Money", /) -> "Money": ...
+    def __sub__(self, other: "Money", /) -> "Money": ...
+    def __radd__(self, other: "Money", /) -> "Money": ...
+    def __rsub__(self, other: "Money", /) -> "Money": ...
+    def __neg__(self) -> "Money": ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __lt__(self, other: "Money", /) -> bool: ...
+    def __le__(self, other: "Money", /) -> bool: ...
+    def __gt__(self, other: "Money", /) -> bool: ...
+    def __ge__(self, other: "Money", /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def mul_rate(self, rate: _DecimalLike, rounding: str = "half_even") -> "Money":
+        """``self × rate``, rounded once to the minor unit."""
+    def round_to_step(self, step: _DecimalLike, rounding: str = "half_even") -> "Money":
+        """Rounds to a multiple of ``step`` (e.g. ``Decimal(1000)`` for limits)."""
+    def allocate(self, weights: Iterable[_DecimalLike]) -> list["Money"]:
+        """Splits by non-negative weights into parts that sum exactly to the whole."""
+    def split(self, n: int) -> list["Money"]:
+        """Splits into ``n`` parts as equal as possible that sum exactly to the whole."""
+    def to_json(self) -> str:
+        """JSON: ``{"amount": "1234.50", "currency": "EUR"}``."""
+    @staticmethod
+    def from_json(text: str) -> "Money":
+        """Reads the JSON written by ``to_json``."""
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class Calendar:
+    """A business-day calendar: weekend days and host-supplied holidays."""
+
+    def __new__(
+        cls,
+        weekend: Optional[Sequence[str]] = None,
+        holidays: Optional[Iterable[datetime.date]] = None,
+    ) -> "Calendar": ...
+    @property
+    def weekend(self) -> list[str]:
+        """Weekend day names, Monday first."""
+    @property
+    def holidays(self) -> list[datetime.date]:
+        """Holidays in date order."""
+    def is_business_day(self, date: datetime.date) -> bool:
+        """True if ``date`` is neither a weekend day nor a holiday."""
+    def adjust(self, date: datetime.date, convention: str = "following") -> datetime.date:
+        """Moves ``date`` to a business day."""
+    def add_business_days(self, date: datetime.date, n: int) -> datetime.date:
+        """Adds ``n`` business days (negative goes back)."""
+    def business_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Business days in ``(start, end]`` (negative if ``end < start``)."""
+    def to_json(self) -> str:
+        """JSON: ``{"weekend": ["Sat", "Sun"], "holidays": ["2026-12-25"]}``."""
+    @staticmethod
+    def from_json(text: str) -> "Calendar":
+        """Reads the JSON written by ``to_json`` (validated)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class ScheduledInstallment:
+    """One installment of a schedule."""
+
+    @property
+    def number(self) -> int:
+        """1-based position."""
+    @property
+    def percent(self) -> Decimal:
+        """Percent of the invoice."""
+    @property
+    def due_date(self) -> datetime.date:
+        """Due date."""
+    @property
+    def amount(self) -> Money:
+        """Amount due."""
+    def to_json(self) -> str:
+        """JSON form (decimals as strings, dates ISO)."""
+    @staticmethod
+    def from_json(text: str) -> "ScheduledInstallment":
+        """Reads the JSON written by ``to_json``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class ScheduledDiscount:
+    """One discount tier of a schedule."""
+
+    @property
+    def percent(self) -> Decimal:
+        """Percent of the discount base."""
+    @property
+    def deadline(self) -> datetime.date:
+        """Last day (inclusive) to pay and earn it."""
+    @property
+    def amount(self) -> Money:
+        """The discount amount."""
+    @property
+    def amount_to_settle(self) -> Money:
+        """What settles the invoice when paid by the deadline."""
+    def to_json(self) -> str:
+        """JSON form (decimals as strings, dates ISO)."""
+    @staticmethod
+    def from_json(text: str) -> "ScheduledDiscount":
+        """Reads the JSON written by ``to_json``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class Settlement:
+    """What paying the whole invoice on a date means."""
+
+    @property
+    def payment_date(self) -> datetime.date:
+        """The payment date."""
+    @property
+    def discount_percent(self) -> Optional[Decimal]:
+        """Percent of the discount earned, or None."""
+    @property
+    def discount(self) -> Money:
+        """Discount earned (zero if none)."""
+    @property
+    def amount_to_settle(self) -> Money:
+        """Amount that settles the invoice."""
+    @property
+    def days_late(self) -> int:
+        """Days after the net due date (0 if on time)."""
+    @property
+    def installments_overdue(self) -> int:
+        """Installments due before the payment date."""
+    def to_json(self) -> str:
+        """JSON form (decimals as strings, dates ISO)."""
+    @staticmethod
+    def from_json(text: str) -> "Settlement":
+        """Reads the JSON written by ``to_json``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class Schedule:
+    """An invoice's schedule under its payment terms."""
+
+    @property
+    def invoice_date(self) -> datetime.date:
+        """The invoice date."""
+    @property
+    def baseline(self) -> datetime.date:
+        """The baseline all periods ran from."""
+    @property
+    def amount(self) -> Money:
+        """The invoice amount."""
+    @property
+    def discount_base(self) -> Money:
+        """The amount discounts are computed on."""
+    @property
+    def installments(self) -> list[ScheduledInstallment]:
+        """Installments in due-date order; amounts sum exactly to ``amount``."""
+    @property
+    def discounts(self) -> list[ScheduledDiscount]:
+        """Discount tiers, earliest deadline first."""
+    @property
+    def net_due_date(self) -> datetime.date:
+        """The net due date (the last installment's)."""
+    def settlement(self, payment_date: datetime.date) -> Settlement:
+        """Paying the whole invoice on ``payment_date``."""
+    def days_late(self, date: datetime.date) -> int:
+        """Days from the net due date to ``date`` (0 if not after it)."""
+    def to_json(self) -> str:
+        """JSON form (decimals as strings, dates ISO)."""
+    @staticmethod
+    def from_json(text: str) -> "Schedule":
+        """Reads the JSON written by ``to_json``."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class PaymentTerms:
+    """Validated payment terms; ``PaymentTerms("2/10 Net 30")``."""
+
+    def __new__(cls, text: str) -> "PaymentTerms": ...
+    @staticmethod
+    def parse(text: str) -> "PaymentTerms":
+        """Parses the trade notation, case- and space-insensitive."""
+    @staticmethod
+    def from_json(text: str) -> "PaymentTerms":
+        """Reads the JSON written by ``to_json`` (validated)."""
+    def to_json(self) -> str:
+        """JSON form (decimals as strings)."""
+    @property
+    def line_count(self) -> int:
+        """Number of day-limit lines (1 without day limits)."""
+    def schedule(
+        self,
+        invoice_date: datetime.date,
+        amount: Union[Money, _DecimalLike],
+        currency: Optional[_CurrencyLike] = None,
+        *,
+        baseline: Optional[datetime.date] = None,
+        discount_base: Optional[Union[Money, _DecimalLike]] = None,
+        calendar: Optional[Calendar] = None,
+        convention: str = "following",
+        rounding: str = "half_even",
+    ) -> Schedule:
+        """The schedule for an invoice."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+def year_fraction(day_count: str, start: datetime.date, end: datetime.date) -> Decimal:
+    """The year fraction from ``start`` to ``end`` under a day-count convention."""
+
+def rounding_modes() -> list[str]:
+    """The names accepted for ``rounding=`` arguments."""

@@ -1,0 +1,68 @@
+"""Exception hierarchy of the ``credit`` package.
+
+Every error raised by ``credit`` subclasses :class:`CreditError` and also a
+fitting builtin, so ``except ValueError`` keeps working in host code.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CreditError",
+    "ValidationError",
+    "ParseError",
+    "UnknownCurrency",
+    "PrecisionError",
+    "CurrencyMismatch",
+    "ArithmeticOverflow",
+    "DateOutOfRange",
+    "InvalidTypeError",
+]
+
+
+class CreditError(Exception):
+    """Base class of every error raised by ``credit``."""
+
+
+class ValidationError(CreditError, ValueError):
+    """A value breaks a rule: out of range, inconsistent, not allowed."""
+
+
+class ParseError(ValidationError):
+    """Text (payment-terms notation or JSON) that cannot be read.
+
+    For payment-terms notation, ``position`` (0-based character offset),
+    ``expected`` and ``found`` say where and why.
+    """
+
+    position: int | None = None
+    expected: str | None = None
+    found: str | None = None
+
+
+class UnknownCurrency(ValidationError):
+    """A currency code that is not known (``code`` holds it)."""
+
+    code: str | None = None
+
+
+class PrecisionError(ValidationError):
+    """An amount with more decimals than its currency allows."""
+
+
+class CurrencyMismatch(CreditError, ValueError):
+    """Amounts in different currencies were combined (``left``, ``right``)."""
+
+    left: object = None
+    right: object = None
+
+
+class ArithmeticOverflow(CreditError, ArithmeticError):
+    """A result too large for the 96-bit decimal type."""
+
+
+class DateOutOfRange(CreditError, ValueError):
+    """A date computation left the supported range."""
+
+
+class InvalidTypeError(CreditError, TypeError):
+    """An argument of the wrong type, e.g. a ``float`` where money is expected."""

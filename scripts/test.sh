@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The one test command: everything CI checks, from a fresh clone.
+#   Rust: fmt, clippy (-D warnings), unit + integration + doc tests (incl. the
+#         README's Rust example and the header drift check), rustdoc warnings.
+#   Python: a .venv with maturin, pytest, hypothesis, mypy (pinned in
+#         credit-py/requirements-test.txt); builds the package, checks the
+#         stubs with mypy.stubtest, runs pytest and the README example.
+#   C: builds libcredit, compiles the C tests and the README example with
+#         -Wall -Wextra -Werror, runs them under valgrind (ASan if valgrind is
+#         missing); compiles the header as C++.
+#   Demo: runs the order-to-cash example and checks hand-verified lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust tests (unit, integration, doc, header drift)"
+cargo test --workspace --exclude credit-py --locked
+
+step "rustdoc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+step "Python environment"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r credit-py/requirements-test.txt
+
+step "Python package (maturin develop)"
+VIRTUAL_ENV="$ROOT/.venv" PATH="$ROOT/.venv/bin:$PATH" \
+    .venv/bin/maturin develop --quiet --locked -m credit-py/Cargo.toml
+
+step "Python stubs (mypy.stubtest)"
+.venv/bin/python -m mypy.stubtest credit
+
+step "pytest"
+.venv/bin/python -m pytest -q credit-py/tests
+
+step "C tests"
+cargo build -p credit-ffi --locked --quiet
+BUILD="$ROOT/target/c"
+mkdir -p "$BUILD"
+python3 scripts/readme_examples.py "$BUILD/readme"
+CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$ROOT/include")
+LIBS=("$ROOT/target/debug/libcredit.a" -lpthread -ldl -lm)
+g++ -std=c++11 -Wall -Wextra -Werror -pedantic -I"$ROOT/include" -c tests/c/header_cpp.cpp -o "$BUILD/header_cpp.o"
+if command -v valgrind >/dev/null 2>&1; then
+    cc "${CFLAGS[@]}" tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
+    cc "${CFLAGS[@]}" "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
+    RUN=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3)
+else
+    echo "valgrind not found: using AddressSanitizer"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
+    RUN=()
+fi
+"${RUN[@]}" "$BUILD/test_credit" tests/conformance/terms_cases.json
+"${RUN[@]}" "$BUILD/readme_c"
+
+step "README Python example"
+for f in "$BUILD"/readme/readme_*.py; do
+    .venv/bin/python "$f"
+done
+
+step "Demo (order_to_cash)"
+DEMO_OUT=$(cargo run --quiet --locked --example order_to_cash)
+printf '%s\n' "$DEMO_OUT"
+# Hand-checked: 2026-09-30 + 10 days = Sat 10-10 -> Mon 10-12; + 45 = Sat 11-14 -> Mon 11-16.
+grep -Eq '^INV-1001 .*2026-11-16 +2% by 2026-10-12 = 250\.00 +paid 2026-10-10: took 250\.00 discount, settled 12250\.00' <<<"$DEMO_OUT"
+# 487500 JPY in 30/40/30 %; 2026-11-02 + 60 = 2027-01-01 (holiday, Fri) -> Mon 2027-01-04.
+grep -q 'installment 3 of 3: 146250 JPY due 2027-01-04' <<<"$DEMO_OUT"
+grep -q 'Open receivables USD: 217000.00' <<<"$DEMO_OUT"
+
+printf '\nAll checks passed.\n'
