@@ -464,6 +464,24 @@ enum credit_status credit_money_new(const char *amount,
                                     struct credit_money **out_money);
 
 /**
+ * Like `credit_money_new`, for a currency that is not built in (a host
+ * code such as "XPT", or an ISO code with other minor units): the code is
+ * three letters A-Z, `minor_units` 0..=9.
+ *
+ * Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed code
+ * or amount), `CREDIT_VALIDATION_ERROR` (minor units above 9),
+ * `CREDIT_PRECISION`.
+ *
+ * # Safety
+ * `amount` and `currency_code` must be NUL-terminated strings; `out_money`
+ * must be writable.
+ */
+enum credit_status credit_money_new_custom(const char *amount,
+                                           const char *currency_code,
+                                           uint32_t minor_units,
+                                           struct credit_money **out_money);
+
+/**
  * Frees a money handle. NULL is a no-op.
  *
  * # Safety
@@ -632,6 +650,20 @@ enum credit_status credit_terms_schedule(const struct credit_terms *terms,
                                          const char *currency_code,
                                          const struct credit_schedule_options *options,
                                          struct credit_schedule **out_schedule);
+
+/**
+ * Like `credit_terms_schedule`, with the amount as a money handle (for
+ * currencies made with `credit_money_new_custom`). A `discount_base` in
+ * the options is read in the amount's currency.
+ *
+ * # Safety
+ * As `credit_terms_schedule`; `amount` a live money handle.
+ */
+enum credit_status credit_terms_schedule_money(const struct credit_terms *terms,
+                                               struct credit_date invoice_date,
+                                               const struct credit_money *amount,
+                                               const struct credit_schedule_options *options,
+                                               struct credit_schedule **out_schedule);
 
 /**
  * Frees a schedule. NULL is a no-op.

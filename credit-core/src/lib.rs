@@ -52,18 +52,6 @@ pub enum Error {
     Terms(#[from] TermsError),
 }
 
-impl Error {
-    /// The most specific family: a terms error wrapping a money error is
-    /// reported as the money error, and so on.
-    pub fn flatten(self) -> Error {
-        match self {
-            Error::Terms(TermsError::Money(m)) => Error::Money(m),
-            Error::Terms(TermsError::Calendar(c)) => Error::Calendar(c),
-            e => e,
-        }
-    }
-}
-
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

@@ -115,6 +115,7 @@ const ISO_CURRENCIES: &[(&str, u8)] = &[
     ("BRL", 2),
     ("CAD", 2),
     ("CHF", 2),
+    ("CLF", 4),
     ("CLP", 0),
     ("CNY", 2),
     ("COP", 2),

@@ -263,6 +263,12 @@ impl DueRule {
         use DueRule::*;
         match (*self, *other) {
             (OnReceipt, _) => Some(true),
+            // baseline + a ≤ baseline + b ≤ month end(baseline + b), and
+            // baseline + a ≤ month end(baseline) + b.
+            (
+                DaysAfter { days: a },
+                DaysAfterMonthEnd { days: b } | DaysThenMonthEnd { days: b },
+            ) if a <= b => Some(true),
             (DaysAfter { days: a }, DaysAfter { days: b })
             | (DaysAfterMonthEnd { days: a }, DaysAfterMonthEnd { days: b })
             | (DaysThenMonthEnd { days: a }, DaysThenMonthEnd { days: b }) => Some(a <= b),
@@ -724,6 +730,37 @@ impl PaymentTerms {
     }
 }
 
+impl PaymentTerms {
+    /// What paying the whole invoice on `payment_date` means: the discount
+    /// earned, the amount that settles it, the days late. Shorthand for
+    /// `self.schedule(invoice_date, amount, opts)?.settlement(payment_date)`.
+    ///
+    /// ```
+    /// use credit_core::money::{Currency, Money};
+    /// use credit_core::terms::{PaymentTerms, ScheduleOptions};
+    /// use chrono::NaiveDate;
+    /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    /// let eur = Currency::iso("EUR").unwrap();
+    /// let t = PaymentTerms::parse("2/10 Net 30").unwrap();
+    /// let st = t.settlement(d("2026-01-31"), Money::parse("1000.00", eur).unwrap(), &ScheduleOptions::default(), d("2026-02-10")).unwrap();
+    /// assert_eq!(st.amount_to_settle.amount().to_string(), "980.00");
+    /// ```
+    ///
+    /// # Errors
+    /// As [`PaymentTerms::schedule`].
+    pub fn settlement(
+        &self,
+        invoice_date: NaiveDate,
+        amount: Money,
+        opts: &ScheduleOptions<'_>,
+        payment_date: NaiveDate,
+    ) -> Result<Settlement, TermsError> {
+        Ok(self
+            .schedule(invoice_date, amount, opts)?
+            .settlement(payment_date))
+    }
+}
+
 /// Options for [`PaymentTerms::schedule`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ScheduleOptions<'a> {
@@ -734,7 +771,10 @@ pub struct ScheduleOptions<'a> {
     pub discount_base: Option<Money>,
     /// A calendar to move every computed date to a business day.
     pub calendar: Option<&'a BusinessCalendar>,
-    /// The convention used with `calendar`.
+    /// The convention used with `calendar` (unadjusted by default, which
+    /// leaves dates as computed). The preceding conventions may move a date
+    /// before the baseline, and a discount deadline onto the same day as the
+    /// net date; the order of dates is never reversed.
     pub convention: BusinessDayConvention,
     /// How discount amounts are rounded to the minor unit (half-even by default).
     pub rounding: RoundingMode,

@@ -207,6 +207,27 @@ proptest! {
     }
 
     #[test]
+    fn business_day_adjustment_never_reverses_dates(t in terms(), invoice in date(), holidays in prop::collection::vec(date(), 0..40), conv in prop::sample::select(BusinessDayConvention::ALL.to_vec())) {
+        let cal = BusinessCalendar::new(Weekend::SAT_SUN, holidays);
+        let opts = ScheduleOptions { calendar: Some(&cal), convention: conv, ..Default::default() };
+        let eur = Currency::iso("EUR").unwrap();
+        let s = t.schedule(invoice, Money::parse("100.00", eur).unwrap(), &opts).unwrap();
+        let net = s.net_due_date();
+        for w in s.installments.windows(2) {
+            prop_assert!(w[0].due_date <= w[1].due_date);
+        }
+        for d in &s.discounts {
+            prop_assert!(d.deadline <= net);
+            if conv != BusinessDayConvention::Unadjusted {
+                prop_assert!(cal.is_business_day(d.deadline));
+            }
+        }
+        if conv != BusinessDayConvention::Unadjusted {
+            prop_assert!(cal.is_business_day(net));
+        }
+    }
+
+    #[test]
     fn parser_never_panics(text in "\\PC{0,40}") {
         let _ = PaymentTerms::parse(&text);
     }

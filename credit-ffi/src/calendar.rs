@@ -7,7 +7,7 @@ use credit_core::calendar::{BusinessCalendar, BusinessDayConvention, DayCount, W
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{
-    borrow, free_handle, from_date, into_handle, out, put_string, str_arg, to_date,
+    borrow, free_handle, from_date, into_handle, out, put_json, put_string, str_arg, to_date,
 };
 
 /// A business-day calendar: weekend days and holidays. Immutable; may be
@@ -153,10 +153,8 @@ pub unsafe extern "C" fn credit_calendar_to_json(
     guard(|| {
         // SAFETY: caller contract.
         let c = unsafe { borrow(calendar, "calendar") }?;
-        let j = serde_json::to_string(&c.0)
-            .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
         // SAFETY: caller contract.
-        unsafe { put_string(out_json, "out_json", j) }
+        unsafe { put_json(out_json, "out_json", &c.0) }
     })
 }
 

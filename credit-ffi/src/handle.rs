@@ -129,6 +129,21 @@ pub(crate) unsafe fn put_string(
     Ok(())
 }
 
+/// Writes a value's JSON as a string output.
+///
+/// # Safety
+/// `p` must be NULL or valid for writes of a pointer.
+pub(crate) unsafe fn put_json<T: serde::Serialize>(
+    p: *mut *mut c_char,
+    name: &str,
+    value: &T,
+) -> Result<(), FfiError> {
+    let json = serde_json::to_string(value)
+        .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
+    // SAFETY: forwarded contract.
+    unsafe { put_string(p, name, json) }
+}
+
 pub(crate) fn to_date(d: credit_date, name: &str) -> Result<NaiveDate, FfiError> {
     let m = u32::try_from(d.month).ok();
     let dd = u32::try_from(d.day).ok();

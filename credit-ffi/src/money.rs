@@ -95,6 +95,37 @@ pub unsafe extern "C" fn credit_money_new(
     })
 }
 
+/// Like `credit_money_new`, for a currency that is not built in (a host
+/// code such as "XPT", or an ISO code with other minor units): the code is
+/// three letters A-Z, `minor_units` 0..=9.
+///
+/// Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed code
+/// or amount), `CREDIT_VALIDATION_ERROR` (minor units above 9),
+/// `CREDIT_PRECISION`.
+///
+/// # Safety
+/// `amount` and `currency_code` must be NUL-terminated strings; `out_money`
+/// must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_money_new_custom(
+    amount: *const c_char,
+    currency_code: *const c_char,
+    minor_units: u32,
+    out_money: *mut *mut credit_money,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_money, "out_money") }?;
+        let a = parse_decimal("amount", unsafe { str_arg(amount, "amount") }?)?;
+        let c = Currency::new(
+            unsafe { str_arg(currency_code, "currency_code") }?,
+            minor_units,
+        )?;
+        *slot = into_handle(credit_money(Money::new(a, c)?));
+        Ok(())
+    })
+}
+
 /// Frees a money handle. NULL is a no-op.
 ///
 /// # Safety

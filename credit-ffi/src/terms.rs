@@ -2,16 +2,17 @@
 
 use std::ffi::c_char;
 
-use credit_core::money::{parse_decimal, Money};
+use credit_core::money::{parse_decimal, Currency, Money};
 use credit_core::terms::{PaymentTerms, Schedule, ScheduleOptions};
 
 use crate::calendar::{convention, credit_calendar};
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{
-    borrow, free_handle, from_date, into_handle, opt_str_arg, out, put_string, str_arg, to_date,
+    borrow, free_handle, from_date, into_handle, opt_str_arg, out, put_json, put_string, str_arg,
+    to_date,
 };
-use crate::money::{currency, rounding};
+use crate::money::{credit_money, currency, rounding};
 
 /// Validated payment terms. Immutable; may be shared across threads.
 pub struct credit_terms(pub(crate) PaymentTerms);
@@ -105,10 +106,8 @@ pub unsafe extern "C" fn credit_terms_to_json(
     guard(|| {
         // SAFETY: caller contract.
         let t = unsafe { borrow(terms, "terms") }?;
-        let j = serde_json::to_string(&t.0)
-            .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
         // SAFETY: caller contract.
-        unsafe { put_string(out_json, "out_json", j) }
+        unsafe { put_json(out_json, "out_json", &t.0) }
     })
 }
 
@@ -138,6 +137,30 @@ pub unsafe extern "C" fn credit_terms_display(
 pub unsafe extern "C" fn credit_terms_free(terms: *mut credit_terms) {
     // SAFETY: caller contract.
     unsafe { free_handle(terms) }
+}
+
+/// Reads the caller's options (NULL for the defaults).
+///
+/// # Safety
+/// `options` NULL or valid, with its pointers NULL or valid for `'a`.
+unsafe fn schedule_options<'a>(
+    options: *const credit_schedule_options,
+    cur: Currency,
+) -> Result<ScheduleOptions<'a>, FfiError> {
+    let mut opts = ScheduleOptions::default();
+    // SAFETY: caller contract for every pointer below.
+    if let Some(o) = unsafe { options.as_ref() } {
+        if let Some(b) = unsafe { o.baseline.as_ref() } {
+            opts.baseline = Some(to_date(*b, "baseline")?);
+        }
+        if let Some(base) = unsafe { opt_str_arg(o.discount_base, "discount_base") }? {
+            opts.discount_base = Some(Money::new(parse_decimal("discount_base", base)?, cur)?);
+        }
+        opts.calendar = unsafe { o.calendar.as_ref() }.map(|c| &c.0);
+        opts.convention = convention(o.convention)?;
+        opts.rounding = rounding(o.rounding)?;
+    }
+    Ok(opts)
 }
 
 /// Computes the schedule of an invoice (`invoice_date`, `amount` as a
@@ -170,20 +193,36 @@ pub unsafe extern "C" fn credit_terms_schedule(
             parse_decimal("amount", unsafe { str_arg(amount, "amount") }?)?,
             cur,
         )?;
-        let mut opts = ScheduleOptions::default();
-        if let Some(o) = unsafe { options.as_ref() } {
-            if let Some(b) = unsafe { o.baseline.as_ref() } {
-                opts.baseline = Some(to_date(*b, "baseline")?);
-            }
-            if let Some(base) = unsafe { opt_str_arg(o.discount_base, "discount_base") }? {
-                opts.discount_base = Some(Money::new(parse_decimal("discount_base", base)?, cur)?);
-            }
-            opts.calendar = unsafe { o.calendar.as_ref() }.map(|c| &c.0);
-            opts.convention = convention(o.convention)?;
-            opts.rounding = rounding(o.rounding)?;
-        }
+        let opts = unsafe { schedule_options(options, cur) }?;
         let s =
             t.0.schedule(to_date(invoice_date, "invoice_date")?, amount, &opts)?;
+        *slot = into_handle(credit_schedule(s));
+        Ok(())
+    })
+}
+
+/// Like `credit_terms_schedule`, with the amount as a money handle (for
+/// currencies made with `credit_money_new_custom`). A `discount_base` in
+/// the options is read in the amount's currency.
+///
+/// # Safety
+/// As `credit_terms_schedule`; `amount` a live money handle.
+#[no_mangle]
+pub unsafe extern "C" fn credit_terms_schedule_money(
+    terms: *const credit_terms,
+    invoice_date: credit_date,
+    amount: *const credit_money,
+    options: *const credit_schedule_options,
+    out_schedule: *mut *mut credit_schedule,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_schedule, "out_schedule") }?;
+        let t = unsafe { borrow(terms, "terms") }?;
+        let m = unsafe { borrow(amount, "amount") }?.0;
+        let opts = unsafe { schedule_options(options, m.currency()) }?;
+        let s =
+            t.0.schedule(to_date(invoice_date, "invoice_date")?, m, &opts)?;
         *slot = into_handle(credit_schedule(s));
         Ok(())
     })
@@ -211,10 +250,8 @@ pub unsafe extern "C" fn credit_schedule_to_json(
     guard(|| {
         // SAFETY: caller contract.
         let s = unsafe { borrow(schedule, "schedule") }?;
-        let j = serde_json::to_string(&s.0)
-            .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
         // SAFETY: caller contract.
-        unsafe { put_string(out_json, "out_json", j) }
+        unsafe { put_json(out_json, "out_json", &s.0) }
     })
 }
 

@@ -773,6 +773,39 @@ impl PyPaymentTerms {
             .map_err(|e| terms_err(py, e))
     }
 
+    /// What paying the whole invoice on `payment_date` means: the discount
+    /// earned, the amount that settles it, the days late. Arguments after
+    /// `payment_date` are those of `schedule`.
+    #[pyo3(signature = (payment_date, invoice_date, amount, currency = None, *, baseline = None, discount_base = None, calendar = None, convention = "following", rounding = "half_even"))]
+    #[allow(clippy::too_many_arguments)]
+    fn settlement(
+        &self,
+        py: Python<'_>,
+        payment_date: &Bound<'_, PyAny>,
+        invoice_date: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+        currency: Option<&Bound<'_, PyAny>>,
+        baseline: Option<&Bound<'_, PyAny>>,
+        discount_base: Option<&Bound<'_, PyAny>>,
+        calendar: Option<PyRef<'_, PyCalendar>>,
+        convention: &str,
+        rounding: &str,
+    ) -> PyResult<PySettlement> {
+        let pay = to_date(payment_date, "payment_date")?;
+        let s = self.schedule(
+            py,
+            invoice_date,
+            amount,
+            currency,
+            baseline,
+            discount_base,
+            calendar,
+            convention,
+            rounding,
+        )?;
+        Ok(PySettlement(s.0.settlement(pay)))
+    }
+
     fn __str__(&self) -> String {
         self.0.to_string()
     }

@@ -41,6 +41,16 @@ def test_schedule_with_tiers():
     assert s.days_late(date(2026, 4, 15)) == 0
 
 
+def test_settlement_straight_from_the_terms():
+    t = PaymentTerms("2/10 Net 30")
+    st = t.settlement(date(2026, 2, 10), date(2026, 1, 31), Decimal("1000.00"), "EUR")
+    assert (st.discount_percent, st.amount_to_settle, st.days_late) == (Decimal("2"), Money("980.00", "EUR"), 0)
+    st = t.settlement(date(2026, 3, 5), date(2026, 1, 31), Money("1000.00", "EUR"))
+    assert (st.discount.amount, st.amount_to_settle.amount, st.days_late) == (Decimal("0.00"), Decimal("1000.00"), 3)
+    with pytest.raises(TypeError, match="payment_date"):
+        t.settlement("2026-03-05", date(2026, 1, 31), Money("1000.00", "EUR"))  # type: ignore[arg-type]
+
+
 def test_schedule_options():
     t = PaymentTerms("2/10 Net 30")
     # Tax excluded from the discount base: 2 % of 1000.00, not of 1190.00.
@@ -57,6 +67,14 @@ def test_schedule_options():
     # Rounding of the discount: 2 % of 0.25 EUR = 0.005.
     assert t.schedule(date(2026, 1, 1), "0.25", "EUR").discounts[0].amount.amount == Decimal("0.00")
     assert t.schedule(date(2026, 1, 1), "0.25", "EUR", rounding="half_up").discounts[0].amount.amount == Decimal("0.01")
+
+
+def test_host_currency_not_built_in():
+    xpt = credit.Currency.custom("XPT", 4)
+    s = PaymentTerms("2/10 Net 30").schedule(date(2026, 3, 1), Money("10.0125", xpt))
+    # 2 % of 10.0125 = 0.20025 -> 0.2002 (half-even at 4 decimals).
+    assert s.discounts[0].amount == Money("0.2002", xpt)
+    assert s.discounts[0].amount_to_settle.amount == Decimal("9.8123")
 
 
 def test_installments_sum_exactly():

@@ -197,6 +197,7 @@ static void test_calendar(void) {
 }
 
 static void test_terms(void) {
+    credit_money *bad_money_slot = NULL;
     credit_terms *t = NULL;
     CHECK(credit_terms_parse("2/10, 1/20, net 45", &t) == CREDIT_OK);
     char *s = NULL;
@@ -246,6 +247,18 @@ static void test_terms(void) {
     CHECK(credit_terms_schedule(t, ymd(2026, 3, 1), "1.00", "XXX", NULL, &sch) == CREDIT_UNKNOWN_CURRENCY);
     CHECK(credit_terms_schedule(t, ymd(2026, 2, 30), "1.00", "EUR", NULL, &sch) == CREDIT_INVALID_ARGUMENT);
     CHECK(credit_terms_schedule(NULL, ymd(2026, 3, 1), "1.00", "EUR", NULL, &sch) == CREDIT_NULL_ARGUMENT);
+
+    /* A host currency with 4 decimals, not built in: 2 % of 10.0125 = 0.20025 -> 0.2002 (half-even). */
+    credit_money *xpt = NULL;
+    CHECK(credit_money_new_custom("10.0125", "XPT", 4, &xpt) == CREDIT_OK);
+    CHECK(credit_money_new_custom("1", "XPT", 10, &bad_money_slot) == CREDIT_VALIDATION_ERROR);
+    CHECK(credit_money_new_custom("1", "xp", 2, &bad_money_slot) == CREDIT_INVALID_ARGUMENT);
+    CHECK(credit_terms_schedule_money(t, ymd(2026, 3, 1), xpt, NULL, &sch) == CREDIT_OK);
+    CHECK(credit_schedule_discount(sch, 0, &pct, &d, &disc, &settle) == CREDIT_OK);
+    CHECK(take_eq(pct, "2") && take_eq(disc, "0.2002") && take_eq(settle, "9.8123"));
+    credit_schedule_free(sch);
+    CHECK(credit_terms_schedule_money(t, ymd(2026, 3, 1), NULL, NULL, &sch) == CREDIT_NULL_ARGUMENT);
+    credit_money_free(xpt);
     credit_terms_free(t);
 
     /* Installments sum exactly. */

@@ -442,3 +442,53 @@ fn json_is_lossless_and_validated() {
         st
     );
 }
+
+#[test]
+fn dates_past_the_supported_range_are_errors_not_panics() {
+    let far = NaiveDate::MAX;
+    for text in [
+        "Net 30",
+        "Net 30 EOM",
+        "Net 45 then EOM",
+        "10 Prox",
+        "Day 10 of month +120",
+        "30% Net 10, 70% Net 20",
+    ] {
+        let t = PaymentTerms::parse(text).unwrap();
+        let r = t.schedule(far, eur("1.00"), &ScheduleOptions::default());
+        assert!(
+            matches!(
+                r,
+                Err(TermsError::Calendar(CalendarError::OutOfRange { .. }))
+            ),
+            "{text}: {r:?}"
+        );
+    }
+    // The last representable day is a holiday: following must step past the range.
+    let cal = BusinessCalendar::new(Weekend::NONE, [far]);
+    let opts = ScheduleOptions {
+        calendar: Some(&cal),
+        convention: BusinessDayConvention::Following,
+        ..Default::default()
+    };
+    let r = PaymentTerms::parse("Due on receipt")
+        .unwrap()
+        .schedule(far, eur("1.00"), &opts);
+    assert!(
+        matches!(
+            r,
+            Err(TermsError::Calendar(CalendarError::OutOfRange { .. }))
+        ),
+        "{r:?}"
+    );
+    // Preceding moves back to the day before instead.
+    let opts = ScheduleOptions {
+        convention: BusinessDayConvention::Preceding,
+        ..opts
+    };
+    let s = PaymentTerms::parse("Due on receipt")
+        .unwrap()
+        .schedule(far, eur("1.00"), &opts)
+        .unwrap();
+    assert_eq!(s.net_due_date(), far.pred_opt().unwrap());
+}

@@ -263,6 +263,20 @@ class PaymentTerms:
         rounding: str = "half_even",
     ) -> Schedule:
         """The schedule for an invoice."""
+    def settlement(
+        self,
+        payment_date: datetime.date,
+        invoice_date: datetime.date,
+        amount: Union[Money, _DecimalLike],
+        currency: Optional[_CurrencyLike] = None,
+        *,
+        baseline: Optional[datetime.date] = None,
+        discount_base: Optional[Union[Money, _DecimalLike]] = None,
+        calendar: Optional[Calendar] = None,
+        convention: str = "following",
+        rounding: str = "half_even",
+    ) -> Settlement:
+        """What paying the whole invoice on ``payment_date`` means."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
