@@ -2,7 +2,8 @@
 
 use std::ffi::c_char;
 
-use credit_core::money::{parse_decimal, Currency, Money, RoundingMode};
+use credit_core::money::{parse_decimal, Currency, Money, MoneyError, RoundingMode};
+use rust_decimal::Decimal;
 
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{borrow, free_handle, into_handle, out, put_string, str_arg};
@@ -175,7 +176,7 @@ unsafe fn binary(
     a: *const credit_money,
     b: *const credit_money,
     out_money: *mut *mut credit_money,
-    op: fn(&Money, &Money) -> Result<Money, credit_core::money::MoneyError>,
+    op: fn(&Money, &Money) -> Result<Money, MoneyError>,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
@@ -216,6 +217,26 @@ pub unsafe extern "C" fn credit_money_sub(
     unsafe { binary(a, b, out_money, Money::checked_sub) }
 }
 
+/// Shared body of the functions that apply a decimal argument and a
+/// rounding mode to a money handle.
+unsafe fn with_decimal(
+    money: *const credit_money,
+    arg: *const c_char,
+    name: &'static str,
+    rounding_mode: i32,
+    out_money: *mut *mut credit_money,
+    op: fn(&Money, Decimal, RoundingMode) -> Result<Money, MoneyError>,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_money, "out_money") }?;
+        let m = unsafe { borrow(money, "money") }?;
+        let d = parse_decimal(name, unsafe { str_arg(arg, name) }?)?;
+        *slot = into_handle(credit_money(op(&m.0, d, rounding(rounding_mode)?)?));
+        Ok(())
+    })
+}
+
 /// `money × rate` (rate a decimal string such as `"0.19"`), rounded once to
 /// the currency's minor unit with `rounding` (a `credit_rounding` value).
 ///
@@ -228,16 +249,17 @@ pub unsafe extern "C" fn credit_money_mul_rate(
     rounding_mode: i32,
     out_money: *mut *mut credit_money,
 ) -> credit_status {
-    guard(|| {
-        // SAFETY: caller contract for every pointer below.
-        let slot = unsafe { out(out_money, "out_money") }?;
-        let m = unsafe { borrow(money, "money") }?;
-        let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
-        *slot = into_handle(credit_money(
-            m.0.checked_mul_rate(r, rounding(rounding_mode)?)?,
-        ));
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_decimal(
+            money,
+            rate,
+            "rate",
+            rounding_mode,
+            out_money,
+            Money::checked_mul_rate,
+        )
+    }
 }
 
 /// Rounds to a multiple of `step` (a positive decimal string, e.g. `"1000"`
@@ -252,16 +274,17 @@ pub unsafe extern "C" fn credit_money_round_to_step(
     rounding_mode: i32,
     out_money: *mut *mut credit_money,
 ) -> credit_status {
-    guard(|| {
-        // SAFETY: caller contract for every pointer below.
-        let slot = unsafe { out(out_money, "out_money") }?;
-        let m = unsafe { borrow(money, "money") }?;
-        let s = parse_decimal("step", unsafe { str_arg(step, "step") }?)?;
-        *slot = into_handle(credit_money(
-            m.0.round_to_step(s, rounding(rounding_mode)?)?,
-        ));
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_decimal(
+            money,
+            step,
+            "step",
+            rounding_mode,
+            out_money,
+            Money::round_to_step,
+        )
+    }
 }
 
 fn write_parts(parts: Vec<Money>, out_parts: *mut *mut credit_money) {
