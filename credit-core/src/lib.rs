@@ -29,12 +29,24 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod check;
+pub mod customer;
+pub mod engine;
+pub mod ledger;
 pub mod money;
+pub mod policy;
 pub mod serde_decimal;
 pub mod terms;
 
 pub use calendar::{BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend};
+pub use check::{Decision, Outcome, Reason};
+pub use customer::{
+    CreditLimit, Customer, CustomerError, CustomerId, EventId, InvoiceId, LimitAmount, OrderId,
+};
+pub use engine::{Applied, BookError, CreditBook, OrderRequest};
+pub use ledger::{Event, EventKind, LedgerError};
 pub use money::{Currency, CurrencyRegistry, Money, MoneyError, RoundingMode};
+pub use policy::{Checkpoint, Policy, PolicyError};
 pub use terms::{ParseError, PaymentTerms, Schedule, ScheduleOptions, Settlement, TermsError};
 
 /// Every error of the crate, by family.
@@ -50,6 +62,9 @@ pub enum Error {
     /// Payment terms: notation, validation, schedules.
     #[error(transparent)]
     Terms(#[from] TermsError),
+    /// The credit book: customers, ledger, policy, checks.
+    #[error(transparent)]
+    Book(#[from] BookError),
 }
 
 /// The crate's result type.

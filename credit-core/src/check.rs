@@ -1,0 +1,493 @@
+//! The credit check: a pure function of the policy and the figures an order
+//! is checked against ([`CheckInputs`]), so a logged decision can be
+//! re-run under another policy (back-testing).
+//!
+//! Evaluating allocates nothing unless a step fails (the reasons list).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::RiskClass;
+use crate::money::Currency;
+use crate::policy::{Action, Checkpoint, ExposureWeights, Policy, StepKind};
+
+/// Exposure of an account by category, unweighted, in the account's credit
+/// currency, *without* the order being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    /// Undelivered value of open orders (incl. orders reserved by checks).
+    #[serde(with = "crate::serde_decimal")]
+    pub open_orders: Decimal,
+    /// The part of `open_orders` due for delivery within the horizon.
+    #[serde(with = "crate::serde_decimal")]
+    pub open_orders_in_horizon: Decimal,
+    /// Delivered, not yet invoiced.
+    #[serde(with = "crate::serde_decimal")]
+    pub delivered_not_invoiced: Decimal,
+    /// Open receivables, undisputed part, net of unapplied credits.
+    #[serde(with = "crate::serde_decimal")]
+    pub receivables: Decimal,
+    /// Disputed part of open receivables.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Host-supplied special liabilities.
+    #[serde(with = "crate::serde_decimal")]
+    pub special_liabilities: Decimal,
+}
+
+impl Figures {
+    /// Weighted exposure; `dynamic` counts only orders within the horizon.
+    /// `None` on overflow.
+    pub fn weighted(&self, w: &ExposureWeights, dynamic: bool) -> Option<Decimal> {
+        let orders = if dynamic {
+            self.open_orders_in_horizon
+        } else {
+            self.open_orders
+        };
+        [
+            (orders, w.open_orders),
+            (self.delivered_not_invoiced, w.delivered_not_invoiced),
+            (self.receivables, w.open_receivables),
+            (self.disputed, w.disputed),
+            (self.special_liabilities, w.special_liabilities),
+        ]
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (v, wt)| {
+            acc.checked_add(v.checked_mul(*wt)?)
+        })
+    }
+
+    /// Unweighted total (all orders).
+    pub fn total(&self) -> Option<Decimal> {
+        self.weighted(&ExposureWeights::default(), false)
+    }
+}
+
+/// The limit an account is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LimitView {
+    /// The account has no limit record.
+    NotDefined,
+    /// Explicitly unlimited.
+    Unlimited {
+        /// True when past its validity date.
+        expired: bool,
+    },
+    /// A limit amount (base + active temporary increases).
+    Amount {
+        /// The amount in force.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// True when past its validity date.
+        expired: bool,
+    },
+}
+
+impl LimitView {
+    /// The amount, if there is one.
+    pub fn amount(&self) -> Option<Decimal> {
+        match self {
+            LimitView::Amount { amount, .. } => Some(*amount),
+            _ => None,
+        }
+    }
+}
+
+/// The tightest group limit over the customer's group heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    /// Group exposure (weighted) before the order, in the group's currency.
+    #[serde(with = "crate::serde_decimal")]
+    pub exposure_before: Decimal,
+    /// The order in the group's currency.
+    #[serde(with = "crate::serde_decimal")]
+    pub order_amount: Decimal,
+    /// The group limit in force.
+    #[serde(with = "crate::serde_decimal")]
+    pub limit: Decimal,
+}
+
+/// An earlier release of the same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseView {
+    /// Order value when released.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+    /// Release date.
+    pub date: NaiveDate,
+}
+
+/// Everything a check reads, fixed-size (no heap), recorded in the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInputs {
+    /// Check date.
+    pub as_of: NaiveDate,
+    /// Where in the flow.
+    pub checkpoint: Checkpoint,
+    /// The account's credit currency.
+    pub currency: Currency,
+    /// Order value in the credit currency.
+    #[serde(with = "crate::serde_decimal")]
+    pub order_amount: Decimal,
+    /// Whether the order's requested delivery is within the horizon.
+    pub order_in_horizon: bool,
+    /// Exposure without this order.
+    pub figures: Figures,
+    /// The account's limit.
+    pub limit: LimitView,
+    /// The tightest group limit, if the customer is in a group with one.
+    pub group: Option<GroupView>,
+    /// The customer's blocked flag.
+    pub customer_blocked: bool,
+    /// The customer's risk class.
+    pub risk_class: Option<RiskClass>,
+    /// Days the oldest material, uncovered item is overdue (None: none is).
+    pub oldest_overdue_days: Option<i64>,
+    /// Overdue amount (undisputed).
+    #[serde(with = "crate::serde_decimal")]
+    pub overdue_amount: Decimal,
+    /// Open receivables balance (undisputed + disputed).
+    #[serde(with = "crate::serde_decimal")]
+    pub balance: Decimal,
+    /// Highest dunning level on an open item (0: none).
+    pub max_dunning_level: u8,
+    /// The customer's next review date.
+    pub next_review: Option<NaiveDate>,
+    /// An earlier release of this order.
+    pub release: Option<ReleaseView>,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every step passed.
+    Approved,
+    /// Only warning steps failed.
+    ApprovedWithWarnings,
+    /// A blocking step failed: the order is on hold.
+    Blocked,
+}
+
+impl Outcome {
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Approved => "approved",
+            Outcome::ApprovedWithWarnings => "approved_with_warnings",
+            Outcome::Blocked => "blocked",
+        }
+    }
+}
+
+/// One failed step: its stable code, its action and the figures behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// Stable code, e.g. `STATIC_LIMIT_EXCEEDED`.
+    pub code: ReasonCode,
+    /// Block or warn.
+    pub action: Action,
+    /// The threshold the step compared against, if numeric.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub threshold: Option<Decimal>,
+    /// The observed value, if numeric.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub observed: Option<Decimal>,
+}
+
+/// A stable reason code (the failing step's code, or `NO_LIMIT_DEFINED`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ReasonCode(pub &'static str);
+
+const CODES: [&str; 12] = [
+    "CUSTOMER_BLOCKED",
+    "RISK_CLASS_BLOCKED",
+    "STATIC_LIMIT_EXCEEDED",
+    "DYNAMIC_LIMIT_EXCEEDED",
+    "GROUP_LIMIT_EXCEEDED",
+    "MAX_ORDER_VALUE_EXCEEDED",
+    "OLDEST_ITEM_OVERDUE",
+    "OVERDUE_AMOUNT_EXCEEDED",
+    "DUNNING_LEVEL_REACHED",
+    "LIMIT_EXPIRED",
+    "REVIEW_OVERDUE",
+    "NO_LIMIT_DEFINED",
+];
+
+impl Serialize for ReasonCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReasonCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        CODES
+            .iter()
+            .find(|c| **c == s)
+            .map(|c| ReasonCode(c))
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown reason code {s:?}")))
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self
+            .threshold
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        let o = self
+            .observed
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "-".into());
+        let what = match self.code.0 {
+            "CUSTOMER_BLOCKED" => "customer is blocked".to_string(),
+            "RISK_CLASS_BLOCKED" => "risk class is blocked for new orders".to_string(),
+            "STATIC_LIMIT_EXCEEDED" => format!("exposure after order {o} exceeds limit {t}"),
+            "DYNAMIC_LIMIT_EXCEEDED" => {
+                format!("exposure within horizon after order {o} exceeds limit {t}")
+            }
+            "GROUP_LIMIT_EXCEEDED" => {
+                format!("group exposure after order {o} exceeds group limit {t}")
+            }
+            "MAX_ORDER_VALUE_EXCEEDED" => format!("order value {o} exceeds maximum {t}"),
+            "OLDEST_ITEM_OVERDUE" => format!("oldest open item is {o} days overdue (allowed {t})"),
+            "OVERDUE_AMOUNT_EXCEEDED" => format!("overdue amount {o} exceeds {t}"),
+            "DUNNING_LEVEL_REACHED" => format!("dunning level {o} reached (blocks at {t})"),
+            "LIMIT_EXPIRED" => "credit limit has expired".to_string(),
+            "REVIEW_OVERDUE" => "credit review date has passed".to_string(),
+            "NO_LIMIT_DEFINED" => "no credit limit is defined for the account".to_string(),
+            other => other.to_string(),
+        };
+        let act = match self.action {
+            Action::Block => "block",
+            Action::Warn => "warn",
+        };
+        write!(f, "{} ({act}): {what}", self.code.0)
+    }
+}
+
+/// A credit decision with its reasons and figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// Approved, approved with warnings, or blocked.
+    pub outcome: Outcome,
+    /// One reason per failed step, in policy order.
+    pub reasons: Vec<Reason>,
+    /// True when an earlier release of the order let it pass unchecked.
+    pub protected_by_release: bool,
+    /// The account's credit currency.
+    pub currency: Currency,
+    /// Weighted (static) exposure before the order.
+    #[serde(with = "crate::serde_decimal")]
+    pub exposure_before: Decimal,
+    /// Weighted (static) exposure after the order.
+    #[serde(with = "crate::serde_decimal")]
+    pub exposure_after: Decimal,
+    /// The limit in force (None: unlimited or not defined).
+    #[serde(with = "crate::serde_decimal::option")]
+    pub limit: Option<Decimal>,
+    /// Limit − exposure before the order (None without a limit amount).
+    #[serde(with = "crate::serde_decimal::option")]
+    pub available: Option<Decimal>,
+}
+
+/// Arithmetic overflow while evaluating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("arithmetic overflow in the credit check")]
+pub struct CheckOverflow;
+
+fn pct(base: Decimal, percent: Decimal) -> Result<Decimal, CheckOverflow> {
+    base.checked_mul(percent)
+        .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+        .ok_or(CheckOverflow)
+}
+
+fn tolerance(
+    limit: Decimal,
+    percent: Option<Decimal>,
+    amount: Option<Decimal>,
+) -> Result<Decimal, CheckOverflow> {
+    let p = match percent {
+        Some(p) => pct(limit, p)?,
+        None => Decimal::ZERO,
+    };
+    p.checked_add(amount.unwrap_or(Decimal::ZERO))
+        .ok_or(CheckOverflow)
+}
+
+/// Runs the policy's steps for `inputs.checkpoint` against the inputs.
+///
+/// # Errors
+/// [`CheckOverflow`] if a figure overflows 96-bit decimals.
+pub fn evaluate(policy: &Policy, inputs: &CheckInputs) -> Result<Decision, CheckOverflow> {
+    let w = &policy.weights;
+    let before = inputs.figures.weighted(w, false).ok_or(CheckOverflow)?;
+    let order_weighted = inputs
+        .order_amount
+        .checked_mul(w.open_orders)
+        .ok_or(CheckOverflow)?;
+    let after = before.checked_add(order_weighted).ok_or(CheckOverflow)?;
+    let limit = inputs.limit.amount();
+    let mut d = Decision {
+        outcome: Outcome::Approved,
+        reasons: Vec::new(),
+        protected_by_release: false,
+        currency: inputs.currency,
+        exposure_before: before,
+        exposure_after: after,
+        limit,
+        available: limit.and_then(|l| l.checked_sub(before)),
+    };
+    if let Some(r) = inputs.release {
+        let max_value = r
+            .amount
+            .checked_add(pct(r.amount, policy.rerelease.value_tolerance_percent)?)
+            .ok_or(CheckOverflow)?;
+        let age = (inputs.as_of - r.date).num_days();
+        if inputs.order_amount <= max_value
+            && (0..=i64::from(policy.rerelease.max_age_days)).contains(&age)
+        {
+            d.protected_by_release = true;
+            return Ok(d);
+        }
+    }
+    for step in &policy.steps {
+        if !step.checkpoints.contains(&inputs.checkpoint) {
+            continue;
+        }
+        let fail =
+            |code: &'static str, threshold: Option<Decimal>, observed: Option<Decimal>| Reason {
+                code: ReasonCode(code),
+                action: step.action,
+                threshold,
+                observed,
+            };
+        let failed: Option<Reason> = match &step.kind {
+            StepKind::CustomerBlocked => inputs
+                .customer_blocked
+                .then(|| fail(step.kind.code(), None, None)),
+            StepKind::RiskClassBlocked => inputs
+                .risk_class
+                .filter(|rc| policy.blocked_risk_classes.contains(rc))
+                .map(|_| fail(step.kind.code(), None, None)),
+            StepKind::StaticLimit {
+                tolerance_percent,
+                tolerance_amount,
+            }
+            | StepKind::DynamicLimit {
+                tolerance_percent,
+                tolerance_amount,
+            } => {
+                let dynamic = matches!(step.kind, StepKind::DynamicLimit { .. });
+                match inputs.limit {
+                    LimitView::NotDefined => Some(fail("NO_LIMIT_DEFINED", None, Some(after))),
+                    LimitView::Unlimited { .. } => None,
+                    LimitView::Amount { amount, .. } => {
+                        let exposure = if dynamic {
+                            let b = inputs.figures.weighted(w, true).ok_or(CheckOverflow)?;
+                            if inputs.order_in_horizon {
+                                b.checked_add(order_weighted).ok_or(CheckOverflow)?
+                            } else {
+                                b
+                            }
+                        } else {
+                            after
+                        };
+                        let ceiling = amount
+                            .checked_add(tolerance(amount, *tolerance_percent, *tolerance_amount)?)
+                            .ok_or(CheckOverflow)?;
+                        (exposure > ceiling)
+                            .then(|| fail(step.kind.code(), Some(ceiling), Some(exposure)))
+                    }
+                }
+            }
+            StepKind::GroupLimit => match inputs.group {
+                Some(g) => {
+                    let after_g = g
+                        .exposure_before
+                        .checked_add(
+                            g.order_amount
+                                .checked_mul(w.open_orders)
+                                .ok_or(CheckOverflow)?,
+                        )
+                        .ok_or(CheckOverflow)?;
+                    (after_g > g.limit)
+                        .then(|| fail(step.kind.code(), Some(g.limit), Some(after_g)))
+                }
+                None => None,
+            },
+            StepKind::MaxOrderValue {
+                amount,
+                percent_of_limit,
+            } => {
+                let by_pct = match (percent_of_limit, limit) {
+                    (Some(p), Some(l)) => Some(pct(l, *p)?),
+                    _ => None,
+                };
+                let max = match (amount, by_pct) {
+                    (Some(a), Some(b)) => Some((*a).min(b)),
+                    (a, b) => a.or(b),
+                };
+                max.filter(|m| inputs.order_amount > *m)
+                    .map(|m| fail(step.kind.code(), Some(m), Some(inputs.order_amount)))
+            }
+            StepKind::OldestOverdue { days, .. } => inputs
+                .oldest_overdue_days
+                .filter(|o| *o > i64::from(*days))
+                .map(|o| {
+                    fail(
+                        step.kind.code(),
+                        Some(Decimal::from(*days)),
+                        Some(Decimal::from(o)),
+                    )
+                }),
+            StepKind::OverdueAmount {
+                amount,
+                percent_of_balance,
+            } => {
+                let by_pct = match percent_of_balance {
+                    Some(p) => Some(pct(inputs.balance, *p)?),
+                    None => None,
+                };
+                let max = match (amount, by_pct) {
+                    (Some(a), Some(b)) => Some((*a).min(b)),
+                    (a, b) => a.or(b),
+                };
+                max.filter(|m| inputs.overdue_amount > *m)
+                    .map(|m| fail(step.kind.code(), Some(m), Some(inputs.overdue_amount)))
+            }
+            StepKind::DunningLevel { level } => (inputs.max_dunning_level >= *level).then(|| {
+                fail(
+                    step.kind.code(),
+                    Some(Decimal::from(*level)),
+                    Some(Decimal::from(inputs.max_dunning_level)),
+                )
+            }),
+            StepKind::LimitExpired => match inputs.limit {
+                LimitView::Amount { expired: true, .. }
+                | LimitView::Unlimited { expired: true } => {
+                    Some(fail(step.kind.code(), None, None))
+                }
+                _ => None,
+            },
+            StepKind::ReviewOverdue => inputs
+                .next_review
+                .filter(|r| inputs.as_of > *r)
+                .map(|_| fail(step.kind.code(), None, None)),
+        };
+        if let Some(r) = failed {
+            d.outcome = match (d.outcome, r.action) {
+                (_, Action::Block) | (Outcome::Blocked, _) => Outcome::Blocked,
+                _ => Outcome::ApprovedWithWarnings,
+            };
+            d.reasons.push(r);
+        }
+    }
+    Ok(d)
+}

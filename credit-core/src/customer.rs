@@ -1,0 +1,357 @@
+//! Customers, credit segments, credit limits and group limits.
+//!
+//! A *credit account* is a customer in a credit segment (a company may run
+//! several segments, each with its own limit). Exposure, limits and checks
+//! are per account; a group limit is shared by a parent customer and every
+//! customer below it in the hierarchy, in the same segment.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Currency, Money};
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// The id as the host ERP writes it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                $name(s.to_string())
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A customer's id in the host ERP.
+    CustomerId
+);
+id_type!(
+    /// An event's unique id (idempotency key).
+    EventId
+);
+id_type!(
+    /// A sales order's id.
+    OrderId
+);
+id_type!(
+    /// An invoice's id (one invoice is one open item).
+    InvoiceId
+);
+
+/// The segment every account uses unless an event or limit names another.
+pub const DEFAULT_SEGMENT: &str = "default";
+
+fn default_segment() -> String {
+    DEFAULT_SEGMENT.to_string()
+}
+
+/// Longest risk-class label accepted (kept inline so checks never allocate).
+pub const MAX_RISK_CLASS_LEN: usize = 15;
+
+/// A risk-class label such as `"A"` or `"BB+"`, stored inline.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RiskClass {
+    len: u8,
+    bytes: [u8; MAX_RISK_CLASS_LEN],
+}
+
+impl RiskClass {
+    /// A risk class from its label (1..=15 bytes of UTF-8).
+    ///
+    /// # Errors
+    /// [`CustomerError::InvalidField`] for an empty or too long label.
+    pub fn new(label: &str) -> Result<Self, CustomerError> {
+        let b = label.as_bytes();
+        if b.is_empty() || b.len() > MAX_RISK_CLASS_LEN {
+            return Err(CustomerError::InvalidField {
+                field: "risk_class",
+                value: label.to_string(),
+                reason: "1 to 15 bytes",
+            });
+        }
+        let mut bytes = [0u8; MAX_RISK_CLASS_LEN];
+        bytes[..b.len()].copy_from_slice(b);
+        Ok(RiskClass {
+            len: b.len() as u8,
+            bytes,
+        })
+    }
+
+    /// The label.
+    pub fn as_str(&self) -> &str {
+        // Constructed from a &str, so the prefix is valid UTF-8.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for RiskClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl fmt::Display for RiskClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RiskClass {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RiskClass {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RiskClass::new(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Errors in customer and limit master data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CustomerError {
+    /// A field with a value outside what is accepted.
+    #[error("invalid {field} {value:?}: {reason}")]
+    InvalidField {
+        /// The field.
+        field: &'static str,
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        reason: &'static str,
+    },
+    /// A customer id that the book does not know.
+    #[error("unknown customer {0}")]
+    UnknownCustomer(CustomerId),
+    /// A parent link that would make the hierarchy a cycle.
+    #[error("customer {customer} cannot have parent {parent}: the hierarchy would loop")]
+    HierarchyCycle {
+        /// The customer.
+        customer: CustomerId,
+        /// The parent asked for.
+        parent: CustomerId,
+    },
+    /// A limit in a currency other than the customer's credit currency.
+    #[error("limit for {customer} is in {given}, the customer's credit currency is {expected}")]
+    LimitCurrency {
+        /// The customer.
+        customer: CustomerId,
+        /// The limit's currency.
+        given: Currency,
+        /// The customer's credit currency.
+        expected: Currency,
+    },
+}
+
+/// A customer and its credit master data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    /// The host's id.
+    pub id: CustomerId,
+    /// Display name.
+    pub name: String,
+    /// Credit currency: limits and exposure are in it.
+    pub currency: Currency,
+    /// Parent in the credit group hierarchy, if any.
+    #[serde(default)]
+    pub parent: Option<CustomerId>,
+    /// Risk class (e.g. from the risk-analysis scorecard), if assigned.
+    #[serde(default)]
+    pub risk_class: Option<RiskClass>,
+    /// Set when the customer is blocked for new business: the reason.
+    #[serde(default)]
+    pub blocked: Option<String>,
+    /// Next credit review date.
+    #[serde(default)]
+    pub next_review: Option<NaiveDate>,
+    /// Assigned collector.
+    #[serde(default)]
+    pub collector: Option<String>,
+    /// Free host attributes (region, industry code, …).
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+impl Customer {
+    /// A customer with only id, name and credit currency set.
+    pub fn new(id: &str, name: &str, currency: Currency) -> Self {
+        Customer {
+            id: CustomerId::from(id),
+            name: name.to_string(),
+            currency,
+            parent: None,
+            risk_class: None,
+            blocked: None,
+            next_review: None,
+            collector: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// Checks the fields.
+    ///
+    /// # Errors
+    /// [`CustomerError::InvalidField`] for an empty id, or a parent equal to the id.
+    pub fn validate(&self) -> Result<(), CustomerError> {
+        if self.id.0.is_empty() {
+            return Err(CustomerError::InvalidField {
+                field: "id",
+                value: String::new(),
+                reason: "must not be empty",
+            });
+        }
+        if self.parent.as_ref() == Some(&self.id) {
+            return Err(CustomerError::HierarchyCycle {
+                customer: self.id.clone(),
+                parent: self.id.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A limit amount: explicitly unlimited, or an amount (which may be zero).
+/// An account with no limit record at all has *no limit defined*, which the
+/// static-limit step reports as its own failure — never read as either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitAmount {
+    /// No ceiling: the limit steps always pass.
+    Unlimited,
+    /// A ceiling in the customer's credit currency (zero allowed).
+    Amount(Money),
+}
+
+/// A temporary limit increase, valid on `from..=to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemporaryIncrease {
+    /// The extra amount.
+    pub amount: Money,
+    /// First day it applies.
+    pub from: NaiveDate,
+    /// Last day it applies.
+    pub to: NaiveDate,
+}
+
+/// A credit limit for one customer in one segment (or, as a group limit,
+/// for a parent and everything below it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditLimit {
+    /// The customer (for a group limit: the group's parent).
+    pub customer: CustomerId,
+    /// The credit segment.
+    #[serde(default = "default_segment")]
+    pub segment: String,
+    /// The limit.
+    pub amount: LimitAmount,
+    /// Last day the limit is valid; after it, the limit-expired step fails.
+    #[serde(default)]
+    pub valid_to: Option<NaiveDate>,
+    /// Temporary increases.
+    #[serde(default)]
+    pub temporary: Vec<TemporaryIncrease>,
+}
+
+impl CreditLimit {
+    /// An amount limit in the default segment, with no end date.
+    pub fn amount(customer: &str, amount: Money) -> Self {
+        CreditLimit {
+            customer: CustomerId::from(customer),
+            segment: default_segment(),
+            amount: LimitAmount::Amount(amount),
+            valid_to: None,
+            temporary: Vec::new(),
+        }
+    }
+
+    /// Checks currencies and increase dates against the customer's currency.
+    ///
+    /// # Errors
+    /// [`CustomerError::LimitCurrency`] or [`CustomerError::InvalidField`].
+    pub fn validate(&self, currency: Currency) -> Result<(), CustomerError> {
+        let check = |m: &Money| {
+            if m.currency() != currency {
+                return Err(CustomerError::LimitCurrency {
+                    customer: self.customer.clone(),
+                    given: m.currency(),
+                    expected: currency,
+                });
+            }
+            if m.is_negative() {
+                return Err(CustomerError::InvalidField {
+                    field: "limit amount",
+                    value: m.to_string(),
+                    reason: "must not be negative",
+                });
+            }
+            Ok(())
+        };
+        if let LimitAmount::Amount(m) = &self.amount {
+            check(m)?;
+        }
+        for t in &self.temporary {
+            check(&t.amount)?;
+            if t.to < t.from {
+                return Err(CustomerError::InvalidField {
+                    field: "temporary increase",
+                    value: format!("{}..{}", t.from, t.to),
+                    reason: "to must not be before from",
+                });
+            }
+        }
+        if self.segment.is_empty() {
+            return Err(CustomerError::InvalidField {
+                field: "segment",
+                value: String::new(),
+                reason: "must not be empty",
+            });
+        }
+        Ok(())
+    }
+
+    /// The limit in force on `date` (base + active temporary increases,
+    /// saturating at the largest decimal), or `None` when unlimited. Expiry is reported separately ([`CreditLimit::expired`]).
+    pub fn effective(&self, date: NaiveDate) -> Option<Decimal> {
+        match self.amount {
+            LimitAmount::Unlimited => None,
+            LimitAmount::Amount(m) => Some(
+                self.temporary
+                    .iter()
+                    .filter(|t| t.from <= date && date <= t.to)
+                    .fold(m.amount(), |acc, t| acc.saturating_add(t.amount.amount())),
+            ),
+        }
+    }
+
+    /// True when `date` is after `valid_to`.
+    pub fn expired(&self, date: NaiveDate) -> bool {
+        self.valid_to.is_some_and(|v| date > v)
+    }
+}

@@ -1,0 +1,1204 @@
+//! [`CreditBook`]: the one facade hosts use. It owns the policy, the
+//! customers and limits, the event log and the account states, the
+//! reservations and holds, and the decision log.
+//!
+//! * **Idempotent, atomic events.** [`CreditBook::apply`] reports a repeated
+//!   id as [`Applied::Duplicate`] and changes nothing; a rejected event
+//!   changes nothing. Reversals rebuild the account from its events.
+//! * **As of any date.** Queries given a date replay the account's events
+//!   dated on or before it (in the order they were applied): a payment
+//!   dated later never shows.
+//! * **Check and reserve.** An approved order's value is reserved in the
+//!   exposure until the order is placed (then it counts as an open order) or
+//!   cancelled, so two checks can never together exceed a limit. Methods
+//!   take `&mut self`: the bindings put the book behind a mutex.
+//! * **Documented decisions.** Every check is logged with the policy id and
+//!   the [`CheckInputs`] it saw; [`CreditBook::backtest`] re-runs the log
+//!   under another policy.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::add_days;
+use crate::check::{
+    evaluate, CheckInputs, Decision, Figures, GroupView, LimitView, Outcome, ReleaseView,
+};
+use crate::customer::{
+    CreditLimit, Customer, CustomerError, CustomerId, EventId, OrderId, DEFAULT_SEGMENT,
+};
+use crate::ledger::{AccountState, Event, EventKind, FxRates, LedgerError, OpenItem, TermsCache};
+use crate::money::{Currency, Money, MoneyError};
+use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
+
+/// Schema version of book snapshots.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// Errors of the book.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BookError {
+    /// Customer or limit master data.
+    #[error(transparent)]
+    Customer(#[from] CustomerError),
+    /// An event or ledger query.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// The policy.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// Money (FX rate, precision).
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// The same event id with different content.
+    #[error("event id {0} was already applied with different content")]
+    ConflictingEvent(EventId),
+    /// A reversal that cannot apply.
+    #[error("cannot reverse {target}: {reason}")]
+    Reversal {
+        /// The event to reverse.
+        target: EventId,
+        /// Why not.
+        reason: String,
+    },
+    /// An order that is not on hold.
+    #[error("order {0} is not on hold")]
+    NotOnHold(OrderId),
+    /// A release needs who and why.
+    #[error("a release needs {0}")]
+    ReleaseIncomplete(&'static str),
+    /// A snapshot that cannot be read.
+    #[error("invalid snapshot: {0}")]
+    Snapshot(String),
+    /// Arithmetic overflow in a check.
+    #[error("arithmetic overflow in the credit check")]
+    Overflow,
+}
+
+/// Result of applying an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applied {
+    /// The event was applied.
+    Applied,
+    /// An event with this id and the same content was applied before: nothing changed.
+    Duplicate,
+}
+
+/// An order to check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderRequest {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The credit segment.
+    #[serde(default = "default_segment")]
+    pub segment: String,
+    /// The order id.
+    pub order_id: OrderId,
+    /// Order value (converted to the credit currency with the book's FX rates).
+    pub amount: Money,
+    /// Requested delivery date (for the dynamic limit's horizon).
+    #[serde(default)]
+    pub requested_delivery: Option<NaiveDate>,
+    /// Where in the flow the check runs.
+    pub checkpoint: Checkpoint,
+    /// Check date.
+    pub as_of: NaiveDate,
+}
+
+fn default_segment() -> String {
+    DEFAULT_SEGMENT.to_string()
+}
+
+/// A logged decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Position in the log (0-based).
+    pub seq: u64,
+    /// The order checked.
+    pub request: OrderRequest,
+    /// The policy's id when checked.
+    pub policy_id: String,
+    /// The figures the check saw.
+    pub inputs: CheckInputs,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// A blocked order waiting for a credit decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    /// The order as checked.
+    pub request: OrderRequest,
+    /// The log entry of the blocking decision.
+    pub decision_seq: u64,
+}
+
+/// A documented release of a held order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Release {
+    /// The order.
+    pub order_id: OrderId,
+    /// The customer.
+    pub customer: CustomerId,
+    /// Order value released (credit currency).
+    pub amount: Money,
+    /// Who released it.
+    pub by: String,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub date: NaiveDate,
+    /// The blocking decision's log entry.
+    pub decision_seq: u64,
+}
+
+/// An approved order's value held in the exposure until the order is placed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reservation {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The segment.
+    pub segment: String,
+    /// Value in the credit currency.
+    pub amount: Money,
+    /// Requested delivery date.
+    pub requested_delivery: Option<NaiveDate>,
+    /// Date of the check that reserved it.
+    pub date: NaiveDate,
+}
+
+/// An account's exposure by category, in its credit currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exposure {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The segment.
+    pub segment: String,
+    /// Credit currency.
+    pub currency: Currency,
+    /// The date the figures stand at.
+    pub as_of: NaiveDate,
+    /// Categories, unweighted. Reservations are included in `open_orders`.
+    pub figures: Figures,
+    /// Reserved by approved checks (part of `open_orders`).
+    #[serde(with = "crate::serde_decimal")]
+    pub reserved: Decimal,
+    /// Weighted total with the policy's weights (all orders).
+    #[serde(with = "crate::serde_decimal")]
+    pub total: Decimal,
+    /// The limit in force (None: unlimited or not defined).
+    #[serde(with = "crate::serde_decimal::option")]
+    pub limit: Option<Decimal>,
+}
+
+/// What re-running the decision log under another policy changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backtest {
+    /// The policy tried.
+    pub policy_id: String,
+    /// Decisions re-run.
+    pub total: usize,
+    /// Decisions whose outcome changes: (seq, order, old, new).
+    pub changed: Vec<(u64, OrderId, Outcome, Outcome)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Account {
+    customer: usize,
+    segment: String,
+    limit: Option<CreditLimit>,
+    group_limit: Option<CreditLimit>,
+    state: AccountState,
+    events: Vec<usize>,
+    reservations: Vec<Reserved>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Reserved {
+    order_id: OrderId,
+    amount: Decimal,
+    requested_delivery: Option<NaiveDate>,
+    date: NaiveDate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CustomerRec {
+    customer: Customer,
+    accounts: Vec<usize>,
+    children: Vec<usize>,
+}
+
+/// The credit book: policy, customers, limits, ledger, holds and decisions.
+#[derive(Debug, Clone)]
+pub struct CreditBook {
+    policy: Policy,
+    customers: Vec<CustomerRec>,
+    customer_index: HashMap<CustomerId, usize>,
+    accounts: Vec<Account>,
+    events: Vec<Event>,
+    reversed: Vec<bool>,
+    event_index: HashMap<EventId, usize>,
+    fx: FxRates,
+    terms: TermsCache,
+    reservations: HashMap<OrderId, usize>,
+    holds: BTreeMap<OrderId, Hold>,
+    releases: HashMap<OrderId, Release>,
+    release_log: Vec<Release>,
+    log: Vec<LogEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    schema_version: u32,
+    policy: Policy,
+    customers: Vec<Customer>,
+    limits: Vec<CreditLimit>,
+    group_limits: Vec<CreditLimit>,
+    fx: FxRates,
+    events: Vec<Event>,
+    reservations: Vec<(OrderId, Reservation)>,
+    holds: Vec<Hold>,
+    releases: Vec<Release>,
+    release_log: Vec<Release>,
+    log: Vec<LogEntry>,
+}
+
+impl CreditBook {
+    /// An empty book under a (validated) policy.
+    ///
+    /// # Errors
+    /// [`BookError::Policy`] if the policy does not validate.
+    pub fn new(policy: Policy) -> Result<Self, BookError> {
+        policy.validate()?;
+        Ok(CreditBook {
+            policy,
+            customers: Vec::new(),
+            customer_index: HashMap::new(),
+            accounts: Vec::new(),
+            events: Vec::new(),
+            reversed: Vec::new(),
+            event_index: HashMap::new(),
+            fx: FxRates::default(),
+            terms: TermsCache::default(),
+            reservations: HashMap::new(),
+            holds: BTreeMap::new(),
+            releases: HashMap::new(),
+            release_log: Vec::new(),
+            log: Vec::new(),
+        })
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    fn cust(&self, id: &CustomerId) -> Result<usize, BookError> {
+        self.customer_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| CustomerError::UnknownCustomer(id.clone()).into())
+    }
+
+    /// A customer by id.
+    pub fn customer(&self, id: &CustomerId) -> Option<&Customer> {
+        self.customer_index
+            .get(id)
+            .map(|i| &self.customers[*i].customer)
+    }
+
+    fn account_idx(&self, c: usize, segment: &str) -> Option<usize> {
+        self.customers[c]
+            .accounts
+            .iter()
+            .copied()
+            .find(|a| self.accounts[*a].segment == segment)
+    }
+
+    fn account_or_new(&mut self, c: usize, segment: &str) -> usize {
+        if let Some(a) = self.account_idx(c, segment) {
+            return a;
+        }
+        let currency = self.customers[c].customer.currency;
+        self.accounts.push(Account {
+            customer: c,
+            segment: segment.to_string(),
+            limit: None,
+            group_limit: None,
+            state: AccountState::new(currency),
+            events: Vec::new(),
+            reservations: Vec::new(),
+        });
+        let a = self.accounts.len() - 1;
+        self.customers[c].accounts.push(a);
+        a
+    }
+
+    /// Adds or updates a customer. The parent must exist already; changing
+    /// the credit currency of a customer with accounts is refused. Returns
+    /// the held orders that now pass (e.g. after a risk-class change).
+    ///
+    /// # Errors
+    /// [`CustomerError`] for invalid fields, an unknown parent or a cycle.
+    pub fn upsert_customer(
+        &mut self,
+        customer: Customer,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(OrderId, Decision)>, BookError> {
+        customer.validate()?;
+        let parent = match &customer.parent {
+            Some(p) => Some(self.cust(p)?),
+            None => None,
+        };
+        let existing = self.customer_index.get(&customer.id).copied();
+        if let (Some(me), Some(mut p)) = (existing, parent) {
+            // Walk up from the new parent: reaching `me` would make a loop.
+            loop {
+                if p == me {
+                    return Err(CustomerError::HierarchyCycle {
+                        customer: customer.id.clone(),
+                        parent: customer
+                            .parent
+                            .clone()
+                            .unwrap_or_else(|| customer.id.clone()),
+                    }
+                    .into());
+                }
+                match &self.customers[p].customer.parent {
+                    Some(pp) => p = self.cust(pp)?,
+                    None => break,
+                }
+            }
+        }
+        let me = match existing {
+            Some(me) => {
+                let old = &self.customers[me].customer;
+                if old.currency != customer.currency && !self.customers[me].accounts.is_empty() {
+                    return Err(CustomerError::InvalidField {
+                        field: "currency",
+                        value: customer.currency.to_string(),
+                        reason: "the customer already has accounts in another credit currency",
+                    }
+                    .into());
+                }
+                if let Some(op) = old
+                    .parent
+                    .as_ref()
+                    .and_then(|p| self.customer_index.get(p).copied())
+                {
+                    self.customers[op].children.retain(|c| *c != me);
+                }
+                self.customers[me].customer = customer;
+                me
+            }
+            None => {
+                self.customers.push(CustomerRec {
+                    customer: customer.clone(),
+                    accounts: Vec::new(),
+                    children: Vec::new(),
+                });
+                let me = self.customers.len() - 1;
+                self.customer_index.insert(customer.id, me);
+                me
+            }
+        };
+        if let Some(p) = parent {
+            self.customers[p].children.push(me);
+        }
+        Ok(self.releasable(as_of))
+    }
+
+    fn validate_limit(&self, limit: &CreditLimit) -> Result<usize, BookError> {
+        let c = self.cust(&limit.customer)?;
+        limit.validate(self.customers[c].customer.currency)?;
+        Ok(c)
+    }
+
+    /// Sets (replaces) an account's credit limit. Returns the held orders
+    /// that now pass.
+    ///
+    /// # Errors
+    /// [`CustomerError`] for an unknown customer or a limit in another currency.
+    pub fn set_limit(
+        &mut self,
+        limit: CreditLimit,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(OrderId, Decision)>, BookError> {
+        let c = self.validate_limit(&limit)?;
+        let a = self.account_or_new(c, &limit.segment.clone());
+        self.accounts[a].limit = Some(limit);
+        Ok(self.releasable(as_of))
+    }
+
+    /// Sets a group limit on a group head: shared by it and every customer
+    /// below it, in the limit's segment. Returns the held orders that now pass.
+    ///
+    /// # Errors
+    /// As [`CreditBook::set_limit`].
+    pub fn set_group_limit(
+        &mut self,
+        limit: CreditLimit,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(OrderId, Decision)>, BookError> {
+        let c = self.validate_limit(&limit)?;
+        let a = self.account_or_new(c, &limit.segment.clone());
+        self.accounts[a].group_limit = Some(limit);
+        Ok(self.releasable(as_of))
+    }
+
+    /// Sets an FX rate: `amount_in_to = amount_in_from × rate`.
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidArgument`] for a rate that is not positive.
+    pub fn set_fx_rate(
+        &mut self,
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+    ) -> Result<(), BookError> {
+        Ok(self.fx.set(from, to, rate)?)
+    }
+
+    /// Replaces the policy. Returns the held orders that now pass.
+    ///
+    /// # Errors
+    /// [`BookError::Policy`] if it does not validate.
+    pub fn set_policy(
+        &mut self,
+        policy: Policy,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(OrderId, Decision)>, BookError> {
+        policy.validate()?;
+        self.policy = policy;
+        Ok(self.releasable(as_of))
+    }
+
+    /// Applies an event. A repeated id with the same content is reported as
+    /// [`Applied::Duplicate`]; with other content it is an error. Any error
+    /// leaves the book unchanged.
+    ///
+    /// # Errors
+    /// [`CustomerError::UnknownCustomer`], [`LedgerError`] from the ledger
+    /// rules, [`BookError::ConflictingEvent`], [`BookError::Reversal`].
+    pub fn apply(&mut self, event: Event) -> Result<Applied, BookError> {
+        if let Some(i) = self.event_index.get(&event.id) {
+            return if self.events[*i] == event {
+                Ok(Applied::Duplicate)
+            } else {
+                Err(BookError::ConflictingEvent(event.id))
+            };
+        }
+        let c = self.cust(&event.customer)?;
+        let existing = self.account_idx(c, &event.segment);
+        if let EventKind::Reversal { event_id } = &event.kind {
+            let a = existing.ok_or_else(|| BookError::Reversal {
+                target: event_id.clone(),
+                reason: "the account has no events".into(),
+            })?;
+            return self.apply_reversal(a, event);
+        }
+        match existing {
+            Some(a) => self.accounts[a].state.apply(&event, &mut self.terms)?,
+            None => {
+                // Build the new account's state first: a rejected event must
+                // not leave an empty account behind.
+                let mut st = AccountState::new(self.customers[c].customer.currency);
+                st.apply(&event, &mut self.terms)?;
+                let a = self.account_or_new(c, &event.segment);
+                self.accounts[a].state = st;
+            }
+        }
+        let a = self.account_or_new(c, &event.segment);
+        self.after_apply(a, &event);
+        self.record(a, event);
+        Ok(Applied::Applied)
+    }
+
+    fn record(&mut self, a: usize, event: Event) {
+        let i = self.events.len();
+        self.event_index.insert(event.id.clone(), i);
+        self.events.push(event);
+        self.reversed.push(false);
+        self.accounts[a].events.push(i);
+    }
+
+    fn after_apply(&mut self, a: usize, event: &Event) {
+        match &event.kind {
+            EventKind::OrderPlaced { order_id, .. } => self.drop_reservation(a, order_id),
+            EventKind::OrderCancelled { order_id } => {
+                self.drop_reservation(a, order_id);
+                self.holds.remove(order_id);
+            }
+            _ => {}
+        }
+    }
+
+    fn drop_reservation(&mut self, a: usize, order_id: &OrderId) {
+        if self.reservations.remove(order_id).is_some() {
+            self.accounts[a]
+                .reservations
+                .retain(|r| &r.order_id != order_id);
+        }
+    }
+
+    fn replay(
+        &mut self,
+        events: &[usize],
+        skip: Option<usize>,
+        until: Option<NaiveDate>,
+        currency: Currency,
+    ) -> Result<AccountState, BookError> {
+        let mut st = AccountState::new(currency);
+        // Reversal events themselves only mark their targets.
+        let mut reversed: Vec<usize> = Vec::new();
+        for &i in events {
+            if let EventKind::Reversal { event_id } = &self.events[i].kind {
+                if until.is_none_or(|u| self.events[i].date <= u) {
+                    if let Some(t) = self.event_index.get(event_id) {
+                        reversed.push(*t);
+                    }
+                }
+            }
+        }
+        for &i in events {
+            let e = &self.events[i];
+            if Some(i) == skip
+                || reversed.contains(&i)
+                || matches!(e.kind, EventKind::Reversal { .. })
+            {
+                continue;
+            }
+            if until.is_some_and(|u| e.date > u) {
+                continue;
+            }
+            st.apply(e, &mut self.terms)?;
+        }
+        Ok(st)
+    }
+
+    fn apply_reversal(&mut self, a: usize, event: Event) -> Result<Applied, BookError> {
+        let EventKind::Reversal { event_id } = &event.kind else {
+            return Err(BookError::Reversal {
+                target: event.id.clone(),
+                reason: "not a reversal".into(),
+            });
+        };
+        let fail = |reason: &str| BookError::Reversal {
+            target: event_id.clone(),
+            reason: reason.to_string(),
+        };
+        let t = *self
+            .event_index
+            .get(event_id)
+            .ok_or_else(|| fail("no such event"))?;
+        if !self.accounts[a].events.contains(&t) {
+            return Err(fail("it belongs to another account"));
+        }
+        if self.reversed[t] {
+            return Err(fail("it is already reversed"));
+        }
+        if matches!(self.events[t].kind, EventKind::Reversal { .. }) {
+            return Err(fail("a reversal cannot be reversed"));
+        }
+        let events = self.accounts[a].events.clone();
+        let currency = self.accounts[a].state.currency;
+        let st = self
+            .replay(&events, Some(t), None, currency)
+            .map_err(|e| fail(&format!("the remaining events no longer apply: {e}")))?;
+        self.accounts[a].state = st;
+        self.reversed[t] = true;
+        self.record(a, event);
+        Ok(Applied::Applied)
+    }
+
+    fn horizon_end(&self, as_of: NaiveDate) -> NaiveDate {
+        add_days(as_of, self.policy.horizon_days).unwrap_or(NaiveDate::MAX)
+    }
+
+    fn account_figures(
+        &self,
+        a: usize,
+        as_of: NaiveDate,
+        exclude: Option<&OrderId>,
+    ) -> Result<Figures, BookError> {
+        let acc = &self.accounts[a];
+        let f = acc
+            .state
+            .figures(self.horizon_end(as_of), &self.fx, exclude)?;
+        self.add_reservations(a, f, as_of, exclude)
+    }
+
+    fn add_reservations(
+        &self,
+        a: usize,
+        mut f: Figures,
+        as_of: NaiveDate,
+        exclude: Option<&OrderId>,
+    ) -> Result<Figures, BookError> {
+        let horizon_end = self.horizon_end(as_of);
+        for r in &self.accounts[a].reservations {
+            if exclude == Some(&r.order_id) || r.date > as_of {
+                continue;
+            }
+            f.open_orders = f
+                .open_orders
+                .checked_add(r.amount)
+                .ok_or(BookError::Overflow)?;
+            if r.requested_delivery.is_none_or(|d| d <= horizon_end) {
+                f.open_orders_in_horizon = f
+                    .open_orders_in_horizon
+                    .checked_add(r.amount)
+                    .ok_or(BookError::Overflow)?;
+            }
+        }
+        Ok(f)
+    }
+
+    fn limit_view(limit: &Option<CreditLimit>, as_of: NaiveDate) -> LimitView {
+        match limit {
+            None => LimitView::NotDefined,
+            Some(l) => match l.effective(as_of) {
+                None => LimitView::Unlimited {
+                    expired: l.expired(as_of),
+                },
+                Some(amount) => LimitView::Amount {
+                    amount,
+                    expired: l.expired(as_of),
+                },
+            },
+        }
+    }
+
+    /// Members of the group headed by customer `head` (itself included).
+    fn group_members(&self, head: usize, out: &mut Vec<usize>) {
+        out.push(head);
+        for &c in &self.customers[head].children {
+            self.group_members(c, out);
+        }
+    }
+
+    fn group_view(
+        &self,
+        c: usize,
+        segment: &str,
+        req: &OrderRequest,
+        order_amount: Decimal,
+        currency: Currency,
+    ) -> Result<Option<GroupView>, BookError> {
+        let mut best: Option<GroupView> = None;
+        let mut head = Some(c);
+        while let Some(h) = head {
+            if let Some(a) = self.account_idx(h, segment) {
+                if let Some(gl) = &self.accounts[a].group_limit {
+                    if let Some(limit) = gl.effective(req.as_of) {
+                        let gcur = self.customers[h].customer.currency;
+                        let mut members = Vec::new();
+                        self.group_members(h, &mut members);
+                        let mut exposure = Decimal::ZERO;
+                        for m in members {
+                            if let Some(ma) = self.account_idx(m, segment) {
+                                let f = self.account_figures(ma, req.as_of, Some(&req.order_id))?;
+                                let w = f
+                                    .weighted(&self.policy.weights, false)
+                                    .ok_or(BookError::Overflow)?;
+                                let w =
+                                    self.fx.convert(w, self.accounts[ma].state.currency, gcur)?;
+                                exposure = exposure.checked_add(w).ok_or(BookError::Overflow)?;
+                            }
+                        }
+                        let order_g = self.fx.convert(order_amount, currency, gcur)?;
+                        let view = GroupView {
+                            exposure_before: exposure,
+                            order_amount: order_g,
+                            limit,
+                        };
+                        let headroom = |g: &GroupView| g.limit - g.exposure_before - g.order_amount;
+                        if best.as_ref().is_none_or(|b| headroom(&view) < headroom(b)) {
+                            best = Some(view);
+                        }
+                    }
+                }
+            }
+            head = self.customers[h]
+                .customer
+                .parent
+                .as_ref()
+                .and_then(|p| self.customer_index.get(p).copied());
+        }
+        Ok(best)
+    }
+
+    fn materiality(&self) -> Decimal {
+        self.policy
+            .steps
+            .iter()
+            .find_map(|s| match &s.kind {
+                StepKind::OldestOverdue { materiality, .. } => {
+                    Some(materiality.unwrap_or(Decimal::ZERO))
+                }
+                _ => None,
+            })
+            .unwrap_or(Decimal::ZERO)
+    }
+
+    /// The figures a check of `req` sees (without recording anything).
+    ///
+    /// # Errors
+    /// Unknown customer, missing FX rate, overflow.
+    pub fn check_inputs(&self, req: &OrderRequest) -> Result<CheckInputs, BookError> {
+        let c = self.cust(&req.customer)?;
+        let cust = &self.customers[c].customer;
+        let currency = cust.currency;
+        let order_amount = self
+            .fx
+            .convert(req.amount.amount(), req.amount.currency(), currency)?;
+        let empty;
+        let (figures, limit, state) = match self.account_idx(c, &req.segment) {
+            Some(a) => (
+                self.account_figures(a, req.as_of, Some(&req.order_id))?,
+                Self::limit_view(&self.accounts[a].limit, req.as_of),
+                &self.accounts[a].state,
+            ),
+            None => {
+                empty = AccountState::new(currency);
+                (Figures::default(), LimitView::NotDefined, &empty)
+            }
+        };
+        let overdue = state.overdue(req.as_of, self.materiality(), &self.fx)?;
+        let horizon_end = self.horizon_end(req.as_of);
+        Ok(CheckInputs {
+            as_of: req.as_of,
+            checkpoint: req.checkpoint,
+            currency,
+            order_amount,
+            order_in_horizon: req.requested_delivery.is_none_or(|d| d <= horizon_end),
+            figures,
+            limit,
+            group: self.group_view(c, &req.segment, req, order_amount, currency)?,
+            customer_blocked: cust.blocked.is_some(),
+            risk_class: cust.risk_class,
+            oldest_overdue_days: overdue.oldest_overdue_days,
+            overdue_amount: overdue.overdue_amount,
+            balance: overdue.balance,
+            max_dunning_level: overdue.max_dunning_level,
+            next_review: cust.next_review,
+            release: self.releases.get(&req.order_id).map(|r| ReleaseView {
+                amount: r.amount.amount(),
+                date: r.date,
+            }),
+        })
+    }
+
+    /// Checks an order: runs the policy's steps for its checkpoint, logs the
+    /// decision, and reserves the order's value when approved (or puts the
+    /// order on hold when blocked).
+    ///
+    /// # Errors
+    /// Unknown customer, missing FX rate, precision, overflow. Nothing is
+    /// logged or reserved on error.
+    pub fn check_order(&mut self, req: OrderRequest) -> Result<Decision, BookError> {
+        let inputs = self.check_inputs(&req)?;
+        let decision = evaluate(&self.policy, &inputs).map_err(|_| BookError::Overflow)?;
+        let seq = self.log.len() as u64;
+        let c = self.cust(&req.customer)?;
+        if decision.outcome == Outcome::Blocked {
+            self.holds.insert(
+                req.order_id.clone(),
+                Hold {
+                    request: req.clone(),
+                    decision_seq: seq,
+                },
+            );
+        } else {
+            self.holds.remove(&req.order_id);
+            let a = self.account_or_new(c, &req.segment);
+            self.reserve(a, &req, inputs.order_amount);
+        }
+        self.log.push(LogEntry {
+            seq,
+            request: req,
+            policy_id: self.policy.policy_id.clone(),
+            inputs,
+            decision: decision.clone(),
+        });
+        Ok(decision)
+    }
+
+    fn reserve(&mut self, a: usize, req: &OrderRequest, amount: Decimal) {
+        // A placed order already counts as an open order: no reservation.
+        if self.accounts[a].state.order(&req.order_id).is_some() {
+            return;
+        }
+        let acc = &mut self.accounts[a];
+        acc.reservations.retain(|r| r.order_id != req.order_id);
+        acc.reservations.push(Reserved {
+            order_id: req.order_id.clone(),
+            amount,
+            requested_delivery: req.requested_delivery,
+            date: req.as_of,
+        });
+        self.reservations.insert(req.order_id.clone(), a);
+    }
+
+    /// Releases a held order: a documented credit decision (who, when, why).
+    /// The order's value is then reserved like an approved order's.
+    ///
+    /// # Errors
+    /// [`BookError::NotOnHold`]; [`BookError::ReleaseIncomplete`] without `by` or `reason`.
+    pub fn release(
+        &mut self,
+        order_id: &OrderId,
+        by: &str,
+        reason: &str,
+        date: NaiveDate,
+    ) -> Result<Release, BookError> {
+        if by.trim().is_empty() {
+            return Err(BookError::ReleaseIncomplete("who releases (by)"));
+        }
+        if reason.trim().is_empty() {
+            return Err(BookError::ReleaseIncomplete("a reason"));
+        }
+        let hold = self
+            .holds
+            .get(order_id)
+            .ok_or_else(|| BookError::NotOnHold(order_id.clone()))?;
+        let entry = &self.log[hold.decision_seq as usize];
+        let release = Release {
+            order_id: order_id.clone(),
+            customer: hold.request.customer.clone(),
+            amount: Money::new_rounded(
+                entry.inputs.order_amount,
+                entry.inputs.currency,
+                crate::money::RoundingMode::HalfEven,
+            ),
+            by: by.to_string(),
+            reason: reason.to_string(),
+            date,
+            decision_seq: hold.decision_seq,
+        };
+        let req = hold.request.clone();
+        let c = self.cust(&req.customer)?;
+        let a = self.account_or_new(c, &req.segment);
+        self.reserve(a, &req, release.amount.amount());
+        self.holds.remove(order_id);
+        self.releases.insert(order_id.clone(), release.clone());
+        self.release_log.push(release.clone());
+        Ok(release)
+    }
+
+    /// Re-checks every held order as of `as_of` (without logging) and
+    /// returns those that would now pass.
+    pub fn releasable(&self, as_of: NaiveDate) -> Vec<(OrderId, Decision)> {
+        let mut out = Vec::new();
+        for (oid, h) in &self.holds {
+            let mut req = h.request.clone();
+            req.as_of = as_of;
+            if let Ok(inputs) = self.check_inputs(&req) {
+                if let Ok(d) = evaluate(&self.policy, &inputs) {
+                    if d.outcome != Outcome::Blocked {
+                        out.push((oid.clone(), d));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Held orders, by order id.
+    pub fn holds(&self) -> impl Iterator<Item = &Hold> {
+        self.holds.values()
+    }
+
+    /// Every release, oldest first.
+    pub fn releases(&self) -> &[Release] {
+        &self.release_log
+    }
+
+    /// The decision log, oldest first.
+    pub fn decision_log(&self) -> &[LogEntry] {
+        &self.log
+    }
+
+    /// The decisions for one order, oldest first ("why was X blocked on D?").
+    pub fn decisions_for(&self, order_id: &OrderId) -> impl Iterator<Item = &LogEntry> {
+        let id = order_id.clone();
+        self.log.iter().filter(move |e| e.request.order_id == id)
+    }
+
+    /// Re-runs every logged decision under `policy` with the figures it saw,
+    /// and lists the decisions whose outcome changes. Thresholds, actions,
+    /// steps, checkpoints, weights and blocked risk classes take effect;
+    /// figures measured with the old policy's horizon and materiality are
+    /// reused as recorded.
+    ///
+    /// # Errors
+    /// [`BookError::Policy`] if `policy` does not validate; overflow.
+    pub fn backtest(&self, policy: &Policy) -> Result<Backtest, BookError> {
+        policy.validate()?;
+        let mut changed = Vec::new();
+        for e in &self.log {
+            let d = evaluate(policy, &e.inputs).map_err(|_| BookError::Overflow)?;
+            if d.outcome != e.decision.outcome {
+                changed.push((
+                    e.seq,
+                    e.request.order_id.clone(),
+                    e.decision.outcome,
+                    d.outcome,
+                ));
+            }
+        }
+        Ok(Backtest {
+            policy_id: policy.policy_id.clone(),
+            total: self.log.len(),
+            changed,
+        })
+    }
+
+    /// The account's state as it stood on `as_of`: the current state when
+    /// no event is dated after it, else a replay of the events up to it.
+    fn state_as_of(&mut self, a: usize, as_of: NaiveDate) -> Result<AccountState, BookError> {
+        let events = self.accounts[a].events.clone();
+        if events.iter().all(|i| self.events[*i].date <= as_of) {
+            return Ok(self.accounts[a].state.clone());
+        }
+        let currency = self.accounts[a].state.currency;
+        self.replay(&events, None, Some(as_of), currency)
+    }
+
+    /// An account's exposure as it stood on `as_of`: events dated after it
+    /// are ignored; reservations made by checks up to that date count as
+    /// open orders.
+    ///
+    /// # Errors
+    /// Unknown customer, missing FX rate, overflow.
+    pub fn exposure(
+        &mut self,
+        customer: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+    ) -> Result<Exposure, BookError> {
+        let c = self.cust(customer)?;
+        let currency = self.customers[c].customer.currency;
+        let mut out = Exposure {
+            customer: customer.clone(),
+            segment: segment.to_string(),
+            currency,
+            as_of,
+            figures: Figures::default(),
+            reserved: Decimal::ZERO,
+            total: Decimal::ZERO,
+            limit: None,
+        };
+        let Some(a) = self.account_idx(c, segment) else {
+            return Ok(out);
+        };
+        let st = self.state_as_of(a, as_of)?;
+        let f = st.figures(self.horizon_end(as_of), &self.fx, None)?;
+        out.figures = self.add_reservations(a, f, as_of, None)?;
+        out.reserved = out.figures.open_orders - f.open_orders;
+        out.total = out
+            .figures
+            .weighted(&self.policy.weights, false)
+            .ok_or(BookError::Overflow)?;
+        out.limit = self.accounts[a]
+            .limit
+            .as_ref()
+            .and_then(|l| l.effective(as_of));
+        Ok(out)
+    }
+
+    /// Open items (open amount above zero) of an account as they stood on `as_of`.
+    ///
+    /// # Errors
+    /// Unknown customer.
+    pub fn open_items(
+        &mut self,
+        customer: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+    ) -> Result<Vec<OpenItem>, BookError> {
+        let c = self.cust(customer)?;
+        let Some(a) = self.account_idx(c, segment) else {
+            return Ok(Vec::new());
+        };
+        let st = self.state_as_of(a, as_of)?;
+        Ok(st.items.into_iter().filter(|i| !i.open.is_zero()).collect())
+    }
+
+    /// Number of events applied.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The book as a schema-versioned JSON document. Restoring it replays
+    /// the events, so the restored book equals the original.
+    pub fn snapshot(&self) -> String {
+        let mut order: Vec<usize> = (0..self.customers.len()).collect();
+        let depth = |mut i: usize| {
+            let mut d = 0;
+            while let Some(p) = self.customers[i]
+                .customer
+                .parent
+                .as_ref()
+                .and_then(|p| self.customer_index.get(p).copied())
+            {
+                d += 1;
+                i = p;
+            }
+            d
+        };
+        order.sort_by_key(|i| (depth(*i), *i));
+        let snap = Snapshot {
+            schema_version: SNAPSHOT_SCHEMA_VERSION,
+            policy: self.policy.clone(),
+            customers: order
+                .iter()
+                .map(|i| self.customers[*i].customer.clone())
+                .collect(),
+            limits: self
+                .accounts
+                .iter()
+                .filter_map(|a| a.limit.clone())
+                .collect(),
+            group_limits: self
+                .accounts
+                .iter()
+                .filter_map(|a| a.group_limit.clone())
+                .collect(),
+            fx: self.fx.clone(),
+            events: self.events.clone(),
+            reservations: self
+                .accounts
+                .iter()
+                .flat_map(|a| {
+                    let cust = self.customers[a.customer].customer.clone();
+                    a.reservations.iter().map(move |r| {
+                        (
+                            r.order_id.clone(),
+                            Reservation {
+                                customer: cust.id.clone(),
+                                segment: a.segment.clone(),
+                                amount: Money::new_rounded(
+                                    r.amount,
+                                    cust.currency,
+                                    crate::money::RoundingMode::HalfEven,
+                                ),
+                                requested_delivery: r.requested_delivery,
+                                date: r.date,
+                            },
+                        )
+                    })
+                })
+                .collect(),
+            holds: self.holds.values().cloned().collect(),
+            releases: {
+                let mut r: Vec<Release> = self.releases.values().cloned().collect();
+                r.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+                r
+            },
+            release_log: self.release_log.clone(),
+            log: self.log.clone(),
+        };
+        serde_json::to_string(&snap).unwrap_or_default()
+    }
+
+    /// Restores a book from [`CreditBook::snapshot`].
+    ///
+    /// # Errors
+    /// [`BookError::Snapshot`] for a malformed document or another schema
+    /// version; any error of replaying its contents.
+    pub fn restore(text: &str) -> Result<Self, BookError> {
+        let snap: Snapshot =
+            serde_json::from_str(text).map_err(|e| BookError::Snapshot(e.to_string()))?;
+        if snap.schema_version != SNAPSHOT_SCHEMA_VERSION {
+            return Err(BookError::Snapshot(format!(
+                "schema_version {} (this build reads {SNAPSHOT_SCHEMA_VERSION})",
+                snap.schema_version
+            )));
+        }
+        let mut book = CreditBook::new(snap.policy)?;
+        let day = NaiveDate::MIN;
+        for c in snap.customers {
+            book.upsert_customer(c, day)?;
+        }
+        for l in snap.limits {
+            book.set_limit(l, day)?;
+        }
+        for l in snap.group_limits {
+            book.set_group_limit(l, day)?;
+        }
+        book.fx = snap.fx;
+        for e in snap.events {
+            book.apply(e)?;
+        }
+        for (oid, r) in snap.reservations {
+            let c = book.cust(&r.customer)?;
+            let a = book.account_or_new(c, &r.segment);
+            book.accounts[a].reservations.push(Reserved {
+                order_id: oid.clone(),
+                amount: r.amount.amount(),
+                requested_delivery: r.requested_delivery,
+                date: r.date,
+            });
+            book.reservations.insert(oid, a);
+        }
+        book.holds = snap
+            .holds
+            .into_iter()
+            .map(|h| (h.request.order_id.clone(), h))
+            .collect();
+        book.releases = snap
+            .releases
+            .into_iter()
+            .map(|r| (r.order_id.clone(), r))
+            .collect();
+        book.release_log = snap.release_log;
+        book.log = snap.log;
+        Ok(book)
+    }
+
+    /// A canonical text of the book's whole state (customers, limits,
+    /// account states, reservations, holds, releases, log), independent of
+    /// the order accounts were created in. Two books with equal digests
+    /// behave identically.
+    pub fn state_digest(&self) -> String {
+        let mut accounts: BTreeMap<(String, String), &Account> = BTreeMap::new();
+        for a in &self.accounts {
+            accounts.insert(
+                (
+                    self.customers[a.customer].customer.id.0.clone(),
+                    a.segment.clone(),
+                ),
+                a,
+            );
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut customers: Vec<&Customer> = self.customers.iter().map(|c| &c.customer).collect();
+        customers.sort_by(|a, b| a.id.cmp(&b.id));
+        parts.push(serde_json::to_string(&customers).unwrap_or_default());
+        for ((c, s), a) in accounts {
+            let mut res = a.reservations.clone();
+            res.sort_by(|x, y| x.order_id.cmp(&y.order_id));
+            parts.push(format!(
+                "{c}/{s}:{}|{}|{}|{}",
+                serde_json::to_string(&a.limit).unwrap_or_default(),
+                serde_json::to_string(&a.group_limit).unwrap_or_default(),
+                serde_json::to_string(&a.state).unwrap_or_default(),
+                serde_json::to_string(&res).unwrap_or_default(),
+            ));
+        }
+        parts.push(serde_json::to_string(&self.events).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.holds).unwrap_or_default());
+        let mut rel: Vec<&Release> = self.releases.values().collect();
+        rel.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+        parts.push(serde_json::to_string(&rel).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.release_log).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.log).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.fx).unwrap_or_default());
+        parts.push(self.policy.to_json());
+        parts.join("\n")
+    }
+}

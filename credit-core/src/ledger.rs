@@ -1,0 +1,1225 @@
+//! The AR ledger: events and the per-account state they build.
+//!
+//! Every event has an id, a customer, a credit segment, a date and a
+//! payload. Applying an event to an [`AccountState`] either succeeds fully
+//! or fails with a [`LedgerError`] and changes nothing: every check runs
+//! before the first write.
+//!
+//! Values move between stages without double counting: an order's value is
+//! *open* until delivered, *delivered not invoiced* until invoiced, then an
+//! *open receivable* until paid, credited or written off. Invoicing an
+//! order takes the value from "delivered not invoiced" first and then from
+//! the undelivered remainder (services invoiced without delivery).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::check::Figures;
+use crate::customer::{CustomerId, EventId, InvoiceId, OrderId, DEFAULT_SEGMENT};
+use crate::money::{Currency, Money, MoneyError, RoundingMode};
+use crate::terms::{PaymentTerms, ScheduleOptions, TermsError};
+
+fn default_segment() -> String {
+    DEFAULT_SEGMENT.to_string()
+}
+
+/// Errors from applying events and from ledger queries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// An amount that must be positive (or not negative) is not.
+    #[error("invalid {field} {value} in event {event}: {reason}")]
+    InvalidAmount {
+        /// The event id.
+        event: EventId,
+        /// The field.
+        field: &'static str,
+        /// The value as given.
+        value: Decimal,
+        /// What was expected.
+        reason: &'static str,
+    },
+    /// An event references an order the account does not have.
+    #[error("event {event}: unknown order {order}")]
+    UnknownOrder {
+        /// The event id.
+        event: EventId,
+        /// The order id.
+        order: OrderId,
+    },
+    /// An event references an invoice the account does not have.
+    #[error("event {event}: unknown invoice {invoice}")]
+    UnknownInvoice {
+        /// The event id.
+        event: EventId,
+        /// The invoice id.
+        invoice: InvoiceId,
+    },
+    /// An order or invoice id used twice.
+    #[error("event {event}: {what} {id} already exists")]
+    AlreadyExists {
+        /// The event id.
+        event: EventId,
+        /// `order` or `invoice`.
+        what: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// An operation the item's state does not allow.
+    #[error("event {event}: {reason}")]
+    NotAllowed {
+        /// The event id.
+        event: EventId,
+        /// Why.
+        reason: String,
+    },
+    /// Amounts in different currencies.
+    #[error("event {event}: currency {given} does not match {expected}")]
+    CurrencyMismatch {
+        /// The event id.
+        event: EventId,
+        /// The event's currency.
+        given: Currency,
+        /// The currency of the order, invoice or account.
+        expected: Currency,
+    },
+    /// No host-supplied FX rate for a conversion.
+    #[error("no FX rate from {from} to {to}")]
+    MissingRate {
+        /// Source currency.
+        from: Currency,
+        /// Target currency.
+        to: Currency,
+    },
+    /// Invalid payment terms or due-date fields on an invoice.
+    #[error("event {event}: {source}")]
+    Terms {
+        /// The event id.
+        event: EventId,
+        /// The terms error.
+        source: TermsError,
+    },
+    /// Money precision or overflow.
+    #[error("event {event}: {source}")]
+    Money {
+        /// The event id (empty for queries).
+        event: EventId,
+        /// The money error.
+        source: MoneyError,
+    },
+    /// Arithmetic overflow.
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
+}
+
+/// One allocation of a payment to an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    /// The invoice paid.
+    pub invoice_id: InvoiceId,
+    /// Amount applied (in the payment's currency).
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+}
+
+/// What happened. Amounts are decimal strings with a `currency` code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EventKind {
+    /// A sales order was placed.
+    OrderPlaced {
+        /// Order id.
+        order_id: OrderId,
+        /// Order value.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+        /// Requested delivery date (for the credit horizon).
+        #[serde(default)]
+        requested_delivery: Option<NaiveDate>,
+        /// Prepaid orders carry no credit risk: they count zero.
+        #[serde(default)]
+        prepaid: bool,
+    },
+    /// An order's total value (or delivery date) changed.
+    OrderChanged {
+        /// Order id.
+        order_id: OrderId,
+        /// New total order value.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency (must be the order's).
+        currency: Currency,
+        /// New requested delivery date, if it changed.
+        #[serde(default)]
+        requested_delivery: Option<NaiveDate>,
+    },
+    /// The undelivered remainder of an order was cancelled.
+    OrderCancelled {
+        /// Order id.
+        order_id: OrderId,
+    },
+    /// Part or all of an order was delivered.
+    Delivered {
+        /// Order id.
+        order_id: OrderId,
+        /// Delivered value.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency (must be the order's).
+        currency: Currency,
+    },
+    /// An invoice: a new open item with its due date from `terms` (trade
+    /// notation) or an explicit `due_date`.
+    Invoiced {
+        /// Invoice id.
+        invoice_id: InvoiceId,
+        /// Invoice amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+        /// Payment terms in trade notation (e.g. `2/10 Net 30`).
+        #[serde(default)]
+        terms: Option<String>,
+        /// Explicit due date (instead of terms).
+        #[serde(default)]
+        due_date: Option<NaiveDate>,
+        /// The order invoiced, if any.
+        #[serde(default)]
+        order_id: Option<OrderId>,
+        /// Discountable part of the amount (e.g. before tax).
+        #[serde(default, with = "crate::serde_decimal::option")]
+        discount_base: Option<Decimal>,
+    },
+    /// A payment, allocated explicitly or oldest-due-first.
+    Payment {
+        /// Amount received.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+        /// Explicit allocations; empty means automatic (oldest due first).
+        #[serde(default)]
+        allocations: Vec<Allocation>,
+    },
+    /// A credit note, against an invoice or on account.
+    CreditNote {
+        /// The invoice credited, or none (credit on account).
+        #[serde(default)]
+        invoice_id: Option<InvoiceId>,
+        /// Amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+    },
+    /// Part of an invoice written off as bad debt.
+    WriteOff {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+    },
+    /// A dispute over part of an invoice was opened.
+    DisputeOpened {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Disputed amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+    },
+    /// A dispute was resolved (the amount is no longer disputed).
+    DisputeResolved {
+        /// The invoice.
+        invoice_id: InvoiceId,
+        /// Amount no longer disputed.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+    },
+    /// An earlier event of the same account is undone.
+    Reversal {
+        /// The event reversed.
+        event_id: EventId,
+    },
+    /// The customer promised to pay an amount by a date.
+    PromiseToPay {
+        /// Amount promised.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+        /// Date promised.
+        promised_date: NaiveDate,
+    },
+    /// A dunning notice was issued for open items.
+    DunningNotice {
+        /// Dunning level (1 = first reminder).
+        level: u8,
+        /// Invoices dunned.
+        invoices: Vec<InvoiceId>,
+    },
+    /// An external rating was received.
+    RatingReceived {
+        /// Agency.
+        agency: String,
+        /// Rating.
+        rating: String,
+    },
+    /// Host-supplied special liabilities (replaces the previous figure).
+    SpecialLiabilities {
+        /// Amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency (the account's credit currency).
+        currency: Currency,
+    },
+    /// An open item imported from another system (opening balance).
+    OpenItemImported {
+        /// Invoice id.
+        invoice_id: InvoiceId,
+        /// Invoice date.
+        invoice_date: NaiveDate,
+        /// Due date.
+        due_date: NaiveDate,
+        /// Original amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Amount still open.
+        #[serde(with = "crate::serde_decimal")]
+        open: Decimal,
+        /// Currency.
+        currency: Currency,
+    },
+}
+
+/// An event: id, customer, segment, date and what happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique id (applying the same id again is a reported no-op).
+    pub id: EventId,
+    /// The customer.
+    pub customer: CustomerId,
+    /// The credit segment (`"default"` if absent).
+    #[serde(default = "default_segment")]
+    pub segment: String,
+    /// Business date.
+    pub date: NaiveDate,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// An order's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderState {
+    /// Order id.
+    pub id: OrderId,
+    /// Currency.
+    pub currency: Currency,
+    /// Total order value.
+    pub total: Decimal,
+    /// Value delivered so far.
+    pub delivered: Decimal,
+    /// Value invoiced so far against this order.
+    pub invoiced: Decimal,
+    /// Requested delivery date.
+    pub requested_delivery: Option<NaiveDate>,
+    /// Prepaid orders count zero.
+    pub prepaid: bool,
+    /// Undelivered remainder cancelled.
+    pub cancelled: bool,
+}
+
+impl OrderState {
+    /// Value neither delivered nor invoiced (zero when cancelled or prepaid).
+    pub fn open_value(&self) -> Decimal {
+        if self.cancelled || self.prepaid {
+            return Decimal::ZERO;
+        }
+        (self.total - self.delivered.max(self.invoiced)).max(Decimal::ZERO)
+    }
+
+    /// Value delivered and not yet invoiced (zero when prepaid).
+    pub fn delivered_not_invoiced(&self) -> Decimal {
+        if self.prepaid {
+            return Decimal::ZERO;
+        }
+        (self.delivered - self.invoiced).max(Decimal::ZERO)
+    }
+}
+
+/// An invoice as an open item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenItem {
+    /// Invoice id.
+    pub invoice_id: InvoiceId,
+    /// Currency.
+    pub currency: Currency,
+    /// Invoice date.
+    pub invoice_date: NaiveDate,
+    /// Net due date.
+    pub due_date: NaiveDate,
+    /// Original amount.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+    /// Amount still open.
+    #[serde(with = "crate::serde_decimal")]
+    pub open: Decimal,
+    /// Disputed part of `open`.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Amount written off.
+    #[serde(with = "crate::serde_decimal")]
+    pub written_off: Decimal,
+    /// Early-payment discount taken.
+    #[serde(with = "crate::serde_decimal")]
+    pub discount_taken: Decimal,
+    /// Highest dunning level issued for it (0: none).
+    pub dunning_level: u8,
+    /// Discount tiers: (last day, discount amount), best first.
+    pub discounts: Vec<(NaiveDate, Decimal)>,
+    /// The order invoiced, if any.
+    pub order_id: Option<OrderId>,
+}
+
+impl OpenItem {
+    /// The discount a payment on `date` earns, if the item is still untouched.
+    fn discount_on(&self, date: NaiveDate) -> Decimal {
+        if self.open != self.amount {
+            return Decimal::ZERO;
+        }
+        self.discounts
+            .iter()
+            .find(|(deadline, _)| date <= *deadline)
+            .map(|(_, d)| *d)
+            .unwrap_or(Decimal::ZERO)
+    }
+}
+
+/// A promise to pay and how much of it payments have kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promise {
+    /// Date the promise was made.
+    pub made_on: NaiveDate,
+    /// Amount promised.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+    /// Currency.
+    pub currency: Currency,
+    /// Date promised.
+    pub promised_date: NaiveDate,
+    /// Paid towards it (payments dated from `made_on` to `promised_date`).
+    #[serde(with = "crate::serde_decimal")]
+    pub paid: Decimal,
+}
+
+/// Host-supplied FX rates: `amount_in_to = amount_in_from × rate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRates {
+    rates: Vec<(Currency, Currency, Decimal)>,
+}
+
+impl FxRates {
+    /// Sets the rate from `from` to `to` (must be positive).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidArgument`] for a rate that is not positive.
+    pub fn set(&mut self, from: Currency, to: Currency, rate: Decimal) -> Result<(), MoneyError> {
+        if rate <= Decimal::ZERO {
+            return Err(MoneyError::InvalidArgument {
+                field: "rate",
+                value: rate.to_string(),
+                reason: "must be positive",
+            });
+        }
+        match self
+            .rates
+            .iter_mut()
+            .find(|(f, t, _)| *f == from && *t == to)
+        {
+            Some(r) => r.2 = rate,
+            None => self.rates.push((from, to, rate)),
+        }
+        Ok(())
+    }
+
+    /// Converts `amount` from `from` to `to`, rounded half-even to `to`'s
+    /// minor unit. The same currency converts unchanged.
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] naming the pair; [`LedgerError::Overflow`].
+    pub fn convert(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        to: Currency,
+    ) -> Result<Decimal, LedgerError> {
+        if from == to {
+            return Ok(amount);
+        }
+        let rate = self
+            .rates
+            .iter()
+            .find(|(f, t, _)| *f == from && *t == to)
+            .map(|r| r.2)
+            .ok_or(LedgerError::MissingRate { from, to })?;
+        let v = amount
+            .checked_mul(rate)
+            .ok_or(LedgerError::Overflow("fx conversion"))?;
+        Ok(Money::new_rounded(v, to, RoundingMode::HalfEven).amount())
+    }
+
+    /// Every rate as (from, to, rate).
+    pub fn all(&self) -> &[(Currency, Currency, Decimal)] {
+        &self.rates
+    }
+}
+
+/// Parsed payment terms by notation, so each distinct text parses once.
+#[derive(Debug, Clone, Default)]
+pub struct TermsCache(HashMap<String, PaymentTerms>);
+
+impl TermsCache {
+    fn get(&mut self, text: &str) -> Result<&PaymentTerms, TermsError> {
+        if !self.0.contains_key(text) {
+            let t = PaymentTerms::parse(text)?;
+            self.0.insert(text.to_string(), t);
+        }
+        // Inserted just above when missing.
+        self.0.get(text).ok_or(TermsError::Empty { what: "line" })
+    }
+}
+
+/// The state of one credit account (customer × segment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountState {
+    /// The account's credit currency.
+    pub currency: Currency,
+    /// Orders.
+    pub orders: Vec<OrderState>,
+    /// Open items, kept sorted by due date (then arrival).
+    pub items: Vec<OpenItem>,
+    /// Unapplied credits (payments or credit notes on account) by currency.
+    pub unapplied: Vec<(Currency, Decimal)>,
+    /// Host-supplied special liabilities (credit currency).
+    #[serde(with = "crate::serde_decimal")]
+    pub special_liabilities: Decimal,
+    /// Promises to pay.
+    pub promises: Vec<Promise>,
+    /// External ratings received: (agency, rating, date).
+    pub ratings: Vec<(String, String, NaiveDate)>,
+}
+
+fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
+    a.checked_add(b).ok_or(LedgerError::Overflow(what))
+}
+
+impl AccountState {
+    /// An empty account in `currency`.
+    pub fn new(currency: Currency) -> Self {
+        AccountState {
+            currency,
+            orders: Vec::new(),
+            items: Vec::new(),
+            unapplied: Vec::new(),
+            special_liabilities: Decimal::ZERO,
+            promises: Vec::new(),
+            ratings: Vec::new(),
+        }
+    }
+
+    /// The order with this id.
+    pub fn order(&self, id: &OrderId) -> Option<&OrderState> {
+        self.orders.iter().find(|o| &o.id == id)
+    }
+
+    fn order_idx(&self, ev: &Event, id: &OrderId) -> Result<usize, LedgerError> {
+        self.orders
+            .iter()
+            .position(|o| &o.id == id)
+            .ok_or_else(|| LedgerError::UnknownOrder {
+                event: ev.id.clone(),
+                order: id.clone(),
+            })
+    }
+
+    fn item_idx(&self, ev: &Event, id: &InvoiceId) -> Result<usize, LedgerError> {
+        self.items
+            .iter()
+            .position(|i| &i.invoice_id == id)
+            .ok_or_else(|| LedgerError::UnknownInvoice {
+                event: ev.id.clone(),
+                invoice: id.clone(),
+            })
+    }
+
+    fn money(
+        &self,
+        ev: &Event,
+        amount: Decimal,
+        currency: Currency,
+        field: &'static str,
+        positive: bool,
+    ) -> Result<Decimal, LedgerError> {
+        let m = Money::new(amount, currency).map_err(|source| LedgerError::Money {
+            event: ev.id.clone(),
+            source,
+        })?;
+        if m.is_negative() || (positive && m.is_zero()) {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field,
+                value: amount,
+                reason: if positive {
+                    "must be positive"
+                } else {
+                    "must not be negative"
+                },
+            });
+        }
+        Ok(m.amount())
+    }
+
+    fn same(ev: &Event, given: Currency, expected: Currency) -> Result<(), LedgerError> {
+        if given == expected {
+            Ok(())
+        } else {
+            Err(LedgerError::CurrencyMismatch {
+                event: ev.id.clone(),
+                given,
+                expected,
+            })
+        }
+    }
+
+    fn not_allowed(ev: &Event, reason: String) -> LedgerError {
+        LedgerError::NotAllowed {
+            event: ev.id.clone(),
+            reason,
+        }
+    }
+
+    fn insert_item(&mut self, item: OpenItem) {
+        let pos = self.items.partition_point(|i| i.due_date <= item.due_date);
+        self.items.insert(pos, item);
+    }
+
+    fn credit_unapplied(&mut self, currency: Currency, amount: Decimal) -> Result<(), LedgerError> {
+        match self.unapplied.iter_mut().find(|(c, _)| *c == currency) {
+            Some(u) => u.1 = add(u.1, amount, "unapplied credit")?,
+            None => self.unapplied.push((currency, amount)),
+        }
+        Ok(())
+    }
+
+    /// Applies an event (not a reversal, which the book handles by replay).
+    /// Either everything applies or nothing changes.
+    ///
+    /// # Errors
+    /// The [`LedgerError`] naming the event and the problem.
+    pub fn apply(&mut self, ev: &Event, terms: &mut TermsCache) -> Result<(), LedgerError> {
+        match &ev.kind {
+            EventKind::OrderPlaced {
+                order_id,
+                amount,
+                currency,
+                requested_delivery,
+                prepaid,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", false)?;
+                if self.order(order_id).is_some() {
+                    return Err(LedgerError::AlreadyExists {
+                        event: ev.id.clone(),
+                        what: "order",
+                        id: order_id.0.clone(),
+                    });
+                }
+                self.orders.push(OrderState {
+                    id: order_id.clone(),
+                    currency: *currency,
+                    total: amount,
+                    delivered: Decimal::ZERO,
+                    invoiced: Decimal::ZERO,
+                    requested_delivery: *requested_delivery,
+                    prepaid: *prepaid,
+                    cancelled: false,
+                });
+            }
+            EventKind::OrderChanged {
+                order_id,
+                amount,
+                currency,
+                requested_delivery,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", false)?;
+                let i = self.order_idx(ev, order_id)?;
+                let o = &self.orders[i];
+                Self::same(ev, *currency, o.currency)?;
+                if o.cancelled {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("order {order_id} is cancelled"),
+                    ));
+                }
+                if amount < o.delivered.max(o.invoiced) {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "amount",
+                        value: amount,
+                        reason: "below the value already delivered or invoiced",
+                    });
+                }
+                let o = &mut self.orders[i];
+                o.total = amount;
+                if requested_delivery.is_some() {
+                    o.requested_delivery = *requested_delivery;
+                }
+            }
+            EventKind::OrderCancelled { order_id } => {
+                let i = self.order_idx(ev, order_id)?;
+                if self.orders[i].cancelled {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("order {order_id} is already cancelled"),
+                    ));
+                }
+                self.orders[i].cancelled = true;
+            }
+            EventKind::Delivered {
+                order_id,
+                amount,
+                currency,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                let i = self.order_idx(ev, order_id)?;
+                let o = &self.orders[i];
+                Self::same(ev, *currency, o.currency)?;
+                if o.cancelled {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("order {order_id} is cancelled"),
+                    ));
+                }
+                let undelivered = o.total - o.delivered;
+                if amount > undelivered {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "amount",
+                        value: amount,
+                        reason: "exceeds the undelivered order value",
+                    });
+                }
+                let o = &mut self.orders[i];
+                o.delivered = add(o.delivered, amount, "delivered")?;
+            }
+            EventKind::Invoiced {
+                invoice_id,
+                amount,
+                currency,
+                terms: notation,
+                due_date,
+                order_id,
+                discount_base,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", false)?;
+                if self.items.iter().any(|i| &i.invoice_id == invoice_id) {
+                    return Err(LedgerError::AlreadyExists {
+                        event: ev.id.clone(),
+                        what: "invoice",
+                        id: invoice_id.0.clone(),
+                    });
+                }
+                let order = match order_id {
+                    Some(oid) => {
+                        let i = self.order_idx(ev, oid)?;
+                        Self::same(ev, *currency, self.orders[i].currency)?;
+                        Some(i)
+                    }
+                    None => None,
+                };
+                let term_err = |source| LedgerError::Terms {
+                    event: ev.id.clone(),
+                    source,
+                };
+                let money = Money::new(amount, *currency).map_err(|source| LedgerError::Money {
+                    event: ev.id.clone(),
+                    source,
+                })?;
+                let (due, discounts) = match (notation, due_date) {
+                    (Some(text), None) => {
+                        let base = match discount_base {
+                            Some(b) => Some(Money::new(*b, *currency).map_err(|source| {
+                                LedgerError::Money {
+                                    event: ev.id.clone(),
+                                    source,
+                                }
+                            })?),
+                            None => None,
+                        };
+                        let opts = ScheduleOptions {
+                            discount_base: base,
+                            ..Default::default()
+                        };
+                        let s = terms
+                            .get(text)
+                            .map_err(term_err)?
+                            .schedule(ev.date, money, &opts)
+                            .map_err(term_err)?;
+                        let d: Vec<(NaiveDate, Decimal)> = s
+                            .discounts
+                            .iter()
+                            .map(|d| (d.deadline, d.amount.amount()))
+                            .collect();
+                        (s.net_due_date(), d)
+                    }
+                    (None, Some(d)) => {
+                        if *d < ev.date {
+                            return Err(Self::not_allowed(
+                                ev,
+                                format!("due date {d} is before the invoice date {}", ev.date),
+                            ));
+                        }
+                        (*d, Vec::new())
+                    }
+                    _ => {
+                        return Err(Self::not_allowed(
+                            ev,
+                            "an invoice needs exactly one of terms or due_date".into(),
+                        ))
+                    }
+                };
+                if let Some(i) = order {
+                    let o = &mut self.orders[i];
+                    o.invoiced = add(o.invoiced, amount, "invoiced")?;
+                }
+                self.insert_item(OpenItem {
+                    invoice_id: invoice_id.clone(),
+                    currency: *currency,
+                    invoice_date: ev.date,
+                    due_date: due,
+                    amount,
+                    open: amount,
+                    disputed: Decimal::ZERO,
+                    written_off: Decimal::ZERO,
+                    discount_taken: Decimal::ZERO,
+                    dunning_level: 0,
+                    discounts,
+                    order_id: order_id.clone(),
+                });
+            }
+            EventKind::OpenItemImported {
+                invoice_id,
+                invoice_date,
+                due_date,
+                amount,
+                open,
+                currency,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", false)?;
+                let open = self.money(ev, *open, *currency, "open", false)?;
+                if open > amount {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "open",
+                        value: open,
+                        reason: "exceeds the invoice amount",
+                    });
+                }
+                if self.items.iter().any(|i| &i.invoice_id == invoice_id) {
+                    return Err(LedgerError::AlreadyExists {
+                        event: ev.id.clone(),
+                        what: "invoice",
+                        id: invoice_id.0.clone(),
+                    });
+                }
+                self.insert_item(OpenItem {
+                    invoice_id: invoice_id.clone(),
+                    currency: *currency,
+                    invoice_date: *invoice_date,
+                    due_date: *due_date,
+                    amount,
+                    open,
+                    disputed: Decimal::ZERO,
+                    written_off: Decimal::ZERO,
+                    discount_taken: Decimal::ZERO,
+                    dunning_level: 0,
+                    discounts: Vec::new(),
+                    order_id: None,
+                });
+            }
+            EventKind::Payment {
+                amount,
+                currency,
+                allocations,
+            } => self.apply_payment(ev, *amount, *currency, allocations)?,
+            EventKind::CreditNote {
+                invoice_id,
+                amount,
+                currency,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                match invoice_id {
+                    Some(inv) => {
+                        let i = self.item_idx(ev, inv)?;
+                        let it = &self.items[i];
+                        Self::same(ev, *currency, it.currency)?;
+                        if amount > it.open {
+                            return Err(LedgerError::InvalidAmount {
+                                event: ev.id.clone(),
+                                field: "amount",
+                                value: amount,
+                                reason: "exceeds the open amount of the invoice",
+                            });
+                        }
+                        let it = &mut self.items[i];
+                        it.open -= amount;
+                        it.disputed = it.disputed.min(it.open);
+                    }
+                    None => self.credit_unapplied(*currency, amount)?,
+                }
+            }
+            EventKind::WriteOff {
+                invoice_id,
+                amount,
+                currency,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                let i = self.item_idx(ev, invoice_id)?;
+                let it = &self.items[i];
+                Self::same(ev, *currency, it.currency)?;
+                if amount > it.open {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "amount",
+                        value: amount,
+                        reason: "exceeds the open amount of the invoice",
+                    });
+                }
+                let it = &mut self.items[i];
+                it.open -= amount;
+                it.written_off = add(it.written_off, amount, "written off")?;
+                it.disputed = it.disputed.min(it.open);
+            }
+            EventKind::DisputeOpened {
+                invoice_id,
+                amount,
+                currency,
+            }
+            | EventKind::DisputeResolved {
+                invoice_id,
+                amount,
+                currency,
+            } => {
+                let opened = matches!(ev.kind, EventKind::DisputeOpened { .. });
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                let i = self.item_idx(ev, invoice_id)?;
+                let it = &self.items[i];
+                Self::same(ev, *currency, it.currency)?;
+                let new = if opened {
+                    add(it.disputed, amount, "disputed")?
+                } else {
+                    it.disputed - amount
+                };
+                if new > it.open || new < Decimal::ZERO {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "amount",
+                        value: amount,
+                        reason: if opened {
+                            "disputed amount would exceed the open amount"
+                        } else {
+                            "exceeds the disputed amount"
+                        },
+                    });
+                }
+                self.items[i].disputed = new;
+            }
+            EventKind::Reversal { .. } => {
+                return Err(Self::not_allowed(
+                    ev,
+                    "reversals are applied by the book".into(),
+                ));
+            }
+            EventKind::PromiseToPay {
+                amount,
+                currency,
+                promised_date,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                if *promised_date < ev.date {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("promised date {promised_date} is before the promise"),
+                    ));
+                }
+                self.promises.push(Promise {
+                    made_on: ev.date,
+                    amount,
+                    currency: *currency,
+                    promised_date: *promised_date,
+                    paid: Decimal::ZERO,
+                });
+            }
+            EventKind::DunningNotice { level, invoices } => {
+                if *level == 0 {
+                    return Err(Self::not_allowed(ev, "dunning levels start at 1".into()));
+                }
+                let mut idx = Vec::with_capacity(invoices.len());
+                for inv in invoices {
+                    idx.push(self.item_idx(ev, inv)?);
+                }
+                for i in idx {
+                    let it = &mut self.items[i];
+                    it.dunning_level = it.dunning_level.max(*level);
+                }
+            }
+            EventKind::RatingReceived { agency, rating } => {
+                self.ratings.push((agency.clone(), rating.clone(), ev.date));
+            }
+            EventKind::SpecialLiabilities { amount, currency } => {
+                let amount = self.money(ev, *amount, *currency, "amount", false)?;
+                Self::same(ev, *currency, self.currency)?;
+                self.special_liabilities = amount;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_payment(
+        &mut self,
+        ev: &Event,
+        amount: Decimal,
+        currency: Currency,
+        allocations: &[Allocation],
+    ) -> Result<(), LedgerError> {
+        let amount = self.money(ev, amount, currency, "amount", true)?;
+        // Plan every application first; write only when the plan is valid.
+        // Each entry: (item index, amount applied, discount taken).
+        let mut plan: Vec<(usize, Decimal, Decimal)> = Vec::new();
+        let mut left = amount;
+        if allocations.is_empty() {
+            for (i, it) in self.items.iter().enumerate() {
+                if left.is_zero() {
+                    break;
+                }
+                if it.currency != currency || it.open.is_zero() {
+                    continue;
+                }
+                let disc = it.discount_on(ev.date);
+                let settle = it.open - disc;
+                if left >= settle {
+                    plan.push((i, settle, disc));
+                    left -= settle;
+                } else {
+                    plan.push((i, left, Decimal::ZERO));
+                    left = Decimal::ZERO;
+                }
+            }
+        } else {
+            for a in allocations {
+                let a_amt = self.money(ev, a.amount, currency, "allocation amount", true)?;
+                let i = self.item_idx(ev, &a.invoice_id)?;
+                if plan.iter().any(|(j, _, _)| *j == i) {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("invoice {} is allocated twice", a.invoice_id),
+                    ));
+                }
+                let it = &self.items[i];
+                Self::same(ev, currency, it.currency)?;
+                if a_amt > it.open {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "allocation amount",
+                        value: a_amt,
+                        reason: "exceeds the open amount of the invoice",
+                    });
+                }
+                if a_amt > left {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "allocations",
+                        value: a_amt,
+                        reason: "allocations exceed the payment amount",
+                    });
+                }
+                let disc = it.discount_on(ev.date);
+                // The discount is accepted only when this payment settles the
+                // rest exactly and its date earns it; otherwise a short payment
+                // simply stays open.
+                let taken = if !disc.is_zero() && a_amt == it.open - disc {
+                    disc
+                } else {
+                    Decimal::ZERO
+                };
+                plan.push((i, a_amt, taken));
+                left -= a_amt;
+            }
+        }
+        let applied_total = amount - left;
+        for (i, paid, disc) in plan {
+            let it = &mut self.items[i];
+            it.open -= paid + disc;
+            it.discount_taken += disc;
+            it.disputed = it.disputed.min(it.open);
+        }
+        if !left.is_zero() {
+            self.credit_unapplied(currency, left)?;
+        }
+        // Payments count towards active promises, oldest first.
+        let mut towards = applied_total + left;
+        for p in self.promises.iter_mut() {
+            if towards.is_zero() {
+                break;
+            }
+            if p.currency != currency
+                || ev.date < p.made_on
+                || ev.date > p.promised_date
+                || p.paid >= p.amount
+            {
+                continue;
+            }
+            let take = (p.amount - p.paid).min(towards);
+            p.paid += take;
+            towards -= take;
+        }
+        Ok(())
+    }
+
+    /// Exposure figures in the credit currency as of `as_of`, counting in
+    /// the horizon only orders with no requested delivery or one on or
+    /// before `horizon_end`. `exclude_order` leaves one order out (the one
+    /// being checked).
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+    pub fn figures(
+        &self,
+        horizon_end: NaiveDate,
+        fx: &FxRates,
+        exclude_order: Option<&OrderId>,
+    ) -> Result<Figures, LedgerError> {
+        let mut f = Figures::default();
+        let cur = self.currency;
+        for o in &self.orders {
+            if exclude_order == Some(&o.id) {
+                continue;
+            }
+            let open = o.open_value();
+            if !open.is_zero() {
+                let v = fx.convert(open, o.currency, cur)?;
+                f.open_orders = add(f.open_orders, v, "open orders")?;
+                if o.requested_delivery.is_none_or(|d| d <= horizon_end) {
+                    f.open_orders_in_horizon = add(f.open_orders_in_horizon, v, "open orders")?;
+                }
+            }
+            let dni = o.delivered_not_invoiced();
+            if !dni.is_zero() {
+                f.delivered_not_invoiced = add(
+                    f.delivered_not_invoiced,
+                    fx.convert(dni, o.currency, cur)?,
+                    "delivered",
+                )?;
+            }
+        }
+        for it in &self.items {
+            if it.open.is_zero() {
+                continue;
+            }
+            let undisputed = it.open - it.disputed;
+            f.receivables = add(
+                f.receivables,
+                fx.convert(undisputed, it.currency, cur)?,
+                "receivables",
+            )?;
+            if !it.disputed.is_zero() {
+                f.disputed = add(
+                    f.disputed,
+                    fx.convert(it.disputed, it.currency, cur)?,
+                    "disputed",
+                )?;
+            }
+        }
+        for (c, u) in &self.unapplied {
+            f.receivables -= fx.convert(*u, *c, cur)?;
+        }
+        f.special_liabilities = self.special_liabilities;
+        Ok(f)
+    }
+
+    /// Overdue figures as of `as_of` in the credit currency: days the oldest
+    /// material, uncovered item is overdue; overdue undisputed amount;
+    /// balance (undisputed + disputed); highest dunning level on open items.
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+    pub fn overdue(
+        &self,
+        as_of: NaiveDate,
+        materiality: Decimal,
+        fx: &FxRates,
+    ) -> Result<Overdue, LedgerError> {
+        let cur = self.currency;
+        let mut cover = Decimal::ZERO;
+        for p in &self.promises {
+            if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
+                cover = add(
+                    cover,
+                    fx.convert(p.amount - p.paid, p.currency, cur)?,
+                    "promises",
+                )?;
+            }
+        }
+        let mut out = Overdue::default();
+        for it in &self.items {
+            if it.open.is_zero() {
+                continue;
+            }
+            out.balance = add(
+                out.balance,
+                fx.convert(it.open, it.currency, cur)?,
+                "balance",
+            )?;
+            out.max_dunning_level = out.max_dunning_level.max(it.dunning_level);
+            if it.due_date >= as_of {
+                continue;
+            }
+            let net = fx.convert(it.open - it.disputed, it.currency, cur)?;
+            out.overdue_amount = add(out.overdue_amount, net, "overdue")?;
+            // Items are sorted by due date: the first uncovered, material one is the oldest.
+            let covered = cover.min(net);
+            cover -= covered;
+            if out.oldest_overdue_days.is_none() && net - covered > materiality {
+                out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Overdue figures of an account (see [`AccountState::overdue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overdue {
+    /// Days the oldest material, uncovered item is overdue.
+    pub oldest_overdue_days: Option<i64>,
+    /// Overdue undisputed amount.
+    pub overdue_amount: Decimal,
+    /// Open receivables balance.
+    pub balance: Decimal,
+    /// Highest dunning level on an open item.
+    pub max_dunning_level: u8,
+}
