@@ -5,9 +5,13 @@
 //! * **Idempotent, atomic events.** [`CreditBook::apply`] reports a repeated
 //!   id as [`Applied::Duplicate`] and changes nothing; a rejected event
 //!   changes nothing. Reversals rebuild the account from its events.
-//! * **As of any date.** Queries given a date replay the account's events
-//!   dated on or before it (in the order they were applied): a payment
-//!   dated later never shows.
+//! * **As of any date.** An account's state is the fold of its events in
+//!   date order (ties in arrival order). A back-dated event rebuilds the
+//!   account in that order and is refused if a later event would no longer
+//!   apply. Queries for a date fold the events dated on or before it — a
+//!   prefix of the same sequence — so a payment dated later never shows.
+//!   A reversed event is left out of every view, past ones included: the
+//!   ledger of record says it never happened.
 //! * **Check and reserve.** An approved order's value is reserved in the
 //!   exposure until the order is placed (then it counts as an open order) or
 //!   cancelled, so two checks can never together exceed a limit. Methods
@@ -500,8 +504,18 @@ impl CreditBook {
             })?;
             return self.apply_reversal(a, event);
         }
-        match existing {
-            Some(a) => self.accounts[a].state.apply(&event, &mut self.terms)?,
+        let a = match existing {
+            Some(a) => {
+                let last = self.accounts[a].events.last().map(|i| self.events[*i].date);
+                if last.is_none_or(|l| l <= event.date) {
+                    // In date order: apply incrementally.
+                    self.accounts[a].state.apply(&event, &mut self.terms)?;
+                } else {
+                    // Back-dated: rebuild the account in date order with it.
+                    self.rebuild_with(a, &event)?;
+                }
+                a
+            }
             None => {
                 // Build the new account's state first: a rejected event must
                 // not leave an empty account behind.
@@ -509,20 +523,44 @@ impl CreditBook {
                 st.apply(&event, &mut self.terms)?;
                 let a = self.account_or_new(c, &event.segment);
                 self.accounts[a].state = st;
+                a
             }
-        }
-        let a = self.account_or_new(c, &event.segment);
+        };
         self.after_apply(a, &event);
         self.record(a, event);
         Ok(Applied::Applied)
     }
 
+    /// Records an applied event, keeping the account's events in (date,
+    /// arrival) order: the canonical order every state and as-of view folds.
     fn record(&mut self, a: usize, event: Event) {
         let i = self.events.len();
+        let date = event.date;
         self.event_index.insert(event.id.clone(), i);
         self.events.push(event);
         self.reversed.push(false);
-        self.accounts[a].events.push(i);
+        let pos = self.accounts[a]
+            .events
+            .partition_point(|e| self.events[*e].date <= date);
+        self.accounts[a].events.insert(pos, i);
+    }
+
+    /// Replays the account with a back-dated event in its date position; on
+    /// success the account takes the new state (the event is recorded by
+    /// the caller), on failure nothing changes.
+    fn rebuild_with(&mut self, a: usize, event: &Event) -> Result<(), BookError> {
+        let tentative = self.events.len();
+        self.events.push(event.clone());
+        self.reversed.push(false);
+        let mut order = self.accounts[a].events.clone();
+        let pos = order.partition_point(|e| self.events[*e].date <= event.date);
+        order.insert(pos, tentative);
+        let currency = self.accounts[a].state.currency;
+        let result = self.replay(&order, None, currency);
+        self.events.pop();
+        self.reversed.pop();
+        self.accounts[a].state = result?;
+        Ok(())
     }
 
     fn after_apply(&mut self, a: usize, event: &Event) {
@@ -544,34 +582,23 @@ impl CreditBook {
         }
     }
 
+    /// Folds the account's events (already in date order) into a fresh
+    /// state, leaving out reversed events and reversal markers, up to and
+    /// including `until`. Every as-of view is thus a prefix of the canonical
+    /// sequence, so it always applies.
     fn replay(
         &mut self,
         events: &[usize],
-        skip: Option<usize>,
         until: Option<NaiveDate>,
         currency: Currency,
     ) -> Result<AccountState, BookError> {
         let mut st = AccountState::new(currency);
-        // Reversal events themselves only mark their targets.
-        let mut reversed: Vec<usize> = Vec::new();
-        for &i in events {
-            if let EventKind::Reversal { event_id } = &self.events[i].kind {
-                if until.is_none_or(|u| self.events[i].date <= u) {
-                    if let Some(t) = self.event_index.get(event_id) {
-                        reversed.push(*t);
-                    }
-                }
-            }
-        }
         for &i in events {
             let e = &self.events[i];
-            if Some(i) == skip
-                || reversed.contains(&i)
-                || matches!(e.kind, EventKind::Reversal { .. })
-            {
-                continue;
-            }
             if until.is_some_and(|u| e.date > u) {
+                break;
+            }
+            if self.reversed[i] || matches!(e.kind, EventKind::Reversal { .. }) {
                 continue;
             }
             st.apply(e, &mut self.terms)?;
@@ -605,13 +632,18 @@ impl CreditBook {
         }
         let events = self.accounts[a].events.clone();
         let currency = self.accounts[a].state.currency;
-        let st = self
-            .replay(&events, Some(t), None, currency)
-            .map_err(|e| fail(&format!("the remaining events no longer apply: {e}")))?;
-        self.accounts[a].state = st;
         self.reversed[t] = true;
-        self.record(a, event);
-        Ok(Applied::Applied)
+        match self.replay(&events, None, currency) {
+            Ok(st) => {
+                self.accounts[a].state = st;
+                self.record(a, event);
+                Ok(Applied::Applied)
+            }
+            Err(e) => {
+                self.reversed[t] = false;
+                Err(fail(&format!("the remaining events no longer apply: {e}")))
+            }
+        }
     }
 
     fn horizon_end(&self, as_of: NaiveDate) -> NaiveDate {
@@ -672,12 +704,29 @@ impl CreditBook {
         }
     }
 
-    /// Members of the group headed by customer `head` (itself included).
-    fn group_members(&self, head: usize, out: &mut Vec<usize>) {
-        out.push(head);
-        for &c in &self.customers[head].children {
-            self.group_members(c, out);
+    /// Weighted exposure (in `gcur`) of the group headed by customer `h`:
+    /// the head and everything below it, in `segment`, without the order
+    /// being checked. Recursive, so it allocates nothing.
+    fn group_exposure(
+        &self,
+        h: usize,
+        segment: &str,
+        req: &OrderRequest,
+        gcur: Currency,
+    ) -> Result<Decimal, BookError> {
+        let mut total = Decimal::ZERO;
+        if let Some(ma) = self.account_idx(h, segment) {
+            let f = self.account_figures(ma, req.as_of, Some(&req.order_id))?;
+            let w = f
+                .weighted(&self.policy.weights, false)
+                .ok_or(BookError::Overflow)?;
+            total = self.fx.convert(w, self.accounts[ma].state.currency, gcur)?;
         }
+        for &c in &self.customers[h].children {
+            let sub = self.group_exposure(c, segment, req, gcur)?;
+            total = total.checked_add(sub).ok_or(BookError::Overflow)?;
+        }
+        Ok(total)
     }
 
     fn group_view(
@@ -695,20 +744,7 @@ impl CreditBook {
                 if let Some(gl) = &self.accounts[a].group_limit {
                     if let Some(limit) = gl.effective(req.as_of) {
                         let gcur = self.customers[h].customer.currency;
-                        let mut members = Vec::new();
-                        self.group_members(h, &mut members);
-                        let mut exposure = Decimal::ZERO;
-                        for m in members {
-                            if let Some(ma) = self.account_idx(m, segment) {
-                                let f = self.account_figures(ma, req.as_of, Some(&req.order_id))?;
-                                let w = f
-                                    .weighted(&self.policy.weights, false)
-                                    .ok_or(BookError::Overflow)?;
-                                let w =
-                                    self.fx.convert(w, self.accounts[ma].state.currency, gcur)?;
-                                exposure = exposure.checked_add(w).ok_or(BookError::Overflow)?;
-                            }
-                        }
+                        let exposure = self.group_exposure(h, segment, req, gcur)?;
                         let order_g = self.fx.convert(order_amount, currency, gcur)?;
                         let view = GroupView {
                             exposure_before: exposure,
@@ -790,6 +826,17 @@ impl CreditBook {
                 date: r.date,
             }),
         })
+    }
+
+    /// What checking `req` would decide now, without logging, reserving or
+    /// holding anything (an order simulation). Allocates nothing unless a
+    /// step fails.
+    ///
+    /// # Errors
+    /// Unknown customer, missing FX rate, overflow.
+    pub fn simulate_check(&self, req: &OrderRequest) -> Result<Decision, BookError> {
+        let inputs = self.check_inputs(req)?;
+        evaluate(&self.policy, &inputs).map_err(|_| BookError::Overflow)
     }
 
     /// Checks an order: runs the policy's steps for its checkpoint, logs the
@@ -965,7 +1012,7 @@ impl CreditBook {
             return Ok(self.accounts[a].state.clone());
         }
         let currency = self.accounts[a].state.currency;
-        self.replay(&events, None, Some(as_of), currency)
+        self.replay(&events, Some(as_of), currency)
     }
 
     /// An account's exposure as it stood on `as_of`: events dated after it
@@ -1026,6 +1073,13 @@ impl CreditBook {
         };
         let st = self.state_as_of(a, as_of)?;
         Ok(st.items.into_iter().filter(|i| !i.open.is_zero()).collect())
+    }
+
+    /// An account's current state (all events applied), if it exists.
+    pub fn account_state(&self, customer: &CustomerId, segment: &str) -> Option<&AccountState> {
+        let c = *self.customer_index.get(customer)?;
+        self.account_idx(c, segment)
+            .map(|a| &self.accounts[a].state)
     }
 
     /// Number of events applied.

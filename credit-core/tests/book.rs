@@ -807,3 +807,55 @@ fn policy_validation_names_the_field() {
     )
     .is_err());
 }
+
+#[test]
+fn back_dated_events_apply_in_date_order() {
+    let mut b = book_with(STATIC, "10000.00");
+    let c = CustomerId::from("C1");
+    apply(
+        &mut b,
+        r#"{"id":"i1","customer":"C1","date":"2026-01-01","type":"invoiced","invoice_id":"I1","amount":"100.00","currency":"EUR","due_date":"2026-01-31"}"#,
+    );
+    apply(
+        &mut b,
+        r#"{"id":"p1","customer":"C1","date":"2026-01-20","type":"payment","amount":"100.00","currency":"EUR"}"#,
+    );
+    assert!(b
+        .open_items(&c, "default", d("2026-01-20"))
+        .unwrap()
+        .is_empty());
+    // An invoice dated earlier, due earlier, arrives late: in date order the
+    // automatic payment went to it (oldest due first), so I1 is open again.
+    apply(
+        &mut b,
+        r#"{"id":"i0","customer":"C1","date":"2025-12-31","type":"invoiced","invoice_id":"I0","amount":"100.00","currency":"EUR","due_date":"2026-01-15"}"#,
+    );
+    let open = b.open_items(&c, "default", d("2026-01-20")).unwrap();
+    assert_eq!(
+        open.iter()
+            .map(|i| (i.invoice_id.as_str(), i.open))
+            .collect::<Vec<_>>(),
+        [("I1", dec("100.00"))]
+    );
+    // As of 2026-01-10 both invoices were open.
+    assert_eq!(
+        b.open_items(&c, "default", d("2026-01-10")).unwrap().len(),
+        2
+    );
+    // A back-dated change that a later delivery contradicts is refused.
+    apply(
+        &mut b,
+        r#"{"id":"o1","customer":"C1","date":"2026-02-01","type":"order_placed","order_id":"O1","amount":"500.00","currency":"EUR"}"#,
+    );
+    apply(
+        &mut b,
+        r#"{"id":"o2","customer":"C1","date":"2026-02-10","type":"delivered","order_id":"O1","amount":"400.00","currency":"EUR"}"#,
+    );
+    let before = b.state_digest();
+    let bad = ev(
+        r#"{"id":"o3","customer":"C1","date":"2026-02-05","type":"order_changed","order_id":"O1","amount":"300.00","currency":"EUR"}"#,
+    );
+    let err = b.apply(bad).unwrap_err();
+    assert!(err.to_string().contains("o2"), "{err}");
+    assert_eq!(b.state_digest(), before);
+}

@@ -1,0 +1,311 @@
+//! Book invariants over generated event sequences.
+
+use chrono::{Days, NaiveDate};
+use credit_core::customer::{CreditLimit, Customer, CustomerId, EventId, InvoiceId, OrderId};
+use credit_core::engine::{CreditBook, OrderRequest};
+use credit_core::ledger::{Allocation, Event, EventKind};
+use credit_core::money::{Currency, Money};
+use credit_core::policy::{Checkpoint, Policy};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn eur() -> Currency {
+    Currency::iso("EUR").unwrap()
+}
+
+fn base_book() -> CreditBook {
+    let p = Policy::from_json(
+        r#"{"schema_version": 1, "policy_id": "p", "horizon_days": 20, "steps": [
+            {"step": "static_limit", "action": "block"},
+            {"step": "oldest_overdue", "action": "warn", "days": 10, "materiality": "5"},
+            {"step": "group_limit", "action": "block"}]}"#,
+    )
+    .unwrap();
+    let mut b = CreditBook::new(p).unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    b.upsert_customer(Customer::new("A", "A", eur()), day)
+        .unwrap();
+    let mut c = Customer::new("B", "B", eur());
+    c.parent = Some(CustomerId::from("A"));
+    b.upsert_customer(c, day).unwrap();
+    for id in ["A", "B"] {
+        b.set_limit(
+            CreditLimit::amount(id, Money::parse("5000.00", eur()).unwrap()),
+            day,
+        )
+        .unwrap();
+    }
+    b.set_group_limit(
+        CreditLimit::amount("A", Money::parse("8000.00", eur()).unwrap()),
+        day,
+    )
+    .unwrap();
+    b.set_fx_rate(Currency::iso("USD").unwrap(), eur(), "0.9".parse().unwrap())
+        .unwrap();
+    b
+}
+
+fn amount() -> impl Strategy<Value = Decimal> {
+    (1i64..300_000).prop_map(|c| Decimal::new(c, 2))
+}
+
+fn kind() -> impl Strategy<Value = EventKind> {
+    let order = (0u8..3).prop_map(|i| OrderId(format!("O{i}")));
+    let inv = (0u8..4).prop_map(|i| InvoiceId(format!("I{i}")));
+    let cur = prop::sample::select(vec![eur(), eur(), eur(), Currency::iso("USD").unwrap()]);
+    prop_oneof![
+        (
+            order.clone(),
+            amount(),
+            cur.clone(),
+            prop::option::of(0u64..60),
+            any::<bool>()
+        )
+            .prop_map(|(order_id, amount, currency, rd, prepaid)| {
+                EventKind::OrderPlaced {
+                    order_id,
+                    amount,
+                    currency,
+                    requested_delivery: rd
+                        .map(|n| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(n)),
+                    prepaid: prepaid && amount > Decimal::from(2000),
+                }
+            }),
+        (order.clone(), amount(), cur.clone()).prop_map(|(order_id, amount, currency)| {
+            EventKind::Delivered {
+                order_id,
+                amount,
+                currency,
+            }
+        }),
+        (order.clone(), amount(), cur.clone()).prop_map(|(order_id, amount, currency)| {
+            EventKind::OrderChanged {
+                order_id,
+                amount,
+                currency,
+                requested_delivery: None,
+            }
+        }),
+        order
+            .clone()
+            .prop_map(|order_id| EventKind::OrderCancelled { order_id }),
+        (
+            inv.clone(),
+            amount(),
+            cur.clone(),
+            prop::option::of(order.clone()),
+            any::<bool>()
+        )
+            .prop_map(|(invoice_id, amount, currency, order_id, terms)| {
+                EventKind::Invoiced {
+                    invoice_id,
+                    amount,
+                    currency,
+                    terms: terms.then(|| "2/10 Net 30".to_string()),
+                    due_date: (!terms).then(|| NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
+                    order_id,
+                    discount_base: None,
+                }
+            }),
+        (
+            amount(),
+            cur.clone(),
+            prop::option::of((inv.clone(), amount()))
+        )
+            .prop_map(|(amount, currency, alloc)| EventKind::Payment {
+                amount,
+                currency,
+                allocations: alloc
+                    .map(|(invoice_id, a)| vec![Allocation {
+                        invoice_id,
+                        amount: a.min(amount)
+                    }])
+                    .unwrap_or_default(),
+            }),
+        (prop::option::of(inv.clone()), amount(), cur.clone()).prop_map(
+            |(invoice_id, amount, currency)| EventKind::CreditNote {
+                invoice_id,
+                amount,
+                currency
+            }
+        ),
+        (inv.clone(), amount(), cur.clone()).prop_map(|(invoice_id, amount, currency)| {
+            EventKind::WriteOff {
+                invoice_id,
+                amount,
+                currency,
+            }
+        }),
+        (inv.clone(), amount(), cur.clone()).prop_map(|(invoice_id, amount, currency)| {
+            EventKind::DisputeOpened {
+                invoice_id,
+                amount,
+                currency,
+            }
+        }),
+        (inv.clone(), amount(), cur.clone()).prop_map(|(invoice_id, amount, currency)| {
+            EventKind::DisputeResolved {
+                invoice_id,
+                amount,
+                currency,
+            }
+        }),
+        (0usize..40).prop_map(|i| EventKind::Reversal {
+            event_id: EventId(format!("e{i}"))
+        }),
+        (amount(), 0u64..30).prop_map(|(amount, n)| EventKind::PromiseToPay {
+            amount,
+            currency: eur(),
+            promised_date: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap() + Days::new(n)
+        }),
+        (1u8..4, prop::collection::vec(inv, 0..3))
+            .prop_map(|(level, invoices)| EventKind::DunningNotice { level, invoices }),
+        amount().prop_map(|amount| EventKind::SpecialLiabilities {
+            amount,
+            currency: eur()
+        }),
+    ]
+}
+
+fn events() -> impl Strategy<Value = Vec<Event>> {
+    prop::collection::vec((any::<bool>(), 0u64..40, kind()), 1..40).prop_map(|v| {
+        v.into_iter()
+            .enumerate()
+            .map(|(i, (b, day, kind))| Event {
+                id: EventId(format!("e{i}")),
+                customer: CustomerId::from(if b { "A" } else { "B" }),
+                segment: "default".into(),
+                date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(day),
+                kind,
+            })
+            .collect()
+    })
+}
+
+fn conv(v: Decimal, c: Currency) -> Decimal {
+    if c == eur() {
+        v
+    } else {
+        // The book's USD→EUR rate is 0.9, rounded half-even to cents.
+        Money::new_rounded(
+            v * Decimal::new(9, 1),
+            eur(),
+            credit_core::money::RoundingMode::HalfEven,
+        )
+        .amount()
+    }
+}
+
+fn check_invariants(
+    b: &mut CreditBook,
+    day: NaiveDate,
+    current: bool,
+) -> Result<(), TestCaseError> {
+    for id in ["A", "B"] {
+        let c = CustomerId::from(id);
+        let x = b.exposure(&c, "default", day).unwrap();
+        let f = x.figures;
+        // The total is the sum of its categories (policy weights are all 1).
+        prop_assert_eq!(
+            x.total,
+            f.open_orders
+                + f.delivered_not_invoiced
+                + f.receivables
+                + f.disputed
+                + f.special_liabilities
+        );
+        prop_assert!(f.open_orders_in_horizon <= f.open_orders);
+        prop_assert!(
+            f.open_orders >= Decimal::ZERO
+                && f.delivered_not_invoiced >= Decimal::ZERO
+                && f.disputed >= Decimal::ZERO
+        );
+        let items = b.open_items(&c, "default", day).unwrap();
+        let mut sum = Decimal::ZERO;
+        for it in &items {
+            prop_assert!(it.open > Decimal::ZERO && it.open <= it.amount && it.disputed <= it.open);
+            sum += conv(it.open - it.disputed, it.currency) + conv(it.disputed, it.currency);
+        }
+        if current {
+            // Receivables + disputed tie to the open items minus unapplied credits.
+            let st = b.account_state(&c, "default").unwrap();
+            let unapplied: Decimal = st.unapplied.iter().map(|(cur, v)| conv(*v, *cur)).sum();
+            prop_assert_eq!(f.receivables + f.disputed, sum - unapplied);
+            for o in &st.orders {
+                prop_assert!(
+                    o.open_value() >= Decimal::ZERO && o.delivered_not_invoiced() >= Decimal::ZERO
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn exposure_ties_out_and_replay_is_deterministic(evs in events(), cut in 0usize..40) {
+        let mut b1 = base_book();
+        let mut b2 = base_book();
+        let mut b3 = base_book();
+        let cut = cut.min(evs.len());
+        for (i, e) in evs.iter().enumerate() {
+            let before = b1.state_digest();
+            let r1 = b1.apply(e.clone());
+            if r1.is_err() {
+                // A rejected event changes nothing.
+                prop_assert_eq!(b1.state_digest(), before);
+            }
+            let r2 = b2.apply(e.clone());
+            prop_assert_eq!(r1.is_ok(), r2.is_ok());
+            if i + 1 == cut {
+                b3 = CreditBook::restore(&b2.snapshot()).unwrap();
+            }
+            if i >= cut {
+                let _ = b3.apply(e.clone());
+            }
+        }
+        if cut == 0 {
+            b3 = CreditBook::restore(&b2.snapshot()).unwrap();
+        }
+        prop_assert_eq!(b1.state_digest(), b2.state_digest());
+        prop_assert_eq!(b3.state_digest(), b1.state_digest());
+        check_invariants(&mut b1, NaiveDate::from_ymd_opt(2026, 3, 1).unwrap(), true)?;
+        check_invariants(&mut b1, NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(), false)?;
+    }
+
+    #[test]
+    fn concurrent_style_checks_never_exceed_the_limit(amounts in prop::collection::vec(1i64..300_000, 1..60)) {
+        let mut b = base_book();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+        let mut approved = Decimal::ZERO;
+        for (i, a) in amounts.iter().enumerate() {
+            let amount = Money::from_minor_units(i128::from(*a), eur()).unwrap();
+            let d = b.check_order(OrderRequest {
+                customer: CustomerId::from(if i % 2 == 0 { "A" } else { "B" }),
+                segment: "default".into(),
+                order_id: OrderId(format!("X{i}")),
+                amount,
+                requested_delivery: None,
+                checkpoint: Checkpoint::Order,
+                as_of: day,
+            }).unwrap();
+            if d.outcome != credit_core::check::Outcome::Blocked {
+                approved += amount.amount();
+            }
+        }
+        // Reserved approvals never exceed the group limit (8000) nor both limits (2 × 5000).
+        prop_assert!(approved <= Decimal::from(8000));
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics(text in "\\PC{0,200}") {
+        if let Ok(e) = serde_json::from_str::<Event>(&text) {
+            let mut b = base_book();
+            let _ = b.apply(e);
+        }
+        let _ = Policy::from_json(&text);
+        let _ = CreditBook::restore(&text);
+    }
+}
