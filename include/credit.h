@@ -13,8 +13,11 @@
  *    exponents or thousands separators. Money is never a float.
  *  - Dates cross as credit_date {year, month, day}.
  *  - Enum arguments (credit_rounding, credit_business_day_convention,
- *    credit_day_count) are passed as int32_t; unknown values are rejected
- *    with CREDIT_INVALID_ARGUMENT.
+ *    credit_day_count, credit_checkpoint, credit_query) are passed as
+ *    int32_t; unknown values are rejected with CREDIT_INVALID_ARGUMENT.
+ *  - Structured inputs and outputs of the credit book (policy, customers,
+ *    limits, events, exposure, logs) are JSON strings with decimals as
+ *    strings; decisions also have accessor functions.
  *  - A string returned through a char ** output belongs to the caller: free
  *    it with credit_string_free(). Each handle type has one _free function;
  *    passing NULL to any _free is a no-op.
@@ -133,6 +136,14 @@ typedef enum credit_status {
    */
   CREDIT_BUFFER_TOO_SMALL = 10,
   /**
+   * A customer id the book does not know.
+   */
+  CREDIT_UNKNOWN_CUSTOMER = 11,
+  /**
+   * No FX rate was supplied for a currency pair the book had to convert.
+   */
+  CREDIT_MISSING_RATE = 12,
+  /**
    * An internal error (a bug in libcredit), caught before it reached C.
    */
   CREDIT_PANIC = 99,
@@ -226,10 +237,95 @@ typedef enum credit_day_count {
 } credit_day_count;
 
 /**
+ * Decision outcomes.
+ */
+typedef enum credit_outcome {
+  /**
+   * Every step passed.
+   */
+  CREDIT_OUTCOME_APPROVED = 0,
+  /**
+   * Only warning steps failed.
+   */
+  CREDIT_OUTCOME_APPROVED_WITH_WARNINGS = 1,
+  /**
+   * A blocking step failed: the order is on hold.
+   */
+  CREDIT_OUTCOME_BLOCKED = 2,
+} credit_outcome;
+
+/**
+ * Checkpoints in the order-to-cash flow, passed as `int32_t`.
+ */
+typedef enum credit_checkpoint {
+  /**
+   * Sales order entry or change.
+   */
+  CREDIT_CHECKPOINT_ORDER = 0,
+  /**
+   * Delivery.
+   */
+  CREDIT_CHECKPOINT_DELIVERY = 1,
+  /**
+   * Invoicing.
+   */
+  CREDIT_CHECKPOINT_INVOICE = 2,
+} credit_checkpoint;
+
+/**
+ * Failed-step actions.
+ */
+typedef enum credit_action {
+  /**
+   * The step blocks the order.
+   */
+  CREDIT_ACTION_BLOCK = 0,
+  /**
+   * The step only warns.
+   */
+  CREDIT_ACTION_WARN = 1,
+} credit_action;
+
+/**
+ * Which query `credit_book_query` runs.
+ */
+typedef enum credit_query {
+  /**
+   * Held orders (JSON array).
+   */
+  CREDIT_QUERY_HOLDS = 0,
+  /**
+   * Held orders that would pass if re-checked on `as_of`.
+   */
+  CREDIT_QUERY_RELEASABLE = 1,
+  /**
+   * Every release, oldest first.
+   */
+  CREDIT_QUERY_RELEASES = 2,
+  /**
+   * The decision log (seq, request, policy id, inputs, decision).
+   */
+  CREDIT_QUERY_DECISION_LOG = 3,
+} credit_query;
+
+/**
+ * A credit book. Every call locks it, so one handle may be used from many
+ * threads at once; a check reserves an approved order's value before the
+ * lock is released, so concurrent checks never exceed a limit together.
+ */
+typedef struct credit_book credit_book;
+
+/**
  * A business-day calendar: weekend days and holidays. Immutable; may be
  * shared across threads.
  */
 typedef struct credit_calendar credit_calendar;
+
+/**
+ * A credit decision (outcome, reasons, figures). Immutable; may be shared
+ * across threads.
+ */
+typedef struct credit_decision credit_decision;
 
 /**
  * An amount in a currency, never with more decimals than the currency
@@ -266,6 +362,44 @@ typedef struct credit_date {
    */
   int32_t day;
 } credit_date;
+
+/**
+ * An order to check. `segment` and `requested_delivery` may be NULL.
+ */
+typedef struct credit_order {
+  /**
+   * Customer id.
+   */
+  const char *customer;
+  /**
+   * Credit segment, or NULL for "default".
+   */
+  const char *segment;
+  /**
+   * Order id.
+   */
+  const char *order_id;
+  /**
+   * Order value as a decimal string.
+   */
+  const char *amount;
+  /**
+   * ISO currency code of the amount.
+   */
+  const char *currency;
+  /**
+   * Check date.
+   */
+  struct credit_date as_of;
+  /**
+   * Requested delivery date, or NULL.
+   */
+  const struct credit_date *requested_delivery;
+  /**
+   * A `credit_checkpoint` value.
+   */
+  int32_t checkpoint;
+} credit_order;
 
 /**
  * Options for `credit_terms_schedule`. Zero-initialise it
@@ -335,6 +469,262 @@ enum credit_status credit_last_error_message(char *buf, size_t len, size_t *need
  * `s` must be NULL or a string returned by libcredit, not yet freed.
  */
 void credit_string_free(char *s);
+
+/**
+ * Creates a book from a policy document (JSON). Free it with
+ * `credit_book_free`. Errors: `CREDIT_PARSE_ERROR` (malformed JSON),
+ * `CREDIT_VALIDATION_ERROR` (a field out of range; the message names it).
+ *
+ * # Safety
+ * `policy_json` a NUL-terminated string; `out_book` writable.
+ */
+enum credit_status credit_book_new(const char *policy_json, struct credit_book **out_book);
+
+/**
+ * Frees a book. NULL is a no-op.
+ *
+ * # Safety
+ * `book` NULL or a live handle, not yet freed, not in use by another thread.
+ */
+void credit_book_free(struct credit_book *book);
+
+/**
+ * The whole book as a schema-versioned JSON snapshot (free with
+ * `credit_string_free`).
+ *
+ * # Safety
+ * `book` a live handle; `out_json` writable.
+ */
+enum credit_status credit_book_snapshot(const struct credit_book *book, char **out_json);
+
+/**
+ * Restores a book from `credit_book_snapshot` output. Errors:
+ * `CREDIT_PARSE_ERROR` for a malformed snapshot or another schema version.
+ *
+ * # Safety
+ * `snapshot_json` a NUL-terminated string; `out_book` writable.
+ */
+enum credit_status credit_book_restore(const char *snapshot_json, struct credit_book **out_book);
+
+/**
+ * Replaces the policy. If `out_releasable_json` is not NULL it receives
+ * the held orders that now pass, as a JSON array.
+ *
+ * # Safety
+ * `book` a live handle; `policy_json` a string; the output NULL or writable.
+ */
+enum credit_status credit_book_set_policy(const struct credit_book *book,
+                                          const char *policy_json,
+                                          struct credit_date as_of,
+                                          char **out_releasable_json);
+
+/**
+ * Adds or updates a customer from JSON (`{"id", "name", "currency",
+ * "parent", "risk_class", "blocked", "next_review", "collector",
+ * "attributes"}`). Optional output as in `credit_book_set_policy`.
+ *
+ * # Safety
+ * As `credit_book_set_policy`.
+ */
+enum credit_status credit_book_upsert_customer(const struct credit_book *book,
+                                               const char *customer_json,
+                                               struct credit_date as_of,
+                                               char **out_releasable_json);
+
+/**
+ * Sets an account's credit limit from JSON (`{"customer", "segment",
+ * "limit": {"amount", "currency"} or "unlimited", "valid_to",
+ * "temporary": [...]}`). Optional output as in `credit_book_set_policy`.
+ *
+ * # Safety
+ * As `credit_book_set_policy`.
+ */
+enum credit_status credit_book_set_limit(const struct credit_book *book,
+                                         const char *limit_json,
+                                         struct credit_date as_of,
+                                         char **out_releasable_json);
+
+/**
+ * Sets a group limit on a group head (same JSON as a limit): shared by the
+ * head and every customer below it. Optional output as in
+ * `credit_book_set_policy`.
+ *
+ * # Safety
+ * As `credit_book_set_policy`.
+ */
+enum credit_status credit_book_set_group_limit(const struct credit_book *book,
+                                               const char *limit_json,
+                                               struct credit_date as_of,
+                                               char **out_releasable_json);
+
+/**
+ * Sets an FX rate (decimal string): amount_in_to = amount_in_from × rate.
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated.
+ */
+enum credit_status credit_book_set_fx_rate(const struct credit_book *book,
+                                           const char *from_currency,
+                                           const char *to_currency,
+                                           const char *rate);
+
+/**
+ * Applies one event given as JSON (`{"id", "customer", "segment", "date",
+ * "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
+ * set to true when an identical event with this id was applied before —
+ * then nothing changed. A rejected event changes nothing.
+ *
+ * Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
+ * `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_VALIDATION_ERROR`
+ * (the message names the event and the problem).
+ *
+ * # Safety
+ * `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
+ */
+enum credit_status credit_book_apply(const struct credit_book *book,
+                                     const char *event_json,
+                                     bool *out_duplicate);
+
+/**
+ * Checks an order and records the decision: an approved order's value is
+ * reserved in the exposure, a blocked order goes on hold. Free the
+ * decision with `credit_decision_free`.
+ *
+ * # Safety
+ * `book` a live handle; `order` valid; `out_decision` writable.
+ */
+enum credit_status credit_book_check_order(const struct credit_book *book,
+                                           const struct credit_order *order,
+                                           struct credit_decision **out_decision);
+
+/**
+ * What `credit_book_check_order` would decide, recording nothing.
+ *
+ * # Safety
+ * As `credit_book_check_order`.
+ */
+enum credit_status credit_book_simulate_check(const struct credit_book *book,
+                                              const struct credit_order *order,
+                                              struct credit_decision **out_decision);
+
+/**
+ * Releases a held order: who, why and when are recorded (a documented
+ * credit decision). If `out_release_json` is not NULL it receives the
+ * release as JSON. Errors: `CREDIT_VALIDATION_ERROR` if the order is not
+ * on hold or `by`/`reason` is empty.
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated; the output NULL or writable.
+ */
+enum credit_status credit_book_release(const struct credit_book *book,
+                                       const char *order_id,
+                                       const char *by,
+                                       const char *reason,
+                                       struct credit_date date,
+                                       char **out_release_json);
+
+/**
+ * Runs a book-wide query (a `credit_query` value) and writes its JSON
+ * (free with `credit_string_free`). `as_of` is used by
+ * `CREDIT_QUERY_RELEASABLE` only.
+ *
+ * # Safety
+ * `book` a live handle; `out_json` writable.
+ */
+enum credit_status credit_book_query(const struct credit_book *book,
+                                     int32_t query,
+                                     struct credit_date as_of,
+                                     char **out_json);
+
+/**
+ * An account's exposure (JSON: categories, reserved, weighted total,
+ * limit) as it stood on `as_of`. `segment` may be NULL for "default".
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated or NULL as stated; `out_json` writable.
+ */
+enum credit_status credit_book_exposure(const struct credit_book *book,
+                                        const char *customer,
+                                        const char *segment,
+                                        struct credit_date as_of,
+                                        char **out_json);
+
+/**
+ * An account's open items as they stood on `as_of` (JSON array).
+ *
+ * # Safety
+ * As `credit_book_exposure`.
+ */
+enum credit_status credit_book_open_items(const struct credit_book *book,
+                                          const char *customer,
+                                          const char *segment,
+                                          struct credit_date as_of,
+                                          char **out_json);
+
+/**
+ * Re-runs the decision log under another policy (JSON) and writes JSON:
+ * `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...]}`.
+ *
+ * # Safety
+ * `book` a live handle; `policy_json` a string; `out_json` writable.
+ */
+enum credit_status credit_book_backtest(const struct credit_book *book,
+                                        const char *policy_json,
+                                        char **out_json);
+
+/**
+ * Frees a decision. NULL is a no-op.
+ *
+ * # Safety
+ * `decision` NULL or a live handle, not yet freed.
+ */
+void credit_decision_free(struct credit_decision *decision);
+
+/**
+ * The outcome (a `credit_outcome` value).
+ *
+ * # Safety
+ * `decision` a live handle; `out_outcome` writable.
+ */
+enum credit_status credit_decision_outcome(const struct credit_decision *decision,
+                                           int32_t *out_outcome);
+
+/**
+ * The number of reasons (failed steps).
+ *
+ * # Safety
+ * `decision` a live handle; `out_count` writable.
+ */
+enum credit_status credit_decision_reason_count(const struct credit_decision *decision,
+                                                size_t *out_count);
+
+/**
+ * Reason `index` (0-based): its stable code (e.g. "STATIC_LIMIT_EXCEEDED"),
+ * action (`credit_action`), threshold and observed value (decimal strings,
+ * or NULL when the step has none) and a readable message. Every non-NULL
+ * string is freed with `credit_string_free`. Errors:
+ * `CREDIT_INVALID_ARGUMENT` for an index out of range.
+ *
+ * # Safety
+ * `decision` a live handle; outputs writable.
+ */
+enum credit_status credit_decision_reason(const struct credit_decision *decision,
+                                          size_t index,
+                                          char **out_code,
+                                          int32_t *out_action,
+                                          char **out_threshold,
+                                          char **out_observed,
+                                          char **out_message);
+
+/**
+ * The decision as JSON (order id, outcome, reasons with code, action,
+ * threshold, observed and message, exposure before/after, limit,
+ * available). Free with `credit_string_free`.
+ *
+ * # Safety
+ * `decision` a live handle; `out_json` writable.
+ */
+enum credit_status credit_decision_to_json(const struct credit_decision *decision, char **out_json);
 
 /**
  * Creates a calendar from a weekend mask (`CREDIT_WEEKEND_*` bits) and

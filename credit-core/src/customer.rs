@@ -238,13 +238,41 @@ impl Customer {
 /// A limit amount: explicitly unlimited, or an amount (which may be zero).
 /// An account with no limit record at all has *no limit defined*, which the
 /// static-limit step reports as its own failure — never read as either.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// JSON: `"unlimited"` or a money object `{"amount": "1000.00", "currency": "EUR"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitAmount {
     /// No ceiling: the limit steps always pass.
     Unlimited,
     /// A ceiling in the customer's credit currency (zero allowed).
     Amount(Money),
+}
+
+impl Serialize for LimitAmount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            LimitAmount::Unlimited => s.serialize_str("unlimited"),
+            LimitAmount::Amount(m) => m.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for LimitAmount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Word(String),
+            Amount(Money),
+        }
+        match Repr::deserialize(d)? {
+            Repr::Word(w) if w == "unlimited" => Ok(LimitAmount::Unlimited),
+            Repr::Word(w) => Err(serde::de::Error::custom(format!(
+                "limit must be \"unlimited\" or {{\"amount\": \"…\", \"currency\": \"…\"}}, got {w:?}"
+            ))),
+            Repr::Amount(m) => Ok(LimitAmount::Amount(m)),
+        }
+    }
 }
 
 /// A temporary limit increase, valid on `from..=to`.
@@ -269,7 +297,8 @@ pub struct CreditLimit {
     /// The credit segment.
     #[serde(default = "default_segment")]
     pub segment: String,
-    /// The limit.
+    /// The limit (`"limit"` in JSON).
+    #[serde(rename = "limit")]
     pub amount: LimitAmount,
     /// Last day the limit is valid; after it, the limit-expired step fails.
     #[serde(default)]

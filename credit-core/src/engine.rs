@@ -531,6 +531,22 @@ impl CreditBook {
         Ok(Applied::Applied)
     }
 
+    /// Applies events all or nothing (e.g. an opening-balance import): on
+    /// the first error the book is left as it was and the error says which
+    /// event (0-based position) failed.
+    ///
+    /// # Errors
+    /// `(position, error)` of the first event that fails.
+    pub fn apply_all(&mut self, events: Vec<Event>) -> Result<Vec<Applied>, (usize, BookError)> {
+        let mut trial = self.clone();
+        let mut out = Vec::with_capacity(events.len());
+        for (i, e) in events.into_iter().enumerate() {
+            out.push(trial.apply(e).map_err(|err| (i, err))?);
+        }
+        *self = trial;
+        Ok(out)
+    }
+
     /// Records an applied event, keeping the account's events in (date,
     /// arrival) order: the canonical order every state and as-of view folds.
     fn record(&mut self, a: usize, event: Event) {

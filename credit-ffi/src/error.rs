@@ -37,6 +37,10 @@ pub enum credit_status {
     CREDIT_DATE_OUT_OF_RANGE = 9,
     /// A caller buffer was too small.
     CREDIT_BUFFER_TOO_SMALL = 10,
+    /// A customer id the book does not know.
+    CREDIT_UNKNOWN_CUSTOMER = 11,
+    /// No FX rate was supplied for a currency pair the book had to convert.
+    CREDIT_MISSING_RATE = 12,
     /// An internal error (a bug in libcredit), caught before it reached C.
     CREDIT_PANIC = 99,
 }

@@ -20,6 +20,7 @@
 mod error;
 mod handle;
 
+pub mod book;
 pub mod calendar;
 pub mod money;
 pub mod terms;

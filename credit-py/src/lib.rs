@@ -13,6 +13,8 @@ use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 use rust_decimal::Decimal;
 
+mod book;
+
 use credit_core::calendar::{
     BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend,
 };
@@ -1078,6 +1080,9 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyInstallment>()?;
     m.add_class::<PyDiscount>()?;
     m.add_class::<PySettlement>()?;
+    m.add_class::<book::PyCreditBook>()?;
+    m.add_class::<book::PyDecision>()?;
+    m.add_class::<book::PyReason>()?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(rounding_modes, m)?)?;
     Ok(())

@@ -16,6 +16,8 @@ __all__ = [
     "ArithmeticOverflow",
     "DateOutOfRange",
     "InvalidTypeError",
+    "UnknownCustomer",
+    "MissingRate",
 ]
 
 
@@ -66,3 +68,13 @@ class DateOutOfRange(CreditError, ValueError):
 
 class InvalidTypeError(CreditError, TypeError):
     """An argument of the wrong type, e.g. a ``float`` where money is expected."""
+
+
+class UnknownCustomer(ValidationError):
+    """A customer id the book does not know (``customer`` holds it)."""
+
+    customer: str | None = None
+
+
+class MissingRate(ValidationError):
+    """No FX rate was supplied for a currency pair the book had to convert."""

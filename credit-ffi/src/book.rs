@@ -1,0 +1,732 @@
+//! The credit book: customers, limits, events, credit checks, holds and the
+//! decision log, behind one thread-safe handle.
+
+use std::ffi::c_char;
+use std::sync::{Mutex, MutexGuard};
+
+use credit_core::check::{Decision, Outcome};
+use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId, DEFAULT_SEGMENT};
+use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
+use credit_core::ledger::{Event, LedgerError};
+use credit_core::money::{parse_decimal, Money};
+use credit_core::policy::{Checkpoint, Policy, PolicyError};
+
+use crate::credit_date;
+use crate::error::{credit_status, guard, FfiError};
+use crate::handle::{
+    borrow, free_handle, into_handle, new_strings, opt_str_arg, out, put_json, str_arg, to_date,
+};
+use crate::money::currency;
+
+/// A credit book. Every call locks it, so one handle may be used from many
+/// threads at once; a check reserves an approved order's value before the
+/// lock is released, so concurrent checks never exceed a limit together.
+pub struct credit_book(Mutex<CreditBook>);
+
+impl credit_book {
+    fn lock(&self) -> MutexGuard<'_, CreditBook> {
+        // Operations validate before writing, so a poisoned lock still
+        // guards a consistent book.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A credit decision (outcome, reasons, figures). Immutable; may be shared
+/// across threads.
+pub struct credit_decision {
+    order_id: String,
+    decision: Decision,
+}
+
+/// Decision outcomes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum credit_outcome {
+    /// Every step passed.
+    CREDIT_OUTCOME_APPROVED = 0,
+    /// Only warning steps failed.
+    CREDIT_OUTCOME_APPROVED_WITH_WARNINGS = 1,
+    /// A blocking step failed: the order is on hold.
+    CREDIT_OUTCOME_BLOCKED = 2,
+}
+
+/// Checkpoints in the order-to-cash flow, passed as `int32_t`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum credit_checkpoint {
+    /// Sales order entry or change.
+    CREDIT_CHECKPOINT_ORDER = 0,
+    /// Delivery.
+    CREDIT_CHECKPOINT_DELIVERY = 1,
+    /// Invoicing.
+    CREDIT_CHECKPOINT_INVOICE = 2,
+}
+
+/// Failed-step actions.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum credit_action {
+    /// The step blocks the order.
+    CREDIT_ACTION_BLOCK = 0,
+    /// The step only warns.
+    CREDIT_ACTION_WARN = 1,
+}
+
+/// An order to check. `segment` and `requested_delivery` may be NULL.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct credit_order {
+    /// Customer id.
+    pub customer: *const c_char,
+    /// Credit segment, or NULL for "default".
+    pub segment: *const c_char,
+    /// Order id.
+    pub order_id: *const c_char,
+    /// Order value as a decimal string.
+    pub amount: *const c_char,
+    /// ISO currency code of the amount.
+    pub currency: *const c_char,
+    /// Check date.
+    pub as_of: credit_date,
+    /// Requested delivery date, or NULL.
+    pub requested_delivery: *const credit_date,
+    /// A `credit_checkpoint` value.
+    pub checkpoint: i32,
+}
+
+impl From<BookError> for FfiError {
+    fn from(e: BookError) -> Self {
+        use credit_status::*;
+        let msg = e.to_string();
+        let status = match &e {
+            BookError::Customer(credit_core::customer::CustomerError::UnknownCustomer(_)) => {
+                CREDIT_UNKNOWN_CUSTOMER
+            }
+            BookError::Ledger(LedgerError::MissingRate { .. }) => CREDIT_MISSING_RATE,
+            BookError::Ledger(LedgerError::CurrencyMismatch { .. }) => CREDIT_CURRENCY_MISMATCH,
+            BookError::Ledger(LedgerError::Overflow(_)) | BookError::Overflow => CREDIT_OVERFLOW,
+            BookError::Ledger(LedgerError::Money { source, .. }) => {
+                return FfiError::from(source.clone())
+            }
+            BookError::Money(m) => return FfiError::from(m.clone()),
+            BookError::Snapshot(_) | BookError::Policy(PolicyError::Document(_)) => {
+                CREDIT_PARSE_ERROR
+            }
+            _ => CREDIT_VALIDATION_ERROR,
+        };
+        FfiError::new(status, msg)
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
+    serde_json::from_str(text).map_err(|e| {
+        FfiError::new(
+            credit_status::CREDIT_PARSE_ERROR,
+            format!("invalid {what} JSON: {e}"),
+        )
+    })
+}
+
+/// Writes `value` as JSON to `out_json` unless it is NULL (optional output).
+///
+/// # Safety
+/// `out_json` NULL or writable.
+unsafe fn maybe_json<T: serde::Serialize>(
+    out_json: *mut *mut c_char,
+    value: &T,
+) -> Result<(), FfiError> {
+    if out_json.is_null() {
+        return Ok(());
+    }
+    // SAFETY: forwarded contract.
+    unsafe { put_json(out_json, "out_json", value) }
+}
+
+fn releasable_json(list: Vec<(OrderId, Decision)>) -> Vec<serde_json::Value> {
+    list.into_iter()
+        .map(|(o, d)| serde_json::json!({"order_id": o, "decision": d}))
+        .collect()
+}
+
+/// Creates a book from a policy document (JSON). Free it with
+/// `credit_book_free`. Errors: `CREDIT_PARSE_ERROR` (malformed JSON),
+/// `CREDIT_VALIDATION_ERROR` (a field out of range; the message names it).
+///
+/// # Safety
+/// `policy_json` a NUL-terminated string; `out_book` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_new(
+    policy_json: *const c_char,
+    out_book: *mut *mut credit_book,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_book, "out_book") }?;
+        let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
+            .map_err(BookError::from)?;
+        *slot = into_handle(credit_book(Mutex::new(CreditBook::new(p)?)));
+        Ok(())
+    })
+}
+
+/// Frees a book. NULL is a no-op.
+///
+/// # Safety
+/// `book` NULL or a live handle, not yet freed, not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_free(book: *mut credit_book) {
+    // SAFETY: caller contract.
+    unsafe { free_handle(book) }
+}
+
+/// The whole book as a schema-versioned JSON snapshot (free with
+/// `credit_string_free`).
+///
+/// # Safety
+/// `book` a live handle; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_snapshot(
+    book: *const credit_book,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let slot = unsafe { out(out_json, "out_json") }?;
+        *slot = crate::handle::new_string(b.lock().snapshot())?;
+        Ok(())
+    })
+}
+
+/// Restores a book from `credit_book_snapshot` output. Errors:
+/// `CREDIT_PARSE_ERROR` for a malformed snapshot or another schema version.
+///
+/// # Safety
+/// `snapshot_json` a NUL-terminated string; `out_book` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_restore(
+    snapshot_json: *const c_char,
+    out_book: *mut *mut credit_book,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_book, "out_book") }?;
+        let b = CreditBook::restore(unsafe { str_arg(snapshot_json, "snapshot_json") }?)?;
+        *slot = into_handle(credit_book(Mutex::new(b)));
+        Ok(())
+    })
+}
+
+/// Replaces the policy. If `out_releasable_json` is not NULL it receives
+/// the held orders that now pass, as a JSON array.
+///
+/// # Safety
+/// `book` a live handle; `policy_json` a string; the output NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_set_policy(
+    book: *const credit_book,
+    policy_json: *const c_char,
+    as_of: credit_date,
+    out_releasable_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
+            .map_err(BookError::from)?;
+        let r = b.lock().set_policy(p, to_date(as_of, "as_of")?)?;
+        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+    })
+}
+
+/// Adds or updates a customer from JSON (`{"id", "name", "currency",
+/// "parent", "risk_class", "blocked", "next_review", "collector",
+/// "attributes"}`). Optional output as in `credit_book_set_policy`.
+///
+/// # Safety
+/// As `credit_book_set_policy`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_upsert_customer(
+    book: *const credit_book,
+    customer_json: *const c_char,
+    as_of: credit_date,
+    out_releasable_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let c: Customer = json(
+            unsafe { str_arg(customer_json, "customer_json") }?,
+            "customer",
+        )?;
+        let r = b.lock().upsert_customer(c, to_date(as_of, "as_of")?)?;
+        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+    })
+}
+
+/// Sets an account's credit limit from JSON (`{"customer", "segment",
+/// "limit": {"amount", "currency"} or "unlimited", "valid_to",
+/// "temporary": [...]}`). Optional output as in `credit_book_set_policy`.
+///
+/// # Safety
+/// As `credit_book_set_policy`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_set_limit(
+    book: *const credit_book,
+    limit_json: *const c_char,
+    as_of: credit_date,
+    out_releasable_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let l: CreditLimit = json(unsafe { str_arg(limit_json, "limit_json") }?, "limit")?;
+        let r = b.lock().set_limit(l, to_date(as_of, "as_of")?)?;
+        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+    })
+}
+
+/// Sets a group limit on a group head (same JSON as a limit): shared by the
+/// head and every customer below it. Optional output as in
+/// `credit_book_set_policy`.
+///
+/// # Safety
+/// As `credit_book_set_policy`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_set_group_limit(
+    book: *const credit_book,
+    limit_json: *const c_char,
+    as_of: credit_date,
+    out_releasable_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let l: CreditLimit = json(unsafe { str_arg(limit_json, "limit_json") }?, "limit")?;
+        let r = b.lock().set_group_limit(l, to_date(as_of, "as_of")?)?;
+        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+    })
+}
+
+/// Sets an FX rate (decimal string): amount_in_to = amount_in_from × rate.
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_set_fx_rate(
+    book: *const credit_book,
+    from_currency: *const c_char,
+    to_currency: *const c_char,
+    rate: *const c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
+        let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
+        let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
+        b.lock().set_fx_rate(f, t, r)?;
+        Ok(())
+    })
+}
+
+/// Applies one event given as JSON (`{"id", "customer", "segment", "date",
+/// "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
+/// set to true when an identical event with this id was applied before —
+/// then nothing changed. A rejected event changes nothing.
+///
+/// Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
+/// `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_VALIDATION_ERROR`
+/// (the message names the event and the problem).
+///
+/// # Safety
+/// `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_apply(
+    book: *const credit_book,
+    event_json: *const c_char,
+    out_duplicate: *mut bool,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let e: Event = json(unsafe { str_arg(event_json, "event_json") }?, "event")?;
+        let applied = b.lock().apply(e)?;
+        if let Some(d) = unsafe { out_duplicate.as_mut() } {
+            *d = applied == Applied::Duplicate;
+        }
+        Ok(())
+    })
+}
+
+/// Reads an order struct.
+///
+/// # Safety
+/// `order` valid, its strings NUL-terminated, `requested_delivery` NULL or valid.
+unsafe fn order_request(order: *const credit_order) -> Result<OrderRequest, FfiError> {
+    // SAFETY: caller contract for every pointer below.
+    let o = unsafe { borrow(order, "order") }?;
+    let cur = currency(unsafe { str_arg(o.currency, "order.currency") }?)?;
+    let checkpoint = usize::try_from(o.checkpoint)
+        .ok()
+        .and_then(|i| Checkpoint::ALL.get(i).copied())
+        .ok_or_else(|| {
+            FfiError::invalid(format!(
+                "checkpoint {} is not a credit_checkpoint value (0..=2)",
+                o.checkpoint
+            ))
+        })?;
+    Ok(OrderRequest {
+        customer: CustomerId::from(unsafe { str_arg(o.customer, "order.customer") }?),
+        segment: unsafe { opt_str_arg(o.segment, "order.segment") }?
+            .unwrap_or(DEFAULT_SEGMENT)
+            .to_string(),
+        order_id: OrderId::from(unsafe { str_arg(o.order_id, "order.order_id") }?),
+        amount: Money::new(
+            parse_decimal("order.amount", unsafe {
+                str_arg(o.amount, "order.amount")
+            }?)?,
+            cur,
+        )?,
+        requested_delivery: match unsafe { o.requested_delivery.as_ref() } {
+            Some(d) => Some(to_date(*d, "order.requested_delivery")?),
+            None => None,
+        },
+        checkpoint,
+        as_of: to_date(o.as_of, "order.as_of")?,
+    })
+}
+
+/// Checks an order and records the decision: an approved order's value is
+/// reserved in the exposure, a blocked order goes on hold. Free the
+/// decision with `credit_decision_free`.
+///
+/// # Safety
+/// `book` a live handle; `order` valid; `out_decision` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_check_order(
+    book: *const credit_book,
+    order: *const credit_order,
+    out_decision: *mut *mut credit_decision,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let slot = unsafe { out(out_decision, "out_decision") }?;
+        let req = unsafe { order_request(order) }?;
+        let order_id = req.order_id.0.clone();
+        let decision = b.lock().check_order(req)?;
+        *slot = into_handle(credit_decision { order_id, decision });
+        Ok(())
+    })
+}
+
+/// What `credit_book_check_order` would decide, recording nothing.
+///
+/// # Safety
+/// As `credit_book_check_order`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_simulate_check(
+    book: *const credit_book,
+    order: *const credit_order,
+    out_decision: *mut *mut credit_decision,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let slot = unsafe { out(out_decision, "out_decision") }?;
+        let req = unsafe { order_request(order) }?;
+        let decision = b.lock().simulate_check(&req)?;
+        *slot = into_handle(credit_decision {
+            order_id: req.order_id.0,
+            decision,
+        });
+        Ok(())
+    })
+}
+
+/// Releases a held order: who, why and when are recorded (a documented
+/// credit decision). If `out_release_json` is not NULL it receives the
+/// release as JSON. Errors: `CREDIT_VALIDATION_ERROR` if the order is not
+/// on hold or `by`/`reason` is empty.
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated; the output NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_release(
+    book: *const credit_book,
+    order_id: *const c_char,
+    by: *const c_char,
+    reason: *const c_char,
+    date: credit_date,
+    out_release_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let oid = OrderId::from(unsafe { str_arg(order_id, "order_id") }?);
+        let by = unsafe { str_arg(by, "by") }?;
+        let reason = unsafe { str_arg(reason, "reason") }?;
+        let r = b.lock().release(&oid, by, reason, to_date(date, "date")?)?;
+        unsafe { maybe_json(out_release_json, &r) }
+    })
+}
+
+/// Which query `credit_book_query` runs.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum credit_query {
+    /// Held orders (JSON array).
+    CREDIT_QUERY_HOLDS = 0,
+    /// Held orders that would pass if re-checked on `as_of`.
+    CREDIT_QUERY_RELEASABLE = 1,
+    /// Every release, oldest first.
+    CREDIT_QUERY_RELEASES = 2,
+    /// The decision log (seq, request, policy id, inputs, decision).
+    CREDIT_QUERY_DECISION_LOG = 3,
+}
+
+/// Runs a book-wide query (a `credit_query` value) and writes its JSON
+/// (free with `credit_string_free`). `as_of` is used by
+/// `CREDIT_QUERY_RELEASABLE` only.
+///
+/// # Safety
+/// `book` a live handle; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_query(
+    book: *const credit_book,
+    query: i32,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let bk = b.lock();
+        let value = match query {
+            0 => serde_json::to_value(bk.holds().collect::<Vec<_>>()),
+            1 => Ok(serde_json::Value::Array(releasable_json(
+                bk.releasable(to_date(as_of, "as_of")?),
+            ))),
+            2 => serde_json::to_value(bk.releases()),
+            3 => serde_json::to_value(bk.decision_log()),
+            _ => {
+                return Err(FfiError::invalid(format!(
+                    "query {query} is not a credit_query value (0..=3)"
+                )))
+            }
+        }
+        .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
+        // SAFETY: caller contract.
+        unsafe { put_json(out_json, "out_json", &value) }
+    })
+}
+
+/// An account's exposure (JSON: categories, reserved, weighted total,
+/// limit) as it stood on `as_of`. `segment` may be NULL for "default".
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated or NULL as stated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_exposure(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let c = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
+        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
+        let x = b.lock().exposure(&c, s, to_date(as_of, "as_of")?)?;
+        unsafe { put_json(out_json, "out_json", &x) }
+    })
+}
+
+/// An account's open items as they stood on `as_of` (JSON array).
+///
+/// # Safety
+/// As `credit_book_exposure`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_open_items(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let c = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
+        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
+        let items = b.lock().open_items(&c, s, to_date(as_of, "as_of")?)?;
+        unsafe { put_json(out_json, "out_json", &items) }
+    })
+}
+
+/// Re-runs the decision log under another policy (JSON) and writes JSON:
+/// `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...]}`.
+///
+/// # Safety
+/// `book` a live handle; `policy_json` a string; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_backtest(
+    book: *const credit_book,
+    policy_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
+            .map_err(BookError::from)?;
+        let bt = b.lock().backtest(&p)?;
+        unsafe { put_json(out_json, "out_json", &bt) }
+    })
+}
+
+/// Frees a decision. NULL is a no-op.
+///
+/// # Safety
+/// `decision` NULL or a live handle, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn credit_decision_free(decision: *mut credit_decision) {
+    // SAFETY: caller contract.
+    unsafe { free_handle(decision) }
+}
+
+/// The outcome (a `credit_outcome` value).
+///
+/// # Safety
+/// `decision` a live handle; `out_outcome` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_decision_outcome(
+    decision: *const credit_decision,
+    out_outcome: *mut i32,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let d = unsafe { borrow(decision, "decision") }?;
+        *unsafe { out(out_outcome, "out_outcome") }? = match d.decision.outcome {
+            Outcome::Approved => credit_outcome::CREDIT_OUTCOME_APPROVED as i32,
+            Outcome::ApprovedWithWarnings => {
+                credit_outcome::CREDIT_OUTCOME_APPROVED_WITH_WARNINGS as i32
+            }
+            Outcome::Blocked => credit_outcome::CREDIT_OUTCOME_BLOCKED as i32,
+        };
+        Ok(())
+    })
+}
+
+/// The number of reasons (failed steps).
+///
+/// # Safety
+/// `decision` a live handle; `out_count` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_decision_reason_count(
+    decision: *const credit_decision,
+    out_count: *mut usize,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let d = unsafe { borrow(decision, "decision") }?;
+        *unsafe { out(out_count, "out_count") }? = d.decision.reasons.len();
+        Ok(())
+    })
+}
+
+/// Reason `index` (0-based): its stable code (e.g. "STATIC_LIMIT_EXCEEDED"),
+/// action (`credit_action`), threshold and observed value (decimal strings,
+/// or NULL when the step has none) and a readable message. Every non-NULL
+/// string is freed with `credit_string_free`. Errors:
+/// `CREDIT_INVALID_ARGUMENT` for an index out of range.
+///
+/// # Safety
+/// `decision` a live handle; outputs writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_decision_reason(
+    decision: *const credit_decision,
+    index: usize,
+    out_code: *mut *mut c_char,
+    out_action: *mut i32,
+    out_threshold: *mut *mut c_char,
+    out_observed: *mut *mut c_char,
+    out_message: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let d = unsafe { borrow(decision, "decision") }?;
+        let code = unsafe { out(out_code, "out_code") }?;
+        let action = unsafe { out(out_action, "out_action") }?;
+        let threshold = unsafe { out(out_threshold, "out_threshold") }?;
+        let observed = unsafe { out(out_observed, "out_observed") }?;
+        let message = unsafe { out(out_message, "out_message") }?;
+        let r = d.decision.reasons.get(index).ok_or_else(|| {
+            FfiError::invalid(format!(
+                "reason index {index} out of range (count {})",
+                d.decision.reasons.len()
+            ))
+        })?;
+        let [c, m] = new_strings([r.code.0.to_string(), r.to_string()])?;
+        let opt = |v: Option<rust_decimal::Decimal>| -> Result<*mut c_char, FfiError> {
+            match v {
+                Some(x) => crate::handle::new_string(x.to_string()),
+                None => Ok(std::ptr::null_mut()),
+            }
+        };
+        let t = opt(r.threshold)?;
+        let o = opt(r.observed)?;
+        *code = c;
+        *message = m;
+        *threshold = t;
+        *observed = o;
+        *action = match r.action {
+            credit_core::policy::Action::Block => credit_action::CREDIT_ACTION_BLOCK as i32,
+            credit_core::policy::Action::Warn => credit_action::CREDIT_ACTION_WARN as i32,
+        };
+        Ok(())
+    })
+}
+
+/// The decision as JSON (order id, outcome, reasons with code, action,
+/// threshold, observed and message, exposure before/after, limit,
+/// available). Free with `credit_string_free`.
+///
+/// # Safety
+/// `decision` a live handle; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_decision_to_json(
+    decision: *const credit_decision,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let d = unsafe { borrow(decision, "decision") }?;
+        let reasons: Vec<serde_json::Value> = d
+            .decision
+            .reasons
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "code": r.code, "action": r.action, "threshold": r.threshold.map(|x| x.to_string()),
+                    "observed": r.observed.map(|x| x.to_string()), "message": r.to_string()
+                })
+            })
+            .collect();
+        let v = serde_json::json!({
+            "order_id": d.order_id,
+            "outcome": d.decision.outcome,
+            "reasons": reasons,
+            "protected_by_release": d.decision.protected_by_release,
+            "currency": d.decision.currency,
+            "exposure_before": d.decision.exposure_before.to_string(),
+            "exposure_after": d.decision.exposure_after.to_string(),
+            "limit": d.decision.limit.map(|x| x.to_string()),
+            "available": d.decision.available.map(|x| x.to_string()),
+        });
+        unsafe { put_json(out_json, "out_json", &v) }
+    })
+}

@@ -1,0 +1,877 @@
+//! `credit.CreditBook` and its decisions: conversion only. Dict inputs go
+//! through JSON (floats refused, `Decimal` and `date` written as strings);
+//! dict outputs come back with `Decimal` and `datetime.date` values.
+
+use std::sync::{Mutex, MutexGuard};
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::Value;
+
+use credit_core::check::{Decision, Outcome, Reason};
+use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
+use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
+use credit_core::ledger::{Event, EventKind};
+use credit_core::money::Currency;
+use credit_core::policy::{Checkpoint, Policy};
+
+use crate::{
+    calendar_err, money_arg, money_err, py_date, py_decimal, raise, to_currency, to_date,
+    to_decimal, type_err, DATE, DATETIME, DECIMAL,
+};
+
+// ---------------------------------------------------------------------------
+// Python <-> JSON values.
+
+/// A Python value as JSON: dicts with str keys, lists/tuples, str, int,
+/// bool, None, `Decimal` (as its exact string) and `date` (ISO). Floats are
+/// refused: they cannot hold exact amounts.
+fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    let py = obj.py();
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(obj.extract()?));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(type_err(
+            py,
+            format!(
+                "{path} is a float ({}): pass decimal.Decimal or str for amounts",
+                obj.repr()?
+            ),
+        ));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        let v: i64 = obj.extract().map_err(|_| {
+            raise(
+                py,
+                "ValidationError",
+                format!(
+                    "{path}: integer {} out of range",
+                    obj.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+                &[],
+            )
+        })?;
+        return Ok(Value::from(v));
+    }
+    if obj.is_instance_of::<PyString>() {
+        return Ok(Value::String(obj.extract()?));
+    }
+    if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
+        return Ok(Value::String(to_decimal(obj, "decimal")?.to_string()));
+    }
+    if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
+        return Err(type_err(
+            py,
+            format!("{path} is a datetime: pass datetime.date"),
+        ));
+    }
+    if obj.is_instance(DATE.import(py, "datetime", "date")?)? {
+        return Ok(Value::String(to_date(obj, "date")?.to_string()));
+    }
+    if let Ok(d) = obj.downcast::<PyDict>() {
+        let mut m = serde_json::Map::new();
+        for (k, v) in d.iter() {
+            let key: String = k
+                .extract()
+                .map_err(|_| type_err(py, format!("{path}: dict keys must be str")))?;
+            let val = to_json_value(&v, &format!("{path}.{key}"))?;
+            m.insert(key, val);
+        }
+        return Ok(Value::Object(m));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut v = Vec::new();
+        for (i, item) in obj.try_iter()?.enumerate() {
+            v.push(to_json_value(&item?, &format!("{path}[{i}]"))?);
+        }
+        return Ok(Value::Array(v));
+    }
+    Err(type_err(
+        py,
+        format!("{path}: unsupported type {}", obj.get_type().name()?),
+    ))
+}
+
+/// Reads a dict (or a JSON string) into a core type.
+fn from_py<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+    let py = obj.py();
+    let value = if obj.is_instance_of::<PyString>() {
+        let text: String = obj.extract()?;
+        serde_json::from_str::<Value>(&text)
+            .map_err(|e| raise(py, "ParseError", format!("invalid {what} JSON: {e}"), &[]))?
+    } else {
+        to_json_value(obj, what)?
+    };
+    serde_json::from_value(value)
+        .map_err(|e| raise(py, "ValidationError", format!("invalid {what}: {e}"), &[]))
+}
+
+/// Field names whose string values are decimals in output dicts.
+const DECIMAL_KEYS: &[&str] = &[
+    "amount",
+    "open",
+    "disputed",
+    "written_off",
+    "discount_taken",
+    "threshold",
+    "observed",
+    "exposure_before",
+    "exposure_after",
+    "limit",
+    "available",
+    "order_amount",
+    "open_orders",
+    "open_orders_in_horizon",
+    "delivered_not_invoiced",
+    "receivables",
+    "special_liabilities",
+    "reserved",
+    "total",
+    "overdue_amount",
+    "balance",
+];
+/// Field names whose string values are ISO dates in output dicts.
+const DATE_KEYS: &[&str] = &[
+    "as_of",
+    "date",
+    "due_date",
+    "invoice_date",
+    "requested_delivery",
+    "next_review",
+    "made_on",
+    "promised_date",
+];
+
+/// A JSON value as Python, turning known decimal and date fields into
+/// `Decimal` and `datetime.date`.
+fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.into_pyobject(py)?.into_any().unbind(),
+            None => n.to_string().into_pyobject(py)?.into_any().unbind(),
+        },
+        Value::String(s) => {
+            if key.is_some_and(|k| DECIMAL_KEYS.contains(&k)) {
+                if let Ok(d) = credit_core::money::parse_decimal("decimal", s) {
+                    return py_decimal(py, d);
+                }
+            }
+            if key.is_some_and(|k| DATE_KEYS.contains(&k)) {
+                if let Ok(d) = credit_core::calendar::parse_date("date", s) {
+                    return py_date(py, d);
+                }
+            }
+            s.into_pyobject(py)?.into_any().unbind()
+        }
+        Value::Array(a) => {
+            let l = PyList::empty(py);
+            for x in a {
+                l.append(to_py(py, x, key)?)?;
+            }
+            l.into_any().unbind()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, to_py(py, x, Some(k))?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
+}
+
+fn serde_to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<PyObject> {
+    let value =
+        serde_json::to_value(v).map_err(|e| raise(py, "CreditError", e.to_string(), &[]))?;
+    to_py(py, &value, None)
+}
+
+/// The same exception class with `prefix: ` before its message (which row
+/// or event of a batch failed).
+fn with_prefix(py: Python<'_>, err: PyErr, prefix: &str) -> PyErr {
+    let msg = format!("{prefix}: {}", err.value(py));
+    match err.get_type(py).call1((msg,)) {
+        Ok(exc) => PyErr::from_value(exc),
+        Err(_) => err,
+    }
+}
+
+pub(crate) fn book_err(py: Python<'_>, e: BookError) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        BookError::Money(m) => money_err(py, m),
+        BookError::Customer(credit_core::customer::CustomerError::UnknownCustomer(id)) => {
+            let attrs = [(
+                "customer",
+                PyString::new(py, id.as_str()).into_any().unbind(),
+            )];
+            raise(py, "UnknownCustomer", msg, &attrs)
+        }
+        BookError::Ledger(credit_core::ledger::LedgerError::MissingRate { .. }) => {
+            raise(py, "MissingRate", msg, &[])
+        }
+        BookError::Ledger(credit_core::ledger::LedgerError::Money { source, .. }) => {
+            money_err(py, source)
+        }
+        BookError::Ledger(credit_core::ledger::LedgerError::CurrencyMismatch { .. }) => {
+            raise(py, "CurrencyMismatch", msg, &[])
+        }
+        BookError::Overflow | BookError::Ledger(credit_core::ledger::LedgerError::Overflow(_)) => {
+            raise(py, "ArithmeticOverflow", msg, &[])
+        }
+        BookError::Snapshot(_)
+        | BookError::Policy(credit_core::policy::PolicyError::Document(_)) => {
+            raise(py, "ParseError", msg, &[])
+        }
+        _ => raise(py, "ValidationError", msg, &[]),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Decisions.
+
+/// One failed check step: a stable code, block/warn, and the figures behind it.
+#[pyclass(name = "Reason", module = "credit", frozen, eq)]
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct PyReason(Reason);
+
+#[pymethods]
+impl PyReason {
+    /// Stable code, e.g. "STATIC_LIMIT_EXCEEDED".
+    #[getter]
+    fn code(&self) -> &'static str {
+        self.0.code.0
+    }
+    /// "block" or "warn".
+    #[getter]
+    fn action(&self) -> &'static str {
+        match self.0.action {
+            credit_core::policy::Action::Block => "block",
+            credit_core::policy::Action::Warn => "warn",
+        }
+    }
+    /// The threshold compared against, or None.
+    #[getter]
+    fn threshold(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.0.threshold.map(|d| py_decimal(py, d)).transpose()
+    }
+    /// The observed value, or None.
+    #[getter]
+    fn observed(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.0.observed.map(|d| py_decimal(py, d)).transpose()
+    }
+    /// A readable sentence.
+    #[getter]
+    fn message(&self) -> String {
+        self.0.to_string()
+    }
+    /// As a dict (code, action, threshold, observed, message).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let d = PyDict::new(py);
+        d.set_item("code", self.code())?;
+        d.set_item("action", self.action())?;
+        d.set_item("threshold", self.threshold(py)?)?;
+        d.set_item("observed", self.observed(py)?)?;
+        d.set_item("message", self.message())?;
+        Ok(d.into_any().unbind())
+    }
+    fn __repr__(&self) -> String {
+        format!("Reason({})", self.0)
+    }
+}
+
+/// A credit decision: outcome, reasons and the figures behind them.
+#[pyclass(name = "Decision", module = "credit", frozen, eq)]
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct PyDecision {
+    order_id: String,
+    decision: Decision,
+}
+
+#[pymethods]
+impl PyDecision {
+    /// The order checked.
+    #[getter]
+    fn order_id(&self) -> &str {
+        &self.order_id
+    }
+    /// "approved", "approved_with_warnings" or "blocked".
+    #[getter]
+    fn outcome(&self) -> &'static str {
+        self.decision.outcome.name()
+    }
+    /// True unless blocked.
+    #[getter]
+    fn approved(&self) -> bool {
+        self.decision.outcome != Outcome::Blocked
+    }
+    /// One reason per failed step, in policy order.
+    #[getter]
+    fn reasons(&self) -> Vec<PyReason> {
+        self.decision
+            .reasons
+            .iter()
+            .copied()
+            .map(PyReason)
+            .collect()
+    }
+    /// True when an earlier release let the order pass unchecked.
+    #[getter]
+    fn protected_by_release(&self) -> bool {
+        self.decision.protected_by_release
+    }
+    /// The account's credit currency code.
+    #[getter]
+    fn currency(&self) -> &str {
+        self.decision.currency.code()
+    }
+    /// Weighted exposure before the order.
+    #[getter]
+    fn exposure_before(&self, py: Python<'_>) -> PyResult<PyObject> {
+        py_decimal(py, self.decision.exposure_before)
+    }
+    /// Weighted exposure after the order.
+    #[getter]
+    fn exposure_after(&self, py: Python<'_>) -> PyResult<PyObject> {
+        py_decimal(py, self.decision.exposure_after)
+    }
+    /// The limit in force (None: unlimited or not defined).
+    #[getter]
+    fn limit(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.decision.limit.map(|d| py_decimal(py, d)).transpose()
+    }
+    /// Limit − exposure before the order (None without a limit amount).
+    #[getter]
+    fn available(&self, py: Python<'_>) -> PyResult<Option<PyObject>> {
+        self.decision
+            .available
+            .map(|d| py_decimal(py, d))
+            .transpose()
+    }
+    /// As a dict with `Decimal` amounts and the reasons as dicts.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let d = PyDict::new(py);
+        d.set_item("order_id", &self.order_id)?;
+        d.set_item("outcome", self.outcome())?;
+        let reasons = PyList::empty(py);
+        for r in self.reasons() {
+            reasons.append(r.to_dict(py)?)?;
+        }
+        d.set_item("reasons", reasons)?;
+        d.set_item("protected_by_release", self.decision.protected_by_release)?;
+        d.set_item("currency", self.currency())?;
+        d.set_item("exposure_before", self.exposure_before(py)?)?;
+        d.set_item("exposure_after", self.exposure_after(py)?)?;
+        d.set_item("limit", self.limit(py)?)?;
+        d.set_item("available", self.available(py)?)?;
+        Ok(d.into_any().unbind())
+    }
+    fn __repr__(&self) -> String {
+        let codes: Vec<&str> = self.decision.reasons.iter().map(|r| r.code.0).collect();
+        format!(
+            "Decision(order_id='{}', outcome='{}', reasons={:?}, exposure_after={} {}, limit={})",
+            self.order_id,
+            self.outcome(),
+            codes,
+            self.decision.exposure_after,
+            self.decision.currency,
+            self.decision
+                .limit
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "None".into())
+        )
+    }
+}
+
+fn decision(order_id: &OrderId, d: Decision) -> PyDecision {
+    PyDecision {
+        order_id: order_id.0.clone(),
+        decision: d,
+    }
+}
+
+fn releasable_list(list: Vec<(OrderId, Decision)>) -> Vec<PyDecision> {
+    list.into_iter().map(|(o, d)| decision(&o, d)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The book.
+
+/// A credit book: policy, customers, limits, AR ledger, holds and decisions.
+/// Safe to share between threads: every call locks the book, and a check
+/// reserves an approved order's value before the lock is released.
+#[pyclass(name = "CreditBook", module = "credit", frozen)]
+pub(crate) struct PyCreditBook(Mutex<CreditBook>);
+
+impl PyCreditBook {
+    fn lock(&self) -> MutexGuard<'_, CreditBook> {
+        // A panic while holding the lock cannot leave the book half-changed
+        // (every operation validates before writing), so a poisoned lock is
+        // still consistent.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn checkpoint(py: Python<'_>, name: &str) -> PyResult<Checkpoint> {
+    Checkpoint::ALL
+        .into_iter()
+        .find(|c| c.name() == name)
+        .ok_or_else(|| {
+            raise(
+                py,
+                "ValidationError",
+                format!("unknown checkpoint {name:?}; expected order, delivery or invoice"),
+                &[],
+            )
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn order_request(
+    py: Python<'_>,
+    customer: &str,
+    order_id: &str,
+    amount: &Bound<'_, PyAny>,
+    currency: Option<&Bound<'_, PyAny>>,
+    as_of: &Bound<'_, PyAny>,
+    segment: &str,
+    requested_delivery: Option<&Bound<'_, PyAny>>,
+    checkpoint_name: &str,
+) -> PyResult<OrderRequest> {
+    Ok(OrderRequest {
+        customer: CustomerId::from(customer),
+        segment: segment.to_string(),
+        order_id: OrderId::from(order_id),
+        amount: money_arg(amount, currency, "amount")?,
+        requested_delivery: requested_delivery
+            .map(|d| to_date(d, "requested_delivery"))
+            .transpose()?,
+        checkpoint: checkpoint(py, checkpoint_name)?,
+        as_of: to_date(as_of, "as_of")?,
+    })
+}
+
+#[pymethods]
+impl PyCreditBook {
+    /// `CreditBook(policy)`: the policy as a dict or a JSON string.
+    #[new]
+    fn new(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let p: Policy = from_py(policy, "policy")?;
+        let book = CreditBook::new(p).map_err(|e| book_err(py, e))?;
+        Ok(PyCreditBook(Mutex::new(book)))
+    }
+
+    /// Restores a book from `snapshot()`.
+    #[staticmethod]
+    fn restore(py: Python<'_>, snapshot: &str) -> PyResult<Self> {
+        let book = py
+            .allow_threads(|| CreditBook::restore(snapshot))
+            .map_err(|e| book_err(py, e))?;
+        Ok(PyCreditBook(Mutex::new(book)))
+    }
+
+    /// The whole book as a schema-versioned JSON string.
+    fn snapshot(&self, py: Python<'_>) -> String {
+        py.allow_threads(|| self.lock().snapshot())
+    }
+
+    /// The policy as a dict.
+    #[getter]
+    fn policy(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let p = self.lock().policy().clone();
+        serde_to_py(py, &p)
+    }
+
+    /// Replaces the policy; returns the held orders that now pass.
+    fn set_policy(
+        &self,
+        py: Python<'_>,
+        policy: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyDecision>> {
+        let p: Policy = from_py(policy, "policy")?;
+        let day = to_date(as_of, "as_of")?;
+        let r = self
+            .lock()
+            .set_policy(p, day)
+            .map_err(|e| book_err(py, e))?;
+        Ok(releasable_list(r))
+    }
+
+    /// Adds or updates a customer (dict: id, name, currency, parent,
+    /// risk_class, blocked, next_review, collector, attributes); returns the
+    /// held orders that now pass.
+    fn upsert_customer(
+        &self,
+        py: Python<'_>,
+        customer: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyDecision>> {
+        let c: Customer = from_py(customer, "customer")?;
+        let day = to_date(as_of, "as_of")?;
+        let r = self
+            .lock()
+            .upsert_customer(c, day)
+            .map_err(|e| book_err(py, e))?;
+        Ok(releasable_list(r))
+    }
+
+    /// Sets an account's limit (dict: customer, segment, amount
+    /// `{"amount": {...money...}}` or `"unlimited"`, valid_to, temporary);
+    /// returns the held orders that now pass.
+    fn set_limit(
+        &self,
+        py: Python<'_>,
+        limit: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyDecision>> {
+        let l: CreditLimit = from_py(limit, "limit")?;
+        let day = to_date(as_of, "as_of")?;
+        let r = self.lock().set_limit(l, day).map_err(|e| book_err(py, e))?;
+        Ok(releasable_list(r))
+    }
+
+    /// Sets a group limit on a group head; returns the held orders that now pass.
+    fn set_group_limit(
+        &self,
+        py: Python<'_>,
+        limit: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<PyDecision>> {
+        let l: CreditLimit = from_py(limit, "limit")?;
+        let day = to_date(as_of, "as_of")?;
+        let r = self
+            .lock()
+            .set_group_limit(l, day)
+            .map_err(|e| book_err(py, e))?;
+        Ok(releasable_list(r))
+    }
+
+    /// Sets an FX rate: amount_in_to = amount_in_from × rate.
+    fn set_fx_rate(
+        &self,
+        py: Python<'_>,
+        from_currency: &Bound<'_, PyAny>,
+        to_currency_: &Bound<'_, PyAny>,
+        rate: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let (f, t): (Currency, Currency) =
+            (to_currency(from_currency)?, to_currency(to_currency_)?);
+        let r = to_decimal(rate, "rate")?;
+        self.lock()
+            .set_fx_rate(f, t, r)
+            .map_err(|e| book_err(py, e))
+    }
+
+    /// Applies one event (a dict with id, customer, date, type and its
+    /// fields); returns "applied" or "duplicate".
+    fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<&'static str> {
+        let e: Event = from_py(event, "event")?;
+        match py
+            .allow_threads(|| self.lock().apply(e))
+            .map_err(|e| book_err(py, e))?
+        {
+            Applied::Applied => Ok("applied"),
+            Applied::Duplicate => Ok("duplicate"),
+        }
+    }
+
+    /// Applies events all or nothing; returns "applied"/"duplicate" per event.
+    fn apply_all(&self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<&'static str>> {
+        let mut evs = Vec::new();
+        for (i, item) in events.try_iter()?.enumerate() {
+            evs.push(from_py::<Event>(&item?, &format!("events[{i}]"))?);
+        }
+        let r = py.allow_threads(|| self.lock().apply_all(evs));
+        match r {
+            Ok(v) => Ok(v
+                .into_iter()
+                .map(|a| {
+                    if a == Applied::Applied {
+                        "applied"
+                    } else {
+                        "duplicate"
+                    }
+                })
+                .collect()),
+            Err((i, e)) => Err(with_prefix(py, book_err(py, e), &format!("events[{i}]"))),
+        }
+    }
+
+    /// Imports open items (an opening balance) from a pandas DataFrame or a
+    /// dict of columns: customer, invoice_id, invoice_date, due_date, amount,
+    /// currency, and optionally open (default: amount) and segment. Amounts
+    /// must be Decimal or str (read CSVs with dtype=str), dates
+    /// datetime.date or ISO strings. All or nothing; returns the row count.
+    fn load_open_items(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let column = |name: &str| -> PyResult<Option<Vec<Bound<'_, PyAny>>>> {
+            let has = data.call_method1("__contains__", (name,))?.is_truthy()?;
+            if !has {
+                return Ok(None);
+            }
+            let col = data.get_item(name)?;
+            let col = if col.hasattr("tolist")? {
+                col.call_method0("tolist")?
+            } else {
+                col
+            };
+            Ok(Some(col.try_iter()?.collect::<PyResult<Vec<_>>>()?))
+        };
+        let need = |name: &str| -> PyResult<Vec<Bound<'_, PyAny>>> {
+            column(name)?.ok_or_else(|| {
+                raise(
+                    py,
+                    "ValidationError",
+                    format!("open items need a column {name:?}"),
+                    &[],
+                )
+            })
+        };
+        let (cust, inv, idate, due, amount, cur) = (
+            need("customer")?,
+            need("invoice_id")?,
+            need("invoice_date")?,
+            need("due_date")?,
+            need("amount")?,
+            need("currency")?,
+        );
+        let open = column("open")?;
+        let segment = column("segment")?;
+        let n = cust.len();
+        let date_of = |v: &Bound<'_, PyAny>, field: &'static str| -> PyResult<chrono::NaiveDate> {
+            if v.is_instance_of::<PyString>() {
+                let s: String = v.extract()?;
+                credit_core::calendar::parse_date(field, &s).map_err(|e| calendar_err(py, e))
+            } else {
+                to_date(v, field)
+            }
+        };
+        let mut events = Vec::with_capacity(n);
+        for i in 0..n {
+            let row_err = |e: PyErr| with_prefix(py, e, &format!("row {i}"));
+            let build = || -> PyResult<Event> {
+                let invoice_id: String = inv[i].str()?.extract()?;
+                let customer: String = cust[i].str()?.extract()?;
+                let currency = to_currency(&cur[i])?;
+                let amt = to_decimal(&amount[i], "amount")?;
+                let op = match &open {
+                    Some(o) => to_decimal(&o[i], "open")?,
+                    None => amt,
+                };
+                let seg = match &segment {
+                    Some(s) => s[i].str()?.extract()?,
+                    None => credit_core::customer::DEFAULT_SEGMENT.to_string(),
+                };
+                let invoice_date = date_of(&idate[i], "invoice_date")?;
+                Ok(Event {
+                    id: credit_core::customer::EventId(format!(
+                        "import:{customer}:{seg}:{invoice_id}"
+                    )),
+                    customer: CustomerId(customer),
+                    segment: seg,
+                    date: invoice_date,
+                    kind: EventKind::OpenItemImported {
+                        invoice_id: credit_core::customer::InvoiceId(invoice_id),
+                        invoice_date,
+                        due_date: date_of(&due[i], "due_date")?,
+                        amount: amt,
+                        open: op,
+                        currency,
+                    },
+                })
+            };
+            events.push(build().map_err(row_err)?);
+        }
+        let r = py.allow_threads(|| self.lock().apply_all(events));
+        match r {
+            Ok(v) => Ok(v.len()),
+            Err((i, e)) => Err(with_prefix(py, book_err(py, e), &format!("row {i}"))),
+        }
+    }
+
+    /// Checks an order and records the decision: approved orders are
+    /// reserved in the exposure, blocked ones put on hold.
+    #[pyo3(signature = (customer, order_id, amount, currency = None, *, as_of, segment = "default", requested_delivery = None, checkpoint = "order"))]
+    #[allow(clippy::too_many_arguments)]
+    fn check_order(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        order_id: &str,
+        amount: &Bound<'_, PyAny>,
+        currency: Option<&Bound<'_, PyAny>>,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+        requested_delivery: Option<&Bound<'_, PyAny>>,
+        checkpoint: &str,
+    ) -> PyResult<PyDecision> {
+        let req = order_request(
+            py,
+            customer,
+            order_id,
+            amount,
+            currency,
+            as_of,
+            segment,
+            requested_delivery,
+            checkpoint,
+        )?;
+        let oid = req.order_id.clone();
+        let d = py
+            .allow_threads(|| self.lock().check_order(req))
+            .map_err(|e| book_err(py, e))?;
+        Ok(decision(&oid, d))
+    }
+
+    /// What `check_order` would decide, without recording anything.
+    #[pyo3(signature = (customer, order_id, amount, currency = None, *, as_of, segment = "default", requested_delivery = None, checkpoint = "order"))]
+    #[allow(clippy::too_many_arguments)]
+    fn simulate_check(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        order_id: &str,
+        amount: &Bound<'_, PyAny>,
+        currency: Option<&Bound<'_, PyAny>>,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+        requested_delivery: Option<&Bound<'_, PyAny>>,
+        checkpoint: &str,
+    ) -> PyResult<PyDecision> {
+        let req = order_request(
+            py,
+            customer,
+            order_id,
+            amount,
+            currency,
+            as_of,
+            segment,
+            requested_delivery,
+            checkpoint,
+        )?;
+        let d = py
+            .allow_threads(|| self.lock().simulate_check(&req))
+            .map_err(|e| book_err(py, e))?;
+        Ok(decision(&req.order_id, d))
+    }
+
+    /// Releases a held order (who, why, when); returns the release as a dict.
+    fn release(
+        &self,
+        py: Python<'_>,
+        order_id: &str,
+        by: &str,
+        reason: &str,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<PyObject> {
+        let day = to_date(date, "date")?;
+        let r = self
+            .lock()
+            .release(&OrderId::from(order_id), by, reason, day)
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &r)
+    }
+
+    /// Held orders that would pass if re-checked on `as_of`.
+    fn releasable(&self, as_of: &Bound<'_, PyAny>) -> PyResult<Vec<PyDecision>> {
+        let day = to_date(as_of, "as_of")?;
+        Ok(releasable_list(self.lock().releasable(day)))
+    }
+
+    /// Held orders as dicts (the order request and the blocking decision's seq).
+    fn holds(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
+        let book = self.lock();
+        book.holds().map(|h| serde_to_py(py, h)).collect()
+    }
+
+    /// Every release, oldest first, as dicts.
+    fn releases(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let book = self.lock();
+        serde_to_py(py, &book.releases())
+    }
+
+    /// The decision log as dicts (seq, request, policy_id, inputs, decision).
+    fn decision_log(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let book = self.lock();
+        serde_to_py(py, &book.decision_log())
+    }
+
+    /// The logged decisions for one order, oldest first.
+    fn decisions_for(&self, py: Python<'_>, order_id: &str) -> PyResult<PyObject> {
+        let book = self.lock();
+        let v: Vec<_> = book.decisions_for(&OrderId::from(order_id)).collect();
+        serde_to_py(py, &v)
+    }
+
+    /// Re-runs the decision log under another policy: a dict with
+    /// policy_id, total and changed [(seq, order_id, old, new)].
+    fn backtest(&self, py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<PyObject> {
+        let p: Policy = from_py(policy, "policy")?;
+        let bt = py
+            .allow_threads(|| self.lock().backtest(&p))
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &bt)
+    }
+
+    /// An account's exposure as it stood on `as_of`, as a dict.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn exposure(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let x = self
+            .lock()
+            .exposure(&CustomerId::from(customer), segment, day)
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &x)
+    }
+
+    /// Open items of an account as they stood on `as_of`, as dicts.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn open_items(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let items = self
+            .lock()
+            .open_items(&CustomerId::from(customer), segment, day)
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &items)
+    }
+
+    /// Number of events applied.
+    #[getter]
+    fn event_count(&self) -> usize {
+        self.lock().event_count()
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let snap = slf.get().lock().snapshot();
+        Ok((slf.get_type().getattr("restore")?, (snap,)))
+    }
+
+    fn __repr__(&self) -> String {
+        let b = self.lock();
+        format!(
+            "CreditBook(policy_id='{}', events={}, holds={}, decisions={})",
+            b.policy().policy_id,
+            b.event_count(),
+            b.holds().count(),
+            b.decision_log().len()
+        )
+    }
+}
