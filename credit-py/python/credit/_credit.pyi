@@ -2,7 +2,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Iterable, Optional, Sequence, Tuple, Union, final
+from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
 
 _DecimalLike = Union[Decimal, str, int]
 _CurrencyLike = Union["Currency", str]
@@ -10,6 +10,9 @@ _CurrencyLike = Union["Currency", str]
 __version__: str
 __all__ = [
     "Calendar",
+    "CreditBook",
+    "Decision",
+    "Reason",
     "Currency",
     "Money",
     "PaymentTerms",
@@ -287,3 +290,147 @@ def year_fraction(day_count: str, start: datetime.date, end: datetime.date) -> D
 
 def rounding_modes() -> list[str]:
     """The names accepted for ``rounding=`` arguments."""
+
+_Json = Union[Mapping[str, Any], str]
+_Date = datetime.date
+
+@final
+class Reason:
+    """One failed check step: a stable code, block/warn, and the figures behind it."""
+
+    @property
+    def code(self) -> str:
+        """Stable code, e.g. "STATIC_LIMIT_EXCEEDED"."""
+    @property
+    def action(self) -> str:
+        """"block" or "warn"."""
+    @property
+    def threshold(self) -> Optional[Decimal]:
+        """The threshold compared against, or None."""
+    @property
+    def observed(self) -> Optional[Decimal]:
+        """The observed value, or None."""
+    @property
+    def message(self) -> str:
+        """A readable sentence."""
+    def to_dict(self) -> dict[str, Any]:
+        """As a dict (code, action, threshold, observed, message)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class Decision:
+    """A credit decision: outcome, reasons and the figures behind them."""
+
+    @property
+    def order_id(self) -> str:
+        """The order checked."""
+    @property
+    def outcome(self) -> str:
+        """"approved", "approved_with_warnings" or "blocked"."""
+    @property
+    def approved(self) -> bool:
+        """True unless blocked."""
+    @property
+    def reasons(self) -> list[Reason]:
+        """One reason per failed step, in policy order."""
+    @property
+    def protected_by_release(self) -> bool:
+        """True when an earlier release let the order pass unchecked."""
+    @property
+    def currency(self) -> str:
+        """The account's credit currency code."""
+    @property
+    def exposure_before(self) -> Decimal:
+        """Weighted exposure before the order."""
+    @property
+    def exposure_after(self) -> Decimal:
+        """Weighted exposure after the order."""
+    @property
+    def limit(self) -> Optional[Decimal]:
+        """The limit in force (None: unlimited or not defined)."""
+    @property
+    def available(self) -> Optional[Decimal]:
+        """Limit − exposure before the order (None without a limit amount)."""
+    def to_dict(self) -> dict[str, Any]:
+        """As a dict with ``Decimal`` amounts and the reasons as dicts."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+
+@final
+class CreditBook:
+    """A credit book: policy, customers, limits, AR ledger, holds and decisions."""
+
+    def __new__(cls, policy: _Json) -> "CreditBook": ...
+    @staticmethod
+    def restore(snapshot: str) -> "CreditBook":
+        """Restores a book from ``snapshot()``."""
+    def snapshot(self) -> str:
+        """The whole book as a schema-versioned JSON string."""
+    @property
+    def policy(self) -> dict[str, Any]:
+        """The policy as a dict."""
+    def set_policy(self, policy: _Json, as_of: _Date) -> list[Decision]:
+        """Replaces the policy; returns the held orders that now pass."""
+    def upsert_customer(self, customer: _Json, as_of: _Date) -> list[Decision]:
+        """Adds or updates a customer; returns the held orders that now pass."""
+    def set_limit(self, limit: _Json, as_of: _Date) -> list[Decision]:
+        """Sets an account's limit; returns the held orders that now pass."""
+    def set_group_limit(self, limit: _Json, as_of: _Date) -> list[Decision]:
+        """Sets a group limit on a group head; returns the held orders that now pass."""
+    def set_fx_rate(self, from_currency: _CurrencyLike, to_currency_: _CurrencyLike, rate: _DecimalLike) -> None:
+        """Sets an FX rate: amount_in_to = amount_in_from × rate."""
+    def apply(self, event: _Json) -> str:
+        """Applies one event; returns "applied" or "duplicate"."""
+    def apply_all(self, events: Iterable[_Json]) -> list[str]:
+        """Applies events all or nothing; returns "applied"/"duplicate" per event."""
+    def load_open_items(self, data: Any) -> int:
+        """Imports open items from a pandas DataFrame or a dict of columns."""
+    def check_order(
+        self,
+        customer: str,
+        order_id: str,
+        amount: Union[Money, _DecimalLike],
+        currency: Optional[_CurrencyLike] = None,
+        *,
+        as_of: _Date,
+        segment: str = "default",
+        requested_delivery: Optional[_Date] = None,
+        checkpoint: str = "order",
+    ) -> Decision:
+        """Checks an order and records the decision."""
+    def simulate_check(
+        self,
+        customer: str,
+        order_id: str,
+        amount: Union[Money, _DecimalLike],
+        currency: Optional[_CurrencyLike] = None,
+        *,
+        as_of: _Date,
+        segment: str = "default",
+        requested_delivery: Optional[_Date] = None,
+        checkpoint: str = "order",
+    ) -> Decision:
+        """What ``check_order`` would decide, without recording anything."""
+    def release(self, order_id: str, by: str, reason: str, date: _Date) -> dict[str, Any]:
+        """Releases a held order (who, why, when); returns the release as a dict."""
+    def releasable(self, as_of: _Date) -> list[Decision]:
+        """Held orders that would pass if re-checked on ``as_of``."""
+    def holds(self) -> list[dict[str, Any]]:
+        """Held orders as dicts."""
+    def releases(self) -> list[dict[str, Any]]:
+        """Every release, oldest first, as dicts."""
+    def decision_log(self) -> list[dict[str, Any]]:
+        """The decision log as dicts."""
+    def decisions_for(self, order_id: str) -> list[dict[str, Any]]:
+        """The logged decisions for one order, oldest first."""
+    def backtest(self, policy: _Json) -> dict[str, Any]:
+        """Re-runs the decision log under another policy."""
+    def exposure(self, customer: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+        """An account's exposure as it stood on ``as_of``."""
+    def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
+        """Open items of an account as they stood on ``as_of``."""
+    @property
+    def event_count(self) -> int:
+        """Number of events applied."""
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
