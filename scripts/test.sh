@@ -80,5 +80,11 @@ grep -Eq '^INV-1001 .*2026-11-16 +2% by 2026-10-12 = 250\.00 +paid 2026-10-10: t
 # 487500 JPY in 30/40/30 %; 2026-11-02 + 60 = 2027-01-01 (holiday, Fri) -> Mon 2027-01-04.
 grep -q 'installment 3 of 3: 146250 JPY due 2027-01-04' <<<"$DEMO_OUT"
 grep -q 'Open receivables USD: 217000.00' <<<"$DEMO_OUT"
+# Credit control, hand-checked: 12000 open + 20000 placed + 26000 = 58000 > 50000 x 1.05.
+grep -q 'SO-102 26000.00 EUR at order: BLOCKED (exposure 32000.00 -> 58000.00 EUR, limit 50000.00)' <<<"$DEMO_OUT"
+# Group: 28000 (head) + 20000 = 48000 > 45000.
+grep -q 'group exposure after order 48000.00 exceeds group limit 45000.00' <<<"$DEMO_OUT"
+grep -q 'limit changed; releasable now: SO-102, SO-201' <<<"$DEMO_OUT"
+grep -q 'SO-102 27000.00 EUR at delivery: APPROVED .*protected by its release' <<<"$DEMO_OUT"
 
 printf '\nAll checks passed.\n'

@@ -1,12 +1,18 @@
 //! End-to-end order-to-cash demo on bundled sample data.
 //!
-//! For each sample invoice: parse its payment terms, compute its schedule
-//! (installments, discount deadlines and amounts, all moved to business days
-//! with a Sat/Sun + holidays calendar), then, as of the data's date, say what
-//! its payment earned or how late it is.
+//! Part 1, payment terms: for each sample invoice, parse its terms, compute
+//! its schedule (installments, discount deadlines and amounts, moved to
+//! business days with a Sat/Sun + holidays calendar), then, as of the data's
+//! date, say what its payment earned or how late it is.
+//!
+//! Part 2, credit control: a credit book with a policy, customers (one
+//! group), limits and a stream of orders, deliveries, invoices and payments;
+//! every order is checked and the decisions are printed with their reasons,
+//! then the holds, a limit change that makes holds releasable, a documented
+//! release, and the exposure of every customer.
 //!
 //! ```text
-//! cargo run --release --example order_to_cash [-- path/to/invoices.json [YYYY-MM-DD]]
+//! cargo run --release --example order_to_cash [-- invoices.json [book.json]]
 //! ```
 
 use std::collections::BTreeMap;
@@ -14,7 +20,12 @@ use std::error::Error;
 
 use chrono::NaiveDate;
 use credit_core::calendar::{parse_date, BusinessCalendar, BusinessDayConvention, Weekend};
+use credit_core::check::Outcome;
+use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
+use credit_core::engine::{CreditBook, OrderRequest};
+use credit_core::ledger::{Event, EventKind};
 use credit_core::money::{Currency, Money};
+use credit_core::policy::{Checkpoint, Policy};
 use credit_core::terms::{PaymentTerms, ScheduleOptions};
 use serde::Deserialize;
 
@@ -49,7 +60,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         .to_string()
     });
     let sample: Sample = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-    let as_of = parse_date("as_of", args.get(1).unwrap_or(&sample.as_of))?;
+    let as_of = parse_date("as_of", &sample.as_of)?;
     let holidays = sample
         .holidays
         .iter()
@@ -164,7 +175,237 @@ fn main() -> Result<(), Box<dyn Error>> {
     for (ccy, m) in &earned {
         println!("Early-payment discounts taken {ccy}: {}", m.amount());
     }
+    let book_path = args.get(1).cloned().unwrap_or_else(|| {
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/data/sample_book.json"
+        )
+        .to_string()
+    });
+    credit_control(&book_path)
+}
+
+#[derive(Deserialize)]
+struct BookSample {
+    as_of: String,
+    policy: Policy,
+    customers: Vec<Customer>,
+    limits: Vec<CreditLimit>,
+    group_limits: Vec<CreditLimit>,
+    fx: Vec<(String, String, String)>,
+    steps: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Step {
+    Event {
+        event: Event,
+    },
+    Check {
+        customer: String,
+        order_id: String,
+        amount: String,
+        currency: String,
+        date: String,
+        #[serde(default)]
+        checkpoint: Option<Checkpoint>,
+    },
+    Limit {
+        date: String,
+        limit: CreditLimit,
+    },
+    Release {
+        order_id: String,
+        by: String,
+        reason: String,
+        date: String,
+    },
+}
+
+fn credit_control(path: &str) -> Result<(), Box<dyn Error>> {
+    let sample: BookSample = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let as_of = parse_date("as_of", &sample.as_of)?;
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
+    let n_steps = sample.policy.steps.len();
+    let policy_id = sample.policy.policy_id.clone();
+    let mut book = CreditBook::new(sample.policy)?;
+    let mut names = BTreeMap::new();
+    for c in sample.customers {
+        names.insert(c.id.0.clone(), c.name.clone());
+        book.upsert_customer(c, start)?;
+    }
+    for l in sample.limits {
+        book.set_limit(l, start)?;
+    }
+    for l in sample.group_limits {
+        book.set_group_limit(l, start)?;
+    }
+    for (from, to, rate) in &sample.fx {
+        book.set_fx_rate(Currency::iso(from)?, Currency::iso(to)?, rate.parse()?)?;
+    }
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    println!("\n\nCredit control — policy {policy_id} ({n_steps} check steps)\n");
+    for step in sample.steps {
+        match step {
+            Step::Event { event } => {
+                let what = describe(&event);
+                let (date, who) = (event.date, name(event.customer.as_str()));
+                book.apply(event)?;
+                println!("{date}  event    {who:<20} {what}");
+            }
+            Step::Check {
+                customer,
+                order_id,
+                amount,
+                currency,
+                date,
+                checkpoint,
+            } => {
+                let cur = Currency::iso(&currency)?;
+                let checkpoint = checkpoint.unwrap_or(Checkpoint::Order);
+                let req = OrderRequest {
+                    customer: CustomerId(customer.clone()),
+                    segment: "default".into(),
+                    order_id: OrderId(order_id.clone()),
+                    amount: Money::parse(&amount, cur)?,
+                    requested_delivery: None,
+                    checkpoint,
+                    as_of: parse_date("date", &date)?,
+                };
+                let d = book.check_order(req)?;
+                let verdict = match d.outcome {
+                    Outcome::Approved => "APPROVED",
+                    Outcome::ApprovedWithWarnings => "APPROVED WITH WARNINGS",
+                    Outcome::Blocked => "BLOCKED",
+                };
+                let limit = d
+                    .limit
+                    .map(|l| l.to_string())
+                    .unwrap_or_else(|| "none".into());
+                println!(
+                    "{date}  check    {:<20} {order_id} {amount} {currency} at {}: {verdict} (exposure {} -> {} {}, limit {limit}){}",
+                    name(&customer),
+                    checkpoint.name(),
+                    d.exposure_before,
+                    d.exposure_after,
+                    d.currency,
+                    if d.protected_by_release { ", protected by its release" } else { "" }
+                );
+                for r in &d.reasons {
+                    println!("{:<41}- {r}", "");
+                }
+            }
+            Step::Limit { date, limit } => {
+                let who = name(limit.customer.as_str());
+                let releasable = book.set_limit(limit, parse_date("date", &date)?)?;
+                let ids: Vec<&str> = releasable.iter().map(|(o, _)| o.as_str()).collect();
+                println!(
+                    "{date}  limit    {who:<20} limit changed; releasable now: {}",
+                    ids.join(", ")
+                );
+            }
+            Step::Release {
+                order_id,
+                by,
+                reason,
+                date,
+            } => {
+                let r = book.release(
+                    &OrderId(order_id.clone()),
+                    &by,
+                    &reason,
+                    parse_date("date", &date)?,
+                )?;
+                println!(
+                    "{date}  release  {:<20} {order_id} {} released by {by}: \"{reason}\"",
+                    name(r.customer.as_str()),
+                    r.amount
+                );
+            }
+        }
+    }
+    println!("\nOrders on hold as of {as_of}:");
+    for h in book.holds() {
+        let seq = h.decision_seq as usize;
+        let codes: Vec<&str> = book.decision_log()[seq]
+            .decision
+            .reasons
+            .iter()
+            .filter(|r| r.action == credit_core::policy::Action::Block)
+            .map(|r| r.code.0)
+            .collect();
+        println!(
+            "  {:<7} {:<20} {} {}  ({})",
+            h.request.order_id,
+            name(h.request.customer.as_str()),
+            h.request.amount.amount(),
+            h.request.amount.currency(),
+            codes.join(", ")
+        );
+    }
+    println!("\nExposure as of {as_of}:");
+    for id in names.keys() {
+        let x = book.exposure(&CustomerId(id.clone()), "default", as_of)?;
+        let limit = x
+            .limit
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "none".into());
+        println!(
+            "  {:<20} {:>12} {}  (orders {}, delivered {}, receivables {}, disputed {}) limit {limit}",
+            name(id),
+            x.total,
+            x.currency,
+            x.figures.open_orders,
+            x.figures.delivered_not_invoiced,
+            x.figures.receivables,
+            x.figures.disputed
+        );
+    }
+    println!(
+        "\n{} events applied, {} decisions logged.",
+        book.event_count(),
+        book.decision_log().len()
+    );
     Ok(())
+}
+
+fn describe(e: &Event) -> String {
+    match &e.kind {
+        EventKind::OrderPlaced {
+            order_id,
+            amount,
+            currency,
+            ..
+        } => format!("order {order_id} placed: {amount} {currency}"),
+        EventKind::Delivered {
+            order_id,
+            amount,
+            currency,
+        } => format!("order {order_id} delivered: {amount} {currency}"),
+        EventKind::Invoiced {
+            invoice_id,
+            amount,
+            currency,
+            terms,
+            ..
+        } => format!(
+            "invoice {invoice_id}: {amount} {currency}{}",
+            terms
+                .as_ref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default()
+        ),
+        EventKind::Payment {
+            amount, currency, ..
+        } => format!("payment received: {amount} {currency}"),
+        EventKind::PromiseToPay {
+            amount,
+            currency,
+            promised_date,
+        } => format!("promise to pay {amount} {currency} by {promised_date}"),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Prints rows as aligned columns (amounts right-aligned), each followed by
