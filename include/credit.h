@@ -650,6 +650,20 @@ enum credit_status credit_book_exposure(const struct credit_book *book,
                                         char **out_json);
 
 /**
+ * The exposure of the group headed by `head` (itself and every customer
+ * below it) as it stood on `as_of`, in the head's currency (JSON: members,
+ * total, limit). `segment` may be NULL for "default".
+ *
+ * # Safety
+ * As `credit_book_exposure`.
+ */
+enum credit_status credit_book_group_exposure(const struct credit_book *book,
+                                              const char *head,
+                                              const char *segment,
+                                              struct credit_date as_of,
+                                              char **out_json);
+
+/**
  * An account's open items as they stood on `as_of` (JSON array).
  *
  * # Safety

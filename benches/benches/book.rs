@@ -62,6 +62,7 @@ fn invoices(customers: usize, per: usize) -> Vec<Event> {
                     terms: None,
                     due_date: Some(day(k as u64 + 30)),
                     order_id: None,
+                    delivery_id: None,
                     discount_base: None,
                 },
             });
@@ -99,6 +100,7 @@ fn stream(customers: usize, n: usize) -> Vec<Event> {
             1,
             EventKind::Delivered {
                 order_id: order.clone(),
+                delivery_id: None,
                 amount,
                 currency: eur(),
             },
@@ -112,6 +114,7 @@ fn stream(customers: usize, n: usize) -> Vec<Event> {
                 terms: Some("2/10 Net 30".into()),
                 due_date: None,
                 order_id: Some(order),
+                delivery_id: None,
                 discount_base: None,
             },
         ));

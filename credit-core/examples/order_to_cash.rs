@@ -382,6 +382,7 @@ fn describe(e: &Event) -> String {
             order_id,
             amount,
             currency,
+            ..
         } => format!("order {order_id} delivered: {amount} {currency}"),
         EventKind::Invoiced {
             invoice_id,

@@ -198,6 +198,27 @@ pub struct Exposure {
     pub limit: Option<Decimal>,
 }
 
+/// A group's exposure: the head and every customer below it, in one segment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupExposure {
+    /// The group head.
+    pub head: CustomerId,
+    /// The segment.
+    pub segment: String,
+    /// The head's credit currency (the group total's currency).
+    pub currency: Currency,
+    /// The date the figures stand at.
+    pub as_of: NaiveDate,
+    /// Each member's weighted exposure in the group currency.
+    pub members: Vec<(CustomerId, Decimal)>,
+    /// The sum over members.
+    #[serde(with = "crate::serde_decimal")]
+    pub total: Decimal,
+    /// The group limit in force, if any.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub limit: Option<Decimal>,
+}
+
 /// What re-running the decision log under another policy changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Backtest {
@@ -723,7 +744,7 @@ impl CreditBook {
     /// Weighted exposure (in `gcur`) of the group headed by customer `h`:
     /// the head and everything below it, in `segment`, without the order
     /// being checked. Recursive, so it allocates nothing.
-    fn group_exposure(
+    fn group_exposure_for_check(
         &self,
         h: usize,
         segment: &str,
@@ -739,7 +760,7 @@ impl CreditBook {
             total = self.fx.convert(w, self.accounts[ma].state.currency, gcur)?;
         }
         for &c in &self.customers[h].children {
-            let sub = self.group_exposure(c, segment, req, gcur)?;
+            let sub = self.group_exposure_for_check(c, segment, req, gcur)?;
             total = total.checked_add(sub).ok_or(BookError::Overflow)?;
         }
         Ok(total)
@@ -760,7 +781,7 @@ impl CreditBook {
                 if let Some(gl) = &self.accounts[a].group_limit {
                     if let Some(limit) = gl.effective(req.as_of) {
                         let gcur = self.customers[h].customer.currency;
-                        let exposure = self.group_exposure(h, segment, req, gcur)?;
+                        let exposure = self.group_exposure_for_check(h, segment, req, gcur)?;
                         let order_g = self.fx.convert(order_amount, currency, gcur)?;
                         let view = GroupView {
                             exposure_before: exposure,
@@ -1071,6 +1092,45 @@ impl CreditBook {
             .as_ref()
             .and_then(|l| l.effective(as_of));
         Ok(out)
+    }
+
+    /// The exposure of the group headed by `head` (itself and everything
+    /// below it) in `segment`, as it stood on `as_of`, in the head's currency.
+    ///
+    /// # Errors
+    /// Unknown customer, missing FX rate, overflow.
+    pub fn group_exposure(
+        &mut self,
+        head: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+    ) -> Result<GroupExposure, BookError> {
+        let h = self.cust(head)?;
+        let currency = self.customers[h].customer.currency;
+        let mut stack = vec![h];
+        let mut members = Vec::new();
+        let mut total = Decimal::ZERO;
+        while let Some(c) = stack.pop() {
+            stack.extend(self.customers[c].children.iter().rev());
+            let id = self.customers[c].customer.id.clone();
+            let x = self.exposure(&id, segment, as_of)?;
+            let v = self.fx.convert(x.total, x.currency, currency)?;
+            total = total.checked_add(v).ok_or(BookError::Overflow)?;
+            members.push((id, v));
+        }
+        let limit = self
+            .account_idx(h, segment)
+            .and_then(|a| self.accounts[a].group_limit.as_ref())
+            .and_then(|l| l.effective(as_of));
+        Ok(GroupExposure {
+            head: head.clone(),
+            segment: segment.to_string(),
+            currency,
+            as_of,
+            members,
+            total,
+            limit,
+        })
     }
 
     /// Open items (open amount above zero) of an account as they stood on `as_of`.

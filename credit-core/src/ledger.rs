@@ -169,6 +169,10 @@ pub enum EventKind {
     Delivered {
         /// Order id.
         order_id: OrderId,
+        /// The delivery's id, if the host tracks deliveries (invoices may
+        /// then name it).
+        #[serde(default)]
+        delivery_id: Option<String>,
         /// Delivered value.
         #[serde(with = "crate::serde_decimal")]
         amount: Decimal,
@@ -194,6 +198,9 @@ pub enum EventKind {
         /// The order invoiced, if any.
         #[serde(default)]
         order_id: Option<OrderId>,
+        /// The delivery invoiced, if any (must be a delivery of `order_id`).
+        #[serde(default)]
+        delivery_id: Option<String>,
         /// Discountable part of the amount (e.g. before tax).
         #[serde(default, with = "crate::serde_decimal::option")]
         discount_base: Option<Decimal>,
@@ -342,6 +349,8 @@ pub struct OrderState {
     pub prepaid: bool,
     /// Undelivered remainder cancelled.
     pub cancelled: bool,
+    /// Deliveries with an id: (delivery id, value).
+    pub deliveries: Vec<(String, Decimal)>,
 }
 
 impl OrderState {
@@ -394,6 +403,8 @@ pub struct OpenItem {
     pub discounts: Vec<(NaiveDate, Decimal)>,
     /// The order invoiced, if any.
     pub order_id: Option<OrderId>,
+    /// The delivery invoiced, if any.
+    pub delivery_id: Option<String>,
 }
 
 impl OpenItem {
@@ -657,6 +668,7 @@ impl AccountState {
                     requested_delivery: *requested_delivery,
                     prepaid: *prepaid,
                     cancelled: false,
+                    deliveries: Vec::new(),
                 });
             }
             EventKind::OrderChanged {
@@ -701,6 +713,7 @@ impl AccountState {
             }
             EventKind::Delivered {
                 order_id,
+                delivery_id,
                 amount,
                 currency,
             } => {
@@ -723,8 +736,20 @@ impl AccountState {
                         reason: "exceeds the undelivered order value",
                     });
                 }
+                if let Some(d) = delivery_id {
+                    if o.deliveries.iter().any(|(id, _)| id == d) {
+                        return Err(LedgerError::AlreadyExists {
+                            event: ev.id.clone(),
+                            what: "delivery",
+                            id: d.clone(),
+                        });
+                    }
+                }
                 let o = &mut self.orders[i];
                 o.delivered = add(o.delivered, amount, "delivered")?;
+                if let Some(d) = delivery_id {
+                    o.deliveries.push((d.clone(), amount));
+                }
             }
             EventKind::Invoiced {
                 invoice_id,
@@ -733,6 +758,7 @@ impl AccountState {
                 terms: notation,
                 due_date,
                 order_id,
+                delivery_id,
                 discount_base,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", false)?;
@@ -751,6 +777,16 @@ impl AccountState {
                     }
                     None => None,
                 };
+                if let Some(d) = delivery_id {
+                    let known = order
+                        .is_some_and(|i| self.orders[i].deliveries.iter().any(|(id, _)| id == d));
+                    if !known {
+                        return Err(Self::not_allowed(
+                            ev,
+                            format!("delivery {d} is not a delivery of the invoiced order"),
+                        ));
+                    }
+                }
                 let term_err = |source| LedgerError::Terms {
                     event: ev.id.clone(),
                     source,
@@ -819,6 +855,7 @@ impl AccountState {
                     dunning_level: 0,
                     discounts,
                     order_id: order_id.clone(),
+                    delivery_id: delivery_id.clone(),
                 });
             }
             EventKind::OpenItemImported {
@@ -859,6 +896,7 @@ impl AccountState {
                     dunning_level: 0,
                     discounts: Vec::new(),
                     order_id: None,
+                    delivery_id: None,
                 });
             }
             EventKind::Payment {

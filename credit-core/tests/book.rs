@@ -859,3 +859,56 @@ fn back_dated_events_apply_in_date_order() {
     assert!(err.to_string().contains("o2"), "{err}");
     assert_eq!(b.state_digest(), before);
 }
+
+#[test]
+fn invoices_link_to_deliveries_and_groups_report_exposure() {
+    let mut b = book_with(STATIC, "10000.00");
+    apply(
+        &mut b,
+        r#"{"id":"o","customer":"C1","date":"2026-01-01","type":"order_placed","order_id":"O1","amount":"500.00","currency":"EUR"}"#,
+    );
+    apply(
+        &mut b,
+        r#"{"id":"d1","customer":"C1","date":"2026-01-02","type":"delivered","order_id":"O1","delivery_id":"D1","amount":"200.00","currency":"EUR"}"#,
+    );
+    // The same delivery id twice, and an invoice naming an unknown delivery, are refused.
+    assert!(b.apply(ev(r#"{"id":"d2","customer":"C1","date":"2026-01-02","type":"delivered","order_id":"O1","delivery_id":"D1","amount":"1.00","currency":"EUR"}"#)).is_err());
+    let err = b
+        .apply(ev(r#"{"id":"i0","customer":"C1","date":"2026-01-03","type":"invoiced","invoice_id":"I0","amount":"200.00","currency":"EUR","terms":"Net 30","order_id":"O1","delivery_id":"D9"}"#))
+        .unwrap_err();
+    assert!(err.to_string().contains("delivery D9"), "{err}");
+    apply(
+        &mut b,
+        r#"{"id":"i1","customer":"C1","date":"2026-01-03","type":"invoiced","invoice_id":"I1","amount":"200.00","currency":"EUR","terms":"Net 30","order_id":"O1","delivery_id":"D1"}"#,
+    );
+    let items = b
+        .open_items(&CustomerId::from("C1"), "default", d("2026-01-03"))
+        .unwrap();
+    assert_eq!(
+        (
+            items[0].order_id.as_ref().unwrap().as_str(),
+            items[0].delivery_id.as_deref()
+        ),
+        ("O1", Some("D1"))
+    );
+    // Group: C1 (500 = 300 open order + 200 receivable) and its child C2 (250 in USD at 0.9 = 225).
+    let mut child = Customer::new("C2", "Sub", Currency::iso("USD").unwrap());
+    child.parent = Some(CustomerId::from("C1"));
+    b.upsert_customer(child, d("2026-01-03")).unwrap();
+    apply(
+        &mut b,
+        r#"{"id":"u","customer":"C2","date":"2026-01-03","type":"order_placed","order_id":"U1","amount":"250.00","currency":"USD"}"#,
+    );
+    assert!(b
+        .group_exposure(&CustomerId::from("C1"), "default", d("2026-01-03"))
+        .is_err());
+    b.set_fx_rate(Currency::iso("USD").unwrap(), eur(), dec("0.9"))
+        .unwrap();
+    let g = b
+        .group_exposure(&CustomerId::from("C1"), "default", d("2026-01-03"))
+        .unwrap();
+    assert_eq!(
+        (g.total, g.members.len(), g.limit),
+        (dec("725.00"), 2, None)
+    );
+}

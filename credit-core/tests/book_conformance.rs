@@ -126,6 +126,16 @@ fn run_case(name: &str, lines: &[&str]) -> Result<usize, String> {
                     return fail(format!("got {got}"));
                 }
             }
+            "group_exposure" => {
+                let f: Vec<&str> = args.split(' ').collect();
+                let got = match b.group_exposure(&CustomerId::from(f[0]), "default", date(f[1])) {
+                    Ok(g) => norm(&g.total.to_string()),
+                    Err(_) => "error".into(),
+                };
+                if Some(got.as_str()) != expect {
+                    return fail(format!("got {got}"));
+                }
+            }
             "holds" | "releasable" => {
                 let mut ids: Vec<String> = if op == "holds" {
                     b.holds().map(|h| h.request.order_id.0.clone()).collect()

@@ -74,6 +74,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (order.clone(), amount(), cur.clone()).prop_map(|(order_id, amount, currency)| {
             EventKind::Delivered {
                 order_id,
+                delivery_id: None,
                 amount,
                 currency,
             }
@@ -104,6 +105,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
                     terms: terms.then(|| "2/10 Net 30".to_string()),
                     due_date: (!terms).then(|| NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
                     order_id,
+                    delivery_id: None,
                     discount_base: None,
                 }
             }),

@@ -545,6 +545,30 @@ pub unsafe extern "C" fn credit_book_exposure(
     })
 }
 
+/// The exposure of the group headed by `head` (itself and every customer
+/// below it) as it stood on `as_of`, in the head's currency (JSON: members,
+/// total, limit). `segment` may be NULL for "default".
+///
+/// # Safety
+/// As `credit_book_exposure`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_group_exposure(
+    book: *const credit_book,
+    head: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let h = CustomerId::from(unsafe { str_arg(head, "head") }?);
+        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
+        let g = b.lock().group_exposure(&h, s, to_date(as_of, "as_of")?)?;
+        unsafe { put_json(out_json, "out_json", &g) }
+    })
+}
+
 /// An account's open items as they stood on `as_of` (JSON array).
 ///
 /// # Safety

@@ -90,6 +90,18 @@ fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
         }
         return Ok(Value::Array(v));
     }
+    // Event objects: anything with to_dict(), or a dataclass instance.
+    if obj.hasattr("to_dict")? {
+        return to_json_value(&obj.call_method0("to_dict")?, path);
+    }
+    let dataclasses = py.import("dataclasses")?;
+    if dataclasses
+        .call_method1("is_dataclass", (obj,))?
+        .is_truthy()?
+        && !obj.is_instance_of::<pyo3::types::PyType>()
+    {
+        return to_json_value(&dataclasses.call_method1("asdict", (obj,))?, path);
+    }
     Err(type_err(
         py,
         format!("{path}: unsupported type {}", obj.get_type().name()?),
@@ -834,6 +846,24 @@ impl PyCreditBook {
             .exposure(&CustomerId::from(customer), segment, day)
             .map_err(|e| book_err(py, e))?;
         serde_to_py(py, &x)
+    }
+
+    /// The exposure of the group headed by `head` as it stood on `as_of`:
+    /// a dict with members, total (head's currency) and the group limit.
+    #[pyo3(signature = (head, as_of, segment = "default"))]
+    fn group_exposure(
+        &self,
+        py: Python<'_>,
+        head: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let g = self
+            .lock()
+            .group_exposure(&CustomerId::from(head), segment, day)
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &g)
     }
 
     /// Open items of an account as they stood on `as_of`, as dicts.

@@ -65,6 +65,45 @@ def test_events_stages_and_as_of():
     assert b.event_count == 4
 
 
+def test_events_as_objects():
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Invoiced:
+        id: str
+        customer: str
+        date: date
+        invoice_id: str
+        amount: Decimal
+        currency: str
+        due_date: date
+        type: str = "invoiced"
+
+    class Payment:
+        def __init__(self, eid: str, amount: Decimal) -> None:
+            self.eid, self.amount = eid, amount
+
+        def to_dict(self) -> dict:
+            return {"id": self.eid, "customer": "C1", "date": date(2026, 1, 20), "type": "payment",
+                    "amount": self.amount, "currency": "EUR"}
+
+    b = new_book()
+    assert b.apply(Invoiced("e1", "C1", D0, "I1", Decimal("100.00"), "EUR", date(2026, 1, 31))) == "applied"
+    assert b.apply(Payment("e2", Decimal("60.00"))) == "applied"
+    assert b.open_items("C1", date(2026, 1, 20))[0]["open"] == Decimal("40.00")
+
+
+def test_group_exposure():
+    b = new_book()
+    b.upsert_customer({"id": "C2", "name": "Sub", "currency": "EUR", "parent": "C1"}, D0)
+    b.set_group_limit({"customer": "C1", "limit": {"amount": "1500.00", "currency": "EUR"}}, D0)
+    b.apply(invoice("i1", "I1", "700.00", D0, date(2026, 1, 31)))
+    b.apply({"id": "i2", "customer": "C2", "date": D0, "type": "invoiced", "invoice_id": "J1",
+             "amount": "300.00", "currency": "EUR", "due_date": date(2026, 1, 31)})
+    g = b.group_exposure("C1", date(2026, 1, 2))
+    assert (g["total"], g["limit"], [m[0] for m in g["members"]]) == (Decimal("1000.00"), Decimal("1500.00"), ["C1", "C2"])
+
+
 def test_bad_events_raise_and_change_nothing():
     b = new_book()
     snap = b.snapshot()

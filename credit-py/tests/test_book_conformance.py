@@ -91,6 +91,9 @@ def test_case(name, lines):
             except credit.CreditError:
                 got = "error"
             assert got == expect, line
+        elif op == "group_exposure":
+            head, day = args.split(" ")
+            assert norm(book.group_exposure(head, d(day))["total"]) == expect, line
         elif op in ("holds", "releasable"):
             if op == "holds":
                 ids = sorted(h["request"]["order_id"] for h in book.holds())

@@ -399,6 +399,17 @@ static int run_line(credit_book **book, char *line, char *why, size_t why_size) 
             snprintf(got, sizeof got, "%s %s", total, recv);
             credit_string_free(json);
         }
+    } else if (strcmp(op, "group_exposure") == 0) {
+        char h[64], as_of[16];
+        if (sscanf(args, "%63s %15s", h, as_of) != 2) return 0;
+        char *json = NULL;
+        if (credit_book_group_exposure(b, h, NULL, parse_day(as_of), &json) != CREDIT_OK) {
+            snprintf(got, sizeof got, "error");
+        } else {
+            json_str(json, "total", got, sizeof got);
+            norm(got);
+            credit_string_free(json);
+        }
     } else if (strcmp(op, "holds") == 0 || strcmp(op, "releasable") == 0) {
         char *json = NULL;
         int q = strcmp(op, "holds") == 0 ? CREDIT_QUERY_HOLDS : CREDIT_QUERY_RELEASABLE;

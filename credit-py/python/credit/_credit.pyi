@@ -428,6 +428,8 @@ class CreditBook:
         """Re-runs the decision log under another policy."""
     def exposure(self, customer: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
         """An account's exposure as it stood on ``as_of``."""
+    def group_exposure(self, head: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+        """The exposure of the group headed by ``head`` as it stood on ``as_of``."""
     def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
         """Open items of an account as they stood on ``as_of``."""
     @property
