@@ -191,6 +191,30 @@ fn checks(c: &mut Criterion) {
         })
     });
     g.finish();
+    // The same check on a book that fits in cache: the compute cost alone.
+    let mut small = book(1_000);
+    for e in invoices(1_000, 10) {
+        small.apply(e).expect("apply");
+    }
+    let small_reqs: Vec<OrderRequest> = reqs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut r = r.clone();
+            r.customer = CustomerId(format!("C{}", (i * 7919) % 1_000));
+            r
+        })
+        .collect();
+    let mut g = c.benchmark_group("credit_check_1k_customers_10k_items");
+    g.throughput(Throughput::Elements(small_reqs.len() as u64));
+    g.bench_function("simulate (no log, no reservation)", |b| {
+        b.iter(|| {
+            for r in &small_reqs {
+                black_box(small.simulate_check(r).expect("check"));
+            }
+        })
+    });
+    g.finish();
     // Logging and reserving change the book, so each sample starts from a
     // fresh clone of a 10,000-customer book (100,000 items).
     let mut mid = book(10_000);

@@ -20,7 +20,9 @@
 //!   the [`CheckInputs`] it saw; [`CreditBook::backtest`] re-runs the log
 //!   under another policy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::fnv::FnvMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -36,6 +38,11 @@ use crate::customer::{
 use crate::ledger::{AccountState, Event, EventKind, FxRates, LedgerError, OpenItem, TermsCache};
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
+
+fn id_hash(id: &EventId) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::fnv::Fnv>::default().hash_one(id)
+}
 
 /// Schema version of book snapshots.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -261,16 +268,20 @@ struct CustomerRec {
 pub struct CreditBook {
     policy: Policy,
     customers: Vec<CustomerRec>,
-    customer_index: HashMap<CustomerId, usize>,
+    customer_index: FnvMap<CustomerId, usize>,
     accounts: Vec<Account>,
     events: Vec<Event>,
     reversed: Vec<bool>,
-    event_index: HashMap<EventId, usize>,
+    /// Event position by the FNV hash of its id (the id itself lives in
+    /// `events`, so indexing costs no copy); ids whose hash is taken by
+    /// another id go to `event_collisions`.
+    event_index: FnvMap<u64, usize>,
+    event_collisions: FnvMap<u64, Vec<usize>>,
     fx: FxRates,
     terms: TermsCache,
-    reservations: HashMap<OrderId, usize>,
+    reservations: FnvMap<OrderId, usize>,
     holds: BTreeMap<OrderId, Hold>,
-    releases: HashMap<OrderId, Release>,
+    releases: FnvMap<OrderId, Release>,
     release_log: Vec<Release>,
     log: Vec<LogEntry>,
 }
@@ -301,16 +312,17 @@ impl CreditBook {
         Ok(CreditBook {
             policy,
             customers: Vec::new(),
-            customer_index: HashMap::new(),
+            customer_index: FnvMap::default(),
             accounts: Vec::new(),
             events: Vec::new(),
             reversed: Vec::new(),
-            event_index: HashMap::new(),
+            event_index: FnvMap::default(),
+            event_collisions: FnvMap::default(),
             fx: FxRates::default(),
             terms: TermsCache::default(),
-            reservations: HashMap::new(),
+            reservations: FnvMap::default(),
             holds: BTreeMap::new(),
-            releases: HashMap::new(),
+            releases: FnvMap::default(),
             release_log: Vec::new(),
             log: Vec::new(),
         })
@@ -509,8 +521,8 @@ impl CreditBook {
     /// [`CustomerError::UnknownCustomer`], [`LedgerError`] from the ledger
     /// rules, [`BookError::ConflictingEvent`], [`BookError::Reversal`].
     pub fn apply(&mut self, event: Event) -> Result<Applied, BookError> {
-        if let Some(i) = self.event_index.get(&event.id) {
-            return if self.events[*i] == event {
+        if let Some(i) = self.find_event(&event.id) {
+            return if self.events[i] == event {
                 Ok(Applied::Duplicate)
             } else {
                 Err(BookError::ConflictingEvent(event.id))
@@ -552,6 +564,20 @@ impl CreditBook {
         Ok(Applied::Applied)
     }
 
+    /// Position of the event with this id, if applied.
+    fn find_event(&self, id: &EventId) -> Option<usize> {
+        let h = id_hash(id);
+        let first = *self.event_index.get(&h)?;
+        if self.events[first].id == *id {
+            return Some(first);
+        }
+        self.event_collisions
+            .get(&h)?
+            .iter()
+            .copied()
+            .find(|i| self.events[*i].id == *id)
+    }
+
     /// Applies events all or nothing (e.g. an opening-balance import): on
     /// the first error the book is left as it was and the error says which
     /// event (0-based position) failed.
@@ -573,7 +599,15 @@ impl CreditBook {
     fn record(&mut self, a: usize, event: Event) {
         let i = self.events.len();
         let date = event.date;
-        self.event_index.insert(event.id.clone(), i);
+        let h = id_hash(&event.id);
+        match self.event_index.entry(h) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.event_collisions.entry(h).or_default().push(i)
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+        }
         self.events.push(event);
         self.reversed.push(false);
         let pos = self.accounts[a]
@@ -654,9 +688,8 @@ impl CreditBook {
             target: event_id.clone(),
             reason: reason.to_string(),
         };
-        let t = *self
-            .event_index
-            .get(event_id)
+        let t = self
+            .find_event(event_id)
             .ok_or_else(|| fail("no such event"))?;
         if !self.accounts[a].events.contains(&t) {
             return Err(fail("it belongs to another account"));
@@ -828,20 +861,28 @@ impl CreditBook {
         let order_amount = self
             .fx
             .convert(req.amount.amount(), req.amount.currency(), currency)?;
-        let empty;
-        let (figures, limit, state) = match self.account_idx(c, &req.segment) {
-            Some(a) => (
-                self.account_figures(a, req.as_of, Some(&req.order_id))?,
-                Self::limit_view(&self.accounts[a].limit, req.as_of),
-                &self.accounts[a].state,
-            ),
-            None => {
-                empty = AccountState::new(currency);
-                (Figures::default(), LimitView::NotDefined, &empty)
-            }
-        };
-        let overdue = state.overdue(req.as_of, self.materiality(), &self.fx)?;
         let horizon_end = self.horizon_end(req.as_of);
+        let (figures, limit, overdue) = match self.account_idx(c, &req.segment) {
+            Some(a) => {
+                let (f, o) = self.accounts[a].state.scan(
+                    req.as_of,
+                    horizon_end,
+                    self.materiality(),
+                    &self.fx,
+                    Some(&req.order_id),
+                )?;
+                (
+                    self.add_reservations(a, f, req.as_of, Some(&req.order_id))?,
+                    Self::limit_view(&self.accounts[a].limit, req.as_of),
+                    o,
+                )
+            }
+            None => (
+                Figures::default(),
+                LimitView::NotDefined,
+                crate::ledger::Overdue::default(),
+            ),
+        };
         Ok(CheckInputs {
             as_of: req.as_of,
             checkpoint: req.checkpoint,
@@ -1330,5 +1371,39 @@ impl CreditBook {
         parts.push(serde_json::to_string(&self.fx).unwrap_or_default());
         parts.push(self.policy.to_json());
         parts.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_whose_hashes_collide_stay_distinct() {
+        let p =
+            Policy::from_json(r#"{"schema_version": 1, "policy_id": "p", "steps": []}"#).unwrap();
+        let mut b = CreditBook::new(p).unwrap();
+        let eur = Currency::iso("EUR").unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        b.upsert_customer(Customer::new("C1", "Acme", eur), day)
+            .unwrap();
+        let ev = |id: &str, amount: &str| -> Event {
+            serde_json::from_str(&format!(
+                r#"{{"id":"{id}","customer":"C1","date":"2026-01-01","type":"special_liabilities","amount":"{amount}","currency":"EUR"}}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(b.apply(ev("e1", "1.00")).unwrap(), Applied::Applied);
+        // Force "e2" to hash onto e1's slot, as a real collision would.
+        b.event_index.insert(id_hash(&EventId::from("e2")), 0);
+        assert_eq!(b.find_event(&EventId::from("e2")), None);
+        assert_eq!(b.apply(ev("e2", "2.00")).unwrap(), Applied::Applied);
+        assert_eq!(b.find_event(&EventId::from("e2")), Some(1));
+        assert_eq!(b.apply(ev("e2", "2.00")).unwrap(), Applied::Duplicate);
+        assert!(matches!(
+            b.apply(ev("e2", "3.00")),
+            Err(BookError::ConflictingEvent(_))
+        ));
+        assert_eq!(b.find_event(&EventId::from("e1")), Some(0));
     }
 }

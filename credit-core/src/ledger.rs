@@ -535,6 +535,7 @@ pub struct AccountState {
     pub ratings: Vec<(String, String, NaiveDate)>,
 }
 
+#[inline]
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
     a.checked_add(b).ok_or(LedgerError::Overflow(what))
 }
@@ -1138,10 +1139,9 @@ impl AccountState {
         Ok(())
     }
 
-    /// Exposure figures in the credit currency as of `as_of`, counting in
-    /// the horizon only orders with no requested delivery or one on or
-    /// before `horizon_end`. `exclude_order` leaves one order out (the one
-    /// being checked).
+    /// Exposure figures in the credit currency, counting in the horizon only
+    /// orders with no requested delivery or one on or before `horizon_end`.
+    /// `exclude_order` leaves one order out (the one being checked).
     ///
     /// # Errors
     /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
@@ -1151,10 +1151,52 @@ impl AccountState {
         fx: &FxRates,
         exclude_order: Option<&OrderId>,
     ) -> Result<Figures, LedgerError> {
-        let mut f = Figures::default();
+        Ok(self
+            .scan(
+                NaiveDate::MIN,
+                horizon_end,
+                Decimal::ZERO,
+                fx,
+                exclude_order,
+            )?
+            .0)
+    }
+
+    /// Overdue figures as of `as_of` in the credit currency: days the oldest
+    /// material, uncovered item is overdue; overdue undisputed amount;
+    /// balance (undisputed + disputed); highest dunning level on open items.
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+    pub fn overdue(
+        &self,
+        as_of: NaiveDate,
+        materiality: Decimal,
+        fx: &FxRates,
+    ) -> Result<Overdue, LedgerError> {
+        Ok(self.scan(as_of, as_of, materiality, fx, None)?.1)
+    }
+
+    /// Exposure and overdue figures in one pass over orders and items (the
+    /// credit check's scan). Items are sorted by due date, so the first
+    /// overdue item whose amount — net of disputes and of the cover of
+    /// active promises to pay, oldest first — exceeds `materiality` is the
+    /// oldest one that counts.
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+    pub fn scan(
+        &self,
+        as_of: NaiveDate,
+        horizon_end: NaiveDate,
+        materiality: Decimal,
+        fx: &FxRates,
+        exclude_order: Option<&OrderId>,
+    ) -> Result<(Figures, Overdue), LedgerError> {
         let cur = self.currency;
+        let mut f = Figures::default();
         for o in &self.orders {
-            if exclude_order == Some(&o.id) {
+            if exclude_order.is_some_and(|x| x == &o.id) {
                 continue;
             }
             let open = o.open_value();
@@ -1174,44 +1216,6 @@ impl AccountState {
                 )?;
             }
         }
-        for it in &self.items {
-            if it.open.is_zero() {
-                continue;
-            }
-            let undisputed = it.open - it.disputed;
-            f.receivables = add(
-                f.receivables,
-                fx.convert(undisputed, it.currency, cur)?,
-                "receivables",
-            )?;
-            if !it.disputed.is_zero() {
-                f.disputed = add(
-                    f.disputed,
-                    fx.convert(it.disputed, it.currency, cur)?,
-                    "disputed",
-                )?;
-            }
-        }
-        for (c, u) in &self.unapplied {
-            f.receivables -= fx.convert(*u, *c, cur)?;
-        }
-        f.special_liabilities = self.special_liabilities;
-        Ok(f)
-    }
-
-    /// Overdue figures as of `as_of` in the credit currency: days the oldest
-    /// material, uncovered item is overdue; overdue undisputed amount;
-    /// balance (undisputed + disputed); highest dunning level on open items.
-    ///
-    /// # Errors
-    /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
-    pub fn overdue(
-        &self,
-        as_of: NaiveDate,
-        materiality: Decimal,
-        fx: &FxRates,
-    ) -> Result<Overdue, LedgerError> {
-        let cur = self.currency;
         let mut cover = Decimal::ZERO;
         for p in &self.promises {
             if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
@@ -1223,29 +1227,99 @@ impl AccountState {
             }
         }
         let mut out = Overdue::default();
+        // Items in the credit currency are summed as integer minor units
+        // (every stored amount is at the currency's scale); others are
+        // converted item by item. Both paths give the same figures.
+        let mu = cur.minor_units();
+        let units = |d: Decimal| -> Option<i128> {
+            if d.is_zero() {
+                Some(0)
+            } else {
+                (d.scale() == mu).then(|| d.mantissa())
+            }
+        };
+        let cover_u = units(cover);
+        let materiality_u: Option<i128> = Decimal::from(10i64.pow(mu.min(18)))
+            .checked_mul(materiality)
+            .map(|m| m.floor())
+            .and_then(|m| i128::try_from(m).ok());
+        let (mut recv_u, mut disp_u, mut bal_u, mut over_u) = (0i128, 0i128, 0i128, 0i128);
+        let mut cover_left_u = cover_u.unwrap_or(0);
+        let overflow = || LedgerError::Overflow("receivables");
         for it in &self.items {
             if it.open.is_zero() {
                 continue;
             }
-            out.balance = add(
-                out.balance,
-                fx.convert(it.open, it.currency, cur)?,
-                "balance",
-            )?;
             out.max_dunning_level = out.max_dunning_level.max(it.dunning_level);
+            let fast = match (
+                it.currency == cur,
+                units(it.open),
+                units(it.disputed),
+                cover_u,
+                materiality_u,
+            ) {
+                (true, Some(o), Some(dp), Some(_), Some(m)) => Some((o, dp, m)),
+                _ => None,
+            };
+            if let Some((open_u, dis_u, mat_u)) = fast {
+                let und = open_u - dis_u;
+                recv_u = recv_u.checked_add(und).ok_or_else(overflow)?;
+                disp_u = disp_u.checked_add(dis_u).ok_or_else(overflow)?;
+                bal_u = bal_u.checked_add(open_u).ok_or_else(overflow)?;
+                if it.due_date >= as_of {
+                    continue;
+                }
+                over_u = over_u.checked_add(und).ok_or_else(overflow)?;
+                let covered = cover_left_u.min(und);
+                cover_left_u -= covered;
+                if out.oldest_overdue_days.is_none() && und - covered > mat_u {
+                    out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
+                }
+                continue;
+            }
+            let undisputed = fx.convert(it.open - it.disputed, it.currency, cur)?;
+            f.receivables = add(f.receivables, undisputed, "receivables")?;
+            let open = if it.disputed.is_zero() {
+                undisputed
+            } else {
+                f.disputed = add(
+                    f.disputed,
+                    fx.convert(it.disputed, it.currency, cur)?,
+                    "disputed",
+                )?;
+                fx.convert(it.open, it.currency, cur)?
+            };
+            out.balance = add(out.balance, open, "balance")?;
             if it.due_date >= as_of {
                 continue;
             }
-            let net = fx.convert(it.open - it.disputed, it.currency, cur)?;
-            out.overdue_amount = add(out.overdue_amount, net, "overdue")?;
-            // Items are sorted by due date: the first uncovered, material one is the oldest.
-            let covered = cover.min(net);
-            cover -= covered;
-            if out.oldest_overdue_days.is_none() && net - covered > materiality {
+            out.overdue_amount = add(out.overdue_amount, undisputed, "overdue")?;
+            // Cover is tracked in units when it can be; mirror it here.
+            let cover_dec = if cover_u.is_some() {
+                Decimal::from_i128_with_scale(cover_left_u, mu)
+            } else {
+                cover
+            };
+            let covered = cover_dec.min(undisputed);
+            if cover_u.is_some() {
+                cover_left_u -= covered.mantissa() * 10i128.pow(mu.saturating_sub(covered.scale()));
+            } else {
+                cover -= covered;
+            }
+            if out.oldest_overdue_days.is_none() && undisputed - covered > materiality {
                 out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
             }
         }
-        Ok(out)
+        let dec = |u: i128| Decimal::try_from_i128_with_scale(u, mu).map_err(|_| overflow());
+        f.receivables = add(f.receivables, dec(recv_u)?, "receivables")?;
+        f.disputed = add(f.disputed, dec(disp_u)?, "disputed")?;
+        out.balance = add(out.balance, dec(bal_u)?, "balance")?;
+        out.overdue_amount = add(out.overdue_amount, dec(over_u)?, "overdue")?;
+        for (c, u) in &self.unapplied {
+            f.receivables -= fx.convert(*u, *c, cur)?;
+        }
+        f.special_liabilities = self.special_liabilities;
+        Ok((f, out))
     }
 }
 

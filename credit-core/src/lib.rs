@@ -32,6 +32,7 @@ pub mod calendar;
 pub mod check;
 pub mod customer;
 pub mod engine;
+mod fnv;
 pub mod ledger;
 pub mod money;
 pub mod policy;

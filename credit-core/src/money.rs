@@ -97,10 +97,32 @@ pub enum MoneyError {
 /// assert_eq!(Currency::iso("KWD").unwrap().minor_units(), 3);
 /// assert!(Currency::iso("XYZ").is_err());
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Eq, PartialOrd, Ord)]
 pub struct Currency {
     code: [u8; 3],
     minor_units: u8,
+}
+
+impl Currency {
+    /// Code and minor units as one integer: equality in one compare (hot in
+    /// exposure scans).
+    #[inline]
+    fn key(&self) -> u32 {
+        u32::from_le_bytes([self.code[0], self.code[1], self.code[2], self.minor_units])
+    }
+}
+
+impl PartialEq for Currency {
+    #[inline]
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl std::hash::Hash for Currency {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u32(self.key());
+    }
 }
 
 /// ISO 4217 codes built in, with their minor units (ISO 4217 list one,
