@@ -175,8 +175,12 @@ pub struct Customer {
     pub id: CustomerId,
     /// Display name.
     pub name: String,
-    /// Credit currency: limits and exposure are in it.
+    /// Credit currency: limits and exposure are in it (in every segment not
+    /// listed in `segment_currencies`).
     pub currency: Currency,
+    /// Credit currency of segments that use another one than `currency`.
+    #[serde(default)]
+    pub segment_currencies: BTreeMap<String, Currency>,
     /// Parent in the credit group hierarchy, if any.
     #[serde(default)]
     pub parent: Option<CustomerId>,
@@ -204,6 +208,7 @@ impl Customer {
             id: CustomerId::from(id),
             name: name.to_string(),
             currency,
+            segment_currencies: BTreeMap::new(),
             parent: None,
             risk_class: None,
             blocked: None,
@@ -211,6 +216,14 @@ impl Customer {
             collector: None,
             attributes: BTreeMap::new(),
         }
+    }
+
+    /// The credit currency of a segment.
+    pub fn segment_currency(&self, segment: &str) -> Currency {
+        self.segment_currencies
+            .get(segment)
+            .copied()
+            .unwrap_or(self.currency)
     }
 
     /// Checks the fields.

@@ -359,7 +359,7 @@ impl CreditBook {
         if let Some(a) = self.account_idx(c, segment) {
             return a;
         }
-        let currency = self.customers[c].customer.currency;
+        let currency = self.customers[c].customer.segment_currency(segment);
         self.accounts.push(Account {
             customer: c,
             segment: segment.to_string(),
@@ -412,15 +412,19 @@ impl CreditBook {
         }
         let me = match existing {
             Some(me) => {
-                let old = &self.customers[me].customer;
-                if old.currency != customer.currency && !self.customers[me].accounts.is_empty() {
-                    return Err(CustomerError::InvalidField {
-                        field: "currency",
-                        value: customer.currency.to_string(),
-                        reason: "the customer already has accounts in another credit currency",
+                for &a in &self.customers[me].accounts {
+                    let acc = &self.accounts[a];
+                    let want = customer.segment_currency(&acc.segment);
+                    if want != acc.state.currency {
+                        return Err(CustomerError::InvalidField {
+                            field: "currency",
+                            value: want.to_string(),
+                            reason: "the customer already has an account in this segment in another credit currency",
+                        }
+                        .into());
                     }
-                    .into());
                 }
+                let old = &self.customers[me].customer;
                 if let Some(op) = old
                     .parent
                     .as_ref()
@@ -450,7 +454,7 @@ impl CreditBook {
 
     fn validate_limit(&self, limit: &CreditLimit) -> Result<usize, BookError> {
         let c = self.cust(&limit.customer)?;
-        limit.validate(self.customers[c].customer.currency)?;
+        limit.validate(self.customers[c].customer.segment_currency(&limit.segment))?;
         Ok(c)
     }
 
@@ -552,7 +556,8 @@ impl CreditBook {
             None => {
                 // Build the new account's state first: a rejected event must
                 // not leave an empty account behind.
-                let mut st = AccountState::new(self.customers[c].customer.currency);
+                let mut st =
+                    AccountState::new(self.customers[c].customer.segment_currency(&event.segment));
                 st.apply(&event, &mut self.terms)?;
                 let a = self.account_or_new(c, &event.segment);
                 self.accounts[a].state = st;
@@ -813,7 +818,7 @@ impl CreditBook {
             if let Some(a) = self.account_idx(h, segment) {
                 if let Some(gl) = &self.accounts[a].group_limit {
                     if let Some(limit) = gl.effective(req.as_of) {
-                        let gcur = self.customers[h].customer.currency;
+                        let gcur = self.customers[h].customer.segment_currency(segment);
                         let exposure = self.group_exposure_for_check(h, segment, req, gcur)?;
                         let order_g = self.fx.convert(order_amount, currency, gcur)?;
                         let view = GroupView {
@@ -857,7 +862,7 @@ impl CreditBook {
     pub fn check_inputs(&self, req: &OrderRequest) -> Result<CheckInputs, BookError> {
         let c = self.cust(&req.customer)?;
         let cust = &self.customers[c].customer;
-        let currency = cust.currency;
+        let currency = cust.segment_currency(&req.segment);
         let order_amount = self
             .fx
             .convert(req.amount.amount(), req.amount.currency(), currency)?;
@@ -1106,7 +1111,7 @@ impl CreditBook {
         as_of: NaiveDate,
     ) -> Result<Exposure, BookError> {
         let c = self.cust(customer)?;
-        let currency = self.customers[c].customer.currency;
+        let currency = self.customers[c].customer.segment_currency(segment);
         let mut out = Exposure {
             customer: customer.clone(),
             segment: segment.to_string(),
@@ -1147,7 +1152,7 @@ impl CreditBook {
         as_of: NaiveDate,
     ) -> Result<GroupExposure, BookError> {
         let h = self.cust(head)?;
-        let currency = self.customers[h].customer.currency;
+        let currency = self.customers[h].customer.segment_currency(segment);
         let mut stack = vec![h];
         let mut members = Vec::new();
         let mut total = Decimal::ZERO;

@@ -912,3 +912,44 @@ fn invoices_link_to_deliveries_and_groups_report_exposure() {
         (dec("725.00"), 2, None)
     );
 }
+
+#[test]
+fn segments_keep_their_own_limits_and_currencies() {
+    let mut b = book_with(STATIC, "1000.00");
+    let mut c = Customer::new("C1", "Acme", eur());
+    c.segment_currencies
+        .insert("us".into(), Currency::iso("USD").unwrap());
+    b.upsert_customer(c, d("2026-01-01")).unwrap();
+    let usd = |s: &str| Money::parse(s, Currency::iso("USD").unwrap()).unwrap();
+    let mut l = CreditLimit::amount("C1", usd("500.00"));
+    l.segment = "us".into();
+    b.set_limit(l, d("2026-01-01")).unwrap();
+    // A EUR limit for the USD segment is refused.
+    let mut wrong = CreditLimit::amount("C1", eur_m("500.00"));
+    wrong.segment = "us".into();
+    assert!(b.set_limit(wrong, d("2026-01-01")).is_err());
+    apply(
+        &mut b,
+        r#"{"id":"u1","customer":"C1","segment":"us","date":"2026-01-02","type":"invoiced","invoice_id":"U1","amount":"450.00","currency":"USD","due_date":"2026-02-01"}"#,
+    );
+    let mut r = req("US-1", "1.00", "2026-01-03");
+    r.segment = "us".into();
+    r.amount = usd("60.00");
+    // 450 + 60 = 510 > 500 in the US segment, while the EUR segment is untouched.
+    let x = b.check_order(r).unwrap();
+    assert_eq!(
+        (x.outcome, x.currency.code(), x.exposure_after),
+        (Outcome::Blocked, "USD", dec("510.00"))
+    );
+    assert_eq!(
+        b.check_order(req("EU-1", "900.00", "2026-01-03"))
+            .unwrap()
+            .outcome,
+        Outcome::Approved
+    );
+    // Moving the segment to another currency once it has an account is refused.
+    let mut c = Customer::new("C1", "Acme", eur());
+    c.segment_currencies
+        .insert("us".into(), Currency::iso("GBP").unwrap());
+    assert!(b.upsert_customer(c, d("2026-01-04")).is_err());
+}

@@ -260,3 +260,16 @@ def test_checks_from_many_threads_never_exceed_the_limit():
     assert len(approved) == 142
     assert sum(approved) == Decimal("994.00")
     assert len(b.decision_log()) == 400
+
+
+def test_segments_with_their_own_currency():
+    b = new_book()
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR", "segment_currencies": {"us": "USD"}}, D0)
+    b.set_limit({"customer": "C1", "segment": "us", "limit": {"amount": "500.00", "currency": "USD"}}, D0)
+    b.apply({"id": "u1", "customer": "C1", "segment": "us", "date": D0, "type": "invoiced", "invoice_id": "U1",
+             "amount": "450.00", "currency": "USD", "due_date": date(2026, 2, 1)})
+    d = b.check_order("C1", "US-1", "60.00", "USD", as_of=date(2026, 1, 2), segment="us")
+    # 450 + 60 = 510 > 500 USD; the EUR segment is untouched.
+    assert (d.outcome, d.currency, d.exposure_after) == ("blocked", "USD", Decimal("510.00"))
+    assert b.exposure("C1", date(2026, 1, 2), segment="us")["total"] == Decimal("450.00")
+    assert b.check_order("C1", "EU-1", "900.00", "EUR", as_of=date(2026, 1, 2)).outcome == "approved"
