@@ -11,8 +11,6 @@
 //! order takes the value from "delivered not invoiced" first and then from
 //! the undelivered remainder (services invoiced without delivery).
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -502,15 +500,15 @@ impl FxRates {
 
 /// Parsed payment terms by notation, so each distinct text parses once.
 #[derive(Debug, Clone, Default)]
-pub struct TermsCache(HashMap<String, PaymentTerms>);
+pub struct TermsCache(crate::fnv::FnvMap<String, PaymentTerms>);
 
 impl TermsCache {
     fn get(&mut self, text: &str) -> Result<&PaymentTerms, TermsError> {
+        // Parse on first use; afterwards a lookup (FNV-hashed) per invoice.
         if !self.0.contains_key(text) {
             let t = PaymentTerms::parse(text)?;
             self.0.insert(text.to_string(), t);
         }
-        // Inserted just above when missing.
         self.0.get(text).ok_or(TermsError::Empty { what: "line" })
     }
 }
