@@ -628,6 +628,32 @@ impl AccountState {
         self.items.insert(pos, item);
     }
 
+    /// Takes `amount` off an item's open amount (credit note, write-off):
+    /// same currency, at most the open amount; disputes shrink with it.
+    fn reduce_item(
+        &mut self,
+        ev: &Event,
+        invoice: &InvoiceId,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<usize, LedgerError> {
+        let i = self.item_idx(ev, invoice)?;
+        let it = &self.items[i];
+        Self::same(ev, currency, it.currency)?;
+        if amount > it.open {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "amount",
+                value: amount,
+                reason: "exceeds the open amount of the invoice",
+            });
+        }
+        let it = &mut self.items[i];
+        it.open -= amount;
+        it.disputed = it.disputed.min(it.open);
+        Ok(i)
+    }
+
     fn credit_unapplied(&mut self, currency: Currency, amount: Decimal) -> Result<(), LedgerError> {
         match self.unapplied.iter_mut().find(|(c, _)| *c == currency) {
             Some(u) => u.1 = add(u.1, amount, "unapplied credit")?,
@@ -911,20 +937,7 @@ impl AccountState {
                 let amount = self.money(ev, *amount, *currency, "amount", true)?;
                 match invoice_id {
                     Some(inv) => {
-                        let i = self.item_idx(ev, inv)?;
-                        let it = &self.items[i];
-                        Self::same(ev, *currency, it.currency)?;
-                        if amount > it.open {
-                            return Err(LedgerError::InvalidAmount {
-                                event: ev.id.clone(),
-                                field: "amount",
-                                value: amount,
-                                reason: "exceeds the open amount of the invoice",
-                            });
-                        }
-                        let it = &mut self.items[i];
-                        it.open -= amount;
-                        it.disputed = it.disputed.min(it.open);
+                        self.reduce_item(ev, inv, amount, *currency)?;
                     }
                     None => self.credit_unapplied(*currency, amount)?,
                 }
@@ -935,21 +948,10 @@ impl AccountState {
                 currency,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", true)?;
-                let i = self.item_idx(ev, invoice_id)?;
-                let it = &self.items[i];
-                Self::same(ev, *currency, it.currency)?;
-                if amount > it.open {
-                    return Err(LedgerError::InvalidAmount {
-                        event: ev.id.clone(),
-                        field: "amount",
-                        value: amount,
-                        reason: "exceeds the open amount of the invoice",
-                    });
-                }
+                let i = self.reduce_item(ev, invoice_id, amount, *currency)?;
                 let it = &mut self.items[i];
-                it.open -= amount;
-                it.written_off = add(it.written_off, amount, "written off")?;
-                it.disputed = it.disputed.min(it.open);
+                // written_off ≤ amount of the item, so this cannot overflow.
+                it.written_off += amount;
             }
             EventKind::DisputeOpened {
                 invoice_id,
