@@ -293,6 +293,23 @@ impl PyReason {
         d.set_item("message", self.message())?;
         Ok(d.into_any().unbind())
     }
+    /// JSON form.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// Reads the JSON written by `to_json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        serde_json::from_str(text)
+            .map(PyReason)
+            .map_err(|e| raise(py, "ParseError", format!("invalid reason JSON: {e}"), &[]))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
+    }
+
     fn __repr__(&self) -> String {
         format!("Reason({})", self.0)
     }
@@ -384,6 +401,31 @@ impl PyDecision {
         d.set_item("available", self.available(py)?)?;
         Ok(d.into_any().unbind())
     }
+    /// JSON form (order id and decision).
+    fn to_json(&self) -> String {
+        serde_json::json!({"order_id": self.order_id, "decision": self.decision}).to_string()
+    }
+
+    /// Reads the JSON written by `to_json`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        #[derive(serde::Deserialize)]
+        struct Repr {
+            order_id: String,
+            decision: Decision,
+        }
+        serde_json::from_str::<Repr>(text)
+            .map(|r| PyDecision {
+                order_id: r.order_id,
+                decision: r.decision,
+            })
+            .map_err(|e| raise(py, "ParseError", format!("invalid decision JSON: {e}"), &[]))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
+    }
+
     fn __repr__(&self) -> String {
         let codes: Vec<&str> = self.decision.reasons.iter().map(|r| r.code.0).collect();
         format!(

@@ -137,6 +137,8 @@ def test_check_hold_release_and_log():
     assert (blocked.exposure_before, blocked.exposure_after, blocked.limit, blocked.available) == (
         Decimal("900.00"), Decimal("1100.00"), Decimal("1000.00"), Decimal("100.00"))
     assert "STATIC_LIMIT_EXCEEDED" in repr(blocked) and "O2" in repr(blocked)
+    assert pickle.loads(pickle.dumps(blocked)) == blocked
+    assert pickle.loads(pickle.dumps(r)) == r
     d = blocked.to_dict()
     assert d["outcome"] == "blocked" and d["reasons"][0]["observed"] == Decimal("1100.00")
     assert [h["request"]["order_id"] for h in b.holds()] == ["O2"]

@@ -315,6 +315,12 @@ class Reason:
         """A readable sentence."""
     def to_dict(self) -> dict[str, Any]:
         """As a dict (code, action, threshold, observed, message)."""
+    def to_json(self) -> str:
+        """JSON form."""
+    @staticmethod
+    def from_json(text: str) -> "Reason":
+        """Reads the JSON written by ``to_json``."""
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
 
@@ -354,6 +360,12 @@ class Decision:
         """Limit − exposure before the order (None without a limit amount)."""
     def to_dict(self) -> dict[str, Any]:
         """As a dict with ``Decimal`` amounts and the reasons as dicts."""
+    def to_json(self) -> str:
+        """JSON form (order id and decision)."""
+    @staticmethod
+    def from_json(text: str) -> "Decision":
+        """Reads the JSON written by ``to_json``."""
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
 
