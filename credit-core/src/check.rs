@@ -302,10 +302,15 @@ pub struct Decision {
 #[error("arithmetic overflow in the credit check")]
 pub struct CheckOverflow;
 
+/// `base × percent / 100`, exactly: dividing by 100 moves the decimal point
+/// (no division), falling back to a division only at the scale limit.
 fn pct(base: Decimal, percent: Decimal) -> Result<Decimal, CheckOverflow> {
-    base.checked_mul(percent)
-        .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
-        .ok_or(CheckOverflow)
+    let mut v = base.checked_mul(percent).ok_or(CheckOverflow)?;
+    let scale = v.scale() + 2;
+    if scale <= 28 && v.set_scale(scale).is_ok() {
+        return Ok(v);
+    }
+    v.checked_div(Decimal::ONE_HUNDRED).ok_or(CheckOverflow)
 }
 
 fn tolerance(
@@ -490,4 +495,21 @@ pub fn evaluate(policy: &Policy, inputs: &CheckInputs) -> Result<Decision, Check
         }
     }
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_moves_the_decimal_point_exactly() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(pct(d("1000.00"), d("5")).unwrap(), d("50.00"));
+        assert_eq!(pct(d("1234.56"), d("12.5")).unwrap(), d("154.32"));
+        assert_eq!(pct(d("0.01"), d("0.001")).unwrap(), d("0.0000001"));
+        // At the scale limit it falls back to dividing (rounded to 28 digits).
+        let tiny = Decimal::new(1, 27);
+        assert_eq!(pct(tiny, d("1")).unwrap(), tiny / Decimal::ONE_HUNDRED);
+        assert!(pct(Decimal::MAX, d("200")).is_err());
+    }
 }
