@@ -624,6 +624,18 @@ enum credit_status credit_book_release(const struct credit_book *book,
                                        char **out_release_json);
 
 /**
+ * Withdraws an order that was checked but will not be placed: drops its
+ * reservation (approved) or hold (blocked). `*out_found` (if not NULL) is
+ * set to false when the book held nothing for it.
+ *
+ * # Safety
+ * `book` a live handle; `order_id` a string; `out_found` NULL or writable.
+ */
+enum credit_status credit_book_withdraw_order(const struct credit_book *book,
+                                              const char *order_id,
+                                              bool *out_found);
+
+/**
  * Runs a book-wide query (a `credit_query` value) and writes its JSON
  * (free with `credit_string_free`). `as_of` is used by
  * `CREDIT_QUERY_RELEASABLE` only.

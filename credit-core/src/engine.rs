@@ -826,7 +826,11 @@ impl CreditBook {
                             order_amount: order_g,
                             limit,
                         };
-                        let headroom = |g: &GroupView| g.limit - g.exposure_before - g.order_amount;
+                        let headroom = |g: &GroupView| {
+                            g.limit
+                                .saturating_sub(g.exposure_before)
+                                .saturating_sub(g.order_amount)
+                        };
                         if best.as_ref().is_none_or(|b| headroom(&view) < headroom(b)) {
                             best = Some(view);
                         }
@@ -1017,6 +1021,22 @@ impl CreditBook {
         self.releases.insert(order_id.clone(), release.clone());
         self.release_log.push(release.clone());
         Ok(release)
+    }
+
+    /// Withdraws an order that was checked but will not be placed: its
+    /// reservation (if approved) or its hold (if blocked) is removed.
+    /// Returns false when the book holds nothing for it. (A placed order is
+    /// cancelled with an `order_cancelled` event instead.)
+    pub fn withdraw_order(&mut self, order_id: &OrderId) -> bool {
+        let held = self.holds.remove(order_id).is_some();
+        let reserved = match self.reservations.get(order_id).copied() {
+            Some(a) => {
+                self.drop_reservation(a, order_id);
+                true
+            }
+            None => false,
+        };
+        held || reserved
     }
 
     /// Re-checks every held order as of `as_of` (without logging) and

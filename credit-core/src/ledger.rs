@@ -1316,7 +1316,10 @@ impl AccountState {
         out.balance = add(out.balance, dec(bal_u)?, "balance")?;
         out.overdue_amount = add(out.overdue_amount, dec(over_u)?, "overdue")?;
         for (c, u) in &self.unapplied {
-            f.receivables -= fx.convert(*u, *c, cur)?;
+            f.receivables = f
+                .receivables
+                .checked_sub(fx.convert(*u, *c, cur)?)
+                .ok_or(LedgerError::Overflow("unapplied credits"))?;
         }
         f.special_liabilities = self.special_liabilities;
         Ok((f, out))

@@ -953,3 +953,34 @@ fn segments_keep_their_own_limits_and_currencies() {
         .insert("us".into(), Currency::iso("GBP").unwrap());
     assert!(b.upsert_customer(c, d("2026-01-04")).is_err());
 }
+
+#[test]
+fn withdrawn_orders_free_their_reservation_and_hold() {
+    let mut b = book_with(STATIC, "1000.00");
+    assert_eq!(
+        b.check_order(req("O1", "800.00", "2026-01-10"))
+            .unwrap()
+            .outcome,
+        Outcome::Approved
+    );
+    assert_eq!(
+        b.check_order(req("O2", "800.00", "2026-01-10"))
+            .unwrap()
+            .outcome,
+        Outcome::Blocked
+    );
+    assert!(b.withdraw_order(&OrderId::from("O1")));
+    assert!(!b.withdraw_order(&OrderId::from("O1")));
+    // With O1's 800 gone, O2 fits and is releasable; withdrawing it clears the hold.
+    assert_eq!(b.releasable(d("2026-01-10")).len(), 1);
+    assert!(b.withdraw_order(&OrderId::from("O2")));
+    assert_eq!(
+        (
+            b.holds().count(),
+            b.exposure(&CustomerId::from("C1"), "default", d("2026-01-10"))
+                .unwrap()
+                .total
+        ),
+        (0, dec("0"))
+    );
+}

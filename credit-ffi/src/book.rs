@@ -472,6 +472,30 @@ pub unsafe extern "C" fn credit_book_release(
     })
 }
 
+/// Withdraws an order that was checked but will not be placed: drops its
+/// reservation (approved) or hold (blocked). `*out_found` (if not NULL) is
+/// set to false when the book held nothing for it.
+///
+/// # Safety
+/// `book` a live handle; `order_id` a string; `out_found` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_withdraw_order(
+    book: *const credit_book,
+    order_id: *const c_char,
+    out_found: *mut bool,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let oid = OrderId::from(unsafe { str_arg(order_id, "order_id") }?);
+        let found = b.lock().withdraw_order(&oid);
+        if let Some(f) = unsafe { out_found.as_mut() } {
+            *f = found;
+        }
+        Ok(())
+    })
+}
+
 /// Which query `credit_book_query` runs.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -832,6 +832,12 @@ impl PyCreditBook {
         serde_to_py(py, &r)
     }
 
+    /// Withdraws an order that was checked but will not be placed (drops its
+    /// reservation or hold); returns False if the book held nothing for it.
+    fn withdraw_order(&self, order_id: &str) -> bool {
+        self.lock().withdraw_order(&OrderId::from(order_id))
+    }
+
     /// Held orders that would pass if re-checked on `as_of`.
     fn releasable(&self, as_of: &Bound<'_, PyAny>) -> PyResult<Vec<PyDecision>> {
         let day = to_date(as_of, "as_of")?;

@@ -156,6 +156,13 @@ def test_check_hold_release_and_log():
     assert sim.outcome == "blocked" and len(b.decision_log()) == 2 and b.holds() == []
 
 
+def test_withdraw_order():
+    b = new_book()
+    assert b.check_order("C1", "O1", "800.00", "EUR", as_of=D0).approved
+    assert b.withdraw_order("O1") and not b.withdraw_order("O1")
+    assert b.check_order("C1", "O2", "900.00", "EUR", as_of=D0).approved
+
+
 def test_limit_change_reports_releasable_and_backtest():
     b = new_book()
     b.check_order("C1", "O1", "1500.00", "EUR", as_of=D0)

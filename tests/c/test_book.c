@@ -174,6 +174,15 @@ static void test_lifecycle(void) {
     CHECK(credit_book_set_fx_rate(b, "USD", "EUR", "-1") == CREDIT_VALIDATION_ERROR);
     CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 1, 4), &json) == CREDIT_OK && contains_and_free(json, "\"receivables\":\"709.00\""));
 
+    /* Withdrawing a checked order that will not be placed. */
+    bool found = false;
+    credit_order o9 = order("W1", "1.00", ymd(2026, 1, 4));
+    CHECK(credit_book_check_order(b, &o9, &d) == CREDIT_OK);
+    credit_decision_free(d);
+    CHECK(credit_book_withdraw_order(b, "W1", &found) == CREDIT_OK && found);
+    CHECK(credit_book_withdraw_order(b, "W1", &found) == CREDIT_OK && !found);
+    CHECK(credit_book_withdraw_order(b, NULL, &found) == CREDIT_NULL_ARGUMENT);
+
     /* NULL arguments. */
     CHECK(credit_book_new(NULL, &r) == CREDIT_NULL_ARGUMENT);
     CHECK(credit_book_check_order(b, NULL, &d) == CREDIT_NULL_ARGUMENT);

@@ -426,6 +426,8 @@ class CreditBook:
         """What ``check_order`` would decide, without recording anything."""
     def release(self, order_id: str, by: str, reason: str, date: _Date) -> dict[str, Any]:
         """Releases a held order (who, why, when); returns the release as a dict."""
+    def withdraw_order(self, order_id: str) -> bool:
+        """Withdraws a checked order that will not be placed (drops its reservation or hold)."""
     def releasable(self, as_of: _Date) -> list[Decision]:
         """Held orders that would pass if re-checked on ``as_of``."""
     def holds(self) -> list[dict[str, Any]]:
