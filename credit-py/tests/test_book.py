@@ -156,6 +156,19 @@ def test_check_hold_release_and_log():
     assert sim.outcome == "blocked" and len(b.decision_log()) == 2 and b.holds() == []
 
 
+def test_set_policy_reports_releasable_and_apply_all_is_atomic():
+    b = new_book()
+    assert not b.check_order("C1", "O1", "1500.00", "EUR", as_of=D0).approved
+    looser = dict(POLICY, policy_id="v2", steps=[{"step": "static_limit", "action": "block", "tolerance_percent": "50"}])
+    assert [d.order_id for d in b.set_policy(looser, D0)] == ["O1"]
+    assert b.policy["policy_id"] == "v2"
+    events = [invoice("a1", "A1", "10.00", D0, date(2026, 1, 31)), invoice("a2", "A2", "-1.00", D0, date(2026, 1, 31))]
+    with pytest.raises(credit.ValidationError, match=r"events\[1\]"):
+        b.apply_all(events)
+    assert b.event_count == 0
+    assert b.apply_all(events[:1] + events[:1]) == ["applied", "duplicate"]
+
+
 def test_withdraw_order():
     b = new_book()
     assert b.check_order("C1", "O1", "800.00", "EUR", as_of=D0).approved

@@ -174,6 +174,26 @@ static void test_lifecycle(void) {
     CHECK(credit_book_set_fx_rate(b, "USD", "EUR", "-1") == CREDIT_VALIDATION_ERROR);
     CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 1, 4), &json) == CREDIT_OK && contains_and_free(json, "\"receivables\":\"709.00\""));
 
+    /* A simulation records nothing. */
+    credit_order sim = order("SIM", "1.00", ymd(2026, 1, 4));
+    CHECK(credit_book_simulate_check(b, &sim, &d) == CREDIT_OK);
+    CHECK(credit_decision_outcome(d, &outcome) == CREDIT_OK);
+    credit_decision_free(d);
+    CHECK(credit_book_query(b, CREDIT_QUERY_DECISION_LOG, ymd(2026, 1, 4), &json) == CREDIT_OK);
+    CHECK(strstr(json, "\"SIM\"") == NULL);
+    credit_string_free(json);
+    CHECK(credit_book_query(b, CREDIT_QUERY_RELEASES, ymd(2026, 1, 4), &json) == CREDIT_OK &&
+          contains_and_free(json, "\"reason\":\"director approval\""));
+
+    /* A stricter policy, then a looser one that reports the held order as releasable. */
+    credit_order big = order("BIG", "5000.00", ymd(2026, 1, 4));
+    CHECK(credit_book_check_order(b, &big, &d) == CREDIT_OK);
+    credit_decision_free(d);
+    CHECK(credit_book_set_policy(b, "{\"schema_version\": 1, \"policy_id\": \"v3\", \"steps\": [{\"step\": \"static_limit\", "
+                                    "\"action\": \"warn\"}]}", ymd(2026, 1, 4), &releasable) == CREDIT_OK);
+    CHECK(contains_and_free(releasable, "\"order_id\":\"BIG\""));
+    CHECK(credit_book_set_policy(b, "{\"schema_version\": 1}", ymd(2026, 1, 4), NULL) == CREDIT_PARSE_ERROR);
+
     /* Withdrawing a checked order that will not be placed. */
     bool found = false;
     credit_order o9 = order("W1", "1.00", ymd(2026, 1, 4));
