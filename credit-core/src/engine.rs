@@ -39,6 +39,55 @@ use crate::ledger::{AccountState, Event, EventKind, FxRates, LedgerError, OpenIt
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
+/// Events in arrival order, stored in fixed-size chunks so the log grows
+/// without ever copying what it already holds.
+#[derive(Debug, Clone, Default)]
+struct EventLog {
+    chunks: Vec<Vec<Event>>,
+    len: usize,
+}
+
+const EVENT_CHUNK: usize = 4096;
+
+impl EventLog {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn push(&mut self, e: Event) {
+        if self.chunks.last().is_none_or(|c| c.len() == EVENT_CHUNK) {
+            self.chunks.push(Vec::with_capacity(EVENT_CHUNK));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.push(e);
+            self.len += 1;
+        }
+    }
+
+    fn pop(&mut self) -> Option<Event> {
+        let c = self.chunks.last_mut()?;
+        let e = c.pop();
+        if c.is_empty() {
+            self.chunks.pop();
+        }
+        if e.is_some() {
+            self.len -= 1;
+        }
+        e
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Event> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl std::ops::Index<usize> for EventLog {
+    type Output = Event;
+    fn index(&self, i: usize) -> &Event {
+        &self.chunks[i / EVENT_CHUNK][i % EVENT_CHUNK]
+    }
+}
+
 fn id_hash(id: &EventId) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<crate::fnv::Fnv>::default().hash_one(id)
@@ -270,7 +319,7 @@ pub struct CreditBook {
     customers: Vec<CustomerRec>,
     customer_index: FnvMap<CustomerId, usize>,
     accounts: Vec<Account>,
-    events: Vec<Event>,
+    events: EventLog,
     reversed: Vec<bool>,
     /// Event position by the FNV hash of its id (the id itself lives in
     /// `events`, so indexing costs no copy); ids whose hash is taken by
@@ -314,7 +363,7 @@ impl CreditBook {
             customers: Vec::new(),
             customer_index: FnvMap::default(),
             accounts: Vec::new(),
-            events: Vec::new(),
+            events: EventLog::default(),
             reversed: Vec::new(),
             event_index: FnvMap::default(),
             event_collisions: FnvMap::default(),
@@ -1265,7 +1314,7 @@ impl CreditBook {
                 .filter_map(|a| a.group_limit.clone())
                 .collect(),
             fx: self.fx.clone(),
-            events: self.events.clone(),
+            events: self.events.iter().cloned().collect(),
             reservations: self
                 .accounts
                 .iter()
@@ -1386,7 +1435,9 @@ impl CreditBook {
                 serde_json::to_string(&res).unwrap_or_default(),
             ));
         }
-        parts.push(serde_json::to_string(&self.events).unwrap_or_default());
+        parts.push(
+            serde_json::to_string(&self.events.iter().collect::<Vec<_>>()).unwrap_or_default(),
+        );
         parts.push(serde_json::to_string(&self.holds).unwrap_or_default());
         let mut rel: Vec<&Release> = self.releases.values().collect();
         rel.sort_by(|a, b| a.order_id.cmp(&b.order_id));
@@ -1402,6 +1453,42 @@ impl CreditBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_event_log_spans_chunks() {
+        let p =
+            Policy::from_json(r#"{"schema_version": 1, "policy_id": "p", "steps": []}"#).unwrap();
+        let mut b = CreditBook::new(p).unwrap();
+        let eur = Currency::iso("EUR").unwrap();
+        b.upsert_customer(Customer::new("C1", "Acme", eur), NaiveDate::MIN)
+            .unwrap();
+        let ev = |i: usize, day: u32| -> Event {
+            serde_json::from_str(&format!(
+                r#"{{"id":"e{i}","customer":"C1","date":"2026-03-{day:02}","type":"special_liabilities","amount":"{i}.00","currency":"EUR"}}"#
+            ))
+            .unwrap()
+        };
+        for i in 0..EVENT_CHUNK + 10 {
+            assert_eq!(b.apply(ev(i, 10)).unwrap(), Applied::Applied);
+        }
+        assert_eq!(b.event_count(), EVENT_CHUNK + 10);
+        assert_eq!(b.find_event(&EventId::from("e0")), Some(0));
+        assert_eq!(
+            b.find_event(&EventId(format!("e{}", EVENT_CHUNK + 5))),
+            Some(EVENT_CHUNK + 5)
+        );
+        // A back-dated event rebuilds the account (pushes and pops a tentative event).
+        assert_eq!(b.apply(ev(99_999, 1)).unwrap(), Applied::Applied);
+        let st = b.account_state(&CustomerId::from("C1"), "default").unwrap();
+        // The latest-dated figure (the last event on 2026-03-10) stands.
+        assert_eq!(
+            st.special_liabilities,
+            Decimal::from(EVENT_CHUNK as u64 + 9)
+        );
+        let restored = CreditBook::restore(&b.snapshot()).unwrap();
+        assert_eq!(restored.state_digest(), b.state_digest());
+        assert_eq!(b.apply(ev(3, 10)).unwrap(), Applied::Duplicate);
+    }
 
     #[test]
     fn event_ids_whose_hashes_collide_stay_distinct() {
