@@ -294,6 +294,8 @@ struct Account {
     group_limit: Option<CreditLimit>,
     state: AccountState,
     events: Vec<usize>,
+    /// Latest event date: events dated on or after it append in order.
+    last_date: Option<NaiveDate>,
     reservations: Vec<Reserved>,
 }
 
@@ -416,6 +418,7 @@ impl CreditBook {
             group_limit: None,
             state: AccountState::new(currency),
             events: Vec::new(),
+            last_date: None,
             reservations: Vec::new(),
         });
         let a = self.accounts.len() - 1;
@@ -592,8 +595,7 @@ impl CreditBook {
         }
         let a = match existing {
             Some(a) => {
-                let last = self.accounts[a].events.last().map(|i| self.events[*i].date);
-                if last.is_none_or(|l| l <= event.date) {
+                if self.accounts[a].last_date.is_none_or(|l| l <= event.date) {
                     // In date order: apply incrementally.
                     self.accounts[a].state.apply(&event, &mut self.terms)?;
                 } else {
@@ -664,10 +666,14 @@ impl CreditBook {
         }
         self.events.push(event);
         self.reversed.push(false);
-        let pos = self.accounts[a]
-            .events
-            .partition_point(|e| self.events[*e].date <= date);
-        self.accounts[a].events.insert(pos, i);
+        let acc = &self.accounts[a];
+        if acc.last_date.is_none_or(|l| l <= date) {
+            self.accounts[a].events.push(i);
+            self.accounts[a].last_date = Some(date);
+        } else {
+            let pos = acc.events.partition_point(|e| self.events[*e].date <= date);
+            self.accounts[a].events.insert(pos, i);
+        }
     }
 
     /// Replays the account with a back-dated event in its date position; on
@@ -1159,10 +1165,10 @@ impl CreditBook {
     /// The account's state as it stood on `as_of`: the current state when
     /// no event is dated after it, else a replay of the events up to it.
     fn state_as_of(&mut self, a: usize, as_of: NaiveDate) -> Result<AccountState, BookError> {
-        let events = self.accounts[a].events.clone();
-        if events.iter().all(|i| self.events[*i].date <= as_of) {
+        if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
             return Ok(self.accounts[a].state.clone());
         }
+        let events = self.accounts[a].events.clone();
         let currency = self.accounts[a].state.currency;
         self.replay(&events, Some(as_of), currency)
     }
