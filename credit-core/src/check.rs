@@ -297,6 +297,82 @@ pub struct Decision {
     pub available: Option<Decimal>,
 }
 
+/// A reason as reported to people and hosts: its figures plus the
+/// readable sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReasonReport {
+    /// Stable code.
+    pub code: ReasonCode,
+    /// Block or warn.
+    pub action: Action,
+    /// The threshold, if numeric.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub threshold: Option<Decimal>,
+    /// The observed value, if numeric.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub observed: Option<Decimal>,
+    /// The reason in words.
+    pub message: String,
+}
+
+impl Reason {
+    /// The reason with its message, for reports.
+    pub fn report(&self) -> ReasonReport {
+        ReasonReport {
+            code: self.code,
+            action: self.action,
+            threshold: self.threshold,
+            observed: self.observed,
+            message: self.to_string(),
+        }
+    }
+}
+
+/// A decision as reported for one order: what the bindings return as a
+/// Python dict and as C JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DecisionReport<'a> {
+    /// The order checked.
+    pub order_id: &'a str,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// The reasons with their messages.
+    pub reasons: Vec<ReasonReport>,
+    /// True when an earlier release let the order pass unchecked.
+    pub protected_by_release: bool,
+    /// The credit currency.
+    pub currency: Currency,
+    /// Weighted exposure before the order.
+    #[serde(with = "crate::serde_decimal")]
+    pub exposure_before: Decimal,
+    /// Weighted exposure after the order.
+    #[serde(with = "crate::serde_decimal")]
+    pub exposure_after: Decimal,
+    /// The limit in force.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub limit: Option<Decimal>,
+    /// Limit − exposure before the order.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub available: Option<Decimal>,
+}
+
+impl Decision {
+    /// The decision for `order_id` with every reason's message.
+    pub fn report<'a>(&self, order_id: &'a str) -> DecisionReport<'a> {
+        DecisionReport {
+            order_id,
+            outcome: self.outcome,
+            reasons: self.reasons.iter().map(Reason::report).collect(),
+            protected_by_release: self.protected_by_release,
+            currency: self.currency,
+            exposure_before: self.exposure_before,
+            exposure_after: self.exposure_after,
+            limit: self.limit,
+            available: self.available,
+        }
+    }
+}
+
 /// Arithmetic overflow while evaluating.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("arithmetic overflow in the credit check")]

@@ -35,7 +35,9 @@ use crate::check::{
 use crate::customer::{
     CreditLimit, Customer, CustomerError, CustomerId, EventId, OrderId, DEFAULT_SEGMENT,
 };
-use crate::ledger::{AccountState, Event, EventKind, FxRates, LedgerError, OpenItem, TermsCache};
+use crate::ledger::{
+    AccountState, Event, EventKind, FxRates, LedgerError, OpenItem, OpenItemRow, TermsCache,
+};
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
@@ -648,6 +650,20 @@ impl CreditBook {
         }
         *self = trial;
         Ok(out)
+    }
+
+    /// Imports an opening balance of open items, all or nothing (see
+    /// [`OpenItemRow::into_event`] for the event ids); returns the row count.
+    ///
+    /// # Errors
+    /// `(row, error)` of the first row that fails.
+    pub fn import_open_items(
+        &mut self,
+        rows: Vec<OpenItemRow>,
+    ) -> Result<usize, (usize, BookError)> {
+        let n = rows.len();
+        self.apply_all(rows.into_iter().map(OpenItemRow::into_event).collect())?;
+        Ok(n)
     }
 
     /// Records an applied event, keeping the account's events in (date,

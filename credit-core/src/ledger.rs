@@ -328,6 +328,55 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// One open item of an opening balance imported from another system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpenItemRow {
+    /// The customer.
+    pub customer: CustomerId,
+    /// The credit segment.
+    #[serde(default = "default_segment")]
+    pub segment: String,
+    /// Invoice id.
+    pub invoice_id: InvoiceId,
+    /// Invoice date (the event's date).
+    pub invoice_date: NaiveDate,
+    /// Net due date.
+    pub due_date: NaiveDate,
+    /// Original amount.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+    /// Amount still open; the whole amount when absent.
+    #[serde(default, with = "crate::serde_decimal::option")]
+    pub open: Option<Decimal>,
+    /// Currency.
+    pub currency: Currency,
+}
+
+impl OpenItemRow {
+    /// The import event for this row. Its id, `import:{customer}:{segment}:{invoice}`,
+    /// makes importing the same row twice a reported duplicate.
+    pub fn into_event(self) -> Event {
+        Event {
+            id: EventId(format!(
+                "import:{}:{}:{}",
+                self.customer, self.segment, self.invoice_id
+            )),
+            customer: self.customer,
+            segment: self.segment,
+            date: self.invoice_date,
+            kind: EventKind::OpenItemImported {
+                invoice_id: self.invoice_id,
+                invoice_date: self.invoice_date,
+                due_date: self.due_date,
+                amount: self.amount,
+                open: self.open.unwrap_or(self.amount),
+                currency: self.currency,
+            },
+        }
+    }
+}
+
 /// An order's state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderState {
@@ -533,6 +582,20 @@ pub struct AccountState {
     pub ratings: Vec<(String, String, NaiveDate)>,
 }
 
+/// An amount with at most `mu` decimals (a stored or converted money
+/// amount) as an integer count of minor units.
+#[inline]
+fn to_units(d: Decimal, mu: u32) -> Result<i128, LedgerError> {
+    let scale = d.scale();
+    if scale > mu {
+        // Never the case for amounts the ledger stored or converted.
+        return Err(LedgerError::Overflow("minor units"));
+    }
+    d.mantissa()
+        .checked_mul(10i128.pow(mu - scale))
+        .ok_or(LedgerError::Overflow("minor units"))
+}
+
 #[inline]
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
     a.checked_add(b).ok_or(LedgerError::Overflow(what))
@@ -565,6 +628,23 @@ impl AccountState {
                 event: ev.id.clone(),
                 order: id.clone(),
             })
+    }
+
+    /// An order that can still change or be delivered: it exists, is in
+    /// `currency`, and is not cancelled.
+    fn live_order(
+        &self,
+        ev: &Event,
+        id: &OrderId,
+        currency: Currency,
+    ) -> Result<usize, LedgerError> {
+        let i = self.order_idx(ev, id)?;
+        let o = &self.orders[i];
+        Self::same(ev, currency, o.currency)?;
+        if o.cancelled {
+            return Err(Self::not_allowed(ev, format!("order {id} is cancelled")));
+        }
+        Ok(i)
     }
 
     fn item_idx(&self, ev: &Event, id: &InvoiceId) -> Result<usize, LedgerError> {
@@ -703,15 +783,8 @@ impl AccountState {
                 requested_delivery,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", false)?;
-                let i = self.order_idx(ev, order_id)?;
+                let i = self.live_order(ev, order_id, *currency)?;
                 let o = &self.orders[i];
-                Self::same(ev, *currency, o.currency)?;
-                if o.cancelled {
-                    return Err(Self::not_allowed(
-                        ev,
-                        format!("order {order_id} is cancelled"),
-                    ));
-                }
                 if amount < o.delivered.max(o.invoiced) {
                     return Err(LedgerError::InvalidAmount {
                         event: ev.id.clone(),
@@ -743,15 +816,8 @@ impl AccountState {
                 currency,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", true)?;
-                let i = self.order_idx(ev, order_id)?;
+                let i = self.live_order(ev, order_id, *currency)?;
                 let o = &self.orders[i];
-                Self::same(ev, *currency, o.currency)?;
-                if o.cancelled {
-                    return Err(Self::not_allowed(
-                        ev,
-                        format!("order {order_id} is cancelled"),
-                    ));
-                }
                 let undelivered = o.total - o.delivered;
                 if amount > undelivered {
                     return Err(LedgerError::InvalidAmount {
@@ -1216,105 +1282,63 @@ impl AccountState {
                 )?;
             }
         }
-        let mut cover = Decimal::ZERO;
+        // Everything below is summed as integer minor units of the credit
+        // currency: stored amounts are at their currency's scale and every
+        // conversion is rounded to it, so the sums are exact and cheap.
+        let mu = cur.minor_units();
+        let u = |d: Decimal| to_units(d, mu);
+        let overflow = || LedgerError::Overflow("receivables");
+        let mut cover = 0i128;
         for p in &self.promises {
             if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
-                cover = add(
-                    cover,
-                    fx.convert(p.amount - p.paid, p.currency, cur)?,
-                    "promises",
-                )?;
+                let c = u(fx.convert(p.amount - p.paid, p.currency, cur)?)?;
+                cover = cover
+                    .checked_add(c)
+                    .ok_or(LedgerError::Overflow("promises"))?;
             }
         }
-        let mut out = Overdue::default();
-        // Items in the credit currency are summed as integer minor units
-        // (every stored amount is at the currency's scale); others are
-        // converted item by item. Both paths give the same figures.
-        let mu = cur.minor_units();
-        let units = |d: Decimal| -> Option<i128> {
-            if d.is_zero() {
-                Some(0)
-            } else {
-                (d.scale() == mu).then(|| d.mantissa())
-            }
-        };
-        let cover_u = units(cover);
-        let materiality_u: Option<i128> = Decimal::from(10i64.pow(mu.min(18)))
+        // An integer amount x exceeds the materiality m exactly when x > floor(m);
+        // a materiality too large to express in minor units is never exceeded.
+        let materiality_u = Decimal::from(10i64.pow(mu))
             .checked_mul(materiality)
-            .map(|m| m.floor())
-            .and_then(|m| i128::try_from(m).ok());
-        let (mut recv_u, mut disp_u, mut bal_u, mut over_u) = (0i128, 0i128, 0i128, 0i128);
-        let mut cover_left_u = cover_u.unwrap_or(0);
-        let overflow = || LedgerError::Overflow("receivables");
+            .and_then(|m| i128::try_from(m.floor()).ok())
+            .unwrap_or(i128::MAX);
+        let mut out = Overdue::default();
+        let (mut recv, mut disp, mut bal, mut over) = (0i128, 0i128, 0i128, 0i128);
         for it in &self.items {
             if it.open.is_zero() {
                 continue;
             }
             out.max_dunning_level = out.max_dunning_level.max(it.dunning_level);
-            let fast = match (
-                it.currency == cur,
-                units(it.open),
-                units(it.disputed),
-                cover_u,
-                materiality_u,
-            ) {
-                (true, Some(o), Some(dp), Some(_), Some(m)) => Some((o, dp, m)),
-                _ => None,
-            };
-            if let Some((open_u, dis_u, mat_u)) = fast {
-                let und = open_u - dis_u;
-                recv_u = recv_u.checked_add(und).ok_or_else(overflow)?;
-                disp_u = disp_u.checked_add(dis_u).ok_or_else(overflow)?;
-                bal_u = bal_u.checked_add(open_u).ok_or_else(overflow)?;
-                if it.due_date >= as_of {
-                    continue;
-                }
-                over_u = over_u.checked_add(und).ok_or_else(overflow)?;
-                let covered = cover_left_u.min(und);
-                cover_left_u -= covered;
-                if out.oldest_overdue_days.is_none() && und - covered > mat_u {
-                    out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
-                }
-                continue;
-            }
-            let undisputed = fx.convert(it.open - it.disputed, it.currency, cur)?;
-            f.receivables = add(f.receivables, undisputed, "receivables")?;
-            let open = if it.disputed.is_zero() {
-                undisputed
+            let undisputed = u(fx.convert(it.open - it.disputed, it.currency, cur)?)?;
+            let (disputed, open) = if it.disputed.is_zero() {
+                (0, undisputed)
             } else {
-                f.disputed = add(
-                    f.disputed,
-                    fx.convert(it.disputed, it.currency, cur)?,
-                    "disputed",
-                )?;
-                fx.convert(it.open, it.currency, cur)?
+                (
+                    u(fx.convert(it.disputed, it.currency, cur)?)?,
+                    u(fx.convert(it.open, it.currency, cur)?)?,
+                )
             };
-            out.balance = add(out.balance, open, "balance")?;
+            recv = recv.checked_add(undisputed).ok_or_else(overflow)?;
+            disp = disp.checked_add(disputed).ok_or_else(overflow)?;
+            bal = bal.checked_add(open).ok_or_else(overflow)?;
             if it.due_date >= as_of {
                 continue;
             }
-            out.overdue_amount = add(out.overdue_amount, undisputed, "overdue")?;
-            // Cover is tracked in units when it can be; mirror it here.
-            let cover_dec = if cover_u.is_some() {
-                Decimal::from_i128_with_scale(cover_left_u, mu)
-            } else {
-                cover
-            };
-            let covered = cover_dec.min(undisputed);
-            if cover_u.is_some() {
-                cover_left_u -= covered.mantissa() * 10i128.pow(mu.saturating_sub(covered.scale()));
-            } else {
-                cover -= covered;
-            }
-            if out.oldest_overdue_days.is_none() && undisputed - covered > materiality {
+            over = over.checked_add(undisputed).ok_or_else(overflow)?;
+            // Items are sorted by due date: promises cover the oldest first,
+            // and the first material, uncovered one is the oldest that counts.
+            let covered = cover.min(undisputed);
+            cover -= covered;
+            if out.oldest_overdue_days.is_none() && undisputed - covered > materiality_u {
                 out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
             }
         }
-        let dec = |u: i128| Decimal::try_from_i128_with_scale(u, mu).map_err(|_| overflow());
-        f.receivables = add(f.receivables, dec(recv_u)?, "receivables")?;
-        f.disputed = add(f.disputed, dec(disp_u)?, "disputed")?;
-        out.balance = add(out.balance, dec(bal_u)?, "balance")?;
-        out.overdue_amount = add(out.overdue_amount, dec(over_u)?, "overdue")?;
+        let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
+        f.receivables = dec(recv)?;
+        f.disputed = dec(disp)?;
+        out.balance = dec(bal)?;
+        out.overdue_amount = dec(over)?;
         for (c, u) in &self.unapplied {
             f.receivables = f
                 .receivables

@@ -984,3 +984,37 @@ fn withdrawn_orders_free_their_reservation_and_hold() {
         (0, dec("0"))
     );
 }
+
+#[test]
+fn opening_balance_import_is_atomic_and_idempotent() {
+    use credit_core::ledger::OpenItemRow;
+    let mut b = book_with(STATIC, "10000.00");
+    let row = |inv: &str, customer: &str, open: Option<&str>| OpenItemRow {
+        customer: CustomerId::from(customer),
+        segment: "default".into(),
+        invoice_id: inv.into(),
+        invoice_date: d("2026-01-02"),
+        due_date: d("2026-02-01"),
+        amount: dec("100.00"),
+        open: open.map(dec),
+        currency: eur(),
+    };
+    // A bad row rejects the import; the error names its position.
+    let err = b
+        .import_open_items(vec![row("A1", "C1", None), row("A2", "NOPE", None)])
+        .unwrap_err();
+    assert_eq!(err.0, 1);
+    assert_eq!(b.event_count(), 0);
+    // 100.00 + 40.00 open; importing the same rows again changes nothing.
+    assert_eq!(
+        b.import_open_items(vec![row("A1", "C1", None), row("A2", "C1", Some("40.00"))])
+            .unwrap(),
+        2
+    );
+    assert_eq!(b.import_open_items(vec![row("A1", "C1", None)]).unwrap(), 1);
+    assert_eq!(b.event_count(), 2);
+    let x = b
+        .exposure(&CustomerId::from("C1"), "default", d("2026-01-02"))
+        .unwrap();
+    assert_eq!(x.figures.receivables, dec("140.00"));
+}

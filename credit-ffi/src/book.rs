@@ -546,6 +546,29 @@ pub unsafe extern "C" fn credit_book_query(
     })
 }
 
+/// Shared body of the per-customer queries: reads the customer, the
+/// optional segment and the date, runs `query`, writes its JSON.
+///
+/// # Safety
+/// `book` a live handle; `customer` a string; `segment` NULL or a string;
+/// `out_json` writable.
+unsafe fn account_query<T: serde::Serialize>(
+    book: *const credit_book,
+    customer: *const c_char,
+    customer_name: &str,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+    query: fn(&mut CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
+) -> Result<(), FfiError> {
+    // SAFETY: caller contract for every pointer below.
+    let b = unsafe { borrow(book, "book") }?;
+    let c = CustomerId::from(unsafe { str_arg(customer, customer_name) }?);
+    let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
+    let value = query(&mut b.lock(), &c, s, to_date(as_of, "as_of")?)?;
+    unsafe { put_json(out_json, "out_json", &value) }
+}
+
 /// An account's exposure (JSON: categories, reserved, weighted total,
 /// limit) as it stood on `as_of`. `segment` may be NULL for "default".
 ///
@@ -561,11 +584,17 @@ pub unsafe extern "C" fn credit_book_exposure(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let c = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
-        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
-        let x = b.lock().exposure(&c, s, to_date(as_of, "as_of")?)?;
-        unsafe { put_json(out_json, "out_json", &x) }
+        unsafe {
+            account_query(
+                book,
+                customer,
+                "customer",
+                segment,
+                as_of,
+                out_json,
+                CreditBook::exposure,
+            )
+        }
     })
 }
 
@@ -585,11 +614,17 @@ pub unsafe extern "C" fn credit_book_group_exposure(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let h = CustomerId::from(unsafe { str_arg(head, "head") }?);
-        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
-        let g = b.lock().group_exposure(&h, s, to_date(as_of, "as_of")?)?;
-        unsafe { put_json(out_json, "out_json", &g) }
+        unsafe {
+            account_query(
+                book,
+                head,
+                "head",
+                segment,
+                as_of,
+                out_json,
+                CreditBook::group_exposure,
+            )
+        }
     })
 }
 
@@ -607,11 +642,17 @@ pub unsafe extern "C" fn credit_book_open_items(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let c = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
-        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
-        let items = b.lock().open_items(&c, s, to_date(as_of, "as_of")?)?;
-        unsafe { put_json(out_json, "out_json", &items) }
+        unsafe {
+            account_query(
+                book,
+                customer,
+                "customer",
+                segment,
+                as_of,
+                out_json,
+                CreditBook::open_items,
+            )
+        }
     })
 }
 
@@ -753,28 +794,7 @@ pub unsafe extern "C" fn credit_decision_to_json(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let d = unsafe { borrow(decision, "decision") }?;
-        let reasons: Vec<serde_json::Value> = d
-            .decision
-            .reasons
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "code": r.code, "action": r.action, "threshold": r.threshold.map(|x| x.to_string()),
-                    "observed": r.observed.map(|x| x.to_string()), "message": r.to_string()
-                })
-            })
-            .collect();
-        let v = serde_json::json!({
-            "order_id": d.order_id,
-            "outcome": d.decision.outcome,
-            "reasons": reasons,
-            "protected_by_release": d.decision.protected_by_release,
-            "currency": d.decision.currency,
-            "exposure_before": d.decision.exposure_before.to_string(),
-            "exposure_after": d.decision.exposure_after.to_string(),
-            "limit": d.decision.limit.map(|x| x.to_string()),
-            "available": d.decision.available.map(|x| x.to_string()),
-        });
-        unsafe { put_json(out_json, "out_json", &v) }
+        // SAFETY: caller contract.
+        unsafe { put_json(out_json, "out_json", &d.decision.report(&d.order_id)) }
     })
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use credit_core::check::{Decision, Outcome, Reason};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
-use credit_core::ledger::{Event, EventKind};
+use credit_core::ledger::{Event, OpenItemRow};
 use credit_core::money::Currency;
 use credit_core::policy::{Checkpoint, Policy};
 
@@ -285,13 +285,7 @@ impl PyReason {
     }
     /// As a dict (code, action, threshold, observed, message).
     fn to_dict(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let d = PyDict::new(py);
-        d.set_item("code", self.code())?;
-        d.set_item("action", self.action())?;
-        d.set_item("threshold", self.threshold(py)?)?;
-        d.set_item("observed", self.observed(py)?)?;
-        d.set_item("message", self.message())?;
-        Ok(d.into_any().unbind())
+        serde_to_py(py, &self.0.report())
     }
     /// JSON form.
     fn to_json(&self) -> String {
@@ -385,21 +379,7 @@ impl PyDecision {
     }
     /// As a dict with `Decimal` amounts and the reasons as dicts.
     fn to_dict(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let d = PyDict::new(py);
-        d.set_item("order_id", &self.order_id)?;
-        d.set_item("outcome", self.outcome())?;
-        let reasons = PyList::empty(py);
-        for r in self.reasons() {
-            reasons.append(r.to_dict(py)?)?;
-        }
-        d.set_item("reasons", reasons)?;
-        d.set_item("protected_by_release", self.decision.protected_by_release)?;
-        d.set_item("currency", self.currency())?;
-        d.set_item("exposure_before", self.exposure_before(py)?)?;
-        d.set_item("exposure_after", self.exposure_after(py)?)?;
-        d.set_item("limit", self.limit(py)?)?;
-        d.set_item("available", self.available(py)?)?;
-        Ok(d.into_any().unbind())
+        serde_to_py(py, &self.decision.report(&self.order_id))
     }
     /// JSON form (order id and decision).
     fn to_json(&self) -> String {
@@ -469,6 +449,24 @@ impl PyCreditBook {
         // (every operation validates before writing), so a poisoned lock is
         // still consistent.
         self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl PyCreditBook {
+    /// Shared body of the per-customer queries: converts the date, runs
+    /// `query` under the lock, returns its result as Python values.
+    fn account_query<T: serde::Serialize>(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+        query: fn(&mut CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let value = query(&mut self.lock(), &CustomerId::from(customer), segment, day)
+            .map_err(|e| book_err(py, e))?;
+        serde_to_py(py, &value)
     }
 }
 
@@ -706,47 +704,30 @@ impl PyCreditBook {
                 to_date(v, field)
             }
         };
-        let mut events = Vec::with_capacity(n);
+        let mut rows = Vec::with_capacity(n);
         for i in 0..n {
-            let row_err = |e: PyErr| with_prefix(py, e, &format!("row {i}"));
-            let build = || -> PyResult<Event> {
-                let invoice_id: String = inv[i].str()?.extract()?;
-                let customer: String = cust[i].str()?.extract()?;
-                let currency = to_currency(&cur[i])?;
-                let amt = to_decimal(&amount[i], "amount")?;
-                let op = match &open {
-                    Some(o) => to_decimal(&o[i], "open")?,
-                    None => amt,
-                };
-                let seg = match &segment {
-                    Some(s) => s[i].str()?.extract()?,
-                    None => credit_core::customer::DEFAULT_SEGMENT.to_string(),
-                };
-                let invoice_date = date_of(&idate[i], "invoice_date")?;
-                Ok(Event {
-                    id: credit_core::customer::EventId(format!(
-                        "import:{customer}:{seg}:{invoice_id}"
-                    )),
-                    customer: CustomerId(customer),
-                    segment: seg,
-                    date: invoice_date,
-                    kind: EventKind::OpenItemImported {
-                        invoice_id: credit_core::customer::InvoiceId(invoice_id),
-                        invoice_date,
-                        due_date: date_of(&due[i], "due_date")?,
-                        amount: amt,
-                        open: op,
-                        currency,
+            let row = || -> PyResult<OpenItemRow> {
+                Ok(OpenItemRow {
+                    customer: CustomerId(cust[i].str()?.extract()?),
+                    segment: match &segment {
+                        Some(s) => s[i].str()?.extract()?,
+                        None => credit_core::customer::DEFAULT_SEGMENT.to_string(),
                     },
+                    invoice_id: credit_core::customer::InvoiceId(inv[i].str()?.extract()?),
+                    invoice_date: date_of(&idate[i], "invoice_date")?,
+                    due_date: date_of(&due[i], "due_date")?,
+                    amount: to_decimal(&amount[i], "amount")?,
+                    open: open
+                        .as_ref()
+                        .map(|o| to_decimal(&o[i], "open"))
+                        .transpose()?,
+                    currency: to_currency(&cur[i])?,
                 })
             };
-            events.push(build().map_err(row_err)?);
+            rows.push(row().map_err(|e| with_prefix(py, e, &format!("row {i}")))?);
         }
-        let r = py.allow_threads(|| self.lock().apply_all(events));
-        match r {
-            Ok(v) => Ok(v.len()),
-            Err((i, e)) => Err(with_prefix(py, book_err(py, e), &format!("row {i}"))),
-        }
+        let r = py.allow_threads(|| self.lock().import_open_items(rows));
+        r.map_err(|(i, e)| with_prefix(py, book_err(py, e), &format!("row {i}")))
     }
 
     /// Checks an order and records the decision: approved orders are
@@ -888,12 +869,7 @@ impl PyCreditBook {
         as_of: &Bound<'_, PyAny>,
         segment: &str,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let x = self
-            .lock()
-            .exposure(&CustomerId::from(customer), segment, day)
-            .map_err(|e| book_err(py, e))?;
-        serde_to_py(py, &x)
+        self.account_query(py, customer, as_of, segment, CreditBook::exposure)
     }
 
     /// The exposure of the group headed by `head` as it stood on `as_of`:
@@ -906,12 +882,7 @@ impl PyCreditBook {
         as_of: &Bound<'_, PyAny>,
         segment: &str,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let g = self
-            .lock()
-            .group_exposure(&CustomerId::from(head), segment, day)
-            .map_err(|e| book_err(py, e))?;
-        serde_to_py(py, &g)
+        self.account_query(py, head, as_of, segment, CreditBook::group_exposure)
     }
 
     /// Open items of an account as they stood on `as_of`, as dicts.
@@ -923,12 +894,7 @@ impl PyCreditBook {
         as_of: &Bound<'_, PyAny>,
         segment: &str,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let items = self
-            .lock()
-            .open_items(&CustomerId::from(customer), segment, day)
-            .map_err(|e| book_err(py, e))?;
-        serde_to_py(py, &items)
+        self.account_query(py, customer, as_of, segment, CreditBook::open_items)
     }
 
     /// Number of events applied.
