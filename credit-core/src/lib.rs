@@ -36,6 +36,7 @@ mod fnv;
 pub mod ledger;
 pub mod money;
 pub mod policy;
+pub mod scoring;
 pub mod serde_decimal;
 pub mod terms;
 
