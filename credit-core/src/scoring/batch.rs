@@ -417,28 +417,42 @@ fn kernel<const N: usize, const RIGHT: bool>(
         n
     };
     if c.specials.is_empty() {
-        let pts = &c.points;
-        let (ms, nm) = (c.missing_slot, c.nomatch_slot);
-        let slot = |x: f64| {
-            if x.is_finite() {
-                count(x)
-            } else if x.is_nan() {
-                ms
-            } else {
-                nm
+        // A chain of selects over the increasing cut points picks exactly
+        // the bin's points, with no table lookup and no branch; done on the
+        // bits with masks, the loop vectorizes.
+        let mut by_bin = [0u64; 17];
+        for (b, p) in by_bin.iter_mut().zip(&c.points[..=N]) {
+            *b = p.to_bits();
+        }
+        let pm = c.points[c.missing_slot as usize].to_bits();
+        let pn = c.points[c.nomatch_slot as usize].to_bits();
+        #[inline(always)]
+        fn sel(m: bool, a: u64, b: u64) -> u64 {
+            let m = u64::from(m).wrapping_neg();
+            (m & a) | (!m & b)
+        }
+        let value = |x: f64| -> f64 {
+            let mut v = by_bin[0];
+            for k in 0..N {
+                let pass = if RIGHT { x > cuts[k] } else { x >= cuts[k] };
+                v = sel(pass, by_bin[k + 1], v);
             }
+            v = sel(x.abs() == f64::INFINITY, pn, v);
+            #[allow(clippy::eq_op)]
+            let nan = x != x;
+            f64::from_bits(sel(nan, pm, v))
         };
         match out {
             Some(out) => {
                 for ((t, o), &x) in tot.iter_mut().zip(out.iter_mut()).zip(xs) {
-                    let v = pts[slot(x) as usize];
+                    let v = value(x);
                     *t += v;
                     *o = v;
                 }
             }
             None => {
                 for (t, &x) in tot.iter_mut().zip(xs) {
-                    *t += pts[slot(x) as usize];
+                    *t += value(x);
                 }
             }
         }
