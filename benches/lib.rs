@@ -57,7 +57,11 @@ pub fn scorecard_json(numeric: usize, categorical: usize) -> String {
 
 /// Deterministic pseudo-random columns for [`scorecard_json`]: numbers in
 /// 0..100 (1 in 20 NaN) and category codes in 0..10 (8 and 9 unseen).
-pub fn scorecard_columns(numeric: usize, categorical: usize, rows: usize) -> (Vec<Vec<f64>>, Vec<Vec<i32>>) {
+pub fn scorecard_columns(
+    numeric: usize,
+    categorical: usize,
+    rows: usize,
+) -> (Vec<Vec<f64>>, Vec<Vec<i32>>) {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
     let mut next = move || {
         state ^= state << 13;

@@ -742,6 +742,28 @@ impl AccountState {
         Ok(())
     }
 
+    /// Applies an event as [`AccountState::apply`] does and, for a payment,
+    /// appends what it settled to `applied`: (index in `items` right after
+    /// the payment, amount paid, discount taken).
+    ///
+    /// # Errors
+    /// As [`AccountState::apply`].
+    pub fn apply_traced(
+        &mut self,
+        ev: &Event,
+        terms: &mut TermsCache,
+        applied: &mut Vec<(usize, Decimal, Decimal)>,
+    ) -> Result<(), LedgerError> {
+        match &ev.kind {
+            EventKind::Payment {
+                amount,
+                currency,
+                allocations,
+            } => self.apply_payment(ev, *amount, *currency, allocations, Some(applied)),
+            _ => self.apply(ev, terms),
+        }
+    }
+
     /// Applies an event (not a reversal, which the book handles by replay).
     /// Either everything applies or nothing changes.
     ///
@@ -994,7 +1016,7 @@ impl AccountState {
                 amount,
                 currency,
                 allocations,
-            } => self.apply_payment(ev, *amount, *currency, allocations)?,
+            } => self.apply_payment(ev, *amount, *currency, allocations, None)?,
             EventKind::CreditNote {
                 invoice_id,
                 amount,
@@ -1110,6 +1132,7 @@ impl AccountState {
         amount: Decimal,
         currency: Currency,
         allocations: &[Allocation],
+        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
     ) -> Result<(), LedgerError> {
         let amount = self.money(ev, amount, currency, "amount", true)?;
         // Plan every application first; write only when the plan is valid.
@@ -1176,6 +1199,9 @@ impl AccountState {
             }
         }
         let applied_total = amount - left;
+        if let Some(t) = trace {
+            t.extend_from_slice(&plan);
+        }
         for (i, paid, disc) in plan {
             let it = &mut self.items[i];
             it.open -= paid + disc;

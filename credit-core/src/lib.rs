@@ -32,10 +32,12 @@ pub mod calendar;
 pub mod check;
 pub mod customer;
 pub mod engine;
+pub mod features;
 mod fnv;
 pub mod ledger;
 pub mod money;
 pub mod policy;
+pub mod risk;
 pub mod scoring;
 pub mod serde_decimal;
 pub mod terms;
@@ -67,6 +69,9 @@ pub enum Error {
     /// The credit book: customers, ledger, policy, checks.
     #[error(transparent)]
     Book(#[from] BookError),
+    /// Scorecards: definitions, values, batches.
+    #[error(transparent)]
+    Scoring(#[from] scoring::ScoringError),
 }
 
 /// The crate's result type.

@@ -265,6 +265,12 @@ pub struct Policy {
     pub rerelease: Rerelease,
     /// The ordered check steps.
     pub steps: Vec<CheckStep>,
+    /// Limit rules by risk class (risk analysis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limit_rules: Vec<crate::risk::LimitRule>,
+    /// Credit review scheduling.
+    #[serde(default)]
+    pub review: crate::risk::ReviewPolicy,
 }
 
 fn bad(field: String, value: impl ToString, reason: &'static str) -> PolicyError {
@@ -308,6 +314,7 @@ impl Policy {
                 "this build reads version 1",
             ));
         }
+        crate::risk::validate_rules(&self.limit_rules)?;
         if self.policy_id.is_empty() {
             return Err(bad("policy_id".into(), "\"\"", "must not be empty"));
         }

@@ -117,7 +117,10 @@ impl Scorecard {
             match (c.numeric, &col) {
                 (true, Column::Numeric(_)) | (false, Column::Codes(_) | Column::Text(_)) => {}
                 (true, _) => {
-                    return Err(bad(&def.name, "numeric characteristic: pass a numeric column".into()))
+                    return Err(bad(
+                        &def.name,
+                        "numeric characteristic: pass a numeric column".into(),
+                    ))
                 }
                 (false, _) => {
                     return Err(bad(
@@ -131,14 +134,21 @@ impl Scorecard {
         let n_chars = bound.len();
         if let Some(c) = &out.classes {
             if c.len() != rows {
-                return Err(bad("classes", format!("{} entries for {rows} rows", c.len())));
+                return Err(bad(
+                    "classes",
+                    format!("{} entries for {rows} rows", c.len()),
+                ));
             }
         }
         if let Some(p) = &out.points {
             if p.len() != rows * n_chars {
                 return Err(bad(
                     "points",
-                    format!("{} entries; {rows} rows × {n_chars} characteristics need {}", p.len(), rows * n_chars),
+                    format!(
+                        "{} entries; {rows} rows × {n_chars} characteristics need {}",
+                        p.len(),
+                        rows * n_chars
+                    ),
                 ));
             }
         }
@@ -147,7 +157,10 @@ impl Scorecard {
                 if r.len() % rows != 0 {
                     return Err(bad(
                         "reasons",
-                        format!("{} entries is not a whole number of columns of {rows} rows", r.len()),
+                        format!(
+                            "{} entries is not a whole number of columns of {rows} rows",
+                            r.len()
+                        ),
                     ));
                 }
                 r.len() / rows
@@ -267,11 +280,20 @@ impl Scorecard {
 
     /// Scores rows `offset ..` into one part; returns (rejected, first
     /// rejected row).
-    fn run_part(&self, bound: &[Bound<'_, '_>], offset: usize, mut p: Part<'_>) -> (usize, Option<usize>) {
+    fn run_part(
+        &self,
+        bound: &[Bound<'_, '_>],
+        offset: usize,
+        mut p: Part<'_>,
+    ) -> (usize, Option<usize>) {
         let rows = p.totals.len();
         let n_chars = bound.len();
         let need_scratch = !p.reasons.is_empty() && p.points.is_empty();
-        let mut scratch = if need_scratch { vec![0.0; n_chars * BLOCK] } else { Vec::new() };
+        let mut scratch = if need_scratch {
+            vec![0.0; n_chars * BLOCK]
+        } else {
+            Vec::new()
+        };
         let mut rejected = 0;
         let mut first = None;
         let mut s = 0;
@@ -292,7 +314,12 @@ impl Scorecard {
                     Column::Numeric(x) => numeric(b.c, &x[g], tot, pts_out),
                     Column::Codes(x) => {
                         let c = b.c;
-                        apply_slots(&c.points, x[g].iter().map(|&k| c.code_slot(i64::from(k))), tot, pts_out)
+                        apply_slots(
+                            &c.points,
+                            x[g].iter().map(|&k| c.code_slot(i64::from(k))),
+                            tot,
+                            pts_out,
+                        )
                     }
                     Column::Text(x) => {
                         let c = b.c;
@@ -310,7 +337,11 @@ impl Scorecard {
             }
             if let Some(cl) = p.classes.as_deref_mut() {
                 for (c, &t) in cl[s..e].iter_mut().zip(tot.iter()) {
-                    *c = if t.is_nan() { -1 } else { self.class_index(t) as i32 };
+                    *c = if t.is_nan() {
+                        -1
+                    } else {
+                        self.class_index(t) as i32
+                    };
                 }
             }
             for (r, &t) in tot.iter().enumerate() {
@@ -366,7 +397,12 @@ impl Scorecard {
 }
 
 #[inline]
-fn apply_slots(points: &[f64], slots: impl Iterator<Item = u32>, tot: &mut [f64], out: Option<&mut [f64]>) {
+fn apply_slots(
+    points: &[f64],
+    slots: impl Iterator<Item = u32>,
+    tot: &mut [f64],
+    out: Option<&mut [f64]>,
+) {
     match out {
         Some(out) => {
             for ((t, o), k) in tot.iter_mut().zip(out.iter_mut()).zip(slots) {
@@ -457,7 +493,12 @@ fn kernel<const N: usize, const RIGHT: bool>(
             }
         }
     } else {
-        apply_slots(&c.points, xs.iter().map(|&x| finish_slot(c, x, count(x))), tot, out);
+        apply_slots(
+            &c.points,
+            xs.iter().map(|&x| finish_slot(c, x, count(x))),
+            tot,
+            out,
+        );
     }
 }
 

@@ -65,7 +65,7 @@ pub const SCORECARD_SCHEMA_VERSION: u32 = 1;
 pub const MAX_POINTS: f64 = 1e12;
 
 /// Errors of scorecards: definition, input values, batch shapes.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScoringError {
     /// The document is not valid JSON for a scorecard.
@@ -82,7 +82,9 @@ pub enum ScoringError {
         reason: String,
     },
     /// A value fits no bin and the no-match policy is `reject`.
-    #[error("characteristic {characteristic}: value {value} fits no bin (no-match policy: reject)")]
+    #[error(
+        "characteristic {characteristic}: value {value} fits no bin (no-match policy: reject)"
+    )]
     Rejected {
         /// The characteristic (attribute name).
         characteristic: String,
@@ -110,7 +112,11 @@ pub enum ScoringError {
     },
 }
 
-fn invalid(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> ScoringError {
+fn invalid(
+    field: impl Into<String>,
+    value: impl fmt::Display,
+    reason: impl Into<String>,
+) -> ScoringError {
     ScoringError::InvalidField {
         field: field.into(),
         value: value.to_string(),
@@ -331,10 +337,18 @@ impl Scaling {
 
     fn validate(&self) -> Result<(), ScoringError> {
         if !self.target_score.is_finite() {
-            return Err(invalid("scaling.target_score", self.target_score, "a finite number"));
+            return Err(invalid(
+                "scaling.target_score",
+                self.target_score,
+                "a finite number",
+            ));
         }
         if !(self.target_odds.is_finite() && self.target_odds > 0.0) {
-            return Err(invalid("scaling.target_odds", self.target_odds, "a positive number"));
+            return Err(invalid(
+                "scaling.target_odds",
+                self.target_odds,
+                "a positive number",
+            ));
         }
         if !(self.pdo.is_finite() && self.pdo > 0.0) {
             return Err(invalid("scaling.pdo", self.pdo, "a positive number"));
@@ -543,7 +557,11 @@ fn finite(field: impl FnOnce() -> String, x: f64) -> Result<(), ScoringError> {
     if x.is_finite() && x.abs() <= MAX_POINTS {
         Ok(())
     } else {
-        Err(invalid(field(), x, format!("a finite number of magnitude at most {MAX_POINTS:e}")))
+        Err(invalid(
+            field(),
+            x,
+            format!("a finite number of magnitude at most {MAX_POINTS:e}"),
+        ))
     }
 }
 
@@ -599,13 +617,21 @@ impl Scorecard {
             s.validate()?;
         }
         if def.characteristics.is_empty() {
-            return Err(invalid("characteristics", "[]", "at least one characteristic"));
+            return Err(invalid(
+                "characteristics",
+                "[]",
+                "at least one characteristic",
+            ));
         }
         let mut names = FnvMap::default();
         let mut compiled = Vec::with_capacity(def.characteristics.len());
         for (i, c) in def.characteristics.iter().enumerate() {
             if c.name.is_empty() {
-                return Err(invalid(format!("characteristics[{i}].name"), "\"\"", "a non-empty name"));
+                return Err(invalid(
+                    format!("characteristics[{i}].name"),
+                    "\"\"",
+                    "a non-empty name",
+                ));
             }
             if names.insert(c.name.clone(), i).is_some() {
                 return Err(invalid(
@@ -808,7 +834,11 @@ fn compile(i: usize, c: &Characteristic, def: &ScorecardDef) -> Result<Compiled,
         } => {
             for (k, &x) in cuts.iter().enumerate() {
                 if !x.is_finite() {
-                    return Err(invalid(f(&format!("bins.cuts[{k}]")), fmt_num(x), "a finite number"));
+                    return Err(invalid(
+                        f(&format!("bins.cuts[{k}]")),
+                        fmt_num(x),
+                        "a finite number",
+                    ));
                 }
                 if k > 0 && x <= cuts[k - 1] {
                     return Err(invalid(
@@ -822,13 +852,21 @@ fn compile(i: usize, c: &Characteristic, def: &ScorecardDef) -> Result<Compiled,
                 return Err(invalid(
                     f("bins.points"),
                     format!("{} values", p.len()),
-                    format!("one per bin: {} cut points make {} bins", cuts.len(), cuts.len() + 1),
+                    format!(
+                        "one per bin: {} cut points make {} bins",
+                        cuts.len(),
+                        cuts.len() + 1
+                    ),
                 ));
             }
             for (k, &x) in p.iter().enumerate() {
                 finite(|| f(&format!("bins.points[{k}]")), x)?;
                 points.push(round(x));
-                let lo = if k == 0 { f64::NEG_INFINITY } else { cuts[k - 1] };
+                let lo = if k == 0 {
+                    f64::NEG_INFINITY
+                } else {
+                    cuts[k - 1]
+                };
                 let hi = cuts.get(k).copied().unwrap_or(f64::INFINITY);
                 labels.push(match closed {
                     Closed::Left => format!("[{}, {})", fmt_num(lo), fmt_num(hi)),
@@ -890,11 +928,19 @@ fn compile(i: usize, c: &Characteristic, def: &ScorecardDef) -> Result<Compiled,
     for (k, s) in c.special.iter().enumerate() {
         finite(|| f(&format!("special[{k}].points")), s.points)?;
         if s.values.is_empty() {
-            return Err(invalid(f(&format!("special[{k}].values")), "[]", "at least one value"));
+            return Err(invalid(
+                f(&format!("special[{k}].values")),
+                "[]",
+                "at least one value",
+            ));
         }
         for &v in &s.values {
             if !v.is_finite() {
-                return Err(invalid(f(&format!("special[{k}].values")), fmt_num(v), "a finite number"));
+                return Err(invalid(
+                    f(&format!("special[{k}].values")),
+                    fmt_num(v),
+                    "a finite number",
+                ));
             }
             if specials.iter().any(|&(w, _)| w == v) {
                 return Err(invalid(
@@ -998,7 +1044,9 @@ fn validate_bands(bands: &[RiskBand], lo: f64, hi: f64) -> Result<Vec<f64>, Scor
                     return Err(invalid(
                         f("min"),
                         m,
-                        format!("gap in the risk-class table: scores from {p} to {m} have no class"),
+                        format!(
+                            "gap in the risk-class table: scores from {p} to {m} have no class"
+                        ),
                     ))
                 }
                 (Some(p), Some(m)) => {
@@ -1016,7 +1064,11 @@ fn validate_bands(bands: &[RiskBand], lo: f64, hi: f64) -> Result<Vec<f64>, Scor
                     ))
                 }
                 (_, None) => {
-                    return Err(invalid(f("min"), "absent", "only the first band may be open-ended below"))
+                    return Err(invalid(
+                        f("min"),
+                        "absent",
+                        "only the first band may be open-ended below",
+                    ))
                 }
             }
         }
@@ -1141,7 +1193,11 @@ impl Scorecard {
         for (i, t) in model.terms.iter().enumerate() {
             finite(|| format!("terms[{i}].coefficient"), t.coefficient)?;
             if t.woe.weight != 1.0 {
-                return Err(invalid(format!("terms[{i}].woe.weight"), t.woe.weight, "must be 1 in a model"));
+                return Err(invalid(
+                    format!("terms[{i}].woe.weight"),
+                    t.woe.weight,
+                    "must be 1 in a model",
+                ));
             }
             let pts = |w: f64| r.apply(sign * factor * t.coefficient * w);
             let mut c = t.woe.clone();

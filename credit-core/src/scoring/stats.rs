@@ -51,13 +51,20 @@ pub fn psi(baseline: &[u64], current: &[u64]) -> Result<Stability, ScoringError>
     if baseline.len() != current.len() {
         return Err(bad(
             "current",
-            format!("{} bins, but the baseline has {}", current.len(), baseline.len()),
+            format!(
+                "{} bins, but the baseline has {}",
+                current.len(),
+                baseline.len()
+            ),
         ));
     }
     let nb: u64 = baseline.iter().sum();
     let nc: u64 = current.iter().sum();
     if nb == 0 || nc == 0 {
-        return Err(bad(if nb == 0 { "baseline" } else { "current" }, "no observations"));
+        return Err(bad(
+            if nb == 0 { "baseline" } else { "current" },
+            "no observations",
+        ));
     }
     let share = |k: u64, n: u64| k as f64 / n as f64;
     let mut out = Stability {
@@ -97,8 +104,15 @@ pub fn histogram(scores: &[f64], edges: &[f64]) -> Vec<u64> {
 ///
 /// # Errors
 /// As [`psi`].
-pub fn score_psi(card: &Scorecard, baseline: &[f64], current: &[f64]) -> Result<Stability, ScoringError> {
-    psi(&histogram(baseline, &card.band_mins), &histogram(current, &card.band_mins))
+pub fn score_psi(
+    card: &Scorecard,
+    baseline: &[f64],
+    current: &[f64],
+) -> Result<Stability, ScoringError> {
+    psi(
+        &histogram(baseline, &card.band_mins),
+        &histogram(current, &card.band_mins),
+    )
 }
 
 /// Stability of one characteristic.
@@ -120,7 +134,11 @@ impl Scorecard {
     ///
     /// # Errors
     /// As [`Scorecard::score_batch`] for absent or ill-shaped columns.
-    pub fn bin_counts(&self, columns: &[(&str, Column<'_>)], rows: usize) -> Result<Vec<Vec<u64>>, ScoringError> {
+    pub fn bin_counts(
+        &self,
+        columns: &[(&str, Column<'_>)],
+        rows: usize,
+    ) -> Result<Vec<Vec<u64>>, ScoringError> {
         let mut out = Vec::with_capacity(self.compiled.len());
         for (c, def) in self.compiled.iter().zip(&self.def.characteristics) {
             let col = columns
@@ -131,7 +149,9 @@ impl Scorecard {
             let mut counts = vec![0u64; c.points.len()];
             let mut add = |slot: u32| counts[slot as usize] += 1;
             match (col, c.numeric) {
-                (Column::Numeric(x), true) if x.len() == rows => x.iter().for_each(|&v| add(c.numeric_slot(v))),
+                (Column::Numeric(x), true) if x.len() == rows => {
+                    x.iter().for_each(|&v| add(c.numeric_slot(v)))
+                }
                 (Column::Codes(x), false) if x.len() == rows => {
                     x.iter().for_each(|&k| add(c.code_slot(i64::from(k))))
                 }
@@ -141,7 +161,12 @@ impl Scorecard {
                         None => c.missing_slot,
                     })
                 }),
-                _ => return Err(bad(&def.name, format!("a column of {rows} rows of the characteristic's kind"))),
+                _ => {
+                    return Err(bad(
+                        &def.name,
+                        format!("a column of {rows} rows of the characteristic's kind"),
+                    ))
+                }
             }
             out.push(counts);
         }
@@ -249,7 +274,8 @@ pub fn discrimination(scores: &[f64], bad_flags: &[bool]) -> Result<Discriminati
         u2 += 2 * u128::from(g) * u128::from(cum_bad) + u128::from(g) * u128::from(b);
         cum_good += g;
         cum_bad += b;
-        let gap = (u128::from(cum_bad) * u128::from(goods)).abs_diff(u128::from(cum_good) * u128::from(bads));
+        let gap = (u128::from(cum_bad) * u128::from(goods))
+            .abs_diff(u128::from(cum_good) * u128::from(bads));
         if gap > ks_num {
             ks_num = gap;
             ks_score = s;

