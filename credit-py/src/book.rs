@@ -26,7 +26,7 @@ use crate::{
 /// A Python value as JSON: dicts with str keys, lists/tuples, str, int,
 /// bool, None, `Decimal` (as its exact string) and `date` (ISO). Floats are
 /// refused: they cannot hold exact amounts.
-fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     let py = obj.py();
     if obj.is_none() {
         return Ok(Value::Null);
@@ -109,7 +109,10 @@ fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
 }
 
 /// Reads a dict (or a JSON string) into a core type.
-fn from_py<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
+pub(crate) fn from_py<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+) -> PyResult<T> {
     let py = obj.py();
     let value = if obj.is_instance_of::<PyString>() {
         let text: String = obj.extract()?;
@@ -145,6 +148,13 @@ const DECIMAL_KEYS: &[&str] = &[
     "total",
     "overdue_amount",
     "balance",
+    "avg_monthly_sales_12m",
+    "basis_value",
+    "factor",
+    "raw",
+    "current",
+    "proposed",
+    "current_limit",
 ];
 /// Field names whose string values are ISO dates in output dicts.
 const DATE_KEYS: &[&str] = &[
@@ -156,6 +166,8 @@ const DATE_KEYS: &[&str] = &[
     "next_review",
     "made_on",
     "promised_date",
+    "reviewed_on",
+    "due",
 ];
 
 /// A JSON value as Python, turning known decimal and date fields into
@@ -166,6 +178,13 @@ fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
         Value::Number(n) => match n.as_i64() {
             Some(i) => i.into_pyobject(py)?.into_any().unbind(),
+            // Scores, points and ratios (never money: amounts are strings).
+            None if n.is_f64() => n
+                .as_f64()
+                .unwrap_or(f64::NAN)
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
             None => n.to_string().into_pyobject(py)?.into_any().unbind(),
         },
         Value::String(s) => {
@@ -198,7 +217,7 @@ fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
     })
 }
 
-fn serde_to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<PyObject> {
+pub(crate) fn serde_to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<PyObject> {
     let value =
         serde_json::to_value(v).map_err(|e| raise(py, "CreditError", e.to_string(), &[]))?;
     to_py(py, &value, None)
@@ -241,6 +260,7 @@ pub(crate) fn book_err(py: Python<'_>, e: BookError) -> PyErr {
         | BookError::Policy(credit_core::policy::PolicyError::Document(_)) => {
             raise(py, "ParseError", msg, &[])
         }
+        BookError::Scoring(e) => crate::scoring::scoring_err(py, e),
         _ => raise(py, "ValidationError", msg, &[]),
     }
 }
@@ -444,7 +464,7 @@ fn releasable_list(list: Vec<(OrderId, Decision)>) -> Vec<PyDecision> {
 pub(crate) struct PyCreditBook(Mutex<CreditBook>);
 
 impl PyCreditBook {
-    fn lock(&self) -> MutexGuard<'_, CreditBook> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, CreditBook> {
         // A panic while holding the lock cannot leave the book half-changed
         // (every operation validates before writing), so a poisoned lock is
         // still consistent.
@@ -895,6 +915,54 @@ impl PyCreditBook {
         segment: &str,
     ) -> PyResult<PyObject> {
         self.account_query(py, customer, as_of, segment, CreditBook::open_items)
+    }
+
+    /// Behavioural features of an account as of a date (days to pay, days
+    /// beyond terms, overdue, utilisation, dunning, disputes, promises…), as
+    /// a dict; undefined ones are None.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn features(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        self.features_impl(py, customer, as_of, segment)
+    }
+
+    /// Scores a customer with `card` from its features as of `as_of` and the
+    /// host's `attributes` (which win on a name clash), and recommends a
+    /// limit by the policy's rules: a dict with features, attributes, result
+    /// and recommendation.
+    #[pyo3(signature = (card, customer, as_of, attributes = None, segment = "default"))]
+    fn score_customer(
+        &self,
+        py: Python<'_>,
+        card: &crate::scoring::PyScorecard,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        attributes: Option<&Bound<'_, PyAny>>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        self.score_customer_impl(py, card, customer, as_of, attributes, segment)
+    }
+
+    /// Runs the credit review as of a date: customers due are re-scored,
+    /// compared with `previous` (a ReviewRun or its JSON), given a limit
+    /// proposal and a next review date. `attributes` maps customer id to
+    /// host attributes. Returns a ReviewRun (`to_frame()` for a DataFrame).
+    #[pyo3(signature = (card, as_of, attributes = None, previous = None, segment = "default"))]
+    fn review_run(
+        &self,
+        py: Python<'_>,
+        card: &crate::scoring::PyScorecard,
+        as_of: &Bound<'_, PyAny>,
+        attributes: Option<&Bound<'_, PyAny>>,
+        previous: Option<&Bound<'_, PyAny>>,
+        segment: &str,
+    ) -> PyResult<crate::scoring::PyReviewRun> {
+        self.review_run_impl(py, card, as_of, attributes, previous, segment)
     }
 
     /// Number of events applied.

@@ -14,6 +14,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 use rust_decimal::Decimal;
 
 mod book;
+mod scoring;
 
 use credit_core::calendar::{
     BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend,
@@ -1083,6 +1084,13 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<book::PyCreditBook>()?;
     m.add_class::<book::PyDecision>()?;
     m.add_class::<book::PyReason>()?;
+    m.add_class::<scoring::PyScorecard>()?;
+    m.add_class::<scoring::PyScoreResult>()?;
+    m.add_class::<scoring::PyReviewRun>()?;
+    m.add_function(wrap_pyfunction!(scoring::psi, m)?)?;
+    m.add_function(wrap_pyfunction!(scoring::score_psi, m)?)?;
+    m.add_function(wrap_pyfunction!(scoring::discrimination, m)?)?;
+    m.add_function(wrap_pyfunction!(scoring::feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(rounding_modes, m)?)?;
     Ok(())

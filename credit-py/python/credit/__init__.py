@@ -2,7 +2,9 @@
 
 Exact money (``decimal.Decimal`` in and out, never ``float``), business-day
 calendars, day counts and payment terms with schedules, discounts and
-settlements. The engine is Rust (``credit-core``); this package is a thin
+settlements; a credit book with exposure, checks, holds and releases;
+scorecards with batch scoring over numpy/pandas columns, reason codes,
+behavioural features, limit recommendations and review runs. The engine is Rust (``credit-core``); this package is a thin
 binding over it.
 
 >>> from datetime import date
@@ -25,6 +27,9 @@ from credit._credit import (
     CreditBook,
     Decision,
     Reason,
+    ReviewRun,
+    ScoreResult,
+    Scorecard,
     Currency,
     Money,
     PaymentTerms,
@@ -33,7 +38,11 @@ from credit._credit import (
     ScheduledInstallment,
     Settlement,
     __version__,
+    discrimination,
+    feature_names,
+    psi,
     rounding_modes,
+    score_psi,
     year_fraction,
 )
 from credit._errors import (
@@ -46,6 +55,7 @@ from credit._errors import (
     ParseError,
     PrecisionError,
     UnknownCurrency,
+    ScoringRejected,
     UnknownCustomer,
     ValidationError,
 )
@@ -66,14 +76,22 @@ __all__ = [
     "PaymentTerms",
     "PrecisionError",
     "Reason",
+    "ReviewRun",
     "Schedule",
     "ScheduledDiscount",
     "ScheduledInstallment",
+    "ScoreResult",
+    "Scorecard",
+    "ScoringRejected",
     "Settlement",
     "UnknownCurrency",
     "UnknownCustomer",
     "ValidationError",
     "__version__",
+    "discrimination",
+    "feature_names",
+    "psi",
     "rounding_modes",
+    "score_psi",
     "year_fraction",
 ]

