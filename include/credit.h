@@ -13,8 +13,11 @@
  *    exponents or thousands separators. Money is never a float.
  *  - Dates cross as credit_date {year, month, day}.
  *  - Enum arguments (credit_rounding, credit_business_day_convention,
- *    credit_day_count, credit_checkpoint, credit_query) are passed as
- *    int32_t; unknown values are rejected with CREDIT_INVALID_ARGUMENT.
+ *    credit_day_count, credit_checkpoint, credit_query, credit_column_kind)
+ *    are passed as int32_t; unknown values are rejected with
+ *    CREDIT_INVALID_ARGUMENT.
+ *  - Scorecard points and scores are doubles (they are not money); batch
+ *    scoring reads caller column arrays and writes caller output arrays.
  *  - Structured inputs and outputs of the credit book (policy, customers,
  *    limits, events, exposure, logs) are JSON strings with decimals as
  *    strings; decisions also have accessor functions.
@@ -143,6 +146,11 @@ typedef enum credit_status {
    * No FX rate was supplied for a currency pair the book had to convert.
    */
   CREDIT_MISSING_RATE = 12,
+  /**
+   * A value fits no bin of a scorecard characteristic whose no-match
+   * policy is `reject`.
+   */
+  CREDIT_SCORING_REJECTED = 13,
   /**
    * An internal error (a bug in libcredit), caught before it reached C.
    */
@@ -309,6 +317,21 @@ typedef enum credit_query {
 } credit_query;
 
 /**
+ * Kinds of batch input columns, passed as `int32_t` in `credit_column.kind`.
+ */
+typedef enum credit_column_kind {
+  /**
+   * `numbers`: doubles, NaN = missing (numeric characteristics).
+   */
+  CREDIT_COLUMN_NUMERIC = 0,
+  /**
+   * `codes`: category codes from `credit_scorecard_category_code`, −1 =
+   * missing (categorical characteristics).
+   */
+  CREDIT_COLUMN_CODES = 1,
+} credit_column_kind;
+
+/**
  * A credit book. Every call locks it, so one handle may be used from many
  * threads at once; a check reserves an approved order's value before the
  * lock is released, so concurrent checks never exceed a limit together.
@@ -338,6 +361,12 @@ typedef struct credit_money credit_money;
  * threads.
  */
 typedef struct credit_schedule credit_schedule;
+
+/**
+ * A validated, compiled scorecard. Immutable; may be used from several
+ * threads at once.
+ */
+typedef struct credit_scorecard credit_scorecard;
 
 /**
  * Validated payment terms. Immutable; may be shared across threads.
@@ -400,6 +429,29 @@ typedef struct credit_order {
    */
   int32_t checkpoint;
 } credit_order;
+
+/**
+ * One input column of a batch: the attribute's name and a pointer to
+ * `n_rows` values of its kind (the other pointer is ignored).
+ */
+typedef struct credit_column {
+  /**
+   * Attribute name (NUL-terminated UTF-8).
+   */
+  const char *name;
+  /**
+   * A `credit_column_kind` value.
+   */
+  int32_t kind;
+  /**
+   * `n_rows` doubles when kind is `CREDIT_COLUMN_NUMERIC`.
+   */
+  const double *numbers;
+  /**
+   * `n_rows` codes when kind is `CREDIT_COLUMN_CODES`.
+   */
+  const int32_t *codes;
+} credit_column;
 
 /**
  * Options for `credit_terms_schedule`. Zero-initialise it
@@ -994,6 +1046,202 @@ enum credit_status credit_money_allocate(const struct credit_money *money,
 enum credit_status credit_money_split(const struct credit_money *money,
                                       size_t count,
                                       struct credit_money **out_parts);
+
+/**
+ * Loads and validates a scorecard from JSON (free with
+ * `credit_scorecard_free`). Errors: `CREDIT_PARSE_ERROR` (malformed JSON or
+ * an unknown field), `CREDIT_VALIDATION_ERROR` (cut points not increasing,
+ * overlapping categories, a band table with gaps…; the message names the
+ * field).
+ *
+ * # Safety
+ * `json` a NUL-terminated string; `out_card` writable.
+ */
+enum credit_status credit_scorecard_new(const char *json, struct credit_scorecard **out_card);
+
+/**
+ * Frees a scorecard. NULL is a no-op.
+ *
+ * # Safety
+ * `card` NULL or a live handle, not yet freed, not in use by another thread.
+ */
+void credit_scorecard_free(struct credit_scorecard *card);
+
+/**
+ * The card as JSON (a reloaded card scores exactly the same; free with
+ * `credit_string_free`).
+ *
+ * # Safety
+ * `card` a live handle; `out_json` writable.
+ */
+enum credit_status credit_scorecard_to_json(const struct credit_scorecard *card, char **out_json);
+
+/**
+ * Number of characteristics of the card.
+ *
+ * # Safety
+ * `card` a live handle; `out_count` writable.
+ */
+enum credit_status credit_scorecard_characteristics(const struct credit_scorecard *card,
+                                                    size_t *out_count);
+
+/**
+ * The code a category has in batch input (`CREDIT_COLUMN_CODES`) for the
+ * categorical characteristic over `attribute`. A category the card does
+ * not know gets the dictionary's length (an unseen category).
+ * Errors: `CREDIT_INVALID_ARGUMENT` when the attribute has no categorical
+ * characteristic.
+ *
+ * # Safety
+ * `card` a live handle; strings NUL-terminated; `out_code` writable.
+ */
+enum credit_status credit_scorecard_category_code(const struct credit_scorecard *card,
+                                                  const char *attribute,
+                                                  const char *category,
+                                                  int32_t *out_code);
+
+/**
+ * The label of risk class `index` (0 = lowest scores; free with
+ * `credit_string_free`). Errors: `CREDIT_INVALID_ARGUMENT` for an index
+ * past the table.
+ *
+ * # Safety
+ * `card` a live handle; `out_label` writable.
+ */
+enum credit_status credit_scorecard_class_label(const struct credit_scorecard *card,
+                                                size_t index,
+                                                char **out_label);
+
+/**
+ * Scores one record given as a JSON object of attribute values (numbers,
+ * strings, null = missing; an absent attribute is missing). Writes the
+ * total and the class index; `out_result_json` (may be NULL) receives the
+ * whole result: points per characteristic, class, PD and reason codes.
+ * Errors: `CREDIT_SCORING_REJECTED` when a value fits no bin under a
+ * `reject` policy (the message names the characteristic and the value),
+ * `CREDIT_INVALID_ARGUMENT` for text that is not a number for a numeric
+ * characteristic, `CREDIT_PARSE_ERROR` for malformed JSON.
+ *
+ * # Safety
+ * `card` a live handle; `attributes_json` NUL-terminated; `out_score` and
+ * `out_class` writable; `out_result_json` NULL or writable.
+ */
+enum credit_status credit_scorecard_score(const struct credit_scorecard *card,
+                                          const char *attributes_json,
+                                          double *out_score,
+                                          int32_t *out_class,
+                                          char **out_result_json);
+
+/**
+ * Scores `n_rows` rows from columns into caller buffers. Columns are
+ * matched to characteristics by attribute name (extra columns ignored).
+ * `out_totals` (required): `n_rows` scores, NaN for a rejected row.
+ * `out_classes` (or NULL): class indexes, −1 for a rejected row.
+ * `out_points` (or NULL): `characteristics × n_rows` points, column-major
+ * (characteristic c, row r at `c * n_rows + r`).
+ * `out_reasons` (or NULL): `n_reasons × n_rows` characteristic indexes of
+ * the reason codes, column-major, −1 where fewer.
+ * `threads` ≥ 2 splits the rows over that many threads.
+ * `out_rejected` (or NULL): how many rows were rejected.
+ * Errors: `CREDIT_INVALID_ARGUMENT` for a missing column or one of the
+ * wrong kind; nothing is written then.
+ *
+ * # Safety
+ * `card` a live handle; `columns` valid for `n_columns` entries whose
+ * names are NUL-terminated and whose value pointers are valid for
+ * `n_rows` reads; every non-NULL output valid for writes of its size.
+ */
+enum credit_status credit_scorecard_score_batch(const struct credit_scorecard *card,
+                                                const struct credit_column *columns,
+                                                size_t n_columns,
+                                                size_t n_rows,
+                                                double *out_totals,
+                                                int32_t *out_classes,
+                                                double *out_points,
+                                                int32_t *out_reasons,
+                                                size_t n_reasons,
+                                                uint32_t threads,
+                                                size_t *out_rejected);
+
+/**
+ * Behavioural features of an account as of a date (JSON: days to pay and
+ * beyond terms over 3/6/12 months, overdue, utilisation, dunning,
+ * disputes, promises, trend, average monthly sales; null = undefined).
+ * `segment` may be NULL for "default".
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated or NULL as stated;
+ * `out_json` writable.
+ */
+enum credit_status credit_book_features(const struct credit_book *book,
+                                        const char *customer,
+                                        const char *segment,
+                                        struct credit_date as_of,
+                                        char **out_json);
+
+/**
+ * Scores a customer with `card` from its features and the host attributes
+ * (`attributes_json`, a JSON object, or NULL; money for limit rules as
+ * decimal strings) and recommends a limit: JSON with features,
+ * attributes, result and recommendation. `segment` may be NULL.
+ *
+ * # Safety
+ * `book` and `card` live handles; strings NUL-terminated or NULL as
+ * stated; `out_json` writable.
+ */
+enum credit_status credit_book_score_customer(const struct credit_book *book,
+                                              const struct credit_scorecard *card,
+                                              const char *customer,
+                                              const char *segment,
+                                              struct credit_date as_of,
+                                              const char *attributes_json,
+                                              char **out_json);
+
+/**
+ * Runs the credit review as of a date (JSON result: the latest result per
+ * customer and this run's events). `attributes_json`: NULL or a JSON
+ * object customer id → attributes. `previous_json`: NULL or an earlier
+ * run's JSON (this function's output). `segment` may be NULL.
+ *
+ * # Safety
+ * `book` and `card` live handles; strings NUL-terminated or NULL as
+ * stated; `out_json` writable.
+ */
+enum credit_status credit_book_review_run(const struct credit_book *book,
+                                          const struct credit_scorecard *card,
+                                          const char *segment,
+                                          struct credit_date as_of,
+                                          const char *attributes_json,
+                                          const char *previous_json,
+                                          char **out_json);
+
+/**
+ * Population stability index between two distributions of `n_bins`
+ * counts. Errors: `CREDIT_INVALID_ARGUMENT` when a side has no
+ * observations.
+ *
+ * # Safety
+ * `baseline` and `current` valid for `n_bins` reads; `out_index` writable.
+ */
+enum credit_status credit_psi(const uint64_t *baseline,
+                              const uint64_t *current,
+                              size_t n_bins,
+                              double *out_index);
+
+/**
+ * AUC, Gini and KS of `n` scores against outcomes (`bad[i]` non-zero =
+ * went bad; higher scores are meant to be better). Errors:
+ * `CREDIT_INVALID_ARGUMENT` with no goods or no bads, or a NaN score.
+ *
+ * # Safety
+ * `scores` and `bad` valid for `n` reads; outputs writable.
+ */
+enum credit_status credit_discrimination(const double *scores,
+                                         const uint8_t *bad,
+                                         size_t n,
+                                         double *out_auc,
+                                         double *out_gini,
+                                         double *out_ks);
 
 /**
  * Parses payment terms in trade notation, case- and space-insensitive:

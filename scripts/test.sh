@@ -54,17 +54,20 @@ g++ -std=c++11 -Wall -Wextra -Werror -pedantic -I"$ROOT/include" -c tests/c/head
 if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
+    cc "${CFLAGS[@]}" tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
     RUN=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3)
 else
     echo "valgrind not found: using AddressSanitizer"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
     RUN=()
 fi
 "${RUN[@]}" "$BUILD/test_credit" tests/conformance/terms_cases.json
 "${RUN[@]}" "$BUILD/test_book" tests/conformance/book_cases.txt
+"${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
 "${RUN[@]}" "$BUILD/readme_c"
 
 step "README Python example"

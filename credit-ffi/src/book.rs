@@ -23,6 +23,10 @@ use crate::money::currency;
 /// lock is released, so concurrent checks never exceed a limit together.
 pub struct credit_book(Mutex<CreditBook>);
 
+pub(crate) fn lock_book(b: &credit_book) -> MutexGuard<'_, CreditBook> {
+    b.lock()
+}
+
 impl credit_book {
     fn lock(&self) -> MutexGuard<'_, CreditBook> {
         // Operations validate before writing, so a poisoned lock still
@@ -109,6 +113,7 @@ impl From<BookError> for FfiError {
                 return FfiError::from(source.clone())
             }
             BookError::Money(m) => return FfiError::from(m.clone()),
+            BookError::Scoring(e) => return FfiError::from(e.clone()),
             BookError::Snapshot(_) | BookError::Policy(PolicyError::Document(_)) => {
                 CREDIT_PARSE_ERROR
             }
@@ -118,7 +123,7 @@ impl From<BookError> for FfiError {
     }
 }
 
-fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
+pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
     serde_json::from_str(text).map_err(|e| {
         FfiError::new(
             credit_status::CREDIT_PARSE_ERROR,
@@ -552,7 +557,7 @@ pub unsafe extern "C" fn credit_book_query(
 /// # Safety
 /// `book` a live handle; `customer` a string; `segment` NULL or a string;
 /// `out_json` writable.
-unsafe fn account_query<T: serde::Serialize>(
+pub(crate) unsafe fn account_query<T: serde::Serialize>(
     book: *const credit_book,
     customer: *const c_char,
     customer_name: &str,

@@ -6,6 +6,7 @@ use std::ffi::{c_char, CString};
 
 use credit_core::calendar::CalendarError;
 use credit_core::money::MoneyError;
+use credit_core::scoring::ScoringError;
 use credit_core::terms::TermsError;
 
 /// Result of every fallible libcredit call. Numbers are stable: never
@@ -41,6 +42,9 @@ pub enum credit_status {
     CREDIT_UNKNOWN_CUSTOMER = 11,
     /// No FX rate was supplied for a currency pair the book had to convert.
     CREDIT_MISSING_RATE = 12,
+    /// A value fits no bin of a scorecard characteristic whose no-match
+    /// policy is `reject`.
+    CREDIT_SCORING_REJECTED = 13,
     /// An internal error (a bug in libcredit), caught before it reached C.
     CREDIT_PANIC = 99,
 }
@@ -102,6 +106,21 @@ impl From<TermsError> for FfiError {
             TermsError::Parse(p) => FfiError::new(credit_status::CREDIT_PARSE_ERROR, p.to_string()),
             other => FfiError::new(credit_status::CREDIT_VALIDATION_ERROR, other.to_string()),
         }
+    }
+}
+
+impl From<ScoringError> for FfiError {
+    fn from(e: ScoringError) -> Self {
+        use credit_status::*;
+        let status = match &e {
+            ScoringError::Document(_) => CREDIT_PARSE_ERROR,
+            ScoringError::Rejected { .. } => CREDIT_SCORING_REJECTED,
+            ScoringError::InvalidValue { .. } | ScoringError::Batch { .. } => {
+                CREDIT_INVALID_ARGUMENT
+            }
+            _ => CREDIT_VALIDATION_ERROR,
+        };
+        FfiError::new(status, e.to_string())
     }
 }
 

@@ -23,6 +23,7 @@ mod handle;
 pub mod book;
 pub mod calendar;
 pub mod money;
+pub mod scoring;
 pub mod terms;
 
 pub use error::credit_status;

@@ -244,7 +244,9 @@ impl Scorecard {
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| h.join().unwrap_or((0, None)))
+                    // A worker's panic (a bug) is re-raised here, never
+                    // turned into rows silently left unscored.
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                     .collect()
             })
         };

@@ -1,0 +1,300 @@
+/*
+ * C tests for scorecards: load (and the errors), score one record, category
+ * codes, batch scoring from column pointers into caller buffers (one and
+ * two threads), monitoring statistics, and features / customer scores /
+ * review runs on a book. The card is the hand-computed one shared with the
+ * Rust and Python tests (tests/conformance/scoring_cases.json); the
+ * expected figures are that file's, worked by hand there.
+ *
+ *   ./test_scoring tests/conformance/scoring_cases.json
+ */
+#include "credit.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passed = 0;
+static int failed = 0;
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (cond) {                                                          \
+            passed++;                                                        \
+        } else {                                                             \
+            failed++;                                                        \
+            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n",    \
+                    __FILE__, __LINE__, #cond, credit_last_error());         \
+        }                                                                    \
+    } while (0)
+
+static int contains_and_free(char *s, const char *needle) {
+    int ok = s != NULL && strstr(s, needle) != NULL;
+    if (!ok) fprintf(stderr, "  \"%s\" not in \"%s\"\n", needle, s ? s : "(null)");
+    credit_string_free(s);
+    return ok;
+}
+
+/* The text of the JSON object after "card": in the shared file. */
+static char *read_card(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strstr(buf, "\"card\":");
+    if (!p) return NULL;
+    p = strchr(p, '{');
+    int depth = 0;
+    char *q = p;
+    for (; *q; q++) {
+        if (*q == '{') depth++;
+        if (*q == '}' && --depth == 0) break;
+    }
+    size_t len = (size_t)(q - p) + 1;
+    char *out = malloc(len + 1);
+    memcpy(out, p, len);
+    out[len] = 0;
+    return out;
+}
+
+static credit_date ymd(int32_t y, int32_t m, int32_t d) {
+    credit_date r = {y, m, d};
+    return r;
+}
+
+static void test_load_and_single(const credit_scorecard *card) {
+    credit_scorecard *bad = NULL;
+    CHECK(credit_scorecard_new("{", &bad) == CREDIT_PARSE_ERROR);
+    CHECK(credit_scorecard_new(NULL, &bad) == CREDIT_NULL_ARGUMENT);
+    CHECK(bad == NULL);
+    const char *decreasing =
+        "{\"schema_version\":1,\"name\":\"x\",\"no_match\":\"zero\",\"characteristics\":[{\"name\":\"a\","
+        "\"bins\":{\"type\":\"numeric\",\"cuts\":[2,1],\"points\":[1,2,3]}}],\"classes\":[{\"class\":\"A\"}]}";
+    CHECK(credit_scorecard_new(decreasing, &bad) == CREDIT_VALIDATION_ERROR);
+    CHECK(strstr(credit_last_error(), "characteristics[0].bins.cuts") != NULL);
+
+    size_t n = 0;
+    CHECK(credit_scorecard_characteristics(card, &n) == CREDIT_OK && n == 3);
+    double score = 0;
+    int32_t cls = -9;
+    char *json = NULL;
+    /* 500 + 20 + 30 + 10 = 560 -> A (index 2); DBT lost 40. */
+    CHECK(credit_scorecard_score(card, "{\"dbt\": 12, \"util\": 0.5, \"industry\": \"retail\"}", &score, &cls, &json) ==
+          CREDIT_OK);
+    CHECK(score == 560.0 && cls == 2);
+    CHECK(contains_and_free(json, "\"code\":\"DBT\""));
+    /* No result JSON wanted. 500 + 0 (missing) - 5 (special) + 0 (unseen) = 495 -> C. */
+    CHECK(credit_scorecard_score(card, "{\"dbt\": null, \"util\": -1, \"industry\": \"mining\"}", &score, &cls, NULL) ==
+          CREDIT_OK);
+    CHECK(score == 495.0 && cls == 0);
+    /* +inf fits no dbt bin; the card rejects. */
+    CHECK(credit_scorecard_score(card, "{\"dbt\": \"inf\", \"util\": 0.1}", &score, &cls, NULL) ==
+          CREDIT_SCORING_REJECTED);
+    CHECK(strstr(credit_last_error(), "dbt") != NULL);
+    CHECK(credit_scorecard_score(card, "{\"dbt\": \"soon\"}", &score, &cls, NULL) == CREDIT_INVALID_ARGUMENT);
+    CHECK(credit_scorecard_score(card, "[1", &score, &cls, NULL) == CREDIT_PARSE_ERROR);
+    CHECK(credit_scorecard_score(NULL, "{}", &score, &cls, NULL) == CREDIT_NULL_ARGUMENT);
+
+    char *label = NULL;
+    CHECK(credit_scorecard_class_label(card, 2, &label) == CREDIT_OK && strcmp(label, "A") == 0);
+    credit_string_free(label);
+    CHECK(credit_scorecard_class_label(card, 3, &label) == CREDIT_INVALID_ARGUMENT);
+
+    /* A reloaded card scores the same. */
+    char *text = NULL;
+    credit_scorecard *again = NULL;
+    CHECK(credit_scorecard_to_json(card, &text) == CREDIT_OK);
+    CHECK(credit_scorecard_new(text, &again) == CREDIT_OK);
+    credit_string_free(text);
+    CHECK(credit_scorecard_score(again, "{\"dbt\": 4.999, \"util\": 0.8, \"industry\": \"food\"}", &score, &cls, NULL) ==
+          CREDIT_OK);
+    CHECK(score == 580.0);
+    credit_scorecard_free(again);
+    credit_scorecard_free(NULL);
+}
+
+static void test_batch(const credit_scorecard *card) {
+    int32_t code = -9;
+    CHECK(credit_scorecard_category_code(card, "industry", "retail", &code) == CREDIT_OK && code == 0);
+    CHECK(credit_scorecard_category_code(card, "industry", "construction", &code) == CREDIT_OK && code == 2);
+    CHECK(credit_scorecard_category_code(card, "industry", "mining", &code) == CREDIT_OK && code == 3);
+    CHECK(credit_scorecard_category_code(card, "dbt", "x", &code) == CREDIT_INVALID_ARGUMENT);
+
+    /* The shared cases, in order. */
+    enum { N = 7 };
+    double dbt[N] = {12, 12, 99, NAN, 4.999, 30, INFINITY};
+    double util[N] = {0.5, 0.6, 0.9, -1, 0.8, NAN, 0.1};
+    int32_t ind[N] = {0, 2, 2, 3, 1, 0, 0}; /* retail, construction, construction, mining, food, retail, retail */
+    const double want[N] = {560, 500, 410, 495, 580, 450, NAN};
+    const int32_t want_class[N] = {2, 1, 0, 0, 2, 0, -1};
+    credit_column cols[3] = {
+        {"dbt", CREDIT_COLUMN_NUMERIC, dbt, NULL},
+        {"util", CREDIT_COLUMN_NUMERIC, util, NULL},
+        {"industry", CREDIT_COLUMN_CODES, NULL, ind},
+    };
+    double totals[N], points[3 * N];
+    int32_t classes[N], reasons[2 * N];
+    size_t rejected = 0;
+    CHECK(credit_scorecard_score_batch(card, cols, 3, N, totals, classes, points, reasons, 2, 1, &rejected) ==
+          CREDIT_OK);
+    CHECK(rejected == 1);
+    for (int i = 0; i < N; i++) {
+        CHECK(classes[i] == want_class[i]);
+        if (isnan(want[i])) {
+            CHECK(isnan(totals[i]));
+        } else {
+            CHECK(totals[i] == want[i]);
+        }
+    }
+    /* Row 0: points 20 / 30 / 10; one reason, DBT (characteristic 0). */
+    CHECK(points[0] == 20 && points[N] == 30 && points[2 * N] == 10);
+    CHECK(reasons[0] == 0 && reasons[N] == -1);
+    /* Row 1: DBT and IND tie at 40 lost: card order. */
+    CHECK(reasons[1] == 0 && reasons[N + 1] == 2);
+
+    /* Errors: a missing column, a wrong kind, no totals buffer. */
+    CHECK(credit_scorecard_score_batch(card, cols, 2, N, totals, NULL, NULL, NULL, 0, 1, NULL) ==
+          CREDIT_INVALID_ARGUMENT);
+    CHECK(strstr(credit_last_error(), "industry") != NULL);
+    credit_column wrong[3] = {cols[0], cols[1], {"industry", 7, NULL, ind}};
+    CHECK(credit_scorecard_score_batch(card, wrong, 3, N, totals, NULL, NULL, NULL, 0, 1, NULL) ==
+          CREDIT_INVALID_ARGUMENT);
+    credit_column as_numbers[3] = {cols[0], cols[1], {"industry", CREDIT_COLUMN_NUMERIC, dbt, NULL}};
+    CHECK(credit_scorecard_score_batch(card, as_numbers, 3, N, totals, NULL, NULL, NULL, 0, 1, NULL) ==
+          CREDIT_INVALID_ARGUMENT);
+    CHECK(credit_scorecard_score_batch(card, cols, 3, N, NULL, NULL, NULL, NULL, 0, 1, NULL) == CREDIT_NULL_ARGUMENT);
+
+    /* Many rows over two threads equal one thread. */
+    enum { M = 40000 };
+    double *a = malloc(sizeof(double) * M), *b = malloc(sizeof(double) * M);
+    int32_t *c = malloc(sizeof(int32_t) * M);
+    double *t1 = malloc(sizeof(double) * M), *t2 = malloc(sizeof(double) * M);
+    for (int i = 0; i < M; i++) {
+        a[i] = (double)(i % 47);
+        b[i] = (double)(i % 13) / 10.0 - 0.1;
+        c[i] = i % 5 - 1;
+    }
+    credit_column big[3] = {
+        {"dbt", CREDIT_COLUMN_NUMERIC, a, NULL},
+        {"util", CREDIT_COLUMN_NUMERIC, b, NULL},
+        {"industry", CREDIT_COLUMN_CODES, NULL, c},
+    };
+    CHECK(credit_scorecard_score_batch(card, big, 3, M, t1, NULL, NULL, NULL, 0, 1, NULL) == CREDIT_OK);
+    CHECK(credit_scorecard_score_batch(card, big, 3, M, t2, NULL, NULL, NULL, 0, 2, NULL) == CREDIT_OK);
+    CHECK(memcmp(t1, t2, sizeof(double) * M) == 0);
+    /* Row 3: dbt 3 -> 60, util 0.2 -> 30, code 2 (construction) -> -30: 560. */
+    CHECK(t1[3] == 560.0);
+    free(a);
+    free(b);
+    free(c);
+    free(t1);
+    free(t2);
+}
+
+static void test_statistics(void) {
+    /* Hand-worked: PSI .0628609; AUC 2/3, Gini 1/3, KS 1/3. */
+    uint64_t base[3] = {50, 30, 20}, cur[3] = {40, 30, 30};
+    double psi = 0;
+    CHECK(credit_psi(base, cur, 3, &psi) == CREDIT_OK && fabs(psi - 0.062860866) < 1e-8);
+    uint64_t none[3] = {0, 0, 0};
+    CHECK(credit_psi(none, cur, 3, &psi) == CREDIT_INVALID_ARGUMENT);
+    double s[6] = {2, 3, 4, 5, 6, 7};
+    uint8_t bad[6] = {1, 0, 1, 0, 1, 0};
+    double auc = 0, gini = 0, ks = 0;
+    CHECK(credit_discrimination(s, bad, 6, &auc, &gini, &ks) == CREDIT_OK);
+    CHECK(fabs(auc - 2.0 / 3.0) < 1e-12 && fabs(gini - 1.0 / 3.0) < 1e-12 && fabs(ks - 1.0 / 3.0) < 1e-12);
+    CHECK(credit_discrimination(s, bad, 1, &auc, &gini, &ks) == CREDIT_INVALID_ARGUMENT);
+}
+
+static const char *POLICY =
+    "{\"schema_version\": 1, \"policy_id\": \"risk\", \"weights\": {\"open_orders\": \"1\", "
+    "\"delivered_not_invoiced\": \"1\", \"open_receivables\": \"1\", \"disputed\": \"1\", \"special_liabilities\": \"1\"},"
+    "\"steps\": [], \"limit_rules\": ["
+    "{\"classes\": [\"A\", \"B\"], \"basis\": \"avg_monthly_sales\", \"factor\": \"2\", \"floor\": \"5000\", \"step\": \"1000\"},"
+    "{\"classes\": [\"C\"], \"basis\": {\"attribute\": \"equity\"}, \"factor\": \"0.10\", \"step\": \"500\"}],"
+    "\"review\": {\"default\": \"monthly\", \"by_class\": {\"C\": \"weekly\"}}}";
+
+static const char *BEHAVIOUR =
+    "{\"schema_version\": 1, \"name\": \"behaviour\", \"base_points\": 400, \"no_match\": \"reject\","
+    "\"characteristics\": ["
+    "{\"name\": \"avg_days_beyond_terms_12m\", \"code\": \"DBT\", \"bins\": {\"type\": \"numeric\", \"cuts\": [5, 15], "
+    "\"points\": [50, 30, 0]}, \"missing\": 40},"
+    "{\"name\": \"current_days_overdue\", \"code\": \"ODUE\", \"bins\": {\"type\": \"numeric\", \"cuts\": [1, 30], "
+    "\"points\": [40, 20, -10]}},"
+    "{\"name\": \"equity_ratio\", \"code\": \"EQR\", \"bins\": {\"type\": \"numeric\", \"cuts\": [0.2], \"points\": [0, "
+    "30]}, \"missing\": 10}],"
+    "\"classes\": [{\"class\": \"C\", \"max\": 450}, {\"class\": \"B\", \"min\": 450, \"max\": 500, \"review\": "
+    "\"monthly\"}, {\"class\": \"A\", \"min\": 500}]}";
+
+static void test_book_reviews(void) {
+    credit_book *b = NULL;
+    credit_scorecard *card = NULL;
+    CHECK(credit_book_new(POLICY, &b) == CREDIT_OK);
+    CHECK(credit_scorecard_new(BEHAVIOUR, &card) == CREDIT_OK);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}", ymd(2026, 1, 1),
+                                      NULL) == CREDIT_OK);
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"10000.00\", \"currency\": \"EUR\"}}",
+                                ymd(2026, 1, 1), NULL) == CREDIT_OK);
+    bool duplicate = false;
+    CHECK(credit_book_apply(b,
+                            "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-09-01\", \"type\": \"invoiced\", "
+                            "\"invoice_id\": \"I1\", \"amount\": \"3000.00\", \"currency\": \"EUR\", \"due_date\": "
+                            "\"2026-10-01\"}",
+                            &duplicate) == CREDIT_OK);
+    char *json = NULL;
+    /* 31 days past the 2026-10-01 due date; 3000 of 10000. */
+    CHECK(credit_book_features(b, "C1", NULL, ymd(2026, 11, 1), &json) == CREDIT_OK);
+    CHECK(strstr(json, "\"current_days_overdue\":31") != NULL);
+    CHECK(contains_and_free(json, "\"utilisation\":0.3"));
+    CHECK(credit_book_features(b, "nobody", NULL, ymd(2026, 11, 1), &json) == CREDIT_UNKNOWN_CUSTOMER);
+    /* 400 + 40 (no payments: DBT missing) - 10 + 30 = 460 -> B; limit floor 5000. */
+    CHECK(credit_book_score_customer(b, card, "C1", NULL, ymd(2026, 11, 1), "{\"equity_ratio\": 0.35}", &json) ==
+          CREDIT_OK);
+    CHECK(strstr(json, "\"score\":460.0") != NULL);
+    CHECK(contains_and_free(json, "\"limit\":\"5000\""));
+    char *run1 = NULL, *run2 = NULL;
+    CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 11, 1), "{\"C1\": {\"equity_ratio\": 0.35}}", NULL, &run1) ==
+          CREDIT_OK);
+    CHECK(strstr(run1, "\"type\":\"limit_proposed\"") != NULL);
+    CHECK(strstr(run1, "\"next_review\":\"2026-12-01\"") != NULL);
+    /* Two days late, weaker ratio: 430 -> C, downgraded; 10 % of equity -> 12000. */
+    CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 12, 3),
+                                 "{\"C1\": {\"equity_ratio\": 0.1, \"equity\": \"123456.78\"}}", run1, &run2) == CREDIT_OK);
+    CHECK(strstr(run2, "\"type\":\"review_overdue\"") != NULL);
+    CHECK(strstr(run2, "\"type\":\"class_downgraded\"") != NULL);
+    CHECK(contains_and_free(run2, "\"proposed\":\"12000\""));
+    CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 12, 3), NULL, "{", &run2) == CREDIT_PARSE_ERROR);
+    CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 12, 3), "{\"ghost\": {}}", run1, &run2) ==
+          CREDIT_UNKNOWN_CUSTOMER);
+    credit_string_free(run1);
+    credit_scorecard_free(card);
+    credit_book_free(b);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s tests/conformance/scoring_cases.json\n", argv[0]);
+        return 2;
+    }
+    char *text = read_card(argv[1]);
+    if (!text) {
+        fprintf(stderr, "cannot read the card from %s\n", argv[1]);
+        return 2;
+    }
+    credit_scorecard *card = NULL;
+    CHECK(credit_scorecard_new(text, &card) == CREDIT_OK);
+    free(text);
+    if (card) {
+        test_load_and_single(card);
+        test_batch(card);
+    }
+    credit_scorecard_free(card);
+    test_statistics();
+    test_book_reviews();
+    printf("test_scoring: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
