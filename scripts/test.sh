@@ -89,5 +89,12 @@ grep -q 'SO-102 26000.00 EUR at order: BLOCKED (exposure 32000.00 -> 58000.00 EU
 grep -q 'group exposure after order 48000.00 exceeds group limit 45000.00' <<<"$DEMO_OUT"
 grep -q 'limit changed; releasable now: SO-102, SO-201' <<<"$DEMO_OUT"
 grep -q 'SO-102 27000.00 EUR at delivery: APPROVED .*protected by its release' <<<"$DEMO_OUT"
+# Risk, hand-checked: Acme 300 + 45 (DBT 2.37) + 50 (nothing overdue) + 30 (65 % used)
+# + 35 (equity ratio .32) + 5 (construction) = 465 -> B; 3 % of 4200000 = 126000 -> 125000.
+grep -Eq 'Acme Tools GmbH +score +465 class B .*proposed limit 125000 EUR' <<<"$DEMO_OUT"
+# A month on, Borealis is 73 days overdue: 385 - 25 = 360 -> E.
+grep -Eq 'Borealis Retail Ltd +downgraded D -> E' <<<"$DEMO_OUT"
+# Fjord's invoice is 21 days overdue: 425 - 25 = 400 -> D; 2 x 17666.67 capped at 20000.
+grep -Eq 'Fjord Marine AS +limit proposal 20000 \(now 250000.00, rule 2\)' <<<"$DEMO_OUT"
 
 printf '\nAll checks passed.\n'

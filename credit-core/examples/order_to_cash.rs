@@ -11,6 +11,13 @@
 //! then the holds, a limit change that makes holds releasable, a documented
 //! release, and the exposure of every customer.
 //!
+//! Part 3, risk analysis: a behavioural scorecard over the ledger's
+//! features (days beyond terms, days overdue, limit utilisation) and the
+//! host's attributes (equity ratio, industry) scores every customer, names
+//! the reasons that cost the most points and proposes a limit by the
+//! policy's rules; a review run a month later re-scores those due and
+//! reports what changed.
+//!
 //! ```text
 //! cargo run --release --example order_to_cash [-- invoices.json [book.json]]
 //! ```
@@ -26,6 +33,8 @@ use credit_core::engine::{CreditBook, OrderRequest};
 use credit_core::ledger::{Event, EventKind};
 use credit_core::money::{Currency, Money};
 use credit_core::policy::{Checkpoint, Policy};
+use credit_core::risk::ReviewEventKind;
+use credit_core::scoring::{Attributes, Scorecard, Value};
 use credit_core::terms::{PaymentTerms, ScheduleOptions};
 use serde::Deserialize;
 
@@ -182,7 +191,15 @@ fn main() -> Result<(), Box<dyn Error>> {
         )
         .to_string()
     });
-    credit_control(&book_path)
+    let (mut book, names, as_of) = credit_control(&book_path)?;
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+    risk_review(
+        &mut book,
+        &names,
+        as_of,
+        &format!("{data}sample_scorecard.json"),
+        &format!("{data}sample_attributes.json"),
+    )
 }
 
 #[derive(Deserialize)]
@@ -223,7 +240,9 @@ enum Step {
     },
 }
 
-fn credit_control(path: &str) -> Result<(), Box<dyn Error>> {
+type Names = BTreeMap<String, String>;
+
+fn credit_control(path: &str) -> Result<(CreditBook, Names, NaiveDate), Box<dyn Error>> {
     let sample: BookSample = serde_json::from_str(&std::fs::read_to_string(path)?)?;
     let as_of = parse_date("as_of", &sample.as_of)?;
     let start = NaiveDate::from_ymd_opt(2026, 1, 1).ok_or("date")?;
@@ -367,7 +386,120 @@ fn credit_control(path: &str) -> Result<(), Box<dyn Error>> {
         book.event_count(),
         book.decision_log().len()
     );
+    Ok((book, names, as_of))
+}
+
+#[derive(Deserialize)]
+struct AttributesSample {
+    customers: BTreeMap<CustomerId, Attributes>,
+}
+
+fn risk_review(
+    book: &mut CreditBook,
+    names: &Names,
+    as_of: NaiveDate,
+    card_path: &str,
+    attrs_path: &str,
+) -> Result<(), Box<dyn Error>> {
+    let card = Scorecard::from_json(&std::fs::read_to_string(card_path)?)?;
+    let host: AttributesSample = serde_json::from_str(&std::fs::read_to_string(attrs_path)?)?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    println!(
+        "\n\nRisk analysis — scorecard {} ({} characteristics, classes {})\n",
+        card.name(),
+        card.len(),
+        card.classes()
+            .iter()
+            .map(|b| b.class.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let run = book.review_run(&card, "default", as_of, &host.customers, None)?;
+    for r in &run.results {
+        let who = name(r.customer.as_str());
+        let (Some(score), Some(class)) = (r.score, r.class) else {
+            println!("  {who:<20} not scored");
+            continue;
+        };
+        let reasons: Vec<String> = r
+            .reasons
+            .iter()
+            .map(|x| format!("{} {} (-{})", x.code, short(&x.value), x.points_lost))
+            .collect();
+        let limit = match &r.recommendation {
+            Some(rec) => format!(
+                "proposed limit {} {} (rule {}: {} {} x {}{})",
+                rec.limit,
+                rec.currency,
+                rec.rule,
+                rec.basis.name(),
+                rec.basis_value,
+                rec.factor,
+                rec.bounded_by
+                    .as_ref()
+                    .map(|b| format!(", at the {b}"))
+                    .unwrap_or_default()
+            ),
+            None => "no limit proposal".into(),
+        };
+        println!(
+            "  {who:<20} score {score:>5} class {class} PD {:>5.1}%  reasons: {:<48} {limit}; next review {}",
+            r.pd.unwrap_or(f64::NAN) * 100.0,
+            reasons.join(", "),
+            r.next_review
+        );
+    }
+    let show = |run: &credit_core::risk::ReviewRun| {
+        for e in &run.events {
+            println!(
+                "    {:<20} {}",
+                name(e.customer.as_str()),
+                describe_review(&e.kind)
+            );
+        }
+    };
+    println!("\n  Review events {as_of}:");
+    show(&run);
+    let later = as_of
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or("date")?;
+    let run2 = book.review_run(&card, "default", later, &host.customers, Some(&run))?;
+    let due: Vec<String> = run2.reviewed.iter().map(|c| c.0.clone()).collect();
+    println!("\n  Review run {later}: due {}", due.join(", "));
+    show(&run2);
     Ok(())
+}
+
+/// A value for display: numbers with at most two decimals.
+fn short(v: &Value) -> String {
+    match v {
+        Value::Number(x) if x.fract() != 0.0 => format!("{x:.2}"),
+        other => other.to_string(),
+    }
+}
+
+fn describe_review(k: &ReviewEventKind) -> String {
+    match k {
+        ReviewEventKind::ScoreChanged { from, to } => format!("score {from} -> {to}"),
+        ReviewEventKind::ClassUpgraded { from, to } => format!("upgraded {from} -> {to}"),
+        ReviewEventKind::ClassDowngraded { from, to } => format!("downgraded {from} -> {to}"),
+        ReviewEventKind::LimitProposed {
+            current,
+            proposed,
+            rule,
+        } => format!(
+            "limit proposal {proposed} (now {}, rule {rule})",
+            current
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "none".into())
+        ),
+        ReviewEventKind::ReviewOverdue { due, days } => {
+            format!("review was due {due} ({days} days overdue)")
+        }
+        ReviewEventKind::NotScored { reason } => format!("not scored: {reason}"),
+        ReviewEventKind::LimitNotRecommended { reason } => format!("no limit proposal: {reason}"),
+        _ => format!("{k:?}"),
+    }
 }
 
 fn describe(e: &Event) -> String {

@@ -314,6 +314,7 @@ pub fn recommend(
 /// What changed at a review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReviewEventKind {
     /// The score moved by more than the policy's threshold.
     ScoreChanged {

@@ -318,3 +318,35 @@ fn review_runs_compare_schedule_and_carry() {
         .review_run(&card, "default", d("2026-12-10"), &hosts, Some(&r3))
         .is_err());
 }
+
+#[test]
+fn a_host_review_date_counts_until_a_review_meets_it() {
+    let mut b = book();
+    let card = Scorecard::from_json(CARD).unwrap();
+    let mut c2 = Customer::new("C2", "C2", eur());
+    c2.next_review = Some(d("2026-10-31"));
+    b.upsert_customer(c2, d("2026-01-01")).unwrap();
+    let hosts = BTreeMap::new();
+    let r1 = b
+        .review_run(&card, "default", d("2026-11-22"), &hosts, None)
+        .unwrap();
+    let overdue = |run: &ReviewRun| -> Vec<ReviewEventKind> {
+        kinds(run, "C2")
+            .into_iter()
+            .filter(|k| matches!(k, ReviewEventKind::ReviewOverdue { .. }))
+            .collect()
+    };
+    assert_eq!(
+        overdue(&r1),
+        [ReviewEventKind::ReviewOverdue {
+            due: d("2026-10-31"),
+            days: 22
+        }]
+    );
+    // Reviewed on 11-22 (B, monthly): due again 12-22, on time, not overdue.
+    let r2 = b
+        .review_run(&card, "default", d("2026-12-22"), &hosts, Some(&r1))
+        .unwrap();
+    assert!(r2.reviewed.contains(&CustomerId::from("C2")));
+    assert!(overdue(&r2).is_empty(), "{:?}", kinds(&r2, "C2"));
+}

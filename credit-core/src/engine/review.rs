@@ -137,8 +137,9 @@ impl CreditBook {
     }
 
     /// Runs the credit review as of a date: every customer due (never
-    /// reviewed, or its next review date — from `previous` or the
-    /// customer's `next_review` — has come) is re-scored from the ledger
+    /// reviewed, or its next review date — from `previous`, or the
+    /// customer's `next_review` if no review since has met it — has come)
+    /// is re-scored from the ledger
     /// and `host` attributes, compared with its previous result, given a
     /// limit proposal and a next review date. Results of customers not due
     /// carry over from `previous`. Deterministic: customers in id order.
@@ -177,7 +178,11 @@ impl CreditBook {
         for id in ids {
             let c = self.cust(&id)?;
             let prev = previous.and_then(|p| p.result(&id));
-            let host_date = self.customers[c].customer.next_review;
+            // The host's date counts until a review on or after it.
+            let host_date = self.customers[c]
+                .customer
+                .next_review
+                .filter(|d| prev.is_none_or(|p| p.reviewed_on < *d));
             let due_on = match (prev.map(|p| p.next_review), host_date) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
