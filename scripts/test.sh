@@ -55,20 +55,26 @@ if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
-    cc "${CFLAGS[@]}" "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
+    for f in "$BUILD"/readme/readme_*.c; do
+        cc "${CFLAGS[@]}" "$f" "${LIBS[@]}" -o "${f%.c}"
+    done
     RUN=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3)
 else
     echo "valgrind not found: using AddressSanitizer"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
-    cc "${CFLAGS[@]}" -fsanitize=address,undefined "$BUILD"/readme/readme_1.c "${LIBS[@]}" -o "$BUILD/readme_c"
+    for f in "$BUILD"/readme/readme_*.c; do
+        cc "${CFLAGS[@]}" -fsanitize=address,undefined "$f" "${LIBS[@]}" -o "${f%.c}"
+    done
     RUN=()
 fi
 "${RUN[@]}" "$BUILD/test_credit" tests/conformance/terms_cases.json
 "${RUN[@]}" "$BUILD/test_book" tests/conformance/book_cases.txt
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
-"${RUN[@]}" "$BUILD/readme_c"
+for f in "$BUILD"/readme/readme_*.c; do
+    "${RUN[@]}" "${f%.c}"
+done
 
 step "README Python example"
 for f in "$BUILD"/readme/readme_*.py; do
