@@ -296,6 +296,8 @@ impl Scorecard {
         } else {
             Vec::new()
         };
+        let best: Vec<f64> = bound.iter().map(|b| b.c.best).collect();
+        let mut lost = vec![0.0f64; if p.reasons.is_empty() { 0 } else { n_chars }];
         let mut rejected = 0;
         let mut first = None;
         let mut s = 0;
@@ -353,41 +355,39 @@ impl Scorecard {
                 }
             }
             if !p.reasons.is_empty() {
+                // The block's points per characteristic, wherever they are.
+                let cols: Vec<&[f64]> = if p.points.is_empty() {
+                    scratch.chunks(BLOCK).map(|c| &c[..e - s]).collect()
+                } else {
+                    p.points.iter().map(|c| &c[s..e]).collect()
+                };
                 for r in 0..e - s {
-                    let t = p.totals[s + r];
-                    let lost = |ci: usize| -> f64 {
-                        let pts = match p.points.get(ci) {
-                            Some(col) => col[s + r],
-                            None => scratch[ci * BLOCK + r],
-                        };
-                        bound[ci].c.best - pts
-                    };
-                    // Top-k selection, most points lost first, ties to the
-                    // earlier characteristic (as in single scoring).
-                    let mut last: Option<(f64, usize)> = None;
+                    if p.totals[s + r].is_nan() {
+                        for col in p.reasons.iter_mut() {
+                            col[s + r] = -1;
+                        }
+                        continue;
+                    }
+                    for (l, (col, b)) in lost.iter_mut().zip(cols.iter().zip(&best)) {
+                        *l = b - col[r];
+                    }
+                    // Top-k selection: most points lost first, ties to the
+                    // earlier characteristic (as in single scoring); a
+                    // characteristic picked is set to 0 so it is not again.
                     for col in p.reasons.iter_mut() {
-                        let mut pick: Option<(f64, usize)> = None;
-                        if !t.is_nan() {
-                            for ci in 0..n_chars {
-                                let l = lost(ci);
-                                if l <= 0.0 {
-                                    continue;
-                                }
-                                // Must come after `last` in (lost desc, index asc) order.
-                                if let Some((ll, li)) = last {
-                                    if l > ll || (l == ll && ci <= li) {
-                                        continue;
-                                    }
-                                }
-                                if pick.is_none_or(|(pl, _)| l > pl) {
-                                    pick = Some((l, ci));
-                                }
+                        let mut pick = usize::MAX;
+                        let mut most = 0.0;
+                        for (ci, &l) in lost.iter().enumerate() {
+                            if l > most {
+                                most = l;
+                                pick = ci;
                             }
                         }
-                        col[s + r] = pick.map_or(-1, |(_, ci)| ci as i32);
-                        last = pick;
-                        if pick.is_none() {
-                            last = Some((f64::NEG_INFINITY, usize::MAX));
+                        if pick == usize::MAX {
+                            col[s + r] = -1;
+                        } else {
+                            col[s + r] = pick as i32;
+                            lost[pick] = 0.0;
                         }
                     }
                 }

