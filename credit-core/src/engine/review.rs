@@ -90,17 +90,24 @@ impl CreditBook {
         as_of: NaiveDate,
         host: &Attributes,
     ) -> Result<CustomerScore, BookError> {
+        let mut s = self.score_only(card, customer, segment, as_of, host)?;
+        s.recommendation = self.recommendation(&s)?;
+        Ok(s)
+    }
+
+    /// Features, attributes and score, without a limit recommendation.
+    fn score_only(
+        &mut self,
+        card: &Scorecard,
+        customer: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+        host: &Attributes,
+    ) -> Result<CustomerScore, BookError> {
         let features = self.features(customer, segment, as_of)?;
         let mut attributes = features.to_attributes();
         attributes.extend(host.iter().map(|(k, v)| (k.clone(), v.clone())));
         let result = card.score(&attributes)?;
-        let recommendation = recommend(
-            &self.policy.limit_rules,
-            result.class,
-            features.avg_monthly_sales_12m,
-            &attributes,
-            features.currency,
-        )?;
         Ok(CustomerScore {
             customer: customer.clone(),
             segment: segment.to_string(),
@@ -108,8 +115,22 @@ impl CreditBook {
             features,
             attributes,
             result,
-            recommendation,
+            recommendation: None,
         })
+    }
+
+    /// The policy's limit recommendation for a score.
+    fn recommendation(
+        &self,
+        s: &CustomerScore,
+    ) -> Result<Option<LimitRecommendation>, crate::risk::LimitError> {
+        recommend(
+            &self.policy.limit_rules,
+            s.result.class,
+            s.features.avg_monthly_sales_12m,
+            &s.attributes,
+            s.features.currency,
+        )
     }
 
     /// The current effective limit of an account (`None`: none or unlimited).
@@ -202,35 +223,20 @@ impl CreditBook {
             }
             let current_limit = self.effective_limit(c, segment, as_of);
             let attrs = host.get(&id).unwrap_or(&empty);
-            let scored = match self.score_customer(card, &id, segment, as_of, attrs) {
-                Ok(s) => Ok(s),
-                Err(BookError::Scoring(e)) => Err(ReviewEventKind::NotScored {
-                    reason: e.to_string(),
-                }),
-                Err(BookError::Limit(e)) => {
-                    // Scored, but no recommendation: score again without the
-                    // rules' attributes being needed.
-                    events.push(ReviewEventKind::LimitNotRecommended {
-                        reason: e.to_string(),
-                    });
-                    let features = self.features(&id, segment, as_of)?;
-                    let mut attributes = features.to_attributes();
-                    attributes.extend(attrs.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    match card.score(&attributes) {
-                        Ok(result) => Ok(super::CustomerScore {
-                            customer: id.clone(),
-                            segment: segment.to_string(),
-                            as_of,
-                            features,
-                            attributes,
-                            result,
-                            recommendation: None,
-                        }),
-                        Err(e) => Err(ReviewEventKind::NotScored {
+            let scored = match self.score_only(card, &id, segment, as_of, attrs) {
+                Ok(mut s) => {
+                    match self.recommendation(&s) {
+                        Ok(r) => s.recommendation = r,
+                        // Scored, but no proposal: say why.
+                        Err(e) => events.push(ReviewEventKind::LimitNotRecommended {
                             reason: e.to_string(),
                         }),
                     }
+                    Ok(s)
                 }
+                Err(BookError::Scoring(e)) => Err(ReviewEventKind::NotScored {
+                    reason: e.to_string(),
+                }),
                 Err(e) => return Err(e),
             };
             let result = match scored {
