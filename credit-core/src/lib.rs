@@ -36,6 +36,7 @@ pub mod features;
 mod fnv;
 pub mod ledger;
 pub mod money;
+pub mod plans;
 pub mod policy;
 pub mod risk;
 pub mod scoring;

@@ -41,3 +41,27 @@ pub mod option {
         }
     }
 }
+
+/// The same for `Vec<Decimal>`: a list of strings.
+pub mod vec {
+    use rust_decimal::Decimal;
+    use serde::ser::SerializeSeq;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes a list of exact decimal strings.
+    pub fn serialize<S: Serializer>(v: &[Decimal], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for d in v {
+            seq.serialize_element(&d.to_string())?;
+        }
+        seq.end()
+    }
+
+    /// Reads a list of decimal strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|s| crate::money::parse_decimal("decimal", s).map_err(serde::de::Error::custom))
+            .collect()
+    }
+}
