@@ -30,6 +30,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod collections;
 pub mod customer;
 pub mod engine;
 pub mod features;
