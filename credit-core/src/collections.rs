@@ -196,13 +196,25 @@ impl LateInterestPolicy {
             }
             InterestBasis::Reference { series, margin, .. } => {
                 if series.0.is_empty() {
-                    return Err(bad("basis.reference.series", "[]".into(), "at least one rate"));
+                    return Err(bad(
+                        "basis.reference.series",
+                        "[]".into(),
+                        "at least one rate",
+                    ));
                 }
                 if series.0.windows(2).any(|w| w[0].from >= w[1].from) {
-                    return Err(bad("basis.reference.series", "dates".into(), "strictly increasing dates"));
+                    return Err(bad(
+                        "basis.reference.series",
+                        "dates".into(),
+                        "strictly increasing dates",
+                    ));
                 }
                 if margin.is_sign_negative() && !margin.is_zero() {
-                    return Err(bad("basis.reference.margin", margin.to_string(), "must not be negative"));
+                    return Err(bad(
+                        "basis.reference.margin",
+                        margin.to_string(),
+                        "must not be negative",
+                    ));
                 }
             }
         }
@@ -216,12 +228,20 @@ impl LateInterestPolicy {
     pub fn rate_on(&self, d: NaiveDate) -> Result<Decimal, CollectionsError> {
         match &self.basis {
             InterestBasis::Fixed(r) => Ok(*r),
-            InterestBasis::Reference { series, margin, fixing } => {
+            InterestBasis::Reference {
+                series,
+                margin,
+                fixing,
+            } => {
                 let fix = match fixing {
                     Fixing::Daily => d,
                     Fixing::SemiAnnual | Fixing::SemiAnnualDayBefore => {
-                        let first = NaiveDate::from_ymd_opt(d.year(), if d.month() <= 6 { 1 } else { 7 }, 1)
-                            .ok_or(CollectionsError::NoRate(d))?;
+                        let first = NaiveDate::from_ymd_opt(
+                            d.year(),
+                            if d.month() <= 6 { 1 } else { 7 },
+                            1,
+                        )
+                        .ok_or(CollectionsError::NoRate(d))?;
                         if *fixing == Fixing::SemiAnnual {
                             first
                         } else {
@@ -242,12 +262,11 @@ impl LateInterestPolicy {
             InterestBasis::Reference { series, fixing, .. } => match fixing {
                 Fixing::Daily => series.0.iter().map(|p| p.from).find(|f| *f > d),
                 _ => {
-                    let next = if d.month() <= 6 {
+                    if d.month() <= 6 {
                         NaiveDate::from_ymd_opt(d.year(), 7, 1)
                     } else {
                         NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
-                    };
-                    next
+                    }
                 }
             },
         }
@@ -311,7 +330,8 @@ impl LateInterestPolicy {
                 }
                 InterestRounding::PerDay => {
                     let mut sum = Decimal::ZERO;
-                    let uniform = matches!(self.day_count, DayCount::Act365Fixed | DayCount::Act360);
+                    let uniform =
+                        matches!(self.day_count, DayCount::Act365Fixed | DayCount::Act360);
                     if uniform {
                         let one = self.day_count.year_fraction(prev, day);
                         let per = round_dp(base * r * one, mu, RoundingMode::HalfEven);
@@ -320,7 +340,11 @@ impl LateInterestPolicy {
                         let mut d0 = day;
                         while d0 <= end {
                             let p0 = d0.pred_opt().ok_or(ov.clone())?;
-                            sum += round_dp(base * r * self.day_count.year_fraction(p0, d0), mu, RoundingMode::HalfEven);
+                            sum += round_dp(
+                                base * r * self.day_count.year_fraction(p0, d0),
+                                mu,
+                                RoundingMode::HalfEven,
+                            );
                             d0 = d0.succ_opt().ok_or(ov.clone())?;
                         }
                     }
@@ -478,19 +502,39 @@ impl DunningProcedure {
     /// [`CollectionsError::InvalidField`] naming the field: levels not
     /// numbered 1, 2, … or with decreasing days, negative amounts.
     pub fn validate(&self) -> Result<(), CollectionsError> {
-        let bad = |field: String, value: String, reason| CollectionsError::InvalidField { field, value, reason };
+        let bad = |field: String, value: String, reason| CollectionsError::InvalidField {
+            field,
+            value,
+            reason,
+        };
         if self.levels.is_empty() {
-            return Err(bad("dunning.levels".into(), "[]".into(), "at least one level"));
+            return Err(bad(
+                "dunning.levels".into(),
+                "[]".into(),
+                "at least one level",
+            ));
         }
         for (i, l) in self.levels.iter().enumerate() {
             let f = |w: &str| format!("dunning.levels[{i}].{w}");
             if usize::from(l.level) != i + 1 {
-                return Err(bad(f("level"), l.level.to_string(), "levels numbered 1, 2, … in order"));
+                return Err(bad(
+                    f("level"),
+                    l.level.to_string(),
+                    "levels numbered 1, 2, … in order",
+                ));
             }
             if i > 0 && l.min_days_overdue < self.levels[i - 1].min_days_overdue {
-                return Err(bad(f("min_days_overdue"), l.min_days_overdue.to_string(), "not below the previous level's"));
+                return Err(bad(
+                    f("min_days_overdue"),
+                    l.min_days_overdue.to_string(),
+                    "not below the previous level's",
+                ));
             }
-            for (w, v) in [("min_amount", l.min_amount), ("min_percent_of_balance", l.min_percent_of_balance), ("fee", l.fee)] {
+            for (w, v) in [
+                ("min_amount", l.min_amount),
+                ("min_percent_of_balance", l.min_percent_of_balance),
+                ("fee", l.fee),
+            ] {
                 if v.is_sign_negative() && !v.is_zero() {
                     return Err(bad(f(w), v.to_string(), "must not be negative"));
                 }
@@ -498,7 +542,11 @@ impl DunningProcedure {
         }
         for (i, t) in self.compensation.iter().enumerate() {
             if t.amount.is_sign_negative() || t.min_amount.is_sign_negative() {
-                return Err(bad(format!("dunning.compensation[{i}]"), t.amount.to_string(), "must not be negative"));
+                return Err(bad(
+                    format!("dunning.compensation[{i}]"),
+                    t.amount.to_string(),
+                    "must not be negative",
+                ));
             }
         }
         if let Some(i) = &self.interest {
@@ -657,9 +705,18 @@ mod tests {
         LateInterestPolicy {
             basis: InterestBasis::Reference {
                 series: RateSeries(vec![
-                    RatePoint { from: d("2023-07-01"), rate: m("3.12") },
-                    RatePoint { from: d("2024-01-01"), rate: m("3.62") },
-                    RatePoint { from: d("2024-07-01"), rate: m("3.37") },
+                    RatePoint {
+                        from: d("2023-07-01"),
+                        rate: m("3.12"),
+                    },
+                    RatePoint {
+                        from: d("2024-01-01"),
+                        rate: m("3.62"),
+                    },
+                    RatePoint {
+                        from: d("2024-07-01"),
+                        rate: m("3.37"),
+                    },
                 ]),
                 margin: m("9"),
                 fixing,
@@ -678,29 +735,62 @@ mod tests {
         // Total (rounded once): 109.8192 → 109.82.
         let p = statutory(Fixing::SemiAnnual, InterestRounding::Total);
         let li = p
-            .accrue(d("2024-06-10"), m("10000.00"), &[(d("2024-06-30"), m("4000.00")), (d("2024-07-20"), m("6000.00"))], d("2024-12-31"), eur())
+            .accrue(
+                d("2024-06-10"),
+                m("10000.00"),
+                &[
+                    (d("2024-06-30"), m("4000.00")),
+                    (d("2024-07-20"), m("6000.00")),
+                ],
+                d("2024-12-31"),
+                eur(),
+            )
             .unwrap();
         assert_eq!(li.periods.len(), 2);
-        assert_eq!((li.periods[0].days, li.periods[0].base, li.periods[0].rate), (20, m("10000.00"), m("12.62")));
-        assert_eq!((li.periods[0].interest, li.periods[1].interest), (m("69.15"), m("40.67")));
-        assert_eq!((li.periods[1].days, li.periods[1].base, li.periods[1].rate), (20, m("6000.00"), m("12.37")));
+        assert_eq!(
+            (li.periods[0].days, li.periods[0].base, li.periods[0].rate),
+            (20, m("10000.00"), m("12.62"))
+        );
+        assert_eq!(
+            (li.periods[0].interest, li.periods[1].interest),
+            (m("69.15"), m("40.67"))
+        );
+        assert_eq!(
+            (li.periods[1].days, li.periods[1].base, li.periods[1].rate),
+            (20, m("6000.00"), m("12.37"))
+        );
         assert_eq!(li.total, m("109.82"));
         // Per day: 10000 × .1262 / 365 = 3.4575 → 3.46 × 20 = 69.20;
         // 6000 × .1237 / 365 = 2.0334 → 2.03 × 20 = 40.60; total 109.80.
         let p = statutory(Fixing::SemiAnnual, InterestRounding::PerDay);
         let li = p
-            .accrue(d("2024-06-10"), m("10000.00"), &[(d("2024-06-30"), m("4000.00")), (d("2024-07-20"), m("6000.00"))], d("2024-12-31"), eur())
+            .accrue(
+                d("2024-06-10"),
+                m("10000.00"),
+                &[
+                    (d("2024-06-30"), m("4000.00")),
+                    (d("2024-07-20"), m("6000.00")),
+                ],
+                d("2024-12-31"),
+                eur(),
+            )
             .unwrap();
         assert_eq!(li.total, m("109.80"));
         // UK-style fixing reads 31 Dec / 30 Jun: 2024-H1 runs on the rate of
         // 2023-12-31 (3.12), 2024-H2 on that of 2024-06-30 (3.62).
         let p = statutory(Fixing::SemiAnnualDayBefore, InterestRounding::Total);
-        let li = p.accrue(d("2024-06-10"), m("10000.00"), &[], d("2024-07-20"), eur()).unwrap();
+        let li = p
+            .accrue(d("2024-06-10"), m("10000.00"), &[], d("2024-07-20"), eur())
+            .unwrap();
         let rates: Vec<Decimal> = li.periods.iter().map(|x| x.rate).collect();
         assert_eq!(rates, [m("12.12"), m("12.62")]);
         // Before the series starts: an error naming the day.
         let p = statutory(Fixing::Daily, InterestRounding::Total);
-        assert_eq!(p.accrue(d("2023-06-01"), m("1.00"), &[], d("2023-06-05"), eur()).unwrap_err(), CollectionsError::NoRate(d("2023-06-02")));
+        assert_eq!(
+            p.accrue(d("2023-06-01"), m("1.00"), &[], d("2023-06-05"), eur())
+                .unwrap_err(),
+            CollectionsError::NoRate(d("2023-06-02"))
+        );
     }
 
     #[test]
@@ -709,21 +799,49 @@ mod tests {
         p.basis = InterestBasis::Fixed(m("10"));
         p.grace_days = 5;
         // Paid within grace: nothing.
-        let li = p.accrue(d("2024-03-01"), m("1000.00"), &[(d("2024-03-06"), m("1000.00"))], d("2024-12-31"), eur()).unwrap();
+        let li = p
+            .accrue(
+                d("2024-03-01"),
+                m("1000.00"),
+                &[(d("2024-03-06"), m("1000.00"))],
+                d("2024-12-31"),
+                eur(),
+            )
+            .unwrap();
         assert_eq!(li.total, m("0"));
         // Paid on 03-16: interest from 03-07 to 03-16, 10 days at 10 %:
         // 1000 × .10 × 10 / 365 = 2.7397 → 2.74.
-        let li = p.accrue(d("2024-03-01"), m("1000.00"), &[(d("2024-03-16"), m("1000.00"))], d("2024-12-31"), eur()).unwrap();
-        assert_eq!((li.periods[0].from, li.periods[0].to, li.total), (d("2024-03-07"), d("2024-03-16"), m("2.74")));
+        let li = p
+            .accrue(
+                d("2024-03-01"),
+                m("1000.00"),
+                &[(d("2024-03-16"), m("1000.00"))],
+                d("2024-12-31"),
+                eur(),
+            )
+            .unwrap();
+        assert_eq!(
+            (li.periods[0].from, li.periods[0].to, li.total),
+            (d("2024-03-07"), d("2024-03-16"), m("2.74"))
+        );
     }
 
     #[test]
     fn compensation_tiers() {
         // UK: £40 below £1,000, £70 below £10,000, £100 from £10,000.
         let uk = [
-            CompensationTier { min_amount: m("0"), amount: m("40") },
-            CompensationTier { min_amount: m("1000"), amount: m("70") },
-            CompensationTier { min_amount: m("10000"), amount: m("100") },
+            CompensationTier {
+                min_amount: m("0"),
+                amount: m("40"),
+            },
+            CompensationTier {
+                min_amount: m("1000"),
+                amount: m("70"),
+            },
+            CompensationTier {
+                min_amount: m("10000"),
+                amount: m("100"),
+            },
         ];
         assert_eq!(compensation(&uk, m("999.99")), m("40"));
         assert_eq!(compensation(&uk, m("1000")), m("70"));
@@ -750,7 +868,9 @@ mod tests {
             compensation: vec![],
             worklist: WorklistPolicy::default(),
         };
-        assert!(matches!(p.validate(), Err(CollectionsError::InvalidField { field, .. }) if field == "dunning.levels[1].min_days_overdue"));
+        assert!(
+            matches!(p.validate(), Err(CollectionsError::InvalidField { field, .. }) if field == "dunning.levels[1].min_days_overdue")
+        );
         p.levels = vec![lvl(2, 10)];
         assert!(p.validate().is_err());
         p.levels = vec![lvl(1, 10), lvl(2, 20)];

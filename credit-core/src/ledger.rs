@@ -292,6 +292,33 @@ pub enum EventKind {
         /// Currency (the account's credit currency).
         currency: Currency,
     },
+    /// A charge (late interest, a dunning fee, compensation) becomes an
+    /// open item of its own, due on the event date: paying the principal
+    /// does not clear it.
+    Charged {
+        /// The charge's id (an open-item id).
+        charge_id: InvoiceId,
+        /// What is charged.
+        kind: ChargeKind,
+        /// Amount.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency.
+        currency: Currency,
+        /// The invoice it is charged for, if any.
+        #[serde(default)]
+        for_invoice: Option<InvoiceId>,
+    },
+    /// Dunning is blocked for an invoice (or the whole account) until a date.
+    DunningBlocked {
+        /// The invoice; none blocks the account.
+        #[serde(default)]
+        invoice_id: Option<InvoiceId>,
+        /// Why.
+        reason: String,
+        /// Blocked up to and including this date.
+        until: NaiveDate,
+    },
     /// An open item imported from another system (opening balance).
     OpenItemImported {
         /// Invoice id.
@@ -452,6 +479,72 @@ pub struct OpenItem {
     pub order_id: Option<OrderId>,
     /// The delivery invoiced, if any.
     pub delivery_id: Option<String>,
+    /// Collection state: installments, reductions, dunning, charges.
+    #[serde(default, skip_serializing_if = "ItemCollection::is_empty")]
+    pub collection: ItemCollection,
+}
+
+/// What a charge item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeKind {
+    /// Late-payment interest.
+    Interest,
+    /// A dunning fee.
+    DunningFee,
+    /// Fixed compensation for late payment.
+    Compensation,
+    /// Another fee.
+    Fee,
+}
+
+/// A dunning block: no notices until a date, for a reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DunningBlock {
+    /// Why.
+    pub reason: String,
+    /// Blocked up to and including this date.
+    pub until: NaiveDate,
+}
+
+/// The collection state of an open item.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemCollection {
+    /// Installments (due date, amount) when the terms have several.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub installments: Vec<(NaiveDate, Decimal)>,
+    /// Reductions of the open amount (payments with their discount, credit
+    /// notes, write-offs): (date, amount).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reductions: Vec<(NaiveDate, Decimal)>,
+    /// Date of the latest dunning notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_dunned: Option<NaiveDate>,
+    /// Set when the item is itself a charge (interest, fee, compensation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge: Option<ChargeKind>,
+    /// The invoice a charge is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub for_invoice: Option<InvoiceId>,
+    /// A dunning block on the item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<DunningBlock>,
+    /// Late interest charged for this item so far.
+    #[serde(
+        default,
+        with = "crate::serde_decimal",
+        skip_serializing_if = "Decimal::is_zero"
+    )]
+    pub interest_charged: Decimal,
+    /// Whether compensation was charged for this item.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub compensation_charged: bool,
+}
+
+impl ItemCollection {
+    fn is_empty(&self) -> bool {
+        *self == ItemCollection::default()
+    }
 }
 
 impl OpenItem {
@@ -580,6 +673,9 @@ pub struct AccountState {
     pub promises: Vec<Promise>,
     /// External ratings received: (agency, rating, date).
     pub ratings: Vec<(String, String, NaiveDate)>,
+    /// A dunning block on the whole account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dunning_block: Option<DunningBlock>,
 }
 
 /// An amount with at most `mu` decimals (a stored or converted money
@@ -612,6 +708,7 @@ impl AccountState {
             special_liabilities: Decimal::ZERO,
             promises: Vec::new(),
             ratings: Vec::new(),
+            dunning_block: None,
         }
     }
 
@@ -731,6 +828,7 @@ impl AccountState {
         let it = &mut self.items[i];
         it.open -= amount;
         it.disputed = it.disputed.min(it.open);
+        it.collection.reductions.push((ev.date, amount));
         Ok(i)
     }
 
@@ -908,6 +1006,7 @@ impl AccountState {
                     event: ev.id.clone(),
                     source,
                 })?;
+                let mut installments = Vec::new();
                 let (due, discounts) = match (notation, due_date) {
                     (Some(text), None) => {
                         let base = match discount_base {
@@ -933,6 +1032,13 @@ impl AccountState {
                             .iter()
                             .map(|d| (d.deadline, d.amount.amount()))
                             .collect();
+                        if s.installments.len() > 1 {
+                            installments = s
+                                .installments
+                                .iter()
+                                .map(|i| (i.due_date, i.amount.amount()))
+                                .collect();
+                        }
                         (s.net_due_date(), d)
                     }
                     (None, Some(d)) => {
@@ -969,6 +1075,10 @@ impl AccountState {
                     discounts,
                     order_id: order_id.clone(),
                     delivery_id: delivery_id.clone(),
+                    collection: ItemCollection {
+                        installments,
+                        ..ItemCollection::default()
+                    },
                 });
             }
             EventKind::OpenItemImported {
@@ -1010,6 +1120,7 @@ impl AccountState {
                     discounts: Vec::new(),
                     order_id: None,
                     delivery_id: None,
+                    collection: ItemCollection::default(),
                 });
             }
             EventKind::Payment {
@@ -1112,6 +1223,75 @@ impl AccountState {
                 for i in idx {
                     let it = &mut self.items[i];
                     it.dunning_level = it.dunning_level.max(*level);
+                    it.collection.last_dunned = Some(ev.date);
+                }
+            }
+            EventKind::Charged {
+                charge_id,
+                kind,
+                amount,
+                currency,
+                for_invoice,
+            } => {
+                let amount = self.money(ev, *amount, *currency, "amount", true)?;
+                if self.items.iter().any(|i| &i.invoice_id == charge_id) {
+                    return Err(LedgerError::AlreadyExists {
+                        event: ev.id.clone(),
+                        what: "invoice",
+                        id: charge_id.0.clone(),
+                    });
+                }
+                let target = match for_invoice {
+                    Some(inv) => Some(self.item_idx(ev, inv)?),
+                    None => None,
+                };
+                if let Some(t) = target {
+                    let it = &mut self.items[t];
+                    match kind {
+                        ChargeKind::Interest => {
+                            it.collection.interest_charged =
+                                add(it.collection.interest_charged, amount, "interest charged")?
+                        }
+                        ChargeKind::Compensation => it.collection.compensation_charged = true,
+                        _ => {}
+                    }
+                }
+                self.insert_item(OpenItem {
+                    invoice_id: charge_id.clone(),
+                    currency: *currency,
+                    invoice_date: ev.date,
+                    due_date: ev.date,
+                    amount,
+                    open: amount,
+                    disputed: Decimal::ZERO,
+                    written_off: Decimal::ZERO,
+                    discount_taken: Decimal::ZERO,
+                    dunning_level: 0,
+                    discounts: Vec::new(),
+                    order_id: None,
+                    delivery_id: None,
+                    collection: ItemCollection {
+                        charge: Some(*kind),
+                        for_invoice: for_invoice.clone(),
+                        ..ItemCollection::default()
+                    },
+                });
+            }
+            EventKind::DunningBlocked {
+                invoice_id,
+                reason,
+                until,
+            } => {
+                let block = DunningBlock {
+                    reason: reason.clone(),
+                    until: *until,
+                };
+                match invoice_id {
+                    Some(inv) => {
+                        let i = self.item_idx(ev, inv)?;
+                        self.items[i].collection.block = Some(block);
+                    }
+                    None => self.dunning_block = Some(block),
                 }
             }
             EventKind::RatingReceived { agency, rating } => {
@@ -1207,6 +1387,7 @@ impl AccountState {
             it.open -= paid + disc;
             it.discount_taken += disc;
             it.disputed = it.disputed.min(it.open);
+            it.collection.reductions.push((ev.date, paid + disc));
         }
         if !left.is_zero() {
             self.credit_unapplied(currency, left)?;

@@ -74,6 +74,12 @@ pub enum Error {
     /// Scorecards: definitions, values, batches.
     #[error(transparent)]
     Scoring(#[from] scoring::ScoringError),
+    /// Payment plans.
+    #[error(transparent)]
+    Plan(#[from] plans::PlanError),
+    /// Late interest and dunning.
+    #[error(transparent)]
+    Collections(#[from] collections::CollectionsError),
 }
 
 /// The crate's result type.

@@ -271,6 +271,10 @@ pub struct Policy {
     /// Credit review scheduling.
     #[serde(default)]
     pub review: crate::risk::ReviewPolicy,
+    /// The dunning procedure (levels, late interest, compensation,
+    /// worklist).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dunning: Option<crate::collections::DunningProcedure>,
 }
 
 fn bad(field: String, value: impl ToString, reason: &'static str) -> PolicyError {
@@ -315,6 +319,20 @@ impl Policy {
             ));
         }
         crate::risk::validate_rules(&self.limit_rules)?;
+        if let Some(d) = &self.dunning {
+            d.validate().map_err(|e| match e {
+                crate::collections::CollectionsError::InvalidField {
+                    field,
+                    value,
+                    reason,
+                } => PolicyError::InvalidField {
+                    field,
+                    value,
+                    reason,
+                },
+                other => PolicyError::Document(other.to_string()),
+            })?;
+        }
         if self.policy_id.is_empty() {
             return Err(bad("policy_id".into(), "\"\"", "must not be empty"));
         }

@@ -41,7 +41,9 @@ use crate::ledger::{
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
+mod collections;
 mod review;
+pub use collections::{promise_state, PromiseState, PromiseStatus};
 pub use review::CustomerScore;
 
 /// Events in arrival order, stored in fixed-size chunks so the log grows
@@ -146,6 +148,12 @@ pub enum BookError {
     /// A limit rule that cannot compute.
     #[error(transparent)]
     Limit(#[from] crate::risk::LimitError),
+    /// A payment plan.
+    #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
+    /// Late interest or dunning.
+    #[error(transparent)]
+    Collections(#[from] crate::collections::CollectionsError),
 }
 
 /// Result of applying an event.
