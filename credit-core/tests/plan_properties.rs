@@ -16,7 +16,12 @@ fn terms() -> impl Strategy<Value = PlanTerms> {
         1u32..40,
         prop::sample::select(vec!["annuity", "equal_principal", "equal_split"]),
         0u32..3000,
-        prop::sample::select(vec!["\"weekly\"", "\"monthly\"", "\"quarterly\"", "{\"days\": 10}"]),
+        prop::sample::select(vec![
+            "\"weekly\"",
+            "\"monthly\"",
+            "\"quarterly\"",
+            "{\"days\": 10}",
+        ]),
         prop::option::of(0u32..50),
         any::<bool>(),
     )
@@ -24,7 +29,10 @@ fn terms() -> impl Strategy<Value = PlanTerms> {
             let c = Currency::iso(ccy).unwrap();
             let principal = Decimal::new(units, c.minor_units());
             let down = down_pct
-                .map(|p| (principal * Decimal::from(p) / Decimal::ONE_HUNDRED).trunc_with_scale(c.minor_units()))
+                .map(|p| {
+                    (principal * Decimal::from(p) / Decimal::ONE_HUNDRED)
+                        .trunc_with_scale(c.minor_units())
+                })
                 .filter(|d| *d > Decimal::ZERO && *d < principal);
             let json = format!(
                 r#"{{"currency": "{ccy}", "principal": "{principal}", "start": "2026-01-31",
@@ -32,7 +40,8 @@ fn terms() -> impl Strategy<Value = PlanTerms> {
                     "annual_rate": "{}", "period_rate": "{}" {} }}"#,
                 Decimal::new(i64::from(rate_bp), 2),
                 if actual { "actual_days" } else { "per_period" },
-                down.map(|d| format!(r#", "down_payment": "{d}""#)).unwrap_or_default()
+                down.map(|d| format!(r#", "down_payment": "{d}""#))
+                    .unwrap_or_default()
             );
             serde_json::from_str(&json).unwrap()
         })

@@ -155,6 +155,34 @@ const DECIMAL_KEYS: &[&str] = &[
     "current",
     "proposed",
     "current_limit",
+    "principal",
+    "interest",
+    "fee",
+    "balance_after",
+    "due",
+    "paid",
+    "outstanding",
+    "overdue",
+    "penalty",
+    "unapplied",
+    "interest_due",
+    "accrued_interest",
+    "fees",
+    "discount",
+    "total_interest",
+    "total_fees",
+    "total_cost",
+    "total_payments",
+    "base",
+    "rate",
+    "compensation",
+    "min_amount",
+    "priority",
+    "outstanding_by_component",
+    "annual_rate",
+    "down_payment",
+    "installment_amount",
+    "interest_charged",
 ];
 /// Field names whose string values are ISO dates in output dicts.
 const DATE_KEYS: &[&str] = &[
@@ -168,11 +196,19 @@ const DATE_KEYS: &[&str] = &[
     "promised_date",
     "reviewed_on",
     "due",
+    "from",
+    "to",
+    "start",
+    "first_due",
+    "deadline",
+    "last_dunned",
+    "until",
+    "on",
 ];
 
 /// A JSON value as Python, turning known decimal and date fields into
 /// `Decimal` and `datetime.date`.
-fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
+pub(crate) fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
     Ok(match v {
         Value::Null => py.None(),
         Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
@@ -261,6 +297,7 @@ pub(crate) fn book_err(py: Python<'_>, e: BookError) -> PyErr {
             raise(py, "ParseError", msg, &[])
         }
         BookError::Scoring(e) => crate::scoring::scoring_err(py, e),
+        BookError::Plan(e) => crate::collections::plan_err(py, e),
         _ => raise(py, "ValidationError", msg, &[]),
     }
 }
@@ -963,6 +1000,65 @@ impl PyCreditBook {
         segment: &str,
     ) -> PyResult<crate::scoring::PyReviewRun> {
         self.review_run_impl(py, card, as_of, attributes, previous, segment)
+    }
+
+    /// Proposes dunning notices as of a date by the policy's dunning
+    /// procedure; invoices of `plans` (PaymentPlan objects) that are current
+    /// or late are left out. Returns a DunningRun (`events()` to issue it
+    /// with `apply_all`, `to_frame()` for a DataFrame).
+    #[pyo3(signature = (as_of, plans = None))]
+    fn dunning_run(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        plans: Option<Vec<PyRef<'_, crate::collections::PyPaymentPlan>>>,
+    ) -> PyResult<crate::collections::PyDunningRun> {
+        let day = to_date(as_of, "as_of")?;
+        let plans: Vec<credit_core::plans::PaymentPlan> = plans
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.0.clone())
+            .collect();
+        self.lock()
+            .dunning_run(day, &plans)
+            .map(crate::collections::PyDunningRun)
+            .map_err(|e| book_err(py, e))
+    }
+
+    /// The collection worklist as of a date, amounts in `currency`: a pandas
+    /// DataFrame (collector, customer, overdue, max_days_overdue,
+    /// dunning_level, risk_class, priority, next_action), grouped by
+    /// collector, highest priority first.
+    fn worklist(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let cur = to_currency(currency)?;
+        let w = self
+            .lock()
+            .worklist(day, cur)
+            .map_err(|e| book_err(py, e))?;
+        let rows = serde_to_py(py, &w)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("worklist_frame", (rows,))?
+            .unbind())
+    }
+
+    /// Promises to pay of an account and their state as of a date (open,
+    /// kept, partially_kept, broken), as dicts.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn promises(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        self.account_query(py, customer, as_of, segment, CreditBook::promises)
     }
 
     /// Number of events applied.

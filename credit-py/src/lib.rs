@@ -14,6 +14,7 @@ use pyo3::types::{PyBool, PyFloat, PyInt, PyString, PyType};
 use rust_decimal::Decimal;
 
 mod book;
+mod collections;
 mod scoring;
 
 use credit_core::calendar::{
@@ -1091,6 +1092,10 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scoring::score_psi, m)?)?;
     m.add_function(wrap_pyfunction!(scoring::discrimination, m)?)?;
     m.add_function(wrap_pyfunction!(scoring::feature_names, m)?)?;
+    m.add_class::<collections::PyPaymentPlan>()?;
+    m.add_class::<collections::PyDunningRun>()?;
+    m.add_function(wrap_pyfunction!(collections::late_interest, m)?)?;
+    m.add_function(wrap_pyfunction!(collections::compensation, m)?)?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(rounding_modes, m)?)?;
     Ok(())

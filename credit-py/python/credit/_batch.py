@@ -210,3 +210,45 @@ def events_frame(run: Any) -> Any:
     import pandas as pd  # type: ignore[import-untyped]
 
     return pd.DataFrame(run.events)
+
+
+def rows_frame(rows: list) -> Any:
+    """A list of dicts as a DataFrame (Decimal and date values kept)."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    return pd.DataFrame(rows)
+
+
+def dunning_frame(notices: list) -> Any:
+    """One row per notice line of a dunning run."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = []
+    for n in notices:
+        for line in n["lines"]:
+            rows.append(
+                {
+                    "customer": n["customer"],
+                    "segment": n["segment"],
+                    "notice_level": n["level"],
+                    "currency": n["currency"],
+                    **line,
+                }
+            )
+    columns = ["customer", "segment", "notice_level", "currency", "invoice_id", "installment", "due_date",
+               "days_overdue", "amount", "interest", "compensation", "level"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def worklist_frame(items: list) -> Any:
+    """The collection worklist as a DataFrame (next_action flattened)."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = []
+    for w in items:
+        action = w.pop("next_action")
+        w["next_action"] = action["action"] + (f" {action['level']}" if "level" in action else "")
+        rows.append(w)
+    columns = ["collector", "customer", "currency", "overdue", "max_days_overdue", "dunning_level",
+               "risk_class", "priority", "next_action"]
+    return pd.DataFrame(rows, columns=columns)

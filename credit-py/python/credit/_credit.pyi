@@ -12,6 +12,8 @@ __all__ = [
     "Calendar",
     "CreditBook",
     "Decision",
+    "DunningRun",
+    "PaymentPlan",
     "Reason",
     "ReviewRun",
     "ScoreResult",
@@ -24,8 +26,10 @@ __all__ = [
     "ScheduledInstallment",
     "Settlement",
     "__version__",
+    "compensation",
     "discrimination",
     "feature_names",
+    "late_interest",
     "psi",
     "rounding_modes",
     "score_psi",
@@ -473,6 +477,12 @@ class CreditBook:
         segment: str = "default",
     ) -> ReviewRun:
         """Runs the credit review as of a date (customers due are re-scored)."""
+    def dunning_run(self, as_of: _Date, plans: Optional[Sequence[PaymentPlan]] = None) -> DunningRun:
+        """Proposes dunning notices as of a date by the policy's procedure."""
+    def worklist(self, as_of: _Date, currency: _CurrencyLike) -> Any:
+        """The collection worklist as a pandas DataFrame."""
+    def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
+        """Promises to pay of an account and their state as of a date."""
     @property
     def event_count(self) -> int:
         """Number of events applied."""
@@ -620,3 +630,80 @@ def discrimination(scores: Sequence[float], bad: Sequence[bool]) -> dict[str, An
 
 def feature_names() -> list[str]:
     """The names of the behavioural features the book computes."""
+
+@final
+class PaymentPlan:
+    """A payment plan: terms, schedule, payments received and state."""
+
+    def __new__(cls, terms: _Json) -> PaymentPlan: ...
+    @staticmethod
+    def propose(
+        terms: _Json,
+        amount: _DecimalLike,
+        max_installment: Optional[_DecimalLike] = None,
+        installments: Optional[int] = None,
+    ) -> PaymentPlan:
+        """Proposes a plan for an amount (affordable installment or a count)."""
+    @staticmethod
+    def from_json(text: str) -> PaymentPlan:
+        """A plan from `to_json` output."""
+    def to_json(self) -> str:
+        """The whole plan as JSON."""
+    @property
+    def terms(self) -> dict[str, Any]:
+        """The plan's terms."""
+    def schedule_rows(self) -> list[dict[str, Any]]:
+        """The schedule as a list of dicts."""
+    def schedule(self) -> Any:
+        """The schedule as a pandas DataFrame."""
+    def apply_payment(self, date: _Date, amount: _DecimalLike) -> None:
+        """Records a payment."""
+    def status(self, as_of: _Date) -> dict[str, Any]:
+        """The plan as of a date."""
+    def payoff(self, as_of: _Date) -> dict[str, Any]:
+        """What paying the plan off on a date costs."""
+    def evaluate(self) -> dict[str, Any]:
+        """Total interest, fees, cost, payments and the effective annual rate."""
+    def reschedule(self, on: _Date, terms: _Json) -> PaymentPlan:
+        """Reschedules what is outstanding into a new plan."""
+    def cancel(self, on: _Date) -> None:
+        """Cancels the plan on a date."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+@final
+class DunningRun:
+    """A dunning run: notices proposed as of a date."""
+
+    @staticmethod
+    def from_json(text: str) -> DunningRun:
+        """Reads a stored run."""
+    def to_json(self) -> str:
+        """The run as JSON."""
+    @property
+    def notices(self) -> list[dict[str, Any]]:
+        """Notices as dicts."""
+    @property
+    def excluded(self) -> list[dict[str, Any]]:
+        """Items and accounts left out, with the reason."""
+    def events(self) -> list[dict[str, Any]]:
+        """The ledger events that issue the run."""
+    def to_frame(self) -> Any:
+        """One row per notice line."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+def late_interest(
+    policy: _Json,
+    due: datetime.date,
+    amount: _DecimalLike,
+    until: datetime.date,
+    currency: _CurrencyLike,
+    payments: Optional[list[Tuple[datetime.date, _DecimalLike]]] = None,
+) -> dict[str, Any]:
+    """Late-payment interest on a debt."""
+
+def compensation(tiers: Sequence[Mapping[str, Any]], amount: _DecimalLike) -> Decimal:
+    """The fixed compensation for a late invoice of an amount."""

@@ -1,0 +1,317 @@
+//! `credit.PaymentPlan`, `credit.DunningRun`, `credit.late_interest` and
+//! `credit.compensation`: conversion only.
+
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+
+use credit_core::collections::{
+    compensation as core_compensation, CompensationTier, DunningRun, LateInterestPolicy,
+};
+use credit_core::plans::{PaymentPlan, PlanError, PlanTerms};
+
+use crate::book::{from_py, serde_to_py};
+use crate::{py_decimal, raise, to_currency, to_date, to_decimal};
+
+pub(crate) fn plan_err(py: Python<'_>, e: PlanError) -> PyErr {
+    let msg = e.to_string();
+    match e {
+        PlanError::Overflow(_) => raise(py, "ArithmeticOverflow", msg, &[]),
+        _ => raise(py, "ValidationError", msg, &[]),
+    }
+}
+
+/// A payment plan: terms, schedule, payments received and state. Amounts
+/// are Decimal, dates datetime.date; pickles; compares by value.
+#[pyclass(name = "PaymentPlan", module = "credit")]
+#[derive(Clone)]
+pub(crate) struct PyPaymentPlan(pub(crate) PaymentPlan);
+
+fn terms_from(obj: &Bound<'_, PyAny>) -> PyResult<PlanTerms> {
+    from_py(obj, "plan terms")
+}
+
+#[pymethods]
+impl PyPaymentPlan {
+    /// Builds a plan from its terms (a dict or JSON text): currency,
+    /// principal, start, frequency, installments or installment_amount,
+    /// method, annual_rate, and the optional down payment, first due date,
+    /// calendar, fees, waterfall, broken rule and covered invoices.
+    #[new]
+    fn new(py: Python<'_>, terms: &Bound<'_, PyAny>) -> PyResult<Self> {
+        PaymentPlan::new(terms_from(terms)?)
+            .map(PyPaymentPlan)
+            .map_err(|e| plan_err(py, e))
+    }
+
+    /// Proposes a plan for `amount` from `terms`: with `max_installment`,
+    /// installments that do not exceed it; otherwise `installments` parts.
+    #[staticmethod]
+    #[pyo3(signature = (terms, amount, max_installment = None, installments = None))]
+    fn propose(
+        py: Python<'_>,
+        terms: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+        max_installment: Option<&Bound<'_, PyAny>>,
+        installments: Option<u32>,
+    ) -> PyResult<Self> {
+        let t = terms_from(terms)?;
+        let a = to_decimal(amount, "amount")?;
+        let m = max_installment
+            .map(|x| to_decimal(x, "max_installment"))
+            .transpose()?;
+        PaymentPlan::propose(t, a, m, installments)
+            .map(PyPaymentPlan)
+            .map_err(|e| plan_err(py, e))
+    }
+
+    /// A plan from `to_json` output (schedule, payments and state included).
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        serde_json::from_str::<PaymentPlan>(text)
+            .map(PyPaymentPlan)
+            .map_err(|e| {
+                raise(
+                    py,
+                    "ParseError",
+                    format!("invalid payment plan JSON: {e}"),
+                    &[],
+                )
+            })
+    }
+
+    /// The whole plan as JSON.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// The plan's terms as a dict.
+    #[getter]
+    fn terms(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.terms)
+    }
+
+    /// The schedule as a list of dicts (number, due_date, principal,
+    /// interest, fee, total, balance_after).
+    fn schedule_rows(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.schedule)
+    }
+
+    /// The schedule as a pandas DataFrame (Decimal and date columns).
+    fn schedule(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let rows = self.schedule_rows(py)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("rows_frame", (rows,))?
+            .unbind())
+    }
+
+    /// Records a payment (Decimal, str or int; never float).
+    fn apply_payment(
+        &mut self,
+        py: Python<'_>,
+        date: &Bound<'_, PyAny>,
+        amount: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let d = to_date(date, "date")?;
+        let a = to_decimal(amount, "amount")?;
+        self.0.apply_payment(d, a).map_err(|e| plan_err(py, e))
+    }
+
+    /// The plan as of a date: status, and per installment its due, paid,
+    /// outstanding and overdue parts and late fees.
+    fn status(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyObject> {
+        let d = to_date(as_of, "as_of")?;
+        let s = self.0.status(d).map_err(|e| plan_err(py, e))?;
+        serde_to_py(py, &s)
+    }
+
+    /// What paying the plan off on a date costs (principal, interest due
+    /// and accrued, fees, discount, total).
+    fn payoff(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyObject> {
+        let d = to_date(as_of, "as_of")?;
+        let p = self.0.payoff(d).map_err(|e| plan_err(py, e))?;
+        serde_to_py(py, &p)
+    }
+
+    /// Total interest, fees, cost and payments, and the effective annual
+    /// rate (a float: a ratio, not money).
+    fn evaluate(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.evaluate())
+    }
+
+    /// Reschedules what is outstanding on `on` into a new plan with `terms`
+    /// (its principal is replaced); this plan is marked rescheduled.
+    fn reschedule(
+        &mut self,
+        py: Python<'_>,
+        on: &Bound<'_, PyAny>,
+        terms: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let d = to_date(on, "on")?;
+        let t = terms_from(terms)?;
+        self.0
+            .reschedule(d, t)
+            .map(PyPaymentPlan)
+            .map_err(|e| plan_err(py, e))
+    }
+
+    /// Cancels the plan on a date.
+    fn cancel(&mut self, on: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.0.cancel(to_date(on, "on")?);
+        Ok(())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .downcast::<PyPaymentPlan>()
+            .is_ok_and(|o| o.borrow().0 == self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (slf.borrow().to_json(),),
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "PaymentPlan(principal='{} {}', installments={}, state={:?})",
+            self.0.terms.principal,
+            self.0.terms.currency,
+            self.0.schedule.len(),
+            self.0.state
+        )
+    }
+}
+
+/// A dunning run: notices proposed as of a date.
+#[pyclass(name = "DunningRun", module = "credit", frozen)]
+pub(crate) struct PyDunningRun(pub(crate) DunningRun);
+
+#[pymethods]
+impl PyDunningRun {
+    /// Reads a stored run.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        serde_json::from_str(text).map(PyDunningRun).map_err(|e| {
+            raise(
+                py,
+                "ParseError",
+                format!("invalid dunning run JSON: {e}"),
+                &[],
+            )
+        })
+    }
+
+    /// The run as JSON.
+    fn to_json(&self) -> String {
+        self.0.to_json()
+    }
+
+    /// Notices as dicts (customer, level, lines, amount, interest,
+    /// compensation, fee, total, block_new_orders).
+    #[getter]
+    fn notices(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.notices)
+    }
+
+    /// Items and accounts left out, with the reason.
+    #[getter]
+    fn excluded(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.excluded)
+    }
+
+    /// The ledger events that issue the run (notices and charges), as dicts
+    /// for `CreditBook.apply_all`.
+    fn events(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.events())
+    }
+
+    /// One row per notice line: customer, level, invoice_id, installment,
+    /// due_date, days_overdue, amount, interest, compensation.
+    fn to_frame(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
+        let py = slf.py();
+        let notices = slf.get().notices(py)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("dunning_frame", (notices,))?
+            .unbind())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .downcast::<PyDunningRun>()
+            .is_ok_and(|o| o.get().0 == self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((
+            slf.get_type().getattr("from_json")?,
+            (slf.get().0.to_json(),),
+        ))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "DunningRun(as_of={}, notices={}, excluded={})",
+            self.0.as_of,
+            self.0.notices.len(),
+            self.0.excluded.len()
+        )
+    }
+}
+
+/// Late-payment interest on `amount` due on `due`, reduced by `payments`
+/// (a list of (date, amount)), accrued up to and including `until`, by
+/// `policy` (a dict: basis fixed or reference + margin + fixing, day_count,
+/// grace_days, rounding). Returns a dict with `periods` and `total`.
+#[pyfunction]
+#[pyo3(signature = (policy, due, amount, until, currency, payments = None))]
+pub(crate) fn late_interest(
+    py: Python<'_>,
+    policy: &Bound<'_, PyAny>,
+    due: &Bound<'_, PyAny>,
+    amount: &Bound<'_, PyAny>,
+    until: &Bound<'_, PyAny>,
+    currency: &Bound<'_, PyAny>,
+    payments: Option<&Bound<'_, PyList>>,
+) -> PyResult<PyObject> {
+    let p: LateInterestPolicy = from_py(policy, "late interest policy")?;
+    p.validate("policy")
+        .map_err(|e| raise(py, "ValidationError", e.to_string(), &[]))?;
+    let mut pays = Vec::new();
+    if let Some(list) = payments {
+        for (i, item) in list.iter().enumerate() {
+            let (d, a): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
+                crate::type_err(py, format!("payments[{i}]: expected (date, amount)"))
+            })?;
+            pays.push((
+                to_date(&d, "payment date")?,
+                to_decimal(&a, "payment amount")?,
+            ));
+        }
+    }
+    let r = p
+        .accrue(
+            to_date(due, "due")?,
+            to_decimal(amount, "amount")?,
+            &pays,
+            to_date(until, "until")?,
+            to_currency(currency)?,
+        )
+        .map_err(|e| raise(py, "ValidationError", e.to_string(), &[]))?;
+    serde_to_py(py, &r)
+}
+
+/// The fixed compensation for a late invoice of `amount` from a table of
+/// tiers (list of dicts with min_amount and amount).
+#[pyfunction]
+pub(crate) fn compensation(
+    py: Python<'_>,
+    tiers: &Bound<'_, PyAny>,
+    amount: &Bound<'_, PyAny>,
+) -> PyResult<PyObject> {
+    let t: Vec<CompensationTier> = from_py(tiers, "compensation tiers")?;
+    py_decimal(py, core_compensation(&t, to_decimal(amount, "amount")?))
+}
