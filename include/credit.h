@@ -357,6 +357,12 @@ typedef struct credit_decision credit_decision;
 typedef struct credit_money credit_money;
 
 /**
+ * A payment plan. Payments change it; every call locks it, so one handle
+ * may be used from several threads.
+ */
+typedef struct credit_plan credit_plan;
+
+/**
  * An invoice's schedule under its terms. Immutable; may be shared across
  * threads.
  */
@@ -901,6 +907,150 @@ enum credit_status credit_year_fraction(int32_t day_count,
  * `text` a NUL-terminated string; `out_date` writable.
  */
 enum credit_status credit_date_parse(const char *text, struct credit_date *out_date);
+
+/**
+ * Creates a plan from its terms (JSON: currency, principal, start,
+ * frequency, installments or installment_amount, method, annual_rate, …;
+ * decimals as strings). Free it with `credit_plan_free`. Errors:
+ * `CREDIT_VALIDATION_ERROR` naming the term (malformed JSON included).
+ *
+ * # Safety
+ * `terms_json` NUL-terminated; `out_plan` writable.
+ */
+enum credit_status credit_plan_new(const char *terms_json, struct credit_plan **out_plan);
+
+/**
+ * Frees a plan. NULL is a no-op.
+ *
+ * # Safety
+ * `plan` NULL or a live handle, not yet freed, not in use by another thread.
+ */
+void credit_plan_free(struct credit_plan *plan);
+
+/**
+ * Number of schedule rows (the down payment, if any, is row 0).
+ *
+ * # Safety
+ * `plan` a live handle; `out_count` writable.
+ */
+enum credit_status credit_plan_installment_count(const struct credit_plan *plan, size_t *out_count);
+
+/**
+ * Schedule row `index` (0-based position in the schedule): its number (0
+ * = down payment), due date, and principal, interest, fee and total as
+ * decimal strings (each freed with `credit_string_free`). Errors:
+ * `CREDIT_INVALID_ARGUMENT` for an index past the schedule.
+ *
+ * # Safety
+ * `plan` a live handle; every output writable.
+ */
+enum credit_status credit_plan_installment(const struct credit_plan *plan,
+                                           size_t index,
+                                           uint32_t *out_number,
+                                           struct credit_date *out_due,
+                                           char **out_principal,
+                                           char **out_interest,
+                                           char **out_fee,
+                                           char **out_total);
+
+/**
+ * The whole plan (terms, schedule, payments, state) as JSON.
+ *
+ * # Safety
+ * `plan` a live handle; `out_json` writable.
+ */
+enum credit_status credit_plan_to_json(const struct credit_plan *plan, char **out_json);
+
+/**
+ * Records a payment (decimal string). Errors: `CREDIT_VALIDATION_ERROR`
+ * for a non-positive amount, too many decimals, or a closed plan.
+ *
+ * # Safety
+ * `plan` a live handle; `amount` NUL-terminated.
+ */
+enum credit_status credit_plan_apply_payment(const struct credit_plan *plan,
+                                             struct credit_date date,
+                                             const char *amount);
+
+/**
+ * The plan as of a date (JSON: status, per installment due / paid /
+ * outstanding / overdue / penalty / days late, totals).
+ *
+ * # Safety
+ * `plan` a live handle; `out_json` writable.
+ */
+enum credit_status credit_plan_status(const struct credit_plan *plan,
+                                      struct credit_date as_of,
+                                      char **out_json);
+
+/**
+ * What paying the plan off on a date costs: the total as a decimal string
+ * and, if `out_json` is not NULL, the breakdown as JSON.
+ *
+ * # Safety
+ * `plan` a live handle; `out_total` writable; `out_json` NULL or writable.
+ */
+enum credit_status credit_plan_payoff(const struct credit_plan *plan,
+                                      struct credit_date as_of,
+                                      char **out_total,
+                                      char **out_json);
+
+/**
+ * Late-payment interest (JSON result: periods and total) on `amount` due
+ * on `due`, reduced by `payments_json` (NULL or a JSON array of
+ * `[date, amount]` pairs), accrued up to and including `until`, by
+ * `policy_json` (basis, day_count, grace_days, rounding).
+ *
+ * # Safety
+ * Strings NUL-terminated (or NULL where stated); `out_json` writable.
+ */
+enum credit_status credit_late_interest(const char *policy_json,
+                                        struct credit_date due,
+                                        const char *amount,
+                                        const char *payments_json,
+                                        struct credit_date until,
+                                        const char *currency_code,
+                                        char **out_json);
+
+/**
+ * A dunning run as of a date (JSON: notices with lines, amounts,
+ * interest, compensation, fees; exclusions). `plans_json`: NULL or a JSON
+ * array of plans (`credit_plan_to_json` output) whose invoices stay out of
+ * dunning while current or late. Issue the run by applying the events of
+ * `credit_book_dunning_events`.
+ *
+ * # Safety
+ * `book` a live handle; `plans_json` NULL or NUL-terminated; `out_json`
+ * writable.
+ */
+enum credit_status credit_book_dunning_run(const struct credit_book *book,
+                                           struct credit_date as_of,
+                                           const char *plans_json,
+                                           char **out_json);
+
+/**
+ * The ledger events that issue a dunning run (`run_json` from
+ * `credit_book_dunning_run`) as a JSON array; apply each with
+ * `credit_book_apply`.
+ *
+ * # Safety
+ * `run_json` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_dunning_events(const char *run_json, char **out_json);
+
+/**
+ * The collection worklist as of a date, amounts in `currency_code` (JSON:
+ * collector, customer, overdue, max_days_overdue, dunning_level,
+ * risk_class, priority, next_action), grouped by collector, highest
+ * priority first.
+ *
+ * # Safety
+ * `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_worklist(const struct credit_book *book,
+                                        struct credit_date as_of,
+                                        const char *currency_code,
+                                        char **out_json);
 
 /**
  * Looks up the minor-unit exponent of an ISO 4217 code (2 for "EUR", 0 for

@@ -55,6 +55,7 @@ if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
+    cc "${CFLAGS[@]}" tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -64,6 +65,7 @@ else
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" -fsanitize=address,undefined "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -72,6 +74,7 @@ fi
 "${RUN[@]}" "$BUILD/test_credit" tests/conformance/terms_cases.json
 "${RUN[@]}" "$BUILD/test_book" tests/conformance/book_cases.txt
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
+"${RUN[@]}" "$BUILD/test_plans" tests/conformance/plan_cases.txt
 for f in "$BUILD"/readme/readme_*.c; do
     "${RUN[@]}" "${f%.c}"
 done

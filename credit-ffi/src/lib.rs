@@ -22,6 +22,7 @@ mod handle;
 
 pub mod book;
 pub mod calendar;
+pub mod collections;
 pub mod money;
 pub mod scoring;
 pub mod terms;
