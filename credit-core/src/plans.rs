@@ -43,7 +43,7 @@
 //!
 //! **Status as of a date** replays the payments dated on or before it.
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -109,8 +109,8 @@ impl Frequency {
             Frequency::Weekly => days(7 * u64::from(k)),
             Frequency::Biweekly => days(14 * u64::from(k)),
             Frequency::Days(n) => days(u64::from(n) * u64::from(k)),
-            Frequency::Monthly => anchor.checked_add_months(Months::new(k)),
-            Frequency::Quarterly => anchor.checked_add_months(Months::new(3 * k)),
+            Frequency::Monthly => add_months(anchor, k),
+            Frequency::Quarterly => add_months(anchor, 3 * k),
         }
     }
 
@@ -478,15 +478,56 @@ fn exact_units(field: &'static str, d: Decimal, mu: u32) -> Result<i128, PlanErr
 }
 
 fn dec(u: i128, mu: u32) -> Decimal {
-    Decimal::from_i128_with_scale(u, mu)
+    match i64::try_from(u) {
+        Ok(v) => Decimal::new(v, mu),
+        Err(_) => Decimal::from_i128_with_scale(u, mu),
+    }
 }
 
-/// Interest in minor units: `balance × rate`, rounded half-even.
+/// Interest in minor units: `balance × rate`, rounded half-even — exact
+/// integer arithmetic when the product fits in 128 bits (always, for real
+/// rates and balances), else through `Decimal`.
 fn interest_units(balance: i128, rate: Decimal, mu: u32) -> Result<i128, PlanError> {
+    let (m, sc) = (rate.mantissa(), rate.scale());
+    if let (Some(p), Some(d)) = (balance.checked_mul(m), 10i128.checked_pow(sc)) {
+        // 64-bit division when both fit (the common case), else 128-bit.
+        let (q, r) = match (u64::try_from(p), u64::try_from(d)) {
+            (Ok(p64), Ok(d64)) => (i128::from(p64 / d64), i128::from(p64 % d64)),
+            _ => (p / d, p % d),
+        };
+        // Half-even on the remainder (signs: balance and rate are ≥ 0).
+        let twice = r * 2;
+        let q = if twice > d || (twice == d && q % 2 != 0) {
+            q + 1
+        } else {
+            q
+        };
+        return Ok(q);
+    }
     let x = dec(balance, mu)
         .checked_mul(rate)
         .ok_or(PlanError::Overflow("interest"))?;
     units(x, mu)
+}
+
+/// `anchor` plus `months` calendar months, the day clipped to the month's
+/// end (chrono's rule, without its general-purpose path).
+fn add_months(anchor: NaiveDate, months: u32) -> Option<NaiveDate> {
+    let total = anchor.year() as i64 * 12 + i64::from(anchor.month0()) + i64::from(months);
+    let (y, m0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
+    let y = i32::try_from(y).ok()?;
+    let last = match m0 + 1 {
+        2 => {
+            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                29
+            } else {
+                28
+            }
+        }
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    NaiveDate::from_ymd_opt(y, m0 + 1, anchor.day().min(last))
 }
 
 impl PlanTerms {
@@ -530,12 +571,14 @@ impl PlanTerms {
         if let Some(f) = &self.late_fee {
             f.fee.validate("late_fee")?;
         }
-        if self.waterfall.is_empty() || {
-            let mut w = self.waterfall.clone();
-            w.sort_by_key(|c| *c as u8);
-            w.dedup();
-            w.len() != self.waterfall.len() || !w.contains(&Component::Principal)
-        } {
+        let mut seen = 0u8;
+        let mut twice = false;
+        for c in &self.waterfall {
+            let bit = 1u8 << (*c as u8);
+            twice |= seen & bit != 0;
+            seen |= bit;
+        }
+        if twice || seen & (1u8 << (Component::Principal as u8)) == 0 {
             return Err(bad(
                 "waterfall",
                 format!("{:?}", self.waterfall),
@@ -582,14 +625,17 @@ impl PlanTerms {
         }
     }
 
-    fn due_date(&self, k: u32) -> Result<NaiveDate, PlanError> {
-        let anchor = match self.first_due {
-            Some(f) => f,
+    fn anchor(&self) -> Result<NaiveDate, PlanError> {
+        match self.first_due {
+            Some(f) => Ok(f),
             None => self
                 .frequency
                 .nth(self.start, 1)
-                .ok_or(PlanError::Overflow("due dates"))?,
-        };
+                .ok_or(PlanError::Overflow("due dates")),
+        }
+    }
+
+    fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate, PlanError> {
         let d = self
             .frequency
             .nth(anchor, k - 1)
@@ -607,9 +653,9 @@ impl PlanTerms {
         self.annual_rate / Decimal::ONE_HUNDRED / self.frequency.periods_per_year()
     }
 
-    fn period_rate(&self, from: NaiveDate, to: NaiveDate) -> Decimal {
+    fn period_rate(&self, nominal: Decimal, from: NaiveDate, to: NaiveDate) -> Decimal {
         match self.period_rate {
-            PeriodRate::PerPeriod => self.periodic_rate(),
+            PeriodRate::PerPeriod => nominal,
             PeriodRate::ActualDays => {
                 self.annual_rate / Decimal::ONE_HUNDRED * self.day_count.year_fraction(from, to)
             }
@@ -648,7 +694,7 @@ impl PaymentPlan {
             None => 0,
         };
         let financed = total - down;
-        let mut schedule = Vec::new();
+        let mut schedule = Vec::with_capacity(n0 as usize + 1);
         if down > 0 {
             schedule.push(PlanInstallment {
                 number: 0,
@@ -753,13 +799,14 @@ impl PaymentPlan {
         };
         let mut balance = financed;
         let mut prev = terms.start;
+        let anchor = terms.anchor()?;
         let mut k = 1u32;
         loop {
-            let due = terms.due_date(k)?;
+            let due = terms.due_date(anchor, k)?;
             let rate = if no_interest {
                 Decimal::ZERO
             } else {
-                terms.period_rate(prev, due)
+                terms.period_rate(rate0, prev, due)
             };
             let interest = interest_units(balance, rate, mu)?;
             let principal = match (&principals, level) {

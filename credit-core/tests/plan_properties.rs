@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use credit_core::money::Currency;
-use credit_core::plans::{Method, PaymentPlan, PlanStatusKind, PlanTerms};
+use credit_core::plans::{PaymentPlan, PlanStatusKind, PlanTerms};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -142,7 +142,10 @@ impl DunningRun {
 type Dated = Vec<(NaiveDate, Decimal)>;
 
 /// An overdue part of an item: (installment, due, open, amount, reductions).
-type Part = (Option<u32>, NaiveDate, Decimal, Decimal, Dated);
+type Part<'a> = (Option<u32>, NaiveDate, Decimal, Decimal, Reds<'a>);
+
+/// Reductions of an item or installment, borrowed when they can be.
+type Reds<'a> = std::borrow::Cow<'a, [(NaiveDate, Decimal)]>;
 
 /// Per-installment outstanding amounts and reduction histories of an item
 /// with installment terms: payments go to the oldest installment first.
@@ -253,11 +256,18 @@ impl CreditBook {
             excluded: Vec::new(),
         };
         for (customer, a) in order {
-            let st = self.state_as_of(a, as_of)?;
             let segment = self.accounts[a].segment.clone();
+            // The current state when no event is dated after `as_of`; a
+            // replay otherwise.
+            let replayed = if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
+                None
+            } else {
+                Some(self.state_as_of(a, as_of)?)
+            };
+            let st = replayed.as_ref().unwrap_or(&self.accounts[a].state);
             if let Some(n) = self.notice_for(
                 &proc_,
-                &st,
+                st,
                 &customer,
                 &segment,
                 as_of,
@@ -314,7 +324,7 @@ impl CreditBook {
         let max_level = proc_.levels.len() as u8;
         let mut lines: Vec<NoticeLine> = Vec::new();
         // (line index → reductions, base amount) for interest.
-        let mut interest_inputs: Vec<(Decimal, Dated, Decimal)> = Vec::new();
+        let mut interest_inputs: Vec<(Decimal, Reds<'_>, Decimal)> = Vec::new();
         for it in st.items.iter().filter(|i| !i.open.is_zero()) {
             let overdue_from =
                 |due: NaiveDate| due.checked_add_days(grace).is_some_and(|d| d < as_of);
@@ -362,13 +372,19 @@ impl CreditBook {
                     it.due_date,
                     it.open,
                     it.amount,
-                    it.collection.reductions.clone(),
+                    std::borrow::Cow::Borrowed(it.collection.reductions.as_slice()),
                 ));
             } else {
                 for (k, (due, out, reds)) in installment_split(it).into_iter().enumerate() {
                     let amount = it.collection.installments[k].1;
                     if out > Decimal::ZERO && overdue_from(due) {
-                        parts.push((Some(k as u32 + 1), due, out, amount, reds));
+                        parts.push((
+                            Some(k as u32 + 1),
+                            due,
+                            out,
+                            amount,
+                            std::borrow::Cow::Owned(reds),
+                        ));
                     }
                 }
             }
@@ -501,7 +517,12 @@ impl CreditBook {
                 (Decimal::ZERO, Decimal::ZERO, 0i64, 0u8);
             let mut notice_due: Option<u8> = None;
             for &a in &self.customers[ci].accounts.clone() {
-                let st = self.state_as_of(a, as_of)?;
+                let replayed = if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
+                    None
+                } else {
+                    Some(self.state_as_of(a, as_of)?)
+                };
+                let st = replayed.as_ref().unwrap_or(&self.accounts[a].state);
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
                     for (due, open) in overdue_parts(it, as_of) {
                         let v = self.fx.convert(open, it.currency, currency)?;
