@@ -1042,14 +1042,17 @@ enum credit_status credit_dunning_events(const char *run_json, char **out_json);
  * The collection worklist as of a date, amounts in `currency_code` (JSON:
  * collector, customer, overdue, max_days_overdue, dunning_level,
  * risk_class, priority, next_action), grouped by collector, highest
- * priority first.
+ * priority first. `plans_json`: NULL or a JSON array of plans whose
+ * invoices are left out while current or late.
  *
  * # Safety
- * `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+ * `book` a live handle; `currency_code` NUL-terminated; `plans_json` NULL
+ * or NUL-terminated; `out_json` writable.
  */
 enum credit_status credit_book_worklist(const struct credit_book *book,
                                         struct credit_date as_of,
                                         const char *currency_code,
+                                        const char *plans_json,
                                         char **out_json);
 
 /**

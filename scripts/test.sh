@@ -105,5 +105,12 @@ grep -Eq 'Acme Tools GmbH +score +465 class B .*proposed limit 125000 EUR' <<<"$
 grep -Eq 'Borealis Retail Ltd +downgraded D -> E' <<<"$DEMO_OUT"
 # Fjord's invoice is 21 days overdue: 425 - 25 = 400 -> D; 2 x 17666.67 capped at 20000.
 grep -Eq 'Fjord Marine AS +limit proposal 20000 \(now 250000.00, rule 2\)' <<<"$DEMO_OUT"
+# Plan, hand-checked: A = 8000 x .005 / (1 - 1.005^-4) = 2025.06; row 2 interest 6014.94 x .005 = 30.07.
+grep -Eq '^ +2 +2027-01-22 +1994\.99 +30\.07 +0\.00 +2025\.06 +4019\.95' <<<"$DEMO_OUT"
+# Payoff 01-31: 25.00 + 2004.96 + 2014.99 = 4044.95 + 4044.95 x 6 % x 9/365 (5.98) = 4050.93.
+grep -q 'payoff 4050.93 (principal 4044.95 + accrued interest 5.98' <<<"$DEMO_OUT"
+# Dunning 12-22: INV-A2 due 11-24 is 28 days late: level 1, 12000 + 40 compensation.
+grep -Eq 'Acme Tools GmbH +level 1 +12040\.00 EUR' <<<"$DEMO_OUT"
+grep -q 'INV-B1 left out: payment_plan' <<<"$DEMO_OUT"
 
 printf '\nAll checks passed.\n'

@@ -18,6 +18,12 @@
 //! policy's rules; a review run a month later re-scores those due and
 //! reports what changed.
 //!
+//! Part 4, payment plans and collections: an overdue customer agrees a
+//! payment plan (schedule, one payment on time, one late with its late
+//! fee, status and payoff); a month on, a dunning run proposes notices
+//! (the plan's invoice left out) and the collection worklist ranks who to
+//! chase.
+//!
 //! ```text
 //! cargo run --release --example order_to_cash [-- invoices.json [book.json]]
 //! ```
@@ -28,14 +34,17 @@ use std::error::Error;
 use chrono::NaiveDate;
 use credit_core::calendar::{parse_date, BusinessCalendar, BusinessDayConvention, Weekend};
 use credit_core::check::Outcome;
+use credit_core::collections::NextAction;
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{CreditBook, OrderRequest};
 use credit_core::ledger::{Event, EventKind};
 use credit_core::money::{Currency, Money};
+use credit_core::plans::{PaymentPlan, PlanStatusKind, PlanTerms};
 use credit_core::policy::{Checkpoint, Policy};
 use credit_core::risk::ReviewEventKind;
 use credit_core::scoring::{Attributes, Scorecard, Value};
 use credit_core::terms::{PaymentTerms, ScheduleOptions};
+use rust_decimal::Decimal;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -199,7 +208,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         as_of,
         &format!("{data}sample_scorecard.json"),
         &format!("{data}sample_attributes.json"),
-    )
+    )?;
+    collections(&mut book, &names, as_of, &format!("{data}sample_plan.json"))
 }
 
 #[derive(Deserialize)]
@@ -611,4 +621,140 @@ fn open_status(s: &credit_core::terms::Schedule, as_of: NaiveDate) -> String {
             (s.net_due_date() - as_of).num_days()
         ),
     }
+}
+
+fn plan_status(k: PlanStatusKind) -> String {
+    match k {
+        PlanStatusKind::Late { days } => format!("late {days} days"),
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PlanSample {
+    terms: PlanTerms,
+    payments: Vec<(NaiveDate, Decimal)>,
+    status_on: NaiveDate,
+}
+
+fn collections(
+    book: &mut CreditBook,
+    names: &Names,
+    as_of: NaiveDate,
+    plan_path: &str,
+) -> Result<(), Box<dyn Error>> {
+    let sample: PlanSample = serde_json::from_str(&std::fs::read_to_string(plan_path)?)?;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let ccy = sample.terms.currency;
+    let invoices: Vec<String> = sample.terms.invoices.iter().map(|i| i.0.clone()).collect();
+    println!(
+        "\n\nPayment plan for {} ({}): {} {ccy}, {} monthly installments, {} % a year\n",
+        name("BORE"),
+        invoices.join(", "),
+        sample.terms.principal,
+        sample.terms.installments.unwrap_or(0),
+        sample.terms.annual_rate
+    );
+    let mut plan = PaymentPlan::new(sample.terms)?;
+    println!(
+        "  {:>2}  {:<10}  {:>10}  {:>9}  {:>7}  {:>10}  {:>10}",
+        "#", "due", "principal", "interest", "fee", "total", "balance"
+    );
+    for i in &plan.schedule {
+        println!(
+            "  {:>2}  {}  {:>10}  {:>9}  {:>7}  {:>10}  {:>10}",
+            i.number, i.due_date, i.principal, i.interest, i.fee, i.total, i.balance_after
+        );
+    }
+    let ev = plan.evaluate();
+    println!(
+        "  total interest {} + fees {} = cost {} {ccy}; effective annual rate {:.2} %",
+        ev.total_interest,
+        ev.total_fees,
+        ev.total_cost,
+        ev.effective_annual_rate.unwrap_or(f64::NAN) * 100.0
+    );
+    for (i, (date, amount)) in sample.payments.iter().enumerate() {
+        plan.apply_payment(*date, *amount)?;
+        let st = plan.status(*date)?;
+        let inst = &st.installments[i];
+        println!(
+            "  {date} paid {amount} {ccy}: installment {} outstanding {}, late fee {}; plan {}",
+            inst.number,
+            inst.outstanding,
+            inst.penalty,
+            plan_status(st.status)
+        );
+    }
+    let st = plan.status(sample.status_on)?;
+    let po = plan.payoff(sample.status_on)?;
+    println!(
+        "  as of {}: {}, outstanding {} {ccy}, overdue {}; payoff {} (principal {} + accrued interest {} + fees {})",
+        sample.status_on,
+        plan_status(st.status), st.outstanding, st.overdue, po.total, po.principal, po.accrued_interest, po.fees
+    );
+
+    let later = as_of
+        .checked_add_days(chrono::Days::new(30))
+        .ok_or("date")?;
+    let plans = [plan];
+    let run = book.dunning_run(later, &plans)?;
+    println!("\nDunning run {later} (policy {}):", run.policy_id);
+    for n in &run.notices {
+        println!(
+            "  {:<20} level {}  {} {}  (items {}, interest {}, compensation {}, fee {})",
+            name(n.customer.as_str()),
+            n.level,
+            n.total,
+            n.currency,
+            n.amount,
+            n.interest,
+            n.compensation,
+            n.fee
+        );
+        for l in &n.lines {
+            println!(
+                "      {:<8} due {}  {:>3} days  {:>10}  level {}",
+                l.invoice_id, l.due_date, l.days_overdue, l.amount, l.level
+            );
+        }
+    }
+    for e in &run.excluded {
+        println!(
+            "  {:<20} {} left out: {}",
+            name(e.customer.as_str()),
+            e.invoice_id
+                .as_ref()
+                .map(|i| i.0.as_str())
+                .unwrap_or("account"),
+            e.reason
+        );
+    }
+    let issued = run.events().len();
+    for e in run.events() {
+        book.apply(e)?;
+    }
+    println!("  issued: {issued} ledger events (notices and charges)");
+    let eur = Currency::iso("EUR")?;
+    let w = book.worklist(later, eur, &plans)?;
+    println!("\nCollection worklist {later} (EUR, by collector, priority = overdue x days):");
+    for x in &w {
+        let action = match x.next_action {
+            NextAction::Reminder => "reminder".to_string(),
+            NextAction::Call => "call".to_string(),
+            NextAction::Notice { level } => format!("notice level {level}"),
+            NextAction::StopSupply => "stop supply".to_string(),
+            _ => "-".to_string(),
+        };
+        println!(
+            "  {:<10} {:<20} overdue {:>10} EUR  {:>3} days  level {}  priority {:>12}  next: {action}",
+            x.collector.as_deref().unwrap_or("(none)"),
+            name(x.customer.as_str()),
+            x.overdue,
+            x.max_days_overdue,
+            x.dunning_level,
+            x.priority
+        );
+    }
+    Ok(())
 }

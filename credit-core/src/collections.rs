@@ -645,6 +645,7 @@ pub struct DunningRun {
 /// The next step with a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum NextAction {
     /// A friendly reminder (overdue, no level due yet).
     Reminder,

@@ -238,7 +238,7 @@ fn payment_plans_take_their_invoices_out_of_dunning_until_broken() {
 #[test]
 fn worklist_ranks_and_picks_the_next_action() {
     let mut b = book();
-    let w = b.worklist(d("2026-02-25"), eur()).unwrap();
+    let w = b.worklist(d("2026-02-25"), eur(), &[]).unwrap();
     // Grouped by collector: ann (C1, C2), then bob (C3).
     let who: Vec<&str> = w.iter().map(|x| x.customer.as_str()).collect();
     assert_eq!(who, ["C1", "C2", "C3"]);
@@ -257,7 +257,7 @@ fn worklist_ranks_and_picks_the_next_action() {
     // a notice is due by days; the worklist shows the notice.
     assert_eq!(w[2].max_days_overdue, 36);
     // 60 days: stop supply.
-    let w = b.worklist(d("2026-03-25"), eur()).unwrap();
+    let w = b.worklist(d("2026-03-25"), eur(), &[]).unwrap();
     assert_eq!(
         w.iter()
             .find(|x| x.customer.as_str() == "C3")
@@ -274,7 +274,7 @@ fn a_policy_without_dunning_is_an_error() {
     )
     .unwrap();
     assert!(b.dunning_run(d("2026-01-01"), &[]).is_err());
-    assert!(b.worklist(d("2026-01-01"), eur()).is_err());
+    assert!(b.worklist(d("2026-01-01"), eur(), &[]).is_err());
     let bad = POLICY.replace(
         r#""level": 2, "min_days_overdue": 21"#,
         r#""level": 2, "min_days_overdue": 2"#,

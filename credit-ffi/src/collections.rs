@@ -323,22 +323,29 @@ pub unsafe extern "C" fn credit_dunning_events(
 /// The collection worklist as of a date, amounts in `currency_code` (JSON:
 /// collector, customer, overdue, max_days_overdue, dunning_level,
 /// risk_class, priority, next_action), grouped by collector, highest
-/// priority first.
+/// priority first. `plans_json`: NULL or a JSON array of plans whose
+/// invoices are left out while current or late.
 ///
 /// # Safety
-/// `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+/// `book` a live handle; `currency_code` NUL-terminated; `plans_json` NULL
+/// or NUL-terminated; `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_worklist(
     book: *const credit_book,
     as_of: credit_date,
     currency_code: *const c_char,
+    plans_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
         let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
-        let w = lock_book(b).worklist(to_date(as_of, "as_of")?, cur)?;
+        let plans: Vec<PaymentPlan> = match unsafe { opt_str_arg(plans_json, "plans_json") }? {
+            Some(t) => json(t, "plans")?,
+            None => Vec::new(),
+        };
+        let w = lock_book(b).worklist(to_date(as_of, "as_of")?, cur, &plans)?;
         unsafe { put_json(out_json, "out_json", &w) }
     })
 }

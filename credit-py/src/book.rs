@@ -1028,18 +1028,26 @@ impl PyCreditBook {
     /// The collection worklist as of a date, amounts in `currency`: a pandas
     /// DataFrame (collector, customer, overdue, max_days_overdue,
     /// dunning_level, risk_class, priority, next_action), grouped by
-    /// collector, highest priority first.
+    /// collector, highest priority first; invoices of current or late
+    /// `plans` are left out.
+    #[pyo3(signature = (as_of, currency, plans = None))]
     fn worklist(
         &self,
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
         currency: &Bound<'_, PyAny>,
+        plans: Option<Vec<PyRef<'_, crate::collections::PyPaymentPlan>>>,
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
         let cur = to_currency(currency)?;
+        let plans: Vec<credit_core::plans::PaymentPlan> = plans
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.0.clone())
+            .collect();
         let w = self
             .lock()
-            .worklist(day, cur)
+            .worklist(day, cur, &plans)
             .map_err(|e| book_err(py, e))?;
         let rows = serde_to_py(py, &w)?;
         Ok(py

@@ -197,11 +197,11 @@ static void test_dunning(void) {
     CHECK(contains(run, "\"interest\":\"4.16\""));
     credit_string_free(run);
     char *w = NULL;
-    CHECK(credit_book_worklist(b, feb25, "EUR", &w) == CREDIT_OK);
+    CHECK(credit_book_worklist(b, feb25, "EUR", NULL, &w) == CREDIT_OK);
     CHECK(contains(w, "\"collector\":\"ann\""));
     CHECK(contains(w, "\"overdue\":\"600.00\""));
     credit_string_free(w);
-    CHECK(credit_book_worklist(b, feb25, "XXX", &w) == CREDIT_UNKNOWN_CURRENCY);
+    CHECK(credit_book_worklist(b, feb25, "XXX", NULL, &w) == CREDIT_UNKNOWN_CURRENCY);
     /* A plan over I1 keeps it out while current. */
     credit_plan *plan = NULL;
     CHECK(credit_plan_new("{\"currency\": \"EUR\", \"principal\": \"600.00\", \"start\": \"2026-02-25\", \"frequency\": "

@@ -198,6 +198,25 @@ fn overdue_parts(it: &OpenItem, as_of: NaiveDate) -> Vec<(NaiveDate, Decimal)> {
     }
 }
 
+/// Invoices of plans that are current or late on `as_of` (a broken plan
+/// gives its invoices back to dunning).
+fn covered_invoices(
+    plans: &[PaymentPlan],
+    as_of: NaiveDate,
+) -> Result<BTreeSet<InvoiceId>, BookError> {
+    let mut covered = BTreeSet::new();
+    for p in plans {
+        let st = p.status(as_of)?;
+        if matches!(
+            st.status,
+            PlanStatusKind::Current | PlanStatusKind::Late { .. }
+        ) {
+            covered.extend(p.terms.invoices.iter().cloned());
+        }
+    }
+    Ok(covered)
+}
+
 impl CreditBook {
     fn procedure(&self) -> Result<&DunningProcedure, BookError> {
         self.policy.dunning.as_ref().ok_or_else(|| {
@@ -229,16 +248,7 @@ impl CreditBook {
         plans: &[PaymentPlan],
     ) -> Result<DunningRun, BookError> {
         let proc_ = self.procedure()?.clone();
-        let mut covered: BTreeSet<InvoiceId> = BTreeSet::new();
-        for p in plans {
-            let st = p.status(as_of)?;
-            if matches!(
-                st.status,
-                PlanStatusKind::Current | PlanStatusKind::Late { .. }
-            ) {
-                covered.extend(p.terms.invoices.iter().cloned());
-            }
-        }
+        let covered = covered_invoices(plans, as_of)?;
         let mut order: Vec<(CustomerId, usize)> = Vec::new();
         for c in &self.customers {
             for &a in &c.accounts {
@@ -497,9 +507,10 @@ impl CreditBook {
     }
 
     /// The collection worklist as of a date: every customer with overdue
-    /// items (all segments, converted to `currency`), ranked by the
-    /// policy's priority formula, with the next action, grouped by collector
-    /// (unassigned last) and highest priority first.
+    /// items (all segments, converted to `currency`; invoices of current or
+    /// late `plans` left out), ranked by the policy's priority formula, with
+    /// the next action, grouped by collector (unassigned last) and highest
+    /// priority first.
     ///
     /// # Errors
     /// A policy without a dunning procedure; missing FX rates; overflow.
@@ -507,8 +518,10 @@ impl CreditBook {
         &mut self,
         as_of: NaiveDate,
         currency: Currency,
+        plans: &[PaymentPlan],
     ) -> Result<Vec<WorkItem>, BookError> {
         let proc_ = self.procedure()?.clone();
+        let covered = covered_invoices(plans, as_of)?;
         let wl = &proc_.worklist;
         let grace = chrono::Days::new(u64::from(proc_.grace_days));
         let mut out = Vec::new();
@@ -523,7 +536,11 @@ impl CreditBook {
                     Some(self.state_as_of(a, as_of)?)
                 };
                 let st = replayed.as_ref().unwrap_or(&self.accounts[a].state);
-                for it in st.items.iter().filter(|i| !i.open.is_zero()) {
+                for it in st
+                    .items
+                    .iter()
+                    .filter(|i| !i.open.is_zero() && !covered.contains(&i.invoice_id))
+                {
                     for (due, open) in overdue_parts(it, as_of) {
                         let v = self.fx.convert(open, it.currency, currency)?;
                         let days = (as_of - due).num_days();
@@ -534,7 +551,10 @@ impl CreditBook {
                         let next = it.dunning_level + 1;
                         if let Some(l) = proc_.level(next) {
                             let past_grace = due.checked_add_days(grace).is_some_and(|d| d < as_of);
-                            if past_grace && days >= i64::from(l.min_days_overdue) {
+                            let interval_ok = it.collection.last_dunned.is_none_or(|t| {
+                                (as_of - t).num_days() >= i64::from(l.min_interval_days)
+                            });
+                            if past_grace && interval_ok && days >= i64::from(l.min_days_overdue) {
                                 notice_due = Some(notice_due.map_or(next, |n| n.max(next)));
                             }
                         }

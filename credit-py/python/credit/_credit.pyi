@@ -479,7 +479,7 @@ class CreditBook:
         """Runs the credit review as of a date (customers due are re-scored)."""
     def dunning_run(self, as_of: _Date, plans: Optional[Sequence[PaymentPlan]] = None) -> DunningRun:
         """Proposes dunning notices as of a date by the policy's procedure."""
-    def worklist(self, as_of: _Date, currency: _CurrencyLike) -> Any:
+    def worklist(self, as_of: _Date, currency: _CurrencyLike, plans: Optional[Sequence[PaymentPlan]] = None) -> Any:
         """The collection worklist as a pandas DataFrame."""
     def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
         """Promises to pay of an account and their state as of a date."""
