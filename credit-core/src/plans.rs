@@ -456,7 +456,12 @@ pub struct PaymentPlan {
 /// Minor units of a decimal at `mu` decimals (must already be at most that
 /// precise).
 fn units(d: Decimal, mu: u32) -> Result<i128, PlanError> {
-    let r = round_dp(d, mu, RoundingMode::HalfEven);
+    // Already at most `mu` decimals (the common case): no rounding needed.
+    let r = if d.scale() <= mu {
+        d
+    } else {
+        round_dp(d, mu, RoundingMode::HalfEven)
+    };
     let scale = r.scale();
     if scale > mu {
         return Err(PlanError::Overflow("minor units"));
