@@ -548,6 +548,33 @@ impl ItemCollection {
 }
 
 impl OpenItem {
+    /// A new item: nothing disputed, written off or dunned yet.
+    fn fresh(
+        invoice_id: InvoiceId,
+        currency: Currency,
+        invoice_date: NaiveDate,
+        due_date: NaiveDate,
+        amount: Decimal,
+        open: Decimal,
+    ) -> Self {
+        OpenItem {
+            invoice_id,
+            currency,
+            invoice_date,
+            due_date,
+            amount,
+            open,
+            disputed: Decimal::ZERO,
+            written_off: Decimal::ZERO,
+            discount_taken: Decimal::ZERO,
+            dunning_level: 0,
+            discounts: Vec::new(),
+            order_id: None,
+            delivery_id: None,
+            collection: ItemCollection::default(),
+        }
+    }
+
     /// The discount a payment on `date` earns, if the item is still untouched.
     fn discount_on(&self, date: NaiveDate) -> Decimal {
         if self.open != self.amount {
@@ -800,6 +827,18 @@ impl AccountState {
         }
     }
 
+    /// Refuses an open-item id the account already has.
+    fn ensure_new_item(&self, ev: &Event, id: &InvoiceId) -> Result<(), LedgerError> {
+        if self.items.iter().any(|i| &i.invoice_id == id) {
+            return Err(LedgerError::AlreadyExists {
+                event: ev.id.clone(),
+                what: "invoice",
+                id: id.0.clone(),
+            });
+        }
+        Ok(())
+    }
+
     fn insert_item(&mut self, item: OpenItem) {
         let pos = self.items.partition_point(|i| i.due_date <= item.due_date);
         self.items.insert(pos, item);
@@ -973,13 +1012,7 @@ impl AccountState {
                 discount_base,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", false)?;
-                if self.items.iter().any(|i| &i.invoice_id == invoice_id) {
-                    return Err(LedgerError::AlreadyExists {
-                        event: ev.id.clone(),
-                        what: "invoice",
-                        id: invoice_id.0.clone(),
-                    });
-                }
+                self.ensure_new_item(ev, invoice_id)?;
                 let order = match order_id {
                     Some(oid) => {
                         let i = self.order_idx(ev, oid)?;
@@ -1062,16 +1095,6 @@ impl AccountState {
                     o.invoiced = add(o.invoiced, amount, "invoiced")?;
                 }
                 self.insert_item(OpenItem {
-                    invoice_id: invoice_id.clone(),
-                    currency: *currency,
-                    invoice_date: ev.date,
-                    due_date: due,
-                    amount,
-                    open: amount,
-                    disputed: Decimal::ZERO,
-                    written_off: Decimal::ZERO,
-                    discount_taken: Decimal::ZERO,
-                    dunning_level: 0,
                     discounts,
                     order_id: order_id.clone(),
                     delivery_id: delivery_id.clone(),
@@ -1079,6 +1102,7 @@ impl AccountState {
                         installments,
                         ..ItemCollection::default()
                     },
+                    ..OpenItem::fresh(invoice_id.clone(), *currency, ev.date, due, amount, amount)
                 });
             }
             EventKind::OpenItemImported {
@@ -1099,29 +1123,15 @@ impl AccountState {
                         reason: "exceeds the invoice amount",
                     });
                 }
-                if self.items.iter().any(|i| &i.invoice_id == invoice_id) {
-                    return Err(LedgerError::AlreadyExists {
-                        event: ev.id.clone(),
-                        what: "invoice",
-                        id: invoice_id.0.clone(),
-                    });
-                }
-                self.insert_item(OpenItem {
-                    invoice_id: invoice_id.clone(),
-                    currency: *currency,
-                    invoice_date: *invoice_date,
-                    due_date: *due_date,
+                self.ensure_new_item(ev, invoice_id)?;
+                self.insert_item(OpenItem::fresh(
+                    invoice_id.clone(),
+                    *currency,
+                    *invoice_date,
+                    *due_date,
                     amount,
                     open,
-                    disputed: Decimal::ZERO,
-                    written_off: Decimal::ZERO,
-                    discount_taken: Decimal::ZERO,
-                    dunning_level: 0,
-                    discounts: Vec::new(),
-                    order_id: None,
-                    delivery_id: None,
-                    collection: ItemCollection::default(),
-                });
+                ));
             }
             EventKind::Payment {
                 amount,
@@ -1234,13 +1244,7 @@ impl AccountState {
                 for_invoice,
             } => {
                 let amount = self.money(ev, *amount, *currency, "amount", true)?;
-                if self.items.iter().any(|i| &i.invoice_id == charge_id) {
-                    return Err(LedgerError::AlreadyExists {
-                        event: ev.id.clone(),
-                        what: "invoice",
-                        id: charge_id.0.clone(),
-                    });
-                }
+                self.ensure_new_item(ev, charge_id)?;
                 let target = match for_invoice {
                     Some(inv) => Some(self.item_idx(ev, inv)?),
                     None => None,
@@ -1257,24 +1261,19 @@ impl AccountState {
                     }
                 }
                 self.insert_item(OpenItem {
-                    invoice_id: charge_id.clone(),
-                    currency: *currency,
-                    invoice_date: ev.date,
-                    due_date: ev.date,
-                    amount,
-                    open: amount,
-                    disputed: Decimal::ZERO,
-                    written_off: Decimal::ZERO,
-                    discount_taken: Decimal::ZERO,
-                    dunning_level: 0,
-                    discounts: Vec::new(),
-                    order_id: None,
-                    delivery_id: None,
                     collection: ItemCollection {
                         charge: Some(*kind),
                         for_invoice: for_invoice.clone(),
                         ..ItemCollection::default()
                     },
+                    ..OpenItem::fresh(
+                        charge_id.clone(),
+                        *currency,
+                        ev.date,
+                        ev.date,
+                        amount,
+                        amount,
+                    )
                 });
             }
             EventKind::DunningBlocked {
