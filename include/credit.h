@@ -1056,6 +1056,21 @@ enum credit_status credit_book_worklist(const struct credit_book *book,
                                         char **out_json);
 
 /**
+ * Promises to pay of an account and their state as of a date (JSON: made
+ * on, amount, promised date, paid, state open / kept / partially_kept /
+ * broken). `segment` may be NULL for "default".
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated or NULL as stated;
+ * `out_json` writable.
+ */
+enum credit_status credit_book_promises(const struct credit_book *book,
+                                        const char *customer,
+                                        const char *segment,
+                                        struct credit_date as_of,
+                                        char **out_json);
+
+/**
  * Looks up the minor-unit exponent of an ISO 4217 code (2 for "EUR", 0 for
  * "JPY", 3 for "KWD").
  *

@@ -349,3 +349,34 @@ pub unsafe extern "C" fn credit_book_worklist(
         unsafe { put_json(out_json, "out_json", &w) }
     })
 }
+
+/// Promises to pay of an account and their state as of a date (JSON: made
+/// on, amount, promised date, paid, state open / kept / partially_kept /
+/// broken). `segment` may be NULL for "default".
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated or NULL as stated;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_promises(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        unsafe {
+            crate::book::account_query(
+                book,
+                customer,
+                "customer",
+                segment,
+                as_of,
+                out_json,
+                credit_core::engine::CreditBook::promises,
+            )
+        }
+    })
+}

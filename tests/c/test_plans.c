@@ -202,6 +202,17 @@ static void test_dunning(void) {
     CHECK(contains(w, "\"overdue\":\"600.00\""));
     credit_string_free(w);
     CHECK(credit_book_worklist(b, feb25, "XXX", NULL, &w) == CREDIT_UNKNOWN_CURRENCY);
+    /* A promise of 100 by 03-01, nothing paid: broken on 03-02. */
+    CHECK(credit_book_apply(b, "{\"id\": \"pr\", \"customer\": \"C1\", \"date\": \"2026-02-26\", \"type\": "
+                               "\"promise_to_pay\", \"amount\": \"100.00\", \"currency\": \"EUR\", \"promised_date\": "
+                               "\"2026-03-01\"}",
+                            NULL) == CREDIT_OK);
+    char *pr = NULL;
+    credit_date mar2 = {2026, 3, 2};
+    CHECK(credit_book_promises(b, "C1", NULL, mar2, &pr) == CREDIT_OK);
+    CHECK(contains(pr, "\"state\":\"broken\""));
+    credit_string_free(pr);
+    CHECK(credit_book_promises(b, "nobody", NULL, mar2, &pr) == CREDIT_UNKNOWN_CUSTOMER);
     /* A plan over I1 keeps it out while current. */
     credit_plan *plan = NULL;
     CHECK(credit_plan_new("{\"currency\": \"EUR\", \"principal\": \"600.00\", \"start\": \"2026-02-25\", \"frequency\": "
