@@ -517,6 +517,9 @@ pub struct ItemCollection {
     /// notes, write-offs): (date, amount).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reductions: Vec<(NaiveDate, Decimal)>,
+    /// Payments applied (with the discount they earned): (date, amount).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<(NaiveDate, Decimal)>,
     /// Date of the latest dunning notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_dunned: Option<NaiveDate>,
@@ -1387,6 +1390,7 @@ impl AccountState {
             it.discount_taken += disc;
             it.disputed = it.disputed.min(it.open);
             it.collection.reductions.push((ev.date, paid + disc));
+            it.collection.payments.push((ev.date, paid + disc));
         }
         if !left.is_zero() {
             self.credit_unapplied(currency, left)?;

@@ -37,6 +37,7 @@ pub mod features;
 mod fnv;
 pub mod ledger;
 pub mod money;
+pub mod monitor;
 pub mod plans;
 pub mod policy;
 pub mod risk;

@@ -275,6 +275,9 @@ pub struct Policy {
     /// worklist).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning: Option<crate::collections::DunningProcedure>,
+    /// Monitoring: aging buckets and KPI goals.
+    #[serde(default)]
+    pub monitoring: crate::monitor::MonitoringPolicy,
 }
 
 fn bad(field: String, value: impl ToString, reason: &'static str) -> PolicyError {
@@ -319,6 +322,13 @@ impl Policy {
             ));
         }
         crate::risk::validate_rules(&self.limit_rules)?;
+        self.monitoring.aging.validate().map_err(|e| {
+            bad(
+                "monitoring.aging.bounds".into(),
+                e,
+                "strictly increasing bounds",
+            )
+        })?;
         if let Some(d) = &self.dunning {
             d.validate().map_err(|e| match e {
                 crate::collections::CollectionsError::InvalidField {

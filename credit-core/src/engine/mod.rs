@@ -42,6 +42,7 @@ use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
 mod collections;
+mod monitor;
 mod review;
 pub use collections::{promise_state, PromiseState, PromiseStatus};
 pub use review::CustomerScore;

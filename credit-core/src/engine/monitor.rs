@@ -1,0 +1,388 @@
+//! Monitoring on the book: aging, KPIs and goals, as of any date, from the
+//! ledger as it stood on that date.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::{BookError, CreditBook};
+use crate::ledger::{AccountState, EventKind};
+use crate::money::Currency;
+use crate::monitor::{
+    Aging, AgingBasis, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial,
+};
+
+/// Minor units of an amount already at most `mu` decimals (converted amounts
+/// are rounded to the target currency).
+fn units(d: Decimal, mu: u32) -> Result<i128, BookError> {
+    let s = d.scale();
+    if s > mu {
+        return Err(BookError::Overflow);
+    }
+    d.mantissa()
+        .checked_mul(10i128.pow(mu - s))
+        .ok_or(BookError::Overflow)
+}
+
+/// The first day of `d`'s month, `k` months back.
+fn month_start(d: NaiveDate, k: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1)?.checked_sub_months(chrono::Months::new(k))
+}
+
+impl CreditBook {
+    fn state_at(&mut self, a: usize, as_of: NaiveDate) -> Result<Option<AccountState>, BookError> {
+        if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
+            Ok(None)
+        } else {
+            Ok(Some(self.state_as_of(a, as_of)?))
+        }
+    }
+
+    /// The mergeable sums behind aging and KPIs for the period `from ..=
+    /// to`, per group, amounts in `currency` (converted with the book's FX
+    /// rates, item by item) — or, grouped by currency, in each item's own
+    /// currency. `months` months of sales history are kept for countback
+    /// DSO.
+    ///
+    /// # Errors
+    /// A period ending before it starts; `currency` missing when not
+    /// grouping by currency; missing FX rates; overflow.
+    pub fn monitor_partials(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+        group_by: GroupBy,
+        currency: Option<Currency>,
+        months: usize,
+    ) -> Result<BTreeMap<(String, Currency), Partial>, BookError> {
+        if to < from {
+            return Err(BookError::Policy(
+                crate::policy::PolicyError::InvalidField {
+                    field: "from".into(),
+                    value: from.to_string(),
+                    reason: "the period must not end before it starts",
+                },
+            ));
+        }
+        if currency.is_none() && group_by != GroupBy::Currency {
+            return Err(BookError::Policy(
+                crate::policy::PolicyError::InvalidField {
+                    field: "currency".into(),
+                    value: "absent".into(),
+                    reason: "a report currency is needed unless grouping by currency",
+                },
+            ));
+        }
+        let aging = self.policy.monitoring.aging.clone();
+        let n_buckets = aging.bounds.len() + 1;
+        let before = from.pred_opt().ok_or(BookError::Overflow)?;
+        let history_start =
+            month_start(to, months.saturating_sub(1) as u32).ok_or(BookError::Overflow)?;
+        let mut out: BTreeMap<(String, Currency), Partial> = BTreeMap::new();
+        for ci in 0..self.customers.len() {
+            let accounts = self.customers[ci].accounts.clone();
+            for a in accounts {
+                // Utilisation: exposure against an amount limit (computed
+                // first: it needs the book mutably).
+                let limit = self.accounts[a]
+                    .limit
+                    .as_ref()
+                    .and_then(|l| l.effective(to));
+                let exposure = match limit {
+                    Some(l) => {
+                        let id = self.customers[ci].customer.id.clone();
+                        let seg = self.accounts[a].segment.clone();
+                        let x = self.exposure(&id, &seg, to)?;
+                        Some((x.total, l, x.currency))
+                    }
+                    None => None,
+                };
+                let end = self.state_at(a, to)?;
+                let begin = self.state_at(a, before)?;
+                let c = &self.customers[ci].customer;
+                let seg = self.accounts[a].segment.clone();
+                let key_for = |cur: Currency| -> String {
+                    match group_by {
+                        GroupBy::Total => "total".to_string(),
+                        GroupBy::Customer => c.id.0.clone(),
+                        GroupBy::Segment => seg.clone(),
+                        GroupBy::Collector => {
+                            c.collector.clone().unwrap_or_else(|| "(none)".into())
+                        }
+                        GroupBy::RiskClass => c
+                            .risk_class
+                            .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
+                        GroupBy::Currency => cur.code().to_string(),
+                    }
+                };
+                let end_st = end.as_ref().unwrap_or(&self.accounts[a].state);
+                let begin_st: &AccountState = match &begin {
+                    Some(s) => s,
+                    None => &self.accounts[a].state,
+                };
+                let fx = &self.fx;
+                // Which group and currency an amount in `cur` lands in.
+                let target = |cur: Currency| -> (String, Currency) {
+                    let rc = currency.unwrap_or(cur);
+                    (key_for(cur), rc)
+                };
+                let conv =
+                    |x: Decimal, cur: Currency| -> Result<(String, Currency, i128), BookError> {
+                        let (k, rc) = target(cur);
+                        let v = fx.convert(x, cur, rc)?;
+                        Ok((k, rc, units(v, rc.minor_units())?))
+                    };
+                let mut add = |k: String, rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
+                    let p = out
+                        .entry((k, rc))
+                        .or_insert_with(|| Partial::new(n_buckets, months));
+                    f(p);
+                };
+                if let Some((x, l, cur)) = exposure {
+                    let (k, rc) = target(cur);
+                    let ex = units(fx.convert(x, cur, rc)?, rc.minor_units())?;
+                    let li = units(fx.convert(l, cur, rc)?, rc.minor_units())?;
+                    add(k, rc, &mut |p| {
+                        p.exposure += ex;
+                        p.limits += li;
+                    });
+                }
+                // Aging and receivables at the end.
+                for it in end_st.items.iter().filter(|i| !i.open.is_zero()) {
+                    let (k, rc, open) = conv(it.open, it.currency)?;
+                    let (_, _, disputed) = conv(it.disputed, it.currency)?;
+                    let past_due = (to - it.due_date).num_days();
+                    let days = match aging.basis {
+                        AgingBasis::DaysPastDue => past_due,
+                        AgingBasis::DaysSinceInvoice => (to - it.invoice_date).num_days(),
+                    };
+                    let b = aging.bucket(days);
+                    add(k, rc, &mut |p| {
+                        p.buckets[b] += open - disputed;
+                        p.disputed += disputed;
+                        p.ar_end += open;
+                        if past_due <= 0 {
+                            p.ar_current += open;
+                        }
+                        if past_due > 90 {
+                            p.ar_over_90 += open;
+                        }
+                        p.items += 1;
+                    });
+                }
+                // Payments in the period (on any item, open or settled).
+                for it in &end_st.items {
+                    for &(d, amt) in &it.collection.payments {
+                        if d < from || d > to {
+                            continue;
+                        }
+                        let (k, rc, u) = conv(amt, it.currency)?;
+                        let to_pay = i128::from((d - it.invoice_date).num_days());
+                        let beyond = i128::from((d - it.due_date).num_days().max(0));
+                        add(k, rc, &mut |p| {
+                            p.paid += u;
+                            p.paid_days += u * to_pay;
+                            p.paid_days_beyond += u * beyond;
+                        });
+                    }
+                }
+                for it in begin_st.items.iter().filter(|i| !i.open.is_zero()) {
+                    let (k, rc, open) = conv(it.open, it.currency)?;
+                    add(k, rc, &mut |p| p.ar_begin += open);
+                }
+                // Promises due in the period.
+                for pr in &end_st.promises {
+                    if pr.promised_date >= from && pr.promised_date <= to {
+                        let (k, rc) = target(pr.currency);
+                        let kept = pr.paid >= pr.amount;
+                        add(k, rc, &mut |p| {
+                            p.promises_due += 1;
+                            p.promises_kept += u64::from(kept);
+                        });
+                    }
+                }
+                // Sales and write-offs from the events of the period and of
+                // the sales history.
+                let lo = from.min(history_start);
+                let evs = &self.accounts[a].events;
+                let startpos = evs.partition_point(|&i| self.events[i].date < lo);
+                for &i in &evs[startpos..] {
+                    let e = &self.events[i];
+                    if e.date > to {
+                        break;
+                    }
+                    if self.reversed[i] {
+                        continue;
+                    }
+                    match &e.kind {
+                        EventKind::Invoiced {
+                            amount,
+                            currency: cur,
+                            ..
+                        } => {
+                            let (k, rc, u) = conv(*amount, *cur)?;
+                            let in_period = e.date >= from;
+                            let back = (to.year() - e.date.year()) * 12 + to.month() as i32
+                                - e.date.month() as i32;
+                            add(k, rc, &mut |p| {
+                                if in_period {
+                                    p.sales += u;
+                                }
+                                if let Some(slot) = usize::try_from(back)
+                                    .ok()
+                                    .and_then(|b| p.monthly_sales.get_mut(b))
+                                {
+                                    *slot += u;
+                                }
+                            });
+                        }
+                        EventKind::WriteOff {
+                            amount,
+                            currency: cur,
+                            ..
+                        } if e.date >= from => {
+                            let (k, rc, u) = conv(*amount, *cur)?;
+                            add(k, rc, &mut |p| p.write_offs += u);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Aging as of a date: open amounts per bucket (undisputed), disputed
+    /// separately; each row's total is its open balance.
+    ///
+    /// # Errors
+    /// As [`CreditBook::monitor_partials`].
+    pub fn aging(
+        &mut self,
+        as_of: NaiveDate,
+        group_by: GroupBy,
+        currency: Option<Currency>,
+    ) -> Result<Aging, BookError> {
+        let parts = self.monitor_partials(as_of, as_of, group_by, currency, 1)?;
+        let policy = &self.policy.monitoring.aging;
+        let rows = parts
+            .into_iter()
+            .map(|((key, cur), p)| {
+                let mu = cur.minor_units();
+                let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
+                let total: i128 = p.buckets.iter().sum::<i128>() + p.disputed;
+                AgingRow {
+                    key,
+                    currency: cur,
+                    buckets: p.buckets.iter().map(|u| d(*u)).collect(),
+                    disputed: d(p.disputed),
+                    total: d(total),
+                    items: p.items,
+                }
+            })
+            .collect();
+        Ok(Aging {
+            as_of,
+            group_by,
+            basis: policy.basis,
+            labels: policy.labels(),
+            rows,
+        })
+    }
+
+    /// KPIs for the period `from ..= to` per group, in `currency`, with 12
+    /// months of sales history for countback DSO.
+    ///
+    /// # Errors
+    /// As [`CreditBook::monitor_partials`].
+    pub fn kpis(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+        group_by: GroupBy,
+        currency: Currency,
+    ) -> Result<KpiReport, BookError> {
+        let months = 12usize;
+        let parts = self.monitor_partials(from, to, group_by, Some(currency), months)?;
+        let days = (to - from).num_days() + 1;
+        let month_days: Vec<i64> = (0..months as u32)
+            .map(|k| {
+                if k == 0 {
+                    i64::from(to.day())
+                } else {
+                    let s = month_start(to, k).unwrap_or(to);
+                    let e = month_start(to, k - 1).unwrap_or(to);
+                    (e - s).num_days()
+                }
+            })
+            .collect();
+        let groups = parts
+            .into_iter()
+            .map(|((k, cur), p)| (k, p.kpis(days, &month_days, cur.minor_units())))
+            .collect();
+        Ok(KpiReport {
+            from,
+            to,
+            group_by,
+            currency,
+            groups,
+        })
+    }
+
+    /// Every goal of the policy as of a date: the KPI over the goal's period
+    /// to date, the gap to the target, the status, and the KPI at the end
+    /// of each of the three previous periods.
+    ///
+    /// # Errors
+    /// As [`CreditBook::kpis`].
+    pub fn goals_report(
+        &mut self,
+        as_of: NaiveDate,
+        currency: Currency,
+    ) -> Result<Vec<GoalResult>, BookError> {
+        let goals = self.policy.monitoring.goals.clone();
+        let mut out = Vec::with_capacity(goals.len());
+        let period_start = |p: GoalPeriod, d: NaiveDate| -> Option<NaiveDate> {
+            match p {
+                GoalPeriod::Month => NaiveDate::from_ymd_opt(d.year(), d.month(), 1),
+                GoalPeriod::Quarter => {
+                    NaiveDate::from_ymd_opt(d.year(), (d.month0() / 3) * 3 + 1, 1)
+                }
+                GoalPeriod::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1),
+            }
+        };
+        for g in goals {
+            let key = match g.scope {
+                GroupBy::Total => "total".to_string(),
+                _ => g.key.clone().unwrap_or_default(),
+            };
+            let value_at = |book: &mut CreditBook,
+                            to: NaiveDate|
+             -> Result<(NaiveDate, Option<Decimal>), BookError> {
+                let from = period_start(g.period, to).ok_or(BookError::Overflow)?;
+                let r = book.kpis(from, to, g.scope, currency)?;
+                Ok((from, r.groups.get(&key).and_then(|k| k.get(g.kpi).value)))
+            };
+            let (from, actual) = value_at(self, as_of)?;
+            let (status, gap) = g.judge(actual);
+            let mut trend = Vec::new();
+            let mut end = from.pred_opt().ok_or(BookError::Overflow)?;
+            for _ in 0..3 {
+                let (f, v) = value_at(self, end)?;
+                trend.push((end, v));
+                end = f.pred_opt().ok_or(BookError::Overflow)?;
+            }
+            out.push(GoalResult {
+                goal: g,
+                from,
+                to: as_of,
+                actual,
+                gap,
+                status,
+                trend,
+            });
+        }
+        Ok(out)
+    }
+}

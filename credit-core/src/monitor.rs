@@ -1,0 +1,753 @@
+//! Performance monitoring: aging, receivables KPIs and goals, as of any
+//! date, tying to the ledger.
+//!
+//! Every aggregate is built from a [`Partial`] of integer minor units (and
+//! amount × days products) that merges by addition, so customers split
+//! across partitions or workers give the same totals, to the cent, as one
+//! pass over everything; ratios are taken only at the end, by
+//! [`Partial::kpis`].
+//!
+//! KPI definitions (Credit Research Foundation and common practice; e.g.
+//! CRF, *Manual of Credit and Accounts Receivable Management*; Hackett /
+//! APQC AR benchmarks):
+//!
+//! * **DSO** (standard) = ending receivables / credit sales of the period ×
+//!   days in the period;
+//! * **countback DSO**: from the period's end, walk back month by month,
+//!   taking each month's credit sales off the ending receivables while they
+//!   cover them and counting that month's days; the remainder is a fraction
+//!   of the next month's days (seasonality-proof);
+//! * **Best Possible DSO** = current (not past due) receivables / credit
+//!   sales × days; **Average Days Delinquent** = DSO − BPDSO;
+//! * **CEI** = (beginning receivables + credit sales − ending receivables) /
+//!   (beginning receivables + credit sales − ending current receivables) ×
+//!   100;
+//! * **average days to pay** and **average days beyond terms**: over the
+//!   payments received in the period, weighted by the amount paid (days
+//!   beyond terms count 0 for payments on time);
+//! * **percent current** and **percent over 90 days** of receivables;
+//!   **bad-debt ratio** = write-offs / credit sales × 100; **limit
+//!   utilisation** = exposure / limits × 100 (accounts with an amount
+//!   limit); **promises kept** = kept / promises due in the period × 100.
+//!
+//! A ratio whose denominator is zero is *undefined* — `value: null` with
+//! the reason — never a division by zero or a made-up number.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::money::{round_dp, Currency, RoundingMode};
+
+/// What aging buckets count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgingBasis {
+    /// Days past the due date (0 or less = current).
+    #[default]
+    DaysPastDue,
+    /// Days since the invoice date.
+    DaysSinceInvoice,
+}
+
+/// Aging buckets: upper bounds (inclusive) in days; the first bucket is
+/// "current" (≤ the first bound), the last is open above the last bound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgingPolicy {
+    /// What the days count.
+    #[serde(default)]
+    pub basis: AgingBasis,
+    /// Upper bounds, strictly increasing (default 0, 30, 60, 90:
+    /// current, 1–30, 31–60, 61–90, 91+).
+    #[serde(default = "default_bounds")]
+    pub bounds: Vec<i64>,
+}
+
+fn default_bounds() -> Vec<i64> {
+    vec![0, 30, 60, 90]
+}
+
+impl Default for AgingPolicy {
+    fn default() -> Self {
+        AgingPolicy {
+            basis: AgingBasis::default(),
+            bounds: default_bounds(),
+        }
+    }
+}
+
+impl AgingPolicy {
+    /// Bucket labels: `current` (or `0-B`), `a-b`, …, `N+`.
+    pub fn labels(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.bounds.len() + 1);
+        for (i, b) in self.bounds.iter().enumerate() {
+            if i == 0 {
+                out.push(if *b == 0 && self.basis == AgingBasis::DaysPastDue {
+                    "current".to_string()
+                } else {
+                    format!("..{b}")
+                });
+            } else {
+                out.push(format!("{}-{b}", self.bounds[i - 1] + 1));
+            }
+        }
+        out.push(format!("{}+", self.bounds.last().map_or(0, |b| b + 1)));
+        out
+    }
+
+    /// The bucket of an item `days` old.
+    #[inline]
+    pub fn bucket(&self, days: i64) -> usize {
+        self.bounds.partition_point(|&b| b < days)
+    }
+
+    /// Validates the bounds.
+    ///
+    /// # Errors
+    /// A message naming the problem.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.bounds.is_empty() {
+            return Err("monitoring.aging.bounds: at least one bound".into());
+        }
+        if self.bounds.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(format!(
+                "monitoring.aging.bounds: {:?} must be strictly increasing",
+                self.bounds
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How results are grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupBy {
+    /// One row for everything.
+    #[default]
+    Total,
+    /// Per customer.
+    Customer,
+    /// Per credit segment.
+    Segment,
+    /// Per collector (`(none)` when unassigned).
+    Collector,
+    /// Per risk class (`(none)` when unclassified).
+    RiskClass,
+    /// Per item currency (amounts not converted).
+    Currency,
+}
+
+impl GroupBy {
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Total => "total",
+            GroupBy::Customer => "customer",
+            GroupBy::Segment => "segment",
+            GroupBy::Collector => "collector",
+            GroupBy::RiskClass => "risk_class",
+            GroupBy::Currency => "currency",
+        }
+    }
+}
+
+/// Mergeable sums behind aging and the KPIs of one group, in minor units
+/// of the report's currency (amount × days products for the weighted
+/// averages). Merge with [`Partial::merge`]; finish with [`Partial::kpis`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Partial {
+    /// Open (undisputed) amounts per aging bucket.
+    pub buckets: Vec<i128>,
+    /// Disputed open amounts.
+    pub disputed: i128,
+    /// Receivables at the start of the period (the day before it).
+    pub ar_begin: i128,
+    /// Receivables at the end of the period.
+    pub ar_end: i128,
+    /// Current (not past due) receivables at the end.
+    pub ar_current: i128,
+    /// Receivables more than 90 days past due at the end.
+    pub ar_over_90: i128,
+    /// Credit sales (invoices) in the period.
+    pub sales: i128,
+    /// Credit sales per calendar month, the period's last month first (for
+    /// countback DSO), over the months the report asks for.
+    pub monthly_sales: Vec<i128>,
+    /// Write-offs in the period.
+    pub write_offs: i128,
+    /// Payments in the period (amount applied, with discounts).
+    pub paid: i128,
+    /// Σ amount × (payment date − invoice date).
+    pub paid_days: i128,
+    /// Σ amount × max(0, payment date − due date).
+    pub paid_days_beyond: i128,
+    /// Exposure of accounts with an amount limit.
+    pub exposure: i128,
+    /// Their limits.
+    pub limits: i128,
+    /// Promises due in the period: kept.
+    pub promises_kept: u64,
+    /// Promises due in the period: all.
+    pub promises_due: u64,
+    /// Open items counted.
+    pub items: u64,
+}
+
+impl Partial {
+    /// An empty partial for `buckets` aging buckets and `months` months of
+    /// sales history.
+    pub fn new(buckets: usize, months: usize) -> Self {
+        Partial {
+            buckets: vec![0; buckets],
+            monthly_sales: vec![0; months],
+            ..Partial::default()
+        }
+    }
+
+    /// Adds another partial (same shape) into this one.
+    pub fn merge(&mut self, o: &Partial) {
+        for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
+            *a += b;
+        }
+        for (a, b) in self.monthly_sales.iter_mut().zip(&o.monthly_sales) {
+            *a += b;
+        }
+        self.disputed += o.disputed;
+        self.ar_begin += o.ar_begin;
+        self.ar_end += o.ar_end;
+        self.ar_current += o.ar_current;
+        self.ar_over_90 += o.ar_over_90;
+        self.sales += o.sales;
+        self.write_offs += o.write_offs;
+        self.paid += o.paid;
+        self.paid_days += o.paid_days;
+        self.paid_days_beyond += o.paid_days_beyond;
+        self.exposure += o.exposure;
+        self.limits += o.limits;
+        self.promises_kept += o.promises_kept;
+        self.promises_due += o.promises_due;
+        self.items += o.items;
+    }
+
+    /// The KPIs of this group for a period of `days` days ending on
+    /// `end` (`month_days[i]` = days of the i-th month back, for countback).
+    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Kpis {
+        let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
+        let ratio = |num: i128, den: i128, scale: Decimal, why: &str| -> KpiValue {
+            if den == 0 {
+                KpiValue::undefined(why)
+            } else {
+                KpiValue::of(Decimal::from(num) / Decimal::from(den) * scale)
+            }
+        };
+        let days_d = Decimal::from(days);
+        let dso = ratio(
+            self.ar_end,
+            self.sales,
+            days_d,
+            "no credit sales in the period",
+        );
+        let bpdso = ratio(
+            self.ar_current,
+            self.sales,
+            days_d,
+            "no credit sales in the period",
+        );
+        let add = match (dso.value, bpdso.value) {
+            (Some(a), Some(b)) => KpiValue::of(a - b),
+            _ => KpiValue::undefined("no credit sales in the period"),
+        };
+        let cei_den = self.ar_begin + self.sales - self.ar_current;
+        let cei = ratio(
+            self.ar_begin + self.sales - self.ar_end,
+            cei_den,
+            Decimal::ONE_HUNDRED,
+            "nothing was collectible in the period",
+        );
+        // Countback: take whole months of sales off the ending receivables.
+        let countback = if self.ar_end == 0 {
+            KpiValue::of(Decimal::ZERO)
+        } else {
+            let mut left = self.ar_end;
+            let mut acc = Decimal::ZERO;
+            let mut out = KpiValue::undefined("receivables exceed the sales history");
+            for (s, md) in self.monthly_sales.iter().zip(month_days) {
+                if *s <= 0 {
+                    acc += Decimal::from(*md);
+                    continue;
+                }
+                if left > *s {
+                    left -= s;
+                    acc += Decimal::from(*md);
+                } else {
+                    out = KpiValue::of(
+                        acc + Decimal::from(left) / Decimal::from(*s) * Decimal::from(*md),
+                    );
+                    break;
+                }
+            }
+            out
+        };
+        Kpis {
+            receivables: d(self.ar_end),
+            current: d(self.ar_current),
+            disputed: d(self.disputed),
+            credit_sales: d(self.sales),
+            dso,
+            countback_dso: countback,
+            best_possible_dso: bpdso,
+            average_days_delinquent: add,
+            cei,
+            average_days_to_pay: ratio(
+                self.paid_days,
+                self.paid,
+                Decimal::ONE,
+                "no payments in the period",
+            ),
+            average_days_beyond_terms: ratio(
+                self.paid_days_beyond,
+                self.paid,
+                Decimal::ONE,
+                "no payments in the period",
+            ),
+            percent_current: ratio(
+                self.ar_current,
+                self.ar_end,
+                Decimal::ONE_HUNDRED,
+                "no receivables",
+            ),
+            percent_over_90: ratio(
+                self.ar_over_90,
+                self.ar_end,
+                Decimal::ONE_HUNDRED,
+                "no receivables",
+            ),
+            bad_debt_ratio: ratio(
+                self.write_offs,
+                self.sales,
+                Decimal::ONE_HUNDRED,
+                "no credit sales in the period",
+            ),
+            limit_utilisation: ratio(
+                self.exposure,
+                self.limits,
+                Decimal::ONE_HUNDRED,
+                "no amount limits",
+            ),
+            promises_kept: if self.promises_due == 0 {
+                KpiValue::undefined("no promises due in the period")
+            } else {
+                KpiValue::of(
+                    Decimal::from(self.promises_kept) / Decimal::from(self.promises_due)
+                        * Decimal::ONE_HUNDRED,
+                )
+            },
+        }
+    }
+}
+
+/// A KPI value, or undefined with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KpiValue {
+    /// The value (rounded to 2 decimals, half-even), `None` if undefined.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub value: Option<Decimal>,
+    /// Why it is undefined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undefined: Option<String>,
+}
+
+impl KpiValue {
+    fn of(v: Decimal) -> Self {
+        KpiValue {
+            value: Some(round_dp(v, 2, RoundingMode::HalfEven)),
+            undefined: None,
+        }
+    }
+
+    fn undefined(why: &str) -> Self {
+        KpiValue {
+            value: None,
+            undefined: Some(why.to_string()),
+        }
+    }
+}
+
+/// The KPIs of a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kpis {
+    /// Receivables at the end of the period.
+    #[serde(with = "crate::serde_decimal")]
+    pub receivables: Decimal,
+    /// Current (not past due) receivables.
+    #[serde(with = "crate::serde_decimal")]
+    pub current: Decimal,
+    /// Disputed receivables.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Credit sales in the period.
+    #[serde(with = "crate::serde_decimal")]
+    pub credit_sales: Decimal,
+    /// DSO, standard method (days).
+    pub dso: KpiValue,
+    /// DSO, countback method (days).
+    pub countback_dso: KpiValue,
+    /// Best Possible DSO (days).
+    pub best_possible_dso: KpiValue,
+    /// Average Days Delinquent = DSO − BPDSO.
+    pub average_days_delinquent: KpiValue,
+    /// Collection Effectiveness Index (percent).
+    pub cei: KpiValue,
+    /// Payment-weighted average days to pay.
+    pub average_days_to_pay: KpiValue,
+    /// Payment-weighted average days beyond terms.
+    pub average_days_beyond_terms: KpiValue,
+    /// Percent of receivables current.
+    pub percent_current: KpiValue,
+    /// Percent of receivables more than 90 days past due.
+    pub percent_over_90: KpiValue,
+    /// Write-offs / credit sales (percent).
+    pub bad_debt_ratio: KpiValue,
+    /// Exposure / limits (percent).
+    pub limit_utilisation: KpiValue,
+    /// Promises kept / due (percent).
+    pub promises_kept: KpiValue,
+}
+
+/// A KPI by name (for goals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kpi {
+    /// DSO (standard).
+    Dso,
+    /// Countback DSO.
+    CountbackDso,
+    /// Best Possible DSO.
+    BestPossibleDso,
+    /// Average Days Delinquent.
+    AverageDaysDelinquent,
+    /// CEI.
+    Cei,
+    /// Average days to pay.
+    AverageDaysToPay,
+    /// Average days beyond terms.
+    AverageDaysBeyondTerms,
+    /// Percent current.
+    PercentCurrent,
+    /// Percent over 90 days.
+    PercentOver90,
+    /// Bad-debt ratio.
+    BadDebtRatio,
+    /// Limit utilisation.
+    LimitUtilisation,
+    /// Promises kept.
+    PromisesKept,
+}
+
+impl Kpis {
+    /// One KPI by name.
+    pub fn get(&self, k: Kpi) -> &KpiValue {
+        match k {
+            Kpi::Dso => &self.dso,
+            Kpi::CountbackDso => &self.countback_dso,
+            Kpi::BestPossibleDso => &self.best_possible_dso,
+            Kpi::AverageDaysDelinquent => &self.average_days_delinquent,
+            Kpi::Cei => &self.cei,
+            Kpi::AverageDaysToPay => &self.average_days_to_pay,
+            Kpi::AverageDaysBeyondTerms => &self.average_days_beyond_terms,
+            Kpi::PercentCurrent => &self.percent_current,
+            Kpi::PercentOver90 => &self.percent_over_90,
+            Kpi::BadDebtRatio => &self.bad_debt_ratio,
+            Kpi::LimitUtilisation => &self.limit_utilisation,
+            Kpi::PromisesKept => &self.promises_kept,
+        }
+    }
+}
+
+/// One row of an aging report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgingRow {
+    /// The group's key (customer id, segment, collector, class, currency or
+    /// `total`).
+    pub key: String,
+    /// Currency of the amounts.
+    pub currency: Currency,
+    /// Undisputed open amounts per bucket.
+    #[serde(with = "crate::serde_decimal::vec")]
+    pub buckets: Vec<Decimal>,
+    /// Disputed open amounts.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Σ buckets + disputed = the open balance.
+    #[serde(with = "crate::serde_decimal")]
+    pub total: Decimal,
+    /// Open items.
+    pub items: u64,
+}
+
+/// An aging report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Aging {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// Grouping.
+    pub group_by: GroupBy,
+    /// What the days count.
+    pub basis: AgingBasis,
+    /// Bucket labels.
+    pub labels: Vec<String>,
+    /// Rows, by key.
+    pub rows: Vec<AgingRow>,
+}
+
+/// A KPI report for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KpiReport {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period (the as-of date).
+    pub to: NaiveDate,
+    /// Grouping.
+    pub group_by: GroupBy,
+    /// Currency of the amounts.
+    pub currency: Currency,
+    /// KPIs by group key.
+    pub groups: BTreeMap<String, Kpis>,
+}
+
+/// Which way a goal points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The KPI should be at most the target (DSO, ADD, percent over 90…).
+    AtMost,
+    /// The KPI should be at least the target (CEI, percent current…).
+    AtLeast,
+}
+
+/// The period a goal is measured over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalPeriod {
+    /// The calendar month to date.
+    Month,
+    /// The calendar quarter to date.
+    Quarter,
+    /// The calendar year to date.
+    Year,
+}
+
+/// A goal: a KPI for a scope, a target, a direction, a tolerance band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// A name for reports.
+    pub name: String,
+    /// The KPI.
+    pub kpi: Kpi,
+    /// The scope: `total` or a grouping.
+    #[serde(default)]
+    pub scope: GroupBy,
+    /// The group's key when the scope is not `total` (a segment, collector,
+    /// customer…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Target value.
+    #[serde(with = "crate::serde_decimal")]
+    pub target: Decimal,
+    /// Direction.
+    pub direction: Direction,
+    /// Band beyond the target still counted "at risk" rather than missed.
+    #[serde(default, with = "crate::serde_decimal")]
+    pub tolerance: Decimal,
+    /// Period.
+    pub period: GoalPeriod,
+}
+
+/// A goal's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalStatus {
+    /// On the right side of the target.
+    Met,
+    /// Beyond the target but inside the tolerance band.
+    AtRisk,
+    /// Beyond the band.
+    Missed,
+    /// The KPI is undefined.
+    Undefined,
+}
+
+impl Goal {
+    /// The status of an actual value, and its gap (actual − target).
+    pub fn judge(&self, actual: Option<Decimal>) -> (GoalStatus, Option<Decimal>) {
+        let Some(a) = actual else {
+            return (GoalStatus::Undefined, None);
+        };
+        let gap = a - self.target;
+        let beyond = match self.direction {
+            Direction::AtMost => gap,
+            Direction::AtLeast => -gap,
+        };
+        let status = if beyond <= Decimal::ZERO {
+            GoalStatus::Met
+        } else if beyond <= self.tolerance {
+            GoalStatus::AtRisk
+        } else {
+            GoalStatus::Missed
+        };
+        (status, Some(gap))
+    }
+}
+
+/// One goal's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalResult {
+    /// The goal.
+    pub goal: Goal,
+    /// Period measured.
+    pub from: NaiveDate,
+    /// To.
+    pub to: NaiveDate,
+    /// Actual value.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub actual: Option<Decimal>,
+    /// Actual − target.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub gap: Option<Decimal>,
+    /// Status.
+    pub status: GoalStatus,
+    /// The KPI over the previous periods, most recent first: (period end,
+    /// value).
+    pub trend: Vec<(NaiveDate, Option<Decimal>)>,
+}
+
+/// The monitoring section of the policy.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringPolicy {
+    /// Aging buckets.
+    #[serde(default)]
+    pub aging: AgingPolicy,
+    /// Goals.
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_and_labels() {
+        let a = AgingPolicy::default();
+        assert_eq!(a.labels(), ["current", "1-30", "31-60", "61-90", "91+"]);
+        assert_eq!(
+            [
+                a.bucket(-5),
+                a.bucket(0),
+                a.bucket(1),
+                a.bucket(30),
+                a.bucket(31),
+                a.bucket(91)
+            ],
+            [0, 0, 1, 1, 2, 4]
+        );
+        assert!(AgingPolicy {
+            basis: AgingBasis::DaysPastDue,
+            bounds: vec![30, 30]
+        }
+        .validate()
+        .is_err());
+    }
+
+    #[test]
+    fn kpis_by_hand_and_undefined() {
+        // Period of 30 days: begin AR 1000, sales 3000, end AR 1500 of which
+        // 900 current and 200 over 90 days.
+        let mut p = Partial::new(5, 3);
+        p.ar_begin = 100_000;
+        p.sales = 300_000;
+        p.ar_end = 150_000;
+        p.ar_current = 90_000;
+        p.ar_over_90 = 20_000;
+        p.monthly_sales = vec![100_000, 80_000, 50_000];
+        p.paid = 200_000;
+        p.paid_days = 200_000 * 35;
+        p.paid_days_beyond = 50_000 * 10;
+        let k = p.kpis(30, &[30, 31, 31], 2);
+        // DSO = 1500 / 3000 × 30 = 15; BPDSO = 900 / 3000 × 30 = 9; ADD 6.
+        assert_eq!(k.dso.value, Some(Decimal::from(15)));
+        assert_eq!(k.best_possible_dso.value, Some(Decimal::from(9)));
+        assert_eq!(k.average_days_delinquent.value, Some(Decimal::from(6)));
+        // CEI = (1000 + 3000 − 1500) / (1000 + 3000 − 900) × 100 = 80.645… → 80.65.
+        assert_eq!(k.cei.value, Some("80.65".parse().unwrap()));
+        // Countback: 1500 − 1000 (30 days) = 500; 500 / 800 × 31 = 19.375 → 49.38.
+        assert_eq!(k.countback_dso.value, Some("49.38".parse().unwrap()));
+        // ADP 35; ADBT 500 × 10 / 2000 = 2.5.
+        assert_eq!(k.average_days_to_pay.value, Some(Decimal::from(35)));
+        assert_eq!(
+            k.average_days_beyond_terms.value,
+            Some("2.5".parse().unwrap())
+        );
+        assert_eq!(k.percent_current.value, Some(Decimal::from(60)));
+        assert_eq!(k.percent_over_90.value, Some("13.33".parse().unwrap()));
+        // Nothing sold: undefined, with the reason.
+        let z = Partial::new(5, 3).kpis(30, &[30, 31, 31], 2);
+        assert_eq!(z.dso.value, None);
+        assert_eq!(
+            z.dso.undefined.as_deref(),
+            Some("no credit sales in the period")
+        );
+        assert_eq!(z.promises_kept.value, None);
+    }
+
+    #[test]
+    fn merging_partials_equals_one_pass() {
+        let mut a = Partial::new(2, 1);
+        a.buckets = vec![5, 7];
+        a.sales = 10;
+        a.ar_end = 4;
+        let mut b = Partial::new(2, 1);
+        b.buckets = vec![1, 2];
+        b.sales = 30;
+        b.ar_end = 6;
+        let mut m = a.clone();
+        m.merge(&b);
+        assert_eq!(m.buckets, [6, 9]);
+        assert_eq!((m.sales, m.ar_end), (40, 10));
+    }
+
+    #[test]
+    fn goals_judge_with_a_band() {
+        let g = Goal {
+            name: "DSO".into(),
+            kpi: Kpi::Dso,
+            scope: GroupBy::Total,
+            key: None,
+            target: Decimal::from(45),
+            direction: Direction::AtMost,
+            tolerance: Decimal::from(5),
+            period: GoalPeriod::Month,
+        };
+        assert_eq!(g.judge(Some(Decimal::from(40))).0, GoalStatus::Met);
+        assert_eq!(g.judge(Some(Decimal::from(45))).0, GoalStatus::Met);
+        assert_eq!(
+            g.judge(Some(Decimal::from(48))),
+            (GoalStatus::AtRisk, Some(Decimal::from(3)))
+        );
+        assert_eq!(g.judge(Some(Decimal::from(51))).0, GoalStatus::Missed);
+        assert_eq!(g.judge(None).0, GoalStatus::Undefined);
+        let g = Goal {
+            direction: Direction::AtLeast,
+            target: Decimal::from(80),
+            ..g
+        };
+        assert_eq!(g.judge(Some(Decimal::from(77))).0, GoalStatus::AtRisk);
+        assert_eq!(g.judge(Some(Decimal::from(90))).0, GoalStatus::Met);
+    }
+}

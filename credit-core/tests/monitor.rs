@@ -1,0 +1,202 @@
+//! Aging, KPIs and goals on a small book, every figure worked by hand in
+//! the comments; aging as of a past date ignores later payments; totals tie
+//! to the open balance; grouping splits and merges exactly.
+
+use chrono::NaiveDate;
+use credit_core::customer::{CreditLimit, Customer, CustomerId, RiskClass};
+use credit_core::engine::CreditBook;
+use credit_core::ledger::Event;
+use credit_core::money::{Currency, Money};
+use credit_core::monitor::{GoalStatus, GroupBy, Partial};
+use credit_core::policy::Policy;
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+fn m(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+fn eur() -> Currency {
+    Currency::iso("EUR").unwrap()
+}
+
+const POLICY: &str = r#"{"schema_version": 1, "policy_id": "mon", "steps": [],
+  "weights": {"open_orders": "1", "delivered_not_invoiced": "1", "open_receivables": "1", "disputed": "1", "special_liabilities": "1"},
+  "monitoring": {"goals": [
+    {"name": "DSO under 45", "kpi": "dso", "target": "45", "direction": "at_most", "tolerance": "10", "period": "month"},
+    {"name": "CEI over 25", "kpi": "cei", "target": "25", "direction": "at_least", "tolerance": "5", "period": "month"},
+    {"name": "ann's DSO", "kpi": "dso", "scope": "collector", "key": "ann", "target": "80", "direction": "at_most", "period": "month"}
+  ]}}"#;
+
+fn book() -> CreditBook {
+    let mut b = CreditBook::new(Policy::from_json(POLICY).unwrap()).unwrap();
+    let mut c1 = Customer::new("C1", "Acme", eur());
+    c1.collector = Some("ann".into());
+    c1.risk_class = Some(RiskClass::new("B").unwrap());
+    let mut c2 = Customer::new("C2", "Bolt", eur());
+    c2.collector = Some("bob".into());
+    b.upsert_customer(c1, d("2025-01-01")).unwrap();
+    b.upsert_customer(c2, d("2025-01-01")).unwrap();
+    b.set_limit(
+        CreditLimit::amount("C1", Money::parse("10000.00", eur()).unwrap()),
+        d("2025-01-01"),
+    )
+    .unwrap();
+    for e in [
+        r#"{"id":"b1","customer":"C2","date":"2025-10-01","type":"invoiced","invoice_id":"B1","amount":"600.00","currency":"EUR","due_date":"2025-10-31"}"#,
+        r#"{"id":"a1","customer":"C1","date":"2026-01-05","type":"invoiced","invoice_id":"A1","amount":"1000.00","currency":"EUR","due_date":"2026-02-04"}"#,
+        r#"{"id":"a2","customer":"C1","date":"2026-01-20","type":"invoiced","invoice_id":"A2","amount":"2000.00","currency":"EUR","due_date":"2026-02-19"}"#,
+        r#"{"id":"b2","customer":"C2","date":"2026-02-01","type":"invoiced","invoice_id":"B2","amount":"400.00","currency":"EUR","due_date":"2026-03-03"}"#,
+        r#"{"id":"a3","customer":"C1","date":"2026-02-10","type":"invoiced","invoice_id":"A3","amount":"1500.00","currency":"EUR","due_date":"2026-03-12"}"#,
+        r#"{"id":"p1","customer":"C1","date":"2026-02-14","type":"payment","amount":"1000.00","currency":"EUR"}"#,
+        r#"{"id":"w1","customer":"C2","date":"2026-02-20","type":"write_off","invoice_id":"B1","amount":"100.00","currency":"EUR"}"#,
+        r#"{"id":"x2","customer":"C1","date":"2026-02-25","type":"dispute_opened","invoice_id":"A2","amount":"500.00","currency":"EUR"}"#,
+    ] {
+        b.apply(serde_json::from_str::<Event>(e).unwrap()).unwrap();
+    }
+    b
+}
+
+#[test]
+fn aging_ties_to_the_open_balance_and_ignores_later_payments() {
+    let mut b = book();
+    let a = b
+        .aging(d("2026-02-28"), GroupBy::Total, Some(eur()))
+        .unwrap();
+    assert_eq!(a.labels, ["current", "1-30", "31-60", "61-90", "91+"]);
+    let r = &a.rows[0];
+    // A2 2000 is 9 days past due, 500 of it disputed; A3 1500 and B2 400
+    // are current; B1 500 (after the write-off) is 120 days past due.
+    assert_eq!(
+        r.buckets,
+        [m("1900.00"), m("1500.00"), m("0"), m("0"), m("500.00")]
+    );
+    assert_eq!(r.disputed, m("500.00"));
+    assert_eq!(r.total, m("4400.00"));
+    // The total is the ledger's open balance.
+    let open: Decimal = ["C1", "C2"]
+        .iter()
+        .flat_map(|c| {
+            b.open_items(&CustomerId::from(*c), "default", d("2026-02-28"))
+                .unwrap()
+        })
+        .map(|i| i.open)
+        .sum();
+    assert_eq!(open, r.total);
+    // On 02-13 the payment of 02-14 has not happened: A1's 1000 is 9 days
+    // past due; A2 2000, B2 400 and A3 1500 are current; B1 is 600.
+    let a = b
+        .aging(d("2026-02-13"), GroupBy::Total, Some(eur()))
+        .unwrap();
+    assert_eq!(
+        a.rows[0].buckets,
+        [m("3900.00"), m("1000.00"), m("0"), m("0"), m("600.00")]
+    );
+    // By collector, the rows add up to the total.
+    let a = b
+        .aging(d("2026-02-28"), GroupBy::Collector, Some(eur()))
+        .unwrap();
+    let keys: Vec<&str> = a.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["ann", "bob"]);
+    assert_eq!(a.rows[0].total + a.rows[1].total, m("4400.00"));
+    // By risk class: C2 has none.
+    let a = b
+        .aging(d("2026-02-28"), GroupBy::RiskClass, Some(eur()))
+        .unwrap();
+    assert_eq!(
+        a.rows.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
+        ["(none)", "B"]
+    );
+}
+
+#[test]
+fn kpis_for_february_by_hand() {
+    let mut b = book();
+    let r = b
+        .kpis(d("2026-02-01"), d("2026-02-28"), GroupBy::Total, eur())
+        .unwrap();
+    let k = &r.groups["total"];
+    // Begin (01-31) 3600, sales 1900, end 4400 (1900 current, 500 over 90).
+    assert_eq!(
+        (k.receivables, k.current, k.credit_sales),
+        (m("4400.00"), m("1900.00"), m("1900.00"))
+    );
+    // DSO 4400 / 1900 × 28 = 64.84; BPDSO 28; ADD 36.84.
+    assert_eq!(k.dso.value, Some(m("64.84")));
+    assert_eq!(k.best_possible_dso.value, Some(m("28.00")));
+    assert_eq!(k.average_days_delinquent.value, Some(m("36.84")));
+    // CEI (3600 + 1900 − 4400) / (3600 + 1900 − 1900) = 30.56 %.
+    assert_eq!(k.cei.value, Some(m("30.56")));
+    // Countback: 4400 − 1900 (Feb, 28 days) = 2500 of January's 3000: 28 +
+    // 2500/3000 × 31 = 53.83.
+    assert_eq!(k.countback_dso.value, Some(m("53.83")));
+    // The 1000 paid on 02-14 for A1 (invoiced 01-05, due 02-04): 40 days,
+    // 10 beyond terms.
+    assert_eq!(k.average_days_to_pay.value, Some(m("40")));
+    assert_eq!(k.average_days_beyond_terms.value, Some(m("10")));
+    // 1900 / 4400 = 43.18 %; 500 / 4400 = 11.36 %; write-off 100 / 1900 = 5.26 %.
+    assert_eq!(
+        (k.percent_current.value, k.percent_over_90.value),
+        (Some(m("43.18")), Some(m("11.36")))
+    );
+    assert_eq!(k.bad_debt_ratio.value, Some(m("5.26")));
+    // C1's exposure 3500 of its 10000 limit.
+    assert_eq!(k.limit_utilisation.value, Some(m("35.00")));
+    assert_eq!(k.promises_kept.value, None);
+    // Per customer, the partials merge to the total exactly.
+    let parts = b
+        .monitor_partials(
+            d("2026-02-01"),
+            d("2026-02-28"),
+            GroupBy::Customer,
+            Some(eur()),
+            12,
+        )
+        .unwrap();
+    let mut merged = Partial::new(5, 12);
+    for p in parts.values() {
+        merged.merge(p);
+    }
+    let total = b
+        .monitor_partials(
+            d("2026-02-01"),
+            d("2026-02-28"),
+            GroupBy::Total,
+            Some(eur()),
+            12,
+        )
+        .unwrap();
+    assert_eq!(&merged, total.values().next().unwrap());
+    // A period with no sales: DSO undefined, with the reason.
+    let r = b
+        .kpis(d("2026-03-05"), d("2026-03-06"), GroupBy::Total, eur())
+        .unwrap();
+    assert_eq!(
+        r.groups["total"].dso.undefined.as_deref(),
+        Some("no credit sales in the period")
+    );
+    assert!(b
+        .kpis(d("2026-03-06"), d("2026-03-05"), GroupBy::Total, eur())
+        .is_err());
+}
+
+#[test]
+fn goals_with_status_and_trend() {
+    let mut b = book();
+    let g = b.goals_report(d("2026-02-28"), eur()).unwrap();
+    // DSO 64.84 against at most 45 (+10 band): missed by 19.84.
+    assert_eq!(
+        (g[0].status, g[0].gap),
+        (GoalStatus::Missed, Some(m("19.84")))
+    );
+    // January: end 3600 (A1, A2, B1), sales 3000, 31 days: 37.20.
+    assert_eq!(g[0].trend[0], (d("2026-01-31"), Some(m("37.20"))));
+    // CEI 30.56 against at least 25: met.
+    assert_eq!(g[1].status, GoalStatus::Met);
+    // ann's DSO: C1 ends with 3500 on 1500 of sales: 65.33 ≤ 80: met.
+    assert_eq!(
+        (g[2].actual, g[2].status),
+        (Some(m("65.33")), GoalStatus::Met)
+    );
+}
