@@ -621,9 +621,18 @@ pub struct GoalResult {
     pub gap: Option<Decimal>,
     /// Status.
     pub status: GoalStatus,
-    /// The KPI over the previous periods, most recent first: (period end,
-    /// value).
-    pub trend: Vec<(NaiveDate, Option<Decimal>)>,
+    /// The KPI over the previous periods, most recent first.
+    pub trend: Vec<TrendPoint>,
+}
+
+/// A KPI value at the end of a past period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    /// The period's last day.
+    pub end: NaiveDate,
+    /// The KPI (`None`: undefined).
+    #[serde(with = "crate::serde_decimal::option")]
+    pub value: Option<Decimal>,
 }
 
 /// The monitoring section of the policy.

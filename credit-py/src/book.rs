@@ -183,6 +183,15 @@ const DECIMAL_KEYS: &[&str] = &[
     "down_payment",
     "installment_amount",
     "interest_charged",
+    "buckets",
+    "receivables",
+    "current",
+    "credit_sales",
+    "value",
+    "actual",
+    "gap",
+    "target",
+    "tolerance",
 ];
 /// Field names whose string values are ISO dates in output dicts.
 const DATE_KEYS: &[&str] = &[
@@ -204,6 +213,7 @@ const DATE_KEYS: &[&str] = &[
     "last_dunned",
     "until",
     "on",
+    "end",
 ];
 
 /// A JSON value as Python, turning known decimal and date fields into
@@ -525,6 +535,21 @@ impl PyCreditBook {
             .map_err(|e| book_err(py, e))?;
         serde_to_py(py, &value)
     }
+}
+
+fn group_by_arg(py: Python<'_>, name: &str) -> PyResult<credit_core::monitor::GroupBy> {
+    use credit_core::monitor::GroupBy::*;
+    [Total, Customer, Segment, Collector, RiskClass, Currency]
+        .into_iter()
+        .find(|g| g.name() == name)
+        .ok_or_else(|| {
+            raise(
+                py,
+                "ValidationError",
+                format!("group_by {name:?}: one of total, customer, segment, collector, risk_class, currency"),
+                &[],
+            )
+        })
 }
 
 fn checkpoint(py: Python<'_>, name: &str) -> PyResult<Checkpoint> {
@@ -1053,6 +1078,87 @@ impl PyCreditBook {
         Ok(py
             .import("credit._batch")?
             .call_method1("worklist_frame", (rows,))?
+            .unbind())
+    }
+
+    /// Aging as of a date: a pandas DataFrame with one row per group (`key`,
+    /// `currency`, one column per bucket, `disputed`, `total`, `items`);
+    /// amounts Decimal unless `floats=True` (for plotting). Group by
+    /// "total", "customer", "segment", "collector", "risk_class" or
+    /// "currency"; `currency` converts everything (required unless grouping
+    /// by currency).
+    #[pyo3(signature = (as_of, group_by = "total", currency = None, floats = false))]
+    fn aging(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        group_by: &str,
+        currency: Option<&Bound<'_, PyAny>>,
+        floats: bool,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let g = group_by_arg(py, group_by)?;
+        let cur = currency.map(to_currency).transpose()?;
+        let a = self
+            .lock()
+            .aging(day, g, cur)
+            .map_err(|e| book_err(py, e))?;
+        let v = serde_to_py(py, &a)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("aging_frame", (v, floats))?
+            .unbind())
+    }
+
+    /// KPIs for the period `from_date ..= to_date` per group, in `currency`:
+    /// a pandas DataFrame indexed by group key, one column per KPI (DSO,
+    /// countback DSO, BPDSO, ADD, CEI, days to pay, days beyond terms,
+    /// percent current, percent over 90, bad-debt ratio, utilisation,
+    /// promises kept) plus receivables, current, disputed and credit sales;
+    /// Decimal values (None where undefined) unless `floats=True` (NaN).
+    #[pyo3(signature = (from_date, to_date, currency, group_by = "total", floats = false))]
+    fn kpis(
+        &self,
+        py: Python<'_>,
+        from_date: &Bound<'_, PyAny>,
+        to_date: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+        group_by: &str,
+        floats: bool,
+    ) -> PyResult<PyObject> {
+        let f = crate::to_date(from_date, "from_date")?;
+        let t = crate::to_date(to_date, "to_date")?;
+        let g = group_by_arg(py, group_by)?;
+        let cur = to_currency(currency)?;
+        let r = self
+            .lock()
+            .kpis(f, t, g, cur)
+            .map_err(|e| book_err(py, e))?;
+        let v = serde_to_py(py, &r)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("kpi_frame", (v, floats))?
+            .unbind())
+    }
+
+    /// Every goal of the policy as of a date: a pandas DataFrame (name, kpi,
+    /// scope, key, target, direction, from, to, actual, gap, status, trend).
+    fn goals(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        currency: &Bound<'_, PyAny>,
+    ) -> PyResult<PyObject> {
+        let day = to_date(as_of, "as_of")?;
+        let cur = to_currency(currency)?;
+        let r = self
+            .lock()
+            .goals_report(day, cur)
+            .map_err(|e| book_err(py, e))?;
+        let v = serde_to_py(py, &r)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("goals_frame", (v,))?
             .unbind())
     }
 

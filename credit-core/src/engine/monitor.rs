@@ -10,7 +10,7 @@ use super::{BookError, CreditBook};
 use crate::ledger::{AccountState, EventKind};
 use crate::money::Currency;
 use crate::monitor::{
-    Aging, AgingBasis, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial,
+    Aging, AgingBasis, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
 };
 
 /// Minor units of an amount already at most `mu` decimals (converted amounts
@@ -370,7 +370,7 @@ impl CreditBook {
             let mut end = from.pred_opt().ok_or(BookError::Overflow)?;
             for _ in 0..3 {
                 let (f, v) = value_at(self, end)?;
-                trend.push((end, v));
+                trend.push(TrendPoint { end, value: v });
                 end = f.pred_opt().ok_or(BookError::Overflow)?;
             }
             out.push(GoalResult {

@@ -252,3 +252,63 @@ def worklist_frame(items: list) -> Any:
     columns = ["collector", "customer", "currency", "overdue", "max_days_overdue", "dunning_level",
                "risk_class", "priority", "next_action"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def aging_frame(aging: dict, floats: bool) -> Any:
+    """An aging report as a DataFrame: one column per bucket."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    labels = aging["labels"]
+    rows = []
+    for r in aging["rows"]:
+        row = {"key": r["key"], "currency": r["currency"]}
+        row.update(dict(zip(labels, r["buckets"])))
+        row.update({"disputed": r["disputed"], "total": r["total"], "items": r["items"]})
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=["key", "currency", *labels, "disputed", "total", "items"])
+    if floats:
+        for c in [*labels, "disputed", "total"]:
+            frame[c] = frame[c].astype(float)
+    frame.attrs["as_of"] = aging["as_of"]
+    frame.attrs["group_by"] = aging["group_by"]
+    return frame
+
+
+_KPIS = ["dso", "countback_dso", "best_possible_dso", "average_days_delinquent", "cei",
+         "average_days_to_pay", "average_days_beyond_terms", "percent_current", "percent_over_90",
+         "bad_debt_ratio", "limit_utilisation", "promises_kept"]
+
+
+def kpi_frame(report: dict, floats: bool) -> Any:
+    """A KPI report as a DataFrame indexed by group key."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = {}
+    for key, k in report["groups"].items():
+        row = {c: k[c] for c in ("receivables", "current", "disputed", "credit_sales")}
+        for name in _KPIS:
+            row[name] = k[name]["value"]
+        rows[key] = row
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["receivables", "current", "disputed", "credit_sales", *_KPIS])
+    if floats:
+        frame = frame.map(lambda v: float("nan") if v is None else float(v))
+    frame.attrs["from"] = report["from"]
+    frame.attrs["to"] = report["to"]
+    frame.attrs["currency"] = report["currency"]
+    return frame
+
+
+def goals_frame(results: list) -> Any:
+    """A goals report as a DataFrame."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    rows = []
+    for r in results:
+        g = r["goal"]
+        rows.append({
+            "name": g["name"], "kpi": g["kpi"], "scope": g["scope"], "key": g.get("key"),
+            "target": g["target"], "direction": g["direction"], "tolerance": g["tolerance"],
+            "from": r["from"], "to": r["to"], "actual": r["actual"], "gap": r["gap"], "status": r["status"],
+            "trend": [t["value"] for t in r["trend"]],
+        })
+    return pd.DataFrame(rows)

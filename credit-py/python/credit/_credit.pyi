@@ -481,6 +481,16 @@ class CreditBook:
         """Proposes dunning notices as of a date by the policy's procedure."""
     def worklist(self, as_of: _Date, currency: _CurrencyLike, plans: Optional[Sequence[PaymentPlan]] = None) -> Any:
         """The collection worklist as a pandas DataFrame."""
+    def aging(
+        self, as_of: _Date, group_by: str = "total", currency: Optional[_CurrencyLike] = None, floats: bool = False
+    ) -> Any:
+        """Aging as of a date as a pandas DataFrame."""
+    def kpis(
+        self, from_date: _Date, to_date: _Date, currency: _CurrencyLike, group_by: str = "total", floats: bool = False
+    ) -> Any:
+        """KPIs for a period as a pandas DataFrame indexed by group key."""
+    def goals(self, as_of: _Date, currency: _CurrencyLike) -> Any:
+        """Every goal of the policy as of a date, as a pandas DataFrame."""
     def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
         """Promises to pay of an account and their state as of a date."""
     @property
