@@ -13,7 +13,8 @@
  *    exponents or thousands separators. Money is never a float.
  *  - Dates cross as credit_date {year, month, day}.
  *  - Enum arguments (credit_rounding, credit_business_day_convention,
- *    credit_day_count, credit_checkpoint, credit_query, credit_column_kind)
+ *    credit_day_count, credit_checkpoint, credit_query, credit_column_kind,
+ *    credit_group_by)
  *    are passed as int32_t; unknown values are rejected with
  *    CREDIT_INVALID_ARGUMENT.
  *  - Scorecard points and scores are doubles (they are not money); batch
@@ -330,6 +331,36 @@ typedef enum credit_column_kind {
    */
   CREDIT_COLUMN_CODES = 1,
 } credit_column_kind;
+
+/**
+ * How reports are grouped, passed as `int32_t`.
+ */
+typedef enum credit_group_by {
+  /**
+   * One row for everything.
+   */
+  CREDIT_GROUP_TOTAL = 0,
+  /**
+   * Per customer.
+   */
+  CREDIT_GROUP_CUSTOMER = 1,
+  /**
+   * Per credit segment.
+   */
+  CREDIT_GROUP_SEGMENT = 2,
+  /**
+   * Per collector.
+   */
+  CREDIT_GROUP_COLLECTOR = 3,
+  /**
+   * Per risk class.
+   */
+  CREDIT_GROUP_RISK_CLASS = 4,
+  /**
+   * Per currency (amounts not converted).
+   */
+  CREDIT_GROUP_CURRENCY = 5,
+} credit_group_by;
 
 /**
  * A credit book. Every call locks it, so one handle may be used from many
@@ -1214,6 +1245,66 @@ enum credit_status credit_money_allocate(const struct credit_money *money,
 enum credit_status credit_money_split(const struct credit_money *money,
                                       size_t count,
                                       struct credit_money **out_parts);
+
+/**
+ * Aging as of a date (JSON: labels, and per group the undisputed amounts
+ * per bucket, disputed, total = open balance, item count). `group_by` is a
+ * `credit_group_by`; `currency_code` converts everything (NULL only when
+ * grouping by currency).
+ *
+ * # Safety
+ * `book` a live handle; `currency_code` NULL or NUL-terminated; `out_json`
+ * writable.
+ */
+enum credit_status credit_book_aging(const struct credit_book *book,
+                                     struct credit_date as_of,
+                                     int32_t group,
+                                     const char *currency_code,
+                                     char **out_json);
+
+/**
+ * KPIs for the period `from ..= to` per group, in `currency_code` (JSON:
+ * receivables, current, disputed, credit sales and each KPI as
+ * `{"value": "12.34"}` or `{"value": null, "undefined": "why"}`).
+ *
+ * # Safety
+ * `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_kpis(const struct credit_book *book,
+                                    struct credit_date from,
+                                    struct credit_date to,
+                                    int32_t group,
+                                    const char *currency_code,
+                                    char **out_json);
+
+/**
+ * Every goal of the policy as of a date (JSON: goal, period, actual, gap,
+ * status met / at_risk / missed / undefined, trend).
+ *
+ * # Safety
+ * `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_goals(const struct credit_book *book,
+                                     struct credit_date as_of,
+                                     const char *currency_code,
+                                     char **out_json);
+
+/**
+ * The book's DSO and CEI for the period `from ..= to` and its total
+ * overdue receivables on `to`, in `currency_code`, as decimal strings
+ * (each freed with `credit_string_free`); an undefined KPI is written as
+ * NULL (e.g. DSO with no credit sales in the period).
+ *
+ * # Safety
+ * `book` a live handle; `currency_code` NUL-terminated; outputs writable.
+ */
+enum credit_status credit_book_headline(const struct credit_book *book,
+                                        struct credit_date from,
+                                        struct credit_date to,
+                                        const char *currency_code,
+                                        char **out_dso,
+                                        char **out_cei,
+                                        char **out_overdue);
 
 /**
  * Loads and validates a scorecard from JSON (free with

@@ -56,6 +56,7 @@ if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
+    cc "${CFLAGS[@]}" tests/c/test_monitor.c "${LIBS[@]}" -o "$BUILD/test_monitor"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -66,6 +67,7 @@ else
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_monitor.c "${LIBS[@]}" -o "$BUILD/test_monitor"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" -fsanitize=address,undefined "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -75,6 +77,7 @@ fi
 "${RUN[@]}" "$BUILD/test_book" tests/conformance/book_cases.txt
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
 "${RUN[@]}" "$BUILD/test_plans" tests/conformance/plan_cases.txt
+"${RUN[@]}" "$BUILD/test_monitor"
 for f in "$BUILD"/readme/readme_*.c; do
     "${RUN[@]}" "${f%.c}"
 done

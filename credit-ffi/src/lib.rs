@@ -24,6 +24,7 @@ pub mod book;
 pub mod calendar;
 pub mod collections;
 pub mod money;
+pub mod monitor;
 pub mod scoring;
 pub mod terms;
 

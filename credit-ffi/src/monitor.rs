@@ -1,0 +1,183 @@
+//! Monitoring: aging, KPI and goals reports as JSON, and the most-used
+//! figures (DSO, CEI, total overdue) through a direct accessor.
+
+use std::ffi::c_char;
+
+use credit_core::monitor::GroupBy;
+
+use crate::book::{credit_book, lock_book};
+use crate::credit_date;
+use crate::error::{credit_status, guard, FfiError};
+use crate::handle::{borrow, new_strings, opt_str_arg, out, put_json, str_arg, to_date};
+use crate::money::currency;
+
+/// How reports are grouped, passed as `int32_t`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum credit_group_by {
+    /// One row for everything.
+    CREDIT_GROUP_TOTAL = 0,
+    /// Per customer.
+    CREDIT_GROUP_CUSTOMER = 1,
+    /// Per credit segment.
+    CREDIT_GROUP_SEGMENT = 2,
+    /// Per collector.
+    CREDIT_GROUP_COLLECTOR = 3,
+    /// Per risk class.
+    CREDIT_GROUP_RISK_CLASS = 4,
+    /// Per currency (amounts not converted).
+    CREDIT_GROUP_CURRENCY = 5,
+}
+
+fn group_by(v: i32) -> Result<GroupBy, FfiError> {
+    Ok(match v {
+        0 => GroupBy::Total,
+        1 => GroupBy::Customer,
+        2 => GroupBy::Segment,
+        3 => GroupBy::Collector,
+        4 => GroupBy::RiskClass,
+        5 => GroupBy::Currency,
+        _ => {
+            return Err(FfiError::invalid(format!(
+                "group_by {v} is not a credit_group_by value (0..=5)"
+            )))
+        }
+    })
+}
+
+/// Aging as of a date (JSON: labels, and per group the undisputed amounts
+/// per bucket, disputed, total = open balance, item count). `group_by` is a
+/// `credit_group_by`; `currency_code` converts everything (NULL only when
+/// grouping by currency).
+///
+/// # Safety
+/// `book` a live handle; `currency_code` NULL or NUL-terminated; `out_json`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_aging(
+    book: *const credit_book,
+    as_of: credit_date,
+    group: i32,
+    currency_code: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let cur = match unsafe { opt_str_arg(currency_code, "currency") }? {
+            Some(c) => Some(currency(c)?),
+            None => None,
+        };
+        let a = lock_book(b).aging(to_date(as_of, "as_of")?, group_by(group)?, cur)?;
+        unsafe { put_json(out_json, "out_json", &a) }
+    })
+}
+
+/// KPIs for the period `from ..= to` per group, in `currency_code` (JSON:
+/// receivables, current, disputed, credit sales and each KPI as
+/// `{"value": "12.34"}` or `{"value": null, "undefined": "why"}`).
+///
+/// # Safety
+/// `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_kpis(
+    book: *const credit_book,
+    from: credit_date,
+    to: credit_date,
+    group: i32,
+    currency_code: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+        let r = lock_book(b).kpis(
+            to_date(from, "from")?,
+            to_date(to, "to")?,
+            group_by(group)?,
+            cur,
+        )?;
+        unsafe { put_json(out_json, "out_json", &r) }
+    })
+}
+
+/// Every goal of the policy as of a date (JSON: goal, period, actual, gap,
+/// status met / at_risk / missed / undefined, trend).
+///
+/// # Safety
+/// `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_goals(
+    book: *const credit_book,
+    as_of: credit_date,
+    currency_code: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+        let r = lock_book(b).goals_report(to_date(as_of, "as_of")?, cur)?;
+        unsafe { put_json(out_json, "out_json", &r) }
+    })
+}
+
+/// The book's DSO and CEI for the period `from ..= to` and its total
+/// overdue receivables on `to`, in `currency_code`, as decimal strings
+/// (each freed with `credit_string_free`); an undefined KPI is written as
+/// NULL (e.g. DSO with no credit sales in the period).
+///
+/// # Safety
+/// `book` a live handle; `currency_code` NUL-terminated; outputs writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_headline(
+    book: *const credit_book,
+    from: credit_date,
+    to: credit_date,
+    currency_code: *const c_char,
+    out_dso: *mut *mut c_char,
+    out_cei: *mut *mut c_char,
+    out_overdue: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+        let (d, c, o) = unsafe {
+            (
+                out(out_dso, "out_dso")?,
+                out(out_cei, "out_cei")?,
+                out(out_overdue, "out_overdue")?,
+            )
+        };
+        let r = lock_book(b).kpis(
+            to_date(from, "from")?,
+            to_date(to, "to")?,
+            GroupBy::Total,
+            cur,
+        )?;
+        let (dso, cei, overdue) = match r.groups.get("total") {
+            Some(k) => (k.dso.value, k.cei.value, k.receivables - k.current),
+            None => (None, None, rust_decimal::Decimal::ZERO),
+        };
+        let [sd, sc, so] = new_strings([
+            dso.map(|x| x.to_string()).unwrap_or_default(),
+            cei.map(|x| x.to_string()).unwrap_or_default(),
+            overdue.to_string(),
+        ])?;
+        let keep = |p: *mut c_char, some: bool| {
+            if some {
+                p
+            } else {
+                // SAFETY: created just above by new_strings.
+                unsafe { crate::handle::free_string(p) };
+                std::ptr::null_mut()
+            }
+        };
+        *d = keep(sd, dso.is_some());
+        *c = keep(sc, cei.is_some());
+        *o = so;
+        Ok(())
+    })
+}
