@@ -645,6 +645,158 @@ pub struct MonitoringPolicy {
     /// Goals.
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Creditworthiness alerts.
+    #[serde(default)]
+    pub alerts: AlertPolicy,
+}
+
+/// Alert thresholds; an absent threshold turns its alert off.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertPolicy {
+    /// Exposure above this percent of the limit.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub utilisation_above: Option<Decimal>,
+    /// An open item more than this many days past due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue_days_above: Option<i64>,
+    /// Days beyond terms of the last 3 months worse than the 3 before by
+    /// more than this many days.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dbt_worsening_days: Option<Decimal>,
+    /// A score drop of more than this many points at a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score_drop_points: Option<u32>,
+    /// Alert on a risk-class downgrade at a review.
+    #[serde(default)]
+    pub class_downgrade: bool,
+    /// Alert on a promise to pay broken in the last this many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken_promise_days: Option<i64>,
+    /// Alert on a broken payment plan.
+    #[serde(default)]
+    pub broken_plan: bool,
+    /// Alert when a limit's validity or the review date has passed.
+    #[serde(default)]
+    pub expired: bool,
+    /// An order placed in the last 7 days above this percent of the
+    /// customer's average monthly sales.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub large_order_percent_of_monthly_sales: Option<Decimal>,
+}
+
+/// What an alert is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[non_exhaustive]
+pub enum AlertCode {
+    /// Exposure above the utilisation threshold.
+    UtilisationHigh,
+    /// An item past due by more than the threshold.
+    ItemOverdue,
+    /// Days beyond terms worsening.
+    DbtWorsening,
+    /// The score dropped at a review.
+    ScoreDrop,
+    /// The risk class was downgraded at a review.
+    ClassDowngrade,
+    /// A promise to pay was broken.
+    PromiseBroken,
+    /// A payment plan is broken.
+    PlanBroken,
+    /// The credit limit's validity has passed.
+    LimitExpired,
+    /// The review date has passed.
+    ReviewExpired,
+    /// A large order relative to average monthly sales.
+    LargeOrder,
+}
+
+/// An alert: a condition that holds for a customer (and a subject such as
+/// an invoice or an order), with the figures and the threshold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alert {
+    /// Code.
+    pub code: AlertCode,
+    /// Customer.
+    pub customer: crate::customer::CustomerId,
+    /// What it is about within the customer (invoice, order, promise date;
+    /// empty for the account).
+    pub subject: String,
+    /// The observed figure.
+    pub observed: String,
+    /// The threshold from the policy.
+    pub threshold: String,
+    /// The date the condition was first seen.
+    pub raised_on: NaiveDate,
+}
+
+impl Alert {
+    /// The identity of the condition (code, customer, subject).
+    pub fn key(&self) -> (AlertCode, String, String) {
+        (self.code, self.customer.0.clone(), self.subject.clone())
+    }
+}
+
+/// An alert run: what started, what ended, what is active.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertRun {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// Conditions that started (not active in the previous run).
+    pub raised: Vec<Alert>,
+    /// Conditions of the previous run that no longer hold.
+    pub cleared: Vec<Alert>,
+    /// Every condition holding now (store it; pass it to the next run).
+    pub active: Vec<Alert>,
+}
+
+impl AlertRun {
+    /// Compares the conditions holding now with the previous run's active
+    /// alerts: a condition already active keeps its first date and is not
+    /// raised again.
+    pub fn diff(as_of: NaiveDate, now: Vec<Alert>, previous: &[Alert]) -> AlertRun {
+        let prev: BTreeMap<_, _> = previous.iter().map(|a| (a.key(), a)).collect();
+        let mut raised = Vec::new();
+        let mut active = Vec::with_capacity(now.len());
+        let mut seen = std::collections::BTreeSet::new();
+        for mut a in now {
+            let k = a.key();
+            if !seen.insert(k.clone()) {
+                continue;
+            }
+            match prev.get(&k) {
+                Some(p) => a.raised_on = p.raised_on,
+                None => raised.push(a.clone()),
+            }
+            active.push(a);
+        }
+        let cleared = previous
+            .iter()
+            .filter(|p| !seen.contains(&p.key()))
+            .cloned()
+            .collect();
+        active.sort_by_key(|a| a.key());
+        raised.sort_by_key(|a| a.key());
+        AlertRun {
+            as_of,
+            raised,
+            cleared,
+            active,
+        }
+    }
 }
 
 #[cfg(test)]

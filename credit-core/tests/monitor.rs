@@ -27,7 +27,9 @@ const POLICY: &str = r#"{"schema_version": 1, "policy_id": "mon", "steps": [],
     {"name": "DSO under 45", "kpi": "dso", "target": "45", "direction": "at_most", "tolerance": "10", "period": "month"},
     {"name": "CEI over 25", "kpi": "cei", "target": "25", "direction": "at_least", "tolerance": "5", "period": "month"},
     {"name": "ann's DSO", "kpi": "dso", "scope": "collector", "key": "ann", "target": "80", "direction": "at_most", "period": "month"}
-  ]}}"#;
+  ],
+  "alerts": {"utilisation_above": "30", "overdue_days_above": 30, "broken_promise_days": 30, "expired": true,
+             "large_order_percent_of_monthly_sales": "50"}}}"#;
 
 fn book() -> CreditBook {
     let mut b = CreditBook::new(Policy::from_json(POLICY).unwrap()).unwrap();
@@ -202,4 +204,36 @@ fn goals_with_status_and_trend() {
         (g[2].actual, g[2].status),
         (Some(m("65.33")), GoalStatus::Met)
     );
+}
+
+#[test]
+fn alerts_are_raised_once_and_cleared() {
+    use credit_core::monitor::AlertCode;
+    let mut b = book();
+    // 02-28: C1 uses 3500 of 10000 (35 % > 30 %); B1 is 120 days past due.
+    let r1 = b.alerts(d("2026-02-28"), &[], None, &[]).unwrap();
+    let codes: Vec<(AlertCode, &str, &str)> =
+        r1.raised.iter().map(|a| (a.code, a.customer.as_str(), a.subject.as_str())).collect();
+    assert_eq!(codes, [(AlertCode::UtilisationHigh, "C1", "default"), (AlertCode::ItemOverdue, "C2", "B1")]);
+    assert_eq!(r1.raised[0].observed, "35.00");
+    // The next day: the same conditions, nothing raised again.
+    let r2 = b.alerts(d("2026-03-01"), &r1.active, None, &[]).unwrap();
+    assert!(r2.raised.is_empty() && r2.cleared.is_empty());
+    assert_eq!(r2.active[0].raised_on, d("2026-02-28"));
+    // C1 pays 1000 on 03-02: 2500 of 10000, the utilisation alert clears.
+    b.apply(serde_json::from_str::<Event>(r#"{"id":"p2","customer":"C1","date":"2026-03-02","type":"payment","amount":"1000.00","currency":"EUR"}"#).unwrap()).unwrap();
+    let r3 = b.alerts(d("2026-03-02"), &r2.active, None, &[]).unwrap();
+    assert_eq!(r3.cleared.iter().map(|a| a.code).collect::<Vec<_>>(), [AlertCode::UtilisationHigh]);
+    // An order of 500 on 03-04 against average monthly sales of
+    // (1000 + 2000 + 1500) / 12 = 375: 133.33 % > 50 %; exposure 3000 is
+    // exactly 30 %, not above.
+    b.apply(serde_json::from_str::<Event>(r#"{"id":"o1","customer":"C1","date":"2026-03-04","type":"order_placed","order_id":"SO-9","amount":"500.00","currency":"EUR"}"#).unwrap()).unwrap();
+    let r4 = b.alerts(d("2026-03-05"), &r3.active, None, &[]).unwrap();
+    assert_eq!(r4.raised.len(), 1);
+    assert_eq!((r4.raised[0].code, r4.raised[0].subject.as_str(), r4.raised[0].observed.as_str()), (AlertCode::LargeOrder, "SO-9", "133.33"));
+    // Deterministic and serializable.
+    let again = b.alerts(d("2026-03-05"), &r3.active, None, &[]).unwrap();
+    assert_eq!(again, r4);
+    let text = serde_json::to_string(&r4).unwrap();
+    assert_eq!(serde_json::from_str::<credit_core::monitor::AlertRun>(&text).unwrap(), r4);
 }
