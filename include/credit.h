@@ -1307,6 +1307,21 @@ enum credit_status credit_book_headline(const struct credit_book *book,
                                         char **out_overdue);
 
 /**
+ * Creditworthiness alerts as of a date (JSON: raised, cleared, active).
+ * `previous_json`: NULL or the previous run's JSON (this function's
+ * output); a condition active there is not raised again. `reviews_json`:
+ * NULL or the latest review run (`credit_book_review_run` output).
+ *
+ * # Safety
+ * `book` a live handle; strings NULL or NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_alerts(const struct credit_book *book,
+                                      struct credit_date as_of,
+                                      const char *previous_json,
+                                      const char *reviews_json,
+                                      char **out_json);
+
+/**
  * Loads and validates a scorecard from JSON (free with
  * `credit_scorecard_free`). Errors: `CREDIT_PARSE_ERROR` (malformed JSON or
  * an unknown field), `CREDIT_VALIDATION_ERROR` (cut points not increasing,

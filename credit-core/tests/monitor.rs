@@ -212,9 +212,18 @@ fn alerts_are_raised_once_and_cleared() {
     let mut b = book();
     // 02-28: C1 uses 3500 of 10000 (35 % > 30 %); B1 is 120 days past due.
     let r1 = b.alerts(d("2026-02-28"), &[], None, &[]).unwrap();
-    let codes: Vec<(AlertCode, &str, &str)> =
-        r1.raised.iter().map(|a| (a.code, a.customer.as_str(), a.subject.as_str())).collect();
-    assert_eq!(codes, [(AlertCode::UtilisationHigh, "C1", "default"), (AlertCode::ItemOverdue, "C2", "B1")]);
+    let codes: Vec<(AlertCode, &str, &str)> = r1
+        .raised
+        .iter()
+        .map(|a| (a.code, a.customer.as_str(), a.subject.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (AlertCode::UtilisationHigh, "C1", "default"),
+            (AlertCode::ItemOverdue, "C2", "B1")
+        ]
+    );
     assert_eq!(r1.raised[0].observed, "35.00");
     // The next day: the same conditions, nothing raised again.
     let r2 = b.alerts(d("2026-03-01"), &r1.active, None, &[]).unwrap();
@@ -223,17 +232,30 @@ fn alerts_are_raised_once_and_cleared() {
     // C1 pays 1000 on 03-02: 2500 of 10000, the utilisation alert clears.
     b.apply(serde_json::from_str::<Event>(r#"{"id":"p2","customer":"C1","date":"2026-03-02","type":"payment","amount":"1000.00","currency":"EUR"}"#).unwrap()).unwrap();
     let r3 = b.alerts(d("2026-03-02"), &r2.active, None, &[]).unwrap();
-    assert_eq!(r3.cleared.iter().map(|a| a.code).collect::<Vec<_>>(), [AlertCode::UtilisationHigh]);
+    assert_eq!(
+        r3.cleared.iter().map(|a| a.code).collect::<Vec<_>>(),
+        [AlertCode::UtilisationHigh]
+    );
     // An order of 500 on 03-04 against average monthly sales of
     // (1000 + 2000 + 1500) / 12 = 375: 133.33 % > 50 %; exposure 3000 is
     // exactly 30 %, not above.
     b.apply(serde_json::from_str::<Event>(r#"{"id":"o1","customer":"C1","date":"2026-03-04","type":"order_placed","order_id":"SO-9","amount":"500.00","currency":"EUR"}"#).unwrap()).unwrap();
     let r4 = b.alerts(d("2026-03-05"), &r3.active, None, &[]).unwrap();
     assert_eq!(r4.raised.len(), 1);
-    assert_eq!((r4.raised[0].code, r4.raised[0].subject.as_str(), r4.raised[0].observed.as_str()), (AlertCode::LargeOrder, "SO-9", "133.33"));
+    assert_eq!(
+        (
+            r4.raised[0].code,
+            r4.raised[0].subject.as_str(),
+            r4.raised[0].observed.as_str()
+        ),
+        (AlertCode::LargeOrder, "SO-9", "133.33")
+    );
     // Deterministic and serializable.
     let again = b.alerts(d("2026-03-05"), &r3.active, None, &[]).unwrap();
     assert_eq!(again, r4);
     let text = serde_json::to_string(&r4).unwrap();
-    assert_eq!(serde_json::from_str::<credit_core::monitor::AlertRun>(&text).unwrap(), r4);
+    assert_eq!(
+        serde_json::from_str::<credit_core::monitor::AlertRun>(&text).unwrap(),
+        r4
+    );
 }

@@ -181,3 +181,39 @@ pub unsafe extern "C" fn credit_book_headline(
         Ok(())
     })
 }
+
+/// Creditworthiness alerts as of a date (JSON: raised, cleared, active).
+/// `previous_json`: NULL or the previous run's JSON (this function's
+/// output); a condition active there is not raised again. `reviews_json`:
+/// NULL or the latest review run (`credit_book_review_run` output).
+///
+/// # Safety
+/// `book` a live handle; strings NULL or NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_alerts(
+    book: *const credit_book,
+    as_of: credit_date,
+    previous_json: *const c_char,
+    reviews_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let prev: Vec<credit_core::monitor::Alert> = match unsafe {
+            opt_str_arg(previous_json, "previous_json")
+        }? {
+            Some(t) => {
+                crate::book::json::<credit_core::monitor::AlertRun>(t, "previous alert run")?.active
+            }
+            None => Vec::new(),
+        };
+        let reviews: Option<credit_core::risk::ReviewRun> =
+            match unsafe { opt_str_arg(reviews_json, "reviews_json") }? {
+                Some(t) => Some(crate::book::json(t, "review run")?),
+                None => None,
+            };
+        let run = lock_book(b).alerts(to_date(as_of, "as_of")?, &prev, reviews.as_ref(), &[])?;
+        unsafe { put_json(out_json, "out_json", &run) }
+    })
+}

@@ -214,6 +214,7 @@ const DATE_KEYS: &[&str] = &[
     "until",
     "on",
     "end",
+    "raised_on",
 ];
 
 /// A JSON value as Python, turning known decimal and date fields into
@@ -1160,6 +1161,32 @@ impl PyCreditBook {
             .import("credit._batch")?
             .call_method1("goals_frame", (v,))?
             .unbind())
+    }
+
+    /// Creditworthiness alerts as of a date, by the policy's thresholds:
+    /// compared with `previous` (the last AlertRun), a condition is raised
+    /// once and cleared when it ends. `reviews` is the latest ReviewRun;
+    /// `plans` a list of (customer id, PaymentPlan).
+    #[pyo3(signature = (as_of, previous = None, reviews = None, plans = None))]
+    fn alerts(
+        &self,
+        py: Python<'_>,
+        as_of: &Bound<'_, PyAny>,
+        previous: Option<PyRef<'_, crate::collections::PyAlertRun>>,
+        reviews: Option<PyRef<'_, crate::scoring::PyReviewRun>>,
+        plans: Option<Vec<(String, PyRef<'_, crate::collections::PyPaymentPlan>)>>,
+    ) -> PyResult<crate::collections::PyAlertRun> {
+        let day = to_date(as_of, "as_of")?;
+        let prev = previous.map(|p| p.0.active.clone()).unwrap_or_default();
+        let plans: Vec<(CustomerId, credit_core::plans::PaymentPlan)> = plans
+            .unwrap_or_default()
+            .iter()
+            .map(|(c, p)| (CustomerId::from(c.as_str()), p.0.clone()))
+            .collect();
+        self.lock()
+            .alerts(day, &prev, reviews.as_ref().map(|r| &r.0), &plans)
+            .map(crate::collections::PyAlertRun)
+            .map_err(|e| book_err(py, e))
     }
 
     /// Promises to pay of an account and their state as of a date (open,

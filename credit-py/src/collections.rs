@@ -315,3 +315,79 @@ pub(crate) fn compensation(
     let t: Vec<CompensationTier> = from_py(tiers, "compensation tiers")?;
     py_decimal(py, core_compensation(&t, to_decimal(amount, "amount")?))
 }
+
+/// An alert run: alerts raised (new conditions), cleared (ended) and
+/// active (all holding now; pass the run to the next `CreditBook.alerts`).
+#[pyclass(name = "AlertRun", module = "credit", frozen)]
+pub(crate) struct PyAlertRun(pub(crate) credit_core::monitor::AlertRun);
+
+#[pymethods]
+impl PyAlertRun {
+    /// Reads a stored run.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        serde_json::from_str(text).map(PyAlertRun).map_err(|e| {
+            raise(
+                py,
+                "ParseError",
+                format!("invalid alert run JSON: {e}"),
+                &[],
+            )
+        })
+    }
+
+    /// The run as JSON.
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_default()
+    }
+
+    /// Alerts raised by this run (conditions that started), as dicts.
+    #[getter]
+    fn raised(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.raised)
+    }
+
+    /// Alerts cleared by this run (conditions that ended).
+    #[getter]
+    fn cleared(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.cleared)
+    }
+
+    /// Every alert active now.
+    #[getter]
+    fn active(&self, py: Python<'_>) -> PyResult<PyObject> {
+        serde_to_py(py, &self.0.active)
+    }
+
+    /// The active alerts as a pandas DataFrame, with a `new` column for
+    /// those raised by this run.
+    fn to_frame(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
+        let py = slf.py();
+        let active = slf.get().active(py)?;
+        let raised = slf.get().raised(py)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("alerts_frame", (active, raised))?
+            .unbind())
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .downcast::<PyAlertRun>()
+            .is_ok_and(|o| o.get().0 == self.0)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AlertRun(as_of={}, raised={}, cleared={}, active={})",
+            self.0.as_of,
+            self.0.raised.len(),
+            self.0.cleared.len(),
+            self.0.active.len()
+        )
+    }
+}

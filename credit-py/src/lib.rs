@@ -1094,6 +1094,7 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scoring::feature_names, m)?)?;
     m.add_class::<collections::PyPaymentPlan>()?;
     m.add_class::<collections::PyDunningRun>()?;
+    m.add_class::<collections::PyAlertRun>()?;
     m.add_function(wrap_pyfunction!(collections::late_interest, m)?)?;
     m.add_function(wrap_pyfunction!(collections::compensation, m)?)?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;

@@ -74,3 +74,25 @@ def test_kpis_and_goals() -> None:
     g = b.goals(date(2026, 2, 28), "EUR")
     assert list(g["status"]) == ["missed", "met"]
     assert g.loc[0, "gap"] == Decimal("19.84") and g.loc[0, "trend"][0] == Decimal("37.20")
+
+
+def test_alerts_raised_once_and_cleared() -> None:
+    policy = {**POLICY, "monitoring": {**POLICY["monitoring"], "alerts": {"utilisation_above": "30", "overdue_days_above": 30}}}
+    b = credit.CreditBook(policy)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR", "collector": "ann"}, date(2025, 1, 1))
+    b.upsert_customer({"id": "C2", "name": "Bolt", "currency": "EUR", "collector": "bob"}, date(2025, 1, 1))
+    b.set_limit({"customer": "C1", "limit": {"amount": "10000.00", "currency": "EUR"}}, date(2025, 1, 1))
+    b.apply_all([{"id": i, "customer": c, "date": d, "type": t, "currency": "EUR", **f} for i, c, d, t, f in EVENTS])
+    r1 = b.alerts(date(2026, 2, 28))
+    # C1 at 35 % of its limit; B1 120 days past due.
+    assert [(a["code"], a["customer"], a["subject"]) for a in r1.raised] == [
+        ("UTILISATION_HIGH", "C1", "default"), ("ITEM_OVERDUE", "C2", "B1")]
+    frame = r1.to_frame()
+    assert list(frame["new"]) == [True, True] and frame.loc[0, "raised_on"] == date(2026, 2, 28)
+    r2 = b.alerts(date(2026, 3, 1), previous=r1)
+    assert r2.raised == [] and len(r2.active) == 2
+    b.apply({"id": "p2", "customer": "C1", "date": "2026-03-02", "type": "payment", "amount": "1000.00", "currency": "EUR"})
+    r3 = b.alerts(date(2026, 3, 2), previous=r2)
+    assert [a["code"] for a in r3.cleared] == ["UTILISATION_HIGH"]
+    import pickle
+    assert pickle.loads(pickle.dumps(r3)) == r3

@@ -44,7 +44,7 @@ int main(void) {
     credit_book *b = NULL;
     CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"mon\", \"steps\": [], \"monitoring\": {\"goals\": ["
                           "{\"name\": \"DSO\", \"kpi\": \"dso\", \"target\": \"45\", \"direction\": \"at_most\", "
-                          "\"tolerance\": \"10\", \"period\": \"month\"}]}}",
+                          "\"tolerance\": \"10\", \"period\": \"month\"}], \"alerts\": {\"overdue_days_above\": 30}}}",
                           &b) == CREDIT_OK);
     credit_date y = {2025, 1, 1};
     CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\", \"collector\": \"ann\"}", y, NULL) == CREDIT_OK);
@@ -79,6 +79,15 @@ int main(void) {
     credit_string_free(overdue);
     CHECK(credit_book_goals(b, feb28, "EUR", &json) == CREDIT_OK);
     CHECK(contains_and_free(json, "\"status\":\"missed\""));
+    /* B1 is 120 days past due: raised once, then only active. */
+    char *run1 = NULL, *run2 = NULL;
+    credit_date mar1 = {2026, 3, 1};
+    CHECK(credit_book_alerts(b, feb28, NULL, NULL, &run1) == CREDIT_OK);
+    CHECK(strstr(run1, "\"raised\":[{\"code\":\"ITEM_OVERDUE\",\"customer\":\"C2\",\"subject\":\"B1\"") != NULL);
+    CHECK(credit_book_alerts(b, mar1, run1, NULL, &run2) == CREDIT_OK);
+    CHECK(contains_and_free(run2, "\"raised\":[]"));
+    credit_string_free(run1);
+    CHECK(credit_book_alerts(b, mar1, "{", NULL, &run2) == CREDIT_PARSE_ERROR);
     credit_book_free(b);
     printf("test_monitor: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -23,6 +23,7 @@ Money('980.00', 'EUR')
 from __future__ import annotations
 
 from credit._credit import (
+    AlertRun,
     Calendar,
     CreditBook,
     Decision,
@@ -65,6 +66,7 @@ from credit._errors import (
 )
 
 __all__ = [
+    "AlertRun",
     "ArithmeticOverflow",
     "Calendar",
     "CreditBook",

@@ -312,3 +312,13 @@ def goals_frame(results: list) -> Any:
             "trend": [t["value"] for t in r["trend"]],
         })
     return pd.DataFrame(rows)
+
+
+def alerts_frame(active: list, raised: list) -> Any:
+    """Active alerts as a DataFrame; `new` marks those raised by this run."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    new = {(a["code"], a["customer"], a["subject"]) for a in raised}
+    rows = [{**a, "new": (a["code"], a["customer"], a["subject"]) in new} for a in active]
+    columns = ["code", "customer", "subject", "observed", "threshold", "raised_on", "new"]
+    return pd.DataFrame(rows, columns=columns)

@@ -9,6 +9,7 @@ _CurrencyLike = Union["Currency", str]
 
 __version__: str
 __all__ = [
+    "AlertRun",
     "Calendar",
     "CreditBook",
     "Decision",
@@ -491,6 +492,14 @@ class CreditBook:
         """KPIs for a period as a pandas DataFrame indexed by group key."""
     def goals(self, as_of: _Date, currency: _CurrencyLike) -> Any:
         """Every goal of the policy as of a date, as a pandas DataFrame."""
+    def alerts(
+        self,
+        as_of: _Date,
+        previous: Optional[AlertRun] = None,
+        reviews: Optional[ReviewRun] = None,
+        plans: Optional[Sequence[Tuple[str, PaymentPlan]]] = None,
+    ) -> AlertRun:
+        """Creditworthiness alerts, raised once and cleared."""
     def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
         """Promises to pay of an account and their state as of a date."""
     @property
@@ -717,3 +726,27 @@ def late_interest(
 
 def compensation(tiers: Sequence[Mapping[str, Any]], amount: _DecimalLike) -> Decimal:
     """The fixed compensation for a late invoice of an amount."""
+
+@final
+class AlertRun:
+    """An alert run: raised, cleared and active alerts."""
+
+    @staticmethod
+    def from_json(text: str) -> AlertRun:
+        """Reads a stored run."""
+    def to_json(self) -> str:
+        """The run as JSON."""
+    @property
+    def raised(self) -> list[dict[str, Any]]:
+        """Alerts raised by this run."""
+    @property
+    def cleared(self) -> list[dict[str, Any]]:
+        """Alerts cleared by this run."""
+    @property
+    def active(self) -> list[dict[str, Any]]:
+        """Every alert active now."""
+    def to_frame(self) -> Any:
+        """Active alerts as a pandas DataFrame."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __ne__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
