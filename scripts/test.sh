@@ -115,5 +115,10 @@ grep -q 'payoff 4050.93 (principal 4044.95 + accrued interest 5.98' <<<"$DEMO_OU
 # Dunning 12-22: INV-A2 due 11-24 is 28 days late: level 1, 12000 + 40 compensation.
 grep -Eq 'Acme Tools GmbH +level 1 +12040\.00 EUR' <<<"$DEMO_OUT"
 grep -q 'INV-B1 left out: payment_plan' <<<"$DEMO_OUT"
+# Monitoring 12-22 in EUR: 12040 + 9200 (8000 GBP x 1.15) + 195076.80 (212040 USD x 0.92) = 216316.80;
+# Q4 sales 12000 + 20000 + 195040 = 227040 over 83 days: DSO 216316.80 / 227040 x 83 = 79.08.
+grep -Eq '^  total +76\.80 +207040\.00 +0\.00 +9200\.00 +0\.00 +0\.00 +216316\.80' <<<"$DEMO_OUT"
+grep -q 'DSO 79.08' <<<"$DEMO_OUT"
+grep -Eq 'ITEM_OVERDUE +Borealis Retail Ltd +INV-B1 +observed 73 ' <<<"$DEMO_OUT"
 
 printf '\nAll checks passed.\n'

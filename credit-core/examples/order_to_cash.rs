@@ -24,6 +24,9 @@
 //! (the plan's invoice left out) and the collection worklist ranks who to
 //! chase.
 //!
+//! Part 5, monitoring: the aging of the book, the month's KPIs against the
+//! policy's goals, and the day's creditworthiness alerts.
+//!
 //! ```text
 //! cargo run --release --example order_to_cash [-- invoices.json [book.json]]
 //! ```
@@ -31,6 +34,7 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 
+use chrono::Datelike;
 use chrono::NaiveDate;
 use credit_core::calendar::{parse_date, BusinessCalendar, BusinessDayConvention, Weekend};
 use credit_core::check::Outcome;
@@ -39,6 +43,7 @@ use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{CreditBook, OrderRequest};
 use credit_core::ledger::{Event, EventKind};
 use credit_core::money::{Currency, Money};
+use credit_core::monitor::GroupBy;
 use credit_core::plans::{PaymentPlan, PlanStatusKind, PlanTerms};
 use credit_core::policy::{Checkpoint, Policy};
 use credit_core::risk::ReviewEventKind;
@@ -202,14 +207,15 @@ fn main() -> Result<(), Box<dyn Error>> {
     });
     let (mut book, names, as_of) = credit_control(&book_path)?;
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
-    risk_review(
+    let reviews = risk_review(
         &mut book,
         &names,
         as_of,
         &format!("{data}sample_scorecard.json"),
         &format!("{data}sample_attributes.json"),
     )?;
-    collections(&mut book, &names, as_of, &format!("{data}sample_plan.json"))
+    let (plan, later) = collections(&mut book, &names, as_of, &format!("{data}sample_plan.json"))?;
+    monitoring(&mut book, &names, later, &reviews, plan)
 }
 
 #[derive(Deserialize)]
@@ -410,7 +416,7 @@ fn risk_review(
     as_of: NaiveDate,
     card_path: &str,
     attrs_path: &str,
-) -> Result<(), Box<dyn Error>> {
+) -> Result<credit_core::risk::ReviewRun, Box<dyn Error>> {
     let card = Scorecard::from_json(&std::fs::read_to_string(card_path)?)?;
     let host: AttributesSample = serde_json::from_str(&std::fs::read_to_string(attrs_path)?)?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
@@ -477,7 +483,7 @@ fn risk_review(
     let due: Vec<String> = run2.reviewed.iter().map(|c| c.0.clone()).collect();
     println!("\n  Review run {later}: due {}", due.join(", "));
     show(&run2);
-    Ok(())
+    Ok(run2)
 }
 
 /// A value for display: numbers with at most two decimals.
@@ -642,7 +648,7 @@ fn collections(
     names: &Names,
     as_of: NaiveDate,
     plan_path: &str,
-) -> Result<(), Box<dyn Error>> {
+) -> Result<(PaymentPlan, NaiveDate), Box<dyn Error>> {
     let sample: PlanSample = serde_json::from_str(&std::fs::read_to_string(plan_path)?)?;
     let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let ccy = sample.terms.currency;
@@ -754,6 +760,95 @@ fn collections(
             x.max_days_overdue,
             x.dunning_level,
             x.priority
+        );
+    }
+    let [plan] = plans;
+    Ok((plan, later))
+}
+
+fn monitoring(
+    book: &mut CreditBook,
+    names: &Names,
+    as_of: NaiveDate,
+    reviews: &credit_core::risk::ReviewRun,
+    plan: PaymentPlan,
+) -> Result<(), Box<dyn Error>> {
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let eur = Currency::iso("EUR")?;
+    let aging = book.aging(as_of, GroupBy::Customer, Some(eur))?;
+    println!("\n\nAging {as_of} (EUR, days past due; disputed apart)\n");
+    print!("  {:<20}", "customer");
+    for l in &aging.labels {
+        print!(" {l:>11}");
+    }
+    println!(" {:>11} {:>11}", "disputed", "total");
+    let mut sums = vec![Decimal::ZERO; aging.labels.len() + 2];
+    for r in &aging.rows {
+        print!("  {:<20}", name(&r.key));
+        for (i, b) in r.buckets.iter().enumerate() {
+            print!(" {b:>11}");
+            sums[i] += b;
+        }
+        println!(" {:>11} {:>11}", r.disputed, r.total);
+        let n = sums.len();
+        sums[n - 2] += r.disputed;
+        sums[n - 1] += r.total;
+    }
+    print!("  {:<20}", "total");
+    for v in &sums {
+        print!(" {v:>11}");
+    }
+    println!();
+    let q_start =
+        NaiveDate::from_ymd_opt(as_of.year(), as_of.month0() / 3 * 3 + 1, 1).ok_or("date")?;
+    let k = book.kpis(q_start, as_of, GroupBy::Total, eur)?;
+    let t = &k.groups["total"];
+    let show = |v: &credit_core::monitor::KpiValue| match (&v.value, &v.undefined) {
+        (Some(x), _) => x.to_string(),
+        (None, Some(why)) => format!("undefined ({why})"),
+        _ => "-".into(),
+    };
+    println!(
+        "\nKPIs, quarter to date {q_start} to {as_of} (EUR): receivables {}, credit sales {}",
+        t.receivables, t.credit_sales
+    );
+    println!(
+        "  DSO {} (countback {}), best possible {}, days delinquent {}, CEI {} %, over 90 days {} %",
+        show(&t.dso),
+        show(&t.countback_dso),
+        show(&t.best_possible_dso),
+        show(&t.average_days_delinquent),
+        show(&t.cei),
+        show(&t.percent_over_90)
+    );
+    println!("\nGoals {as_of}:");
+    let name_of = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    for g in book.goals_report(as_of, eur)? {
+        println!(
+            "  {:<28} actual {:>8}  target {} {:>3} (band {:>2})  {}",
+            g.goal.name,
+            g.actual
+                .map(|a| a.to_string())
+                .unwrap_or_else(|| "n/a".into()),
+            name_of(serde_json::to_value(g.goal.direction)?),
+            g.goal.target,
+            g.goal.tolerance,
+            name_of(serde_json::to_value(g.status)?)
+        );
+    }
+    let plans = [(CustomerId::from("BORE"), plan)];
+    let alerts = book.alerts(as_of, &[], Some(reviews), &plans)?;
+    println!("\nAlerts {as_of}:");
+    for a in &alerts.raised {
+        println!(
+            "  {:<18} {:<20} {:<10} observed {:<12} threshold {}",
+            serde_json::to_string(&a.code)?
+                .trim_matches('"')
+                .to_string(),
+            name(a.customer.as_str()),
+            a.subject,
+            a.observed,
+            a.threshold
         );
     }
     Ok(())

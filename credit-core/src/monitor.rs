@@ -439,6 +439,7 @@ pub enum Kpi {
     /// Percent current.
     PercentCurrent,
     /// Percent over 90 days.
+    #[serde(rename = "percent_over_90")]
     PercentOver90,
     /// Bad-debt ratio.
     BadDebtRatio,
