@@ -43,6 +43,9 @@ step "Python stubs (mypy.stubtest)"
 step "pytest"
 .venv/bin/python -m pytest -q credit-py/tests
 
+step "Notebook (headless)"
+.venv/bin/python scripts/run_notebook.py notebooks/monitoring.ipynb
+
 step "C tests"
 cargo build -p credit-ffi --locked --quiet
 BUILD="$ROOT/target/c"

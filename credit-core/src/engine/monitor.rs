@@ -99,7 +99,19 @@ impl CreditBook {
                     None => None,
                 };
                 let end = self.state_at(a, to)?;
-                let begin = self.state_at(a, before)?;
+                // The receivables the day before the period: from the end
+                // state's dated reductions when that is exact (no opening
+                // balance imported after that day, which the end state
+                // cannot date), by replay otherwise.
+                let imported_later = self.accounts[a].events.iter().any(|&i| {
+                    let e = &self.events[i];
+                    e.date > before && matches!(e.kind, EventKind::OpenItemImported { .. })
+                });
+                let begin = if imported_later {
+                    self.state_at(a, before)?
+                } else {
+                    None
+                };
                 let c = &self.customers[ci].customer;
                 let seg = self.accounts[a].segment.clone();
                 let key_for = |cur: Currency| -> String {
@@ -117,27 +129,28 @@ impl CreditBook {
                     }
                 };
                 let end_st = end.as_ref().unwrap_or(&self.accounts[a].state);
-                let begin_st: &AccountState = match &begin {
-                    Some(s) => s,
-                    None => &self.accounts[a].state,
-                };
+                let begin_st: Option<&AccountState> = begin.as_ref();
                 let fx = &self.fx;
                 // Which group and currency an amount in `cur` lands in.
-                let target = |cur: Currency| -> (String, Currency) {
-                    let rc = currency.unwrap_or(cur);
-                    (key_for(cur), rc)
+                // The group's key is fixed per account except when grouping
+                // by currency, where the report currency is the item's: the
+                // account accumulates per report currency, then merges once.
+                let target = |cur: Currency| -> ((), Currency) { ((), currency.unwrap_or(cur)) };
+                let conv = |x: Decimal, cur: Currency| -> Result<((), Currency, i128), BookError> {
+                    let ((), rc) = target(cur);
+                    let v = fx.convert(x, cur, rc)?;
+                    Ok(((), rc, units(v, rc.minor_units())?))
                 };
-                let conv =
-                    |x: Decimal, cur: Currency| -> Result<(String, Currency, i128), BookError> {
-                        let (k, rc) = target(cur);
-                        let v = fx.convert(x, cur, rc)?;
-                        Ok((k, rc, units(v, rc.minor_units())?))
+                let mut local: Vec<(Currency, Partial)> = Vec::with_capacity(1);
+                let mut add = |_k: (), rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
+                    let i = match local.iter().position(|(c, _)| *c == rc) {
+                        Some(i) => i,
+                        None => {
+                            local.push((rc, Partial::new(n_buckets, months)));
+                            local.len() - 1
+                        }
                     };
-                let mut add = |k: String, rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
-                    let p = out
-                        .entry((k, rc))
-                        .or_insert_with(|| Partial::new(n_buckets, months));
-                    f(p);
+                    f(&mut local[i].1);
                 };
                 if let Some((x, l, cur)) = exposure {
                     let (k, rc) = target(cur);
@@ -148,48 +161,76 @@ impl CreditBook {
                         p.limits += li;
                     });
                 }
-                // Aging and receivables at the end.
-                for it in end_st.items.iter().filter(|i| !i.open.is_zero()) {
-                    let (k, rc, open) = conv(it.open, it.currency)?;
-                    let (_, _, disputed) = conv(it.disputed, it.currency)?;
+                // One pass over the items: aging and receivables at the end,
+                // payments in the period, receivables the day before it.
+                for it in &end_st.items {
+                    let rc = currency.unwrap_or(it.currency);
+                    let mu = rc.minor_units();
+                    let same = it.currency == rc;
+                    let cv = |x: Decimal| -> Result<i128, BookError> {
+                        if same {
+                            units(x, mu)
+                        } else {
+                            units(fx.convert(x, it.currency, rc)?, mu)
+                        }
+                    };
+                    let mut pay = (0i128, 0i128, 0i128);
+                    for &(d, amt) in &it.collection.payments {
+                        if d < from || d > to {
+                            continue;
+                        }
+                        let u = cv(amt)?;
+                        pay.0 += u;
+                        pay.1 += u * i128::from((d - it.invoice_date).num_days());
+                        pay.2 += u * i128::from((d - it.due_date).num_days().max(0));
+                    }
+                    let begin_units = if begin_st.is_none() && it.invoice_date <= before {
+                        let mut v = cv(it.open)?;
+                        for &(d, x) in &it.collection.reductions {
+                            if d > before {
+                                v += cv(x)?;
+                            }
+                        }
+                        v
+                    } else {
+                        0
+                    };
+                    let open = if it.open.is_zero() { 0 } else { cv(it.open)? };
+                    let disputed = if it.disputed.is_zero() {
+                        0
+                    } else {
+                        cv(it.disputed)?
+                    };
                     let past_due = (to - it.due_date).num_days();
                     let days = match aging.basis {
                         AgingBasis::DaysPastDue => past_due,
                         AgingBasis::DaysSinceInvoice => (to - it.invoice_date).num_days(),
                     };
                     let b = aging.bucket(days);
-                    add(k, rc, &mut |p| {
-                        p.buckets[b] += open - disputed;
-                        p.disputed += disputed;
-                        p.ar_end += open;
-                        if past_due <= 0 {
-                            p.ar_current += open;
+                    add((), rc, &mut |p| {
+                        p.paid += pay.0;
+                        p.paid_days += pay.1;
+                        p.paid_days_beyond += pay.2;
+                        p.ar_begin += begin_units;
+                        if open != 0 {
+                            p.buckets[b] += open - disputed;
+                            p.disputed += disputed;
+                            p.ar_end += open;
+                            if past_due <= 0 {
+                                p.ar_current += open;
+                            }
+                            if past_due > 90 {
+                                p.ar_over_90 += open;
+                            }
+                            p.items += 1;
                         }
-                        if past_due > 90 {
-                            p.ar_over_90 += open;
-                        }
-                        p.items += 1;
                     });
                 }
-                // Payments in the period (on any item, open or settled).
-                for it in &end_st.items {
-                    for &(d, amt) in &it.collection.payments {
-                        if d < from || d > to {
-                            continue;
-                        }
-                        let (k, rc, u) = conv(amt, it.currency)?;
-                        let to_pay = i128::from((d - it.invoice_date).num_days());
-                        let beyond = i128::from((d - it.due_date).num_days().max(0));
-                        add(k, rc, &mut |p| {
-                            p.paid += u;
-                            p.paid_days += u * to_pay;
-                            p.paid_days_beyond += u * beyond;
-                        });
+                if let Some(st) = begin_st {
+                    for it in st.items.iter().filter(|i| !i.open.is_zero()) {
+                        let (k, rc, open) = conv(it.open, it.currency)?;
+                        add(k, rc, &mut |p| p.ar_begin += open);
                     }
-                }
-                for it in begin_st.items.iter().filter(|i| !i.open.is_zero()) {
-                    let (k, rc, open) = conv(it.open, it.currency)?;
-                    add(k, rc, &mut |p| p.ar_begin += open);
                 }
                 // Promises due in the period.
                 for pr in &end_st.promises {
@@ -247,6 +288,11 @@ impl CreditBook {
                         }
                         _ => {}
                     }
+                }
+                for (rc, p) in local {
+                    out.entry((key_for(rc), rc))
+                        .or_insert_with(|| Partial::new(n_buckets, months))
+                        .merge(&p);
                 }
             }
         }
