@@ -193,6 +193,10 @@ pub struct Partial {
     pub promises_kept: u64,
     /// Promises due in the period: all.
     pub promises_due: u64,
+    /// Promises to pay obtained (made) in the period.
+    pub promises_made: u64,
+    /// Disputed amounts resolved in the period.
+    pub disputes_resolved: i128,
     /// Open items counted.
     pub items: u64,
 }
@@ -230,6 +234,8 @@ impl Partial {
         self.limits += o.limits;
         self.promises_kept += o.promises_kept;
         self.promises_due += o.promises_due;
+        self.promises_made += o.promises_made;
+        self.disputes_resolved += o.disputes_resolved;
         self.items += o.items;
     }
 
@@ -293,6 +299,10 @@ impl Partial {
             out
         };
         Kpis {
+            collected: d(self.paid),
+            promises_made: self.promises_made,
+            promises_kept_count: self.promises_kept,
+            disputes_resolved: d(self.disputes_resolved),
             receivables: d(self.ar_end),
             current: d(self.ar_current),
             disputed: d(self.disputed),
@@ -377,9 +387,19 @@ impl KpiValue {
     }
 }
 
-/// The KPIs of a group.
+/// The KPIs of a group (grouped by collector: the collector's results).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Kpis {
+    /// Amount collected (payments applied in the period, with discounts).
+    #[serde(with = "crate::serde_decimal")]
+    pub collected: Decimal,
+    /// Promises to pay obtained in the period.
+    pub promises_made: u64,
+    /// Promises due in the period and kept.
+    pub promises_kept_count: u64,
+    /// Disputed amounts resolved in the period.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputes_resolved: Decimal,
     /// Receivables at the end of the period.
     #[serde(with = "crate::serde_decimal")]
     pub receivables: Decimal,

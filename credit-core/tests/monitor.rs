@@ -146,6 +146,16 @@ fn kpis_for_february_by_hand() {
     // C1's exposure 3500 of its 10000 limit.
     assert_eq!(k.limit_utilisation.value, Some(m("35.00")));
     assert_eq!(k.promises_kept.value, None);
+    // Collectors' results: ann (C1) collected the 1000 of 02-14.
+    let by = b
+        .kpis(d("2026-02-01"), d("2026-02-28"), GroupBy::Collector, eur())
+        .unwrap();
+    assert_eq!(
+        (by.groups["ann"].collected, by.groups["bob"].collected),
+        (m("1000.00"), m("0.00"))
+    );
+    // ann's DSO: 3500 on 1500 of sales over 28 days = 65.33.
+    assert_eq!(by.groups["ann"].dso.value, Some(m("65.33")));
     // Per customer, the partials merge to the total exactly.
     let parts = b
         .monitor_partials(

@@ -192,6 +192,8 @@ const DECIMAL_KEYS: &[&str] = &[
     "gap",
     "target",
     "tolerance",
+    "collected",
+    "disputes_resolved",
 ];
 /// Field names whose string values are ISO dates in output dicts.
 const DATE_KEYS: &[&str] = &[

@@ -71,6 +71,9 @@ def test_kpis_and_goals() -> None:
     assert math.isnan(kf.loc["total", "promises_kept"]) and kf.loc["total", "dso"] == pytest.approx(64.84)
     per = b.kpis(date(2026, 2, 1), date(2026, 2, 28), "EUR", group_by="customer")
     assert list(per.index) == ["C1", "C2"]
+    # Collectors' results: ann collected the 1000 of 02-14; her DSO 65.33.
+    col = b.kpis(date(2026, 2, 1), date(2026, 2, 28), "EUR", group_by="collector")
+    assert (col.loc["ann", "collected"], col.loc["ann", "dso"]) == (Decimal("1000.00"), Decimal("65.33"))
     g = b.goals(date(2026, 2, 28), "EUR")
     assert list(g["status"]) == ["missed", "met"]
     assert g.loc[0, "gap"] == Decimal("19.84") and g.loc[0, "trend"][0] == Decimal("37.20")

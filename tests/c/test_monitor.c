@@ -63,6 +63,9 @@ int main(void) {
     /* KPIs: DSO 4400 / 1900 x 28 = 64.84; CEI 30.56. */
     CHECK(credit_book_kpis(b, feb1, feb28, CREDIT_GROUP_TOTAL, "EUR", &json) == CREDIT_OK);
     CHECK(contains_and_free(json, "\"dso\":{\"value\":\"64.84\"}"));
+    /* Collectors' results: ann collected the 1000 paid on 02-14. */
+    CHECK(credit_book_kpis(b, feb1, feb28, CREDIT_GROUP_COLLECTOR, "EUR", &json) == CREDIT_OK);
+    CHECK(contains_and_free(json, "\"ann\":{\"collected\":\"1000.00\""));
     char *dso = NULL, *cei = NULL, *overdue = NULL;
     CHECK(credit_book_headline(b, feb1, feb28, "EUR", &dso, &cei, &overdue) == CREDIT_OK);
     CHECK(dso && strcmp(dso, "64.84") == 0);

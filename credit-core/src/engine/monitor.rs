@@ -286,6 +286,18 @@ impl CreditBook {
                             let (k, rc, u) = conv(*amount, *cur)?;
                             add(k, rc, &mut |p| p.write_offs += u);
                         }
+                        EventKind::DisputeResolved {
+                            amount,
+                            currency: cur,
+                            ..
+                        } if e.date >= from => {
+                            let (k, rc, u) = conv(*amount, *cur)?;
+                            add(k, rc, &mut |p| p.disputes_resolved += u);
+                        }
+                        EventKind::PromiseToPay { currency: cur, .. } if e.date >= from => {
+                            let (k, rc) = target(*cur);
+                            add(k, rc, &mut |p| p.promises_made += 1);
+                        }
                         _ => {}
                     }
                 }

@@ -285,13 +285,17 @@ def kpi_frame(report: dict, floats: bool) -> Any:
 
     rows = {}
     for key, k in report["groups"].items():
-        row = {c: k[c] for c in ("receivables", "current", "disputed", "credit_sales")}
+        row = {c: k[c] for c in ("receivables", "current", "disputed", "credit_sales", "collected",
+                                 "promises_made", "promises_kept_count", "disputes_resolved")}
         for name in _KPIS:
             row[name] = k[name]["value"]
         rows[key] = row
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["receivables", "current", "disputed", "credit_sales", *_KPIS])
+    amounts = ["receivables", "current", "disputed", "credit_sales", "collected", "disputes_resolved"]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[
+        *amounts, "promises_made", "promises_kept_count", *_KPIS])
     if floats:
-        frame = frame.map(lambda v: float("nan") if v is None else float(v))
+        for c in [*amounts, *_KPIS]:
+            frame[c] = frame[c].map(lambda v: float("nan") if v is None else float(v))
     frame.attrs["from"] = report["from"]
     frame.attrs["to"] = report["to"]
     frame.attrs["currency"] = report["currency"]
