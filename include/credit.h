@@ -1322,6 +1322,23 @@ enum credit_status credit_book_alerts(const struct credit_book *book,
                                       char **out_json);
 
 /**
+ * KPIs for consecutive periods (`start ..= ends[0]`, then up to each next
+ * end), in one pass over the ledger (JSON: an array of KPI reports).
+ * `ends` holds `n_ends` increasing dates.
+ *
+ * # Safety
+ * `book` a live handle; `ends` valid for `n_ends` reads; `currency_code`
+ * NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_kpi_series(const struct credit_book *book,
+                                          struct credit_date start,
+                                          const struct credit_date *ends,
+                                          size_t n_ends,
+                                          int32_t group,
+                                          const char *currency_code,
+                                          char **out_json);
+
+/**
  * Loads and validates a scorecard from JSON (free with
  * `credit_scorecard_free`). Errors: `CREDIT_PARSE_ERROR` (malformed JSON or
  * an unknown field), `CREDIT_VALIDATION_ERROR` (cut points not increasing,

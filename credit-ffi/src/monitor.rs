@@ -217,3 +217,44 @@ pub unsafe extern "C" fn credit_book_alerts(
         unsafe { put_json(out_json, "out_json", &run) }
     })
 }
+
+/// KPIs for consecutive periods (`start ..= ends[0]`, then up to each next
+/// end), in one pass over the ledger (JSON: an array of KPI reports).
+/// `ends` holds `n_ends` increasing dates.
+///
+/// # Safety
+/// `book` a live handle; `ends` valid for `n_ends` reads; `currency_code`
+/// NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_kpi_series(
+    book: *const credit_book,
+    start: credit_date,
+    ends: *const credit_date,
+    n_ends: usize,
+    group: i32,
+    currency_code: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        if ends.is_null() && n_ends > 0 {
+            return Err(FfiError::new(
+                credit_status::CREDIT_NULL_ARGUMENT,
+                "ends is NULL",
+            ));
+        }
+        let list: &[credit_date] = if n_ends == 0 {
+            &[]
+        } else {
+            unsafe { std::slice::from_raw_parts(ends, n_ends) }
+        };
+        let dates = list
+            .iter()
+            .map(|d| to_date(*d, "ends"))
+            .collect::<Result<Vec<_>, _>>()?;
+        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+        let r = lock_book(b).kpi_series(to_date(start, "start")?, &dates, group_by(group)?, cur)?;
+        unsafe { put_json(out_json, "out_json", &r) }
+    })
+}

@@ -1144,6 +1144,38 @@ impl PyCreditBook {
             .unbind())
     }
 
+    /// KPIs for consecutive periods (`start ..= ends[0]`, then up to each
+    /// next end), computed in one pass over the ledger: a pandas DataFrame
+    /// with one row per period end and group (`to`, `key`, then the KPI
+    /// columns); Decimal unless `floats=True`.
+    #[pyo3(signature = (start, ends, currency, group_by = "total", floats = false))]
+    fn kpi_series(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        ends: Vec<Bound<'_, PyAny>>,
+        currency: &Bound<'_, PyAny>,
+        group_by: &str,
+        floats: bool,
+    ) -> PyResult<PyObject> {
+        let s = to_date(start, "start")?;
+        let e: Vec<chrono::NaiveDate> = ends
+            .iter()
+            .map(|d| to_date(d, "ends"))
+            .collect::<PyResult<_>>()?;
+        let g = group_by_arg(py, group_by)?;
+        let cur = to_currency(currency)?;
+        let r = self
+            .lock()
+            .kpi_series(s, &e, g, cur)
+            .map_err(|e| book_err(py, e))?;
+        let v = serde_to_py(py, &r)?;
+        Ok(py
+            .import("credit._batch")?
+            .call_method1("series_frame", (v, floats))?
+            .unbind())
+    }
+
     /// Every goal of the policy as of a date: a pandas DataFrame (name, kpi,
     /// scope, key, target, direction, from, to, actual, gap, status, trend).
     fn goals(

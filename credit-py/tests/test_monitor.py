@@ -99,3 +99,13 @@ def test_alerts_raised_once_and_cleared() -> None:
     assert [a["code"] for a in r3.cleared] == ["UTILISATION_HIGH"]
     import pickle
     assert pickle.loads(pickle.dumps(r3)) == r3
+
+
+def test_kpi_series_in_one_pass() -> None:
+    b = book()
+    s = b.kpi_series(date(2026, 1, 1), [date(2026, 1, 31), date(2026, 2, 28)], "EUR")
+    assert list(s["to"]) == [date(2026, 1, 31), date(2026, 2, 28)]
+    # January 3600 / 3000 x 31 = 37.20; February as computed alone, 64.84.
+    assert list(s["dso"]) == [Decimal("37.20"), Decimal("64.84")]
+    with pytest.raises(credit.ValidationError, match="ends"):
+        b.kpi_series(date(2026, 3, 1), [date(2026, 1, 31)], "EUR")

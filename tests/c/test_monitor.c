@@ -66,6 +66,12 @@ int main(void) {
     /* Collectors' results: ann collected the 1000 paid on 02-14. */
     CHECK(credit_book_kpis(b, feb1, feb28, CREDIT_GROUP_COLLECTOR, "EUR", &json) == CREDIT_OK);
     CHECK(contains_and_free(json, "\"ann\":{\"collected\":\"1000.00\""));
+    /* The series Jan, Feb in one pass: 37.20 then 64.84. */
+    credit_date jan1 = {2026, 1, 1}, ends[2] = {{2026, 1, 31}, {2026, 2, 28}};
+    CHECK(credit_book_kpi_series(b, jan1, ends, 2, CREDIT_GROUP_TOTAL, "EUR", &json) == CREDIT_OK);
+    CHECK(strstr(json, "\"dso\":{\"value\":\"37.20\"}") != NULL);
+    CHECK(contains_and_free(json, "\"dso\":{\"value\":\"64.84\"}"));
+    CHECK(credit_book_kpi_series(b, jan1, NULL, 2, CREDIT_GROUP_TOTAL, "EUR", &json) == CREDIT_NULL_ARGUMENT);
     char *dso = NULL, *cei = NULL, *overdue = NULL;
     CHECK(credit_book_headline(b, feb1, feb28, "EUR", &dso, &cei, &overdue) == CREDIT_OK);
     CHECK(dso && strcmp(dso, "64.84") == 0);

@@ -424,13 +424,30 @@ impl CreditBook {
             };
             let (from, actual) = value_at(self, as_of)?;
             let (status, gap) = g.judge(actual);
-            let mut trend = Vec::new();
+            // The three previous periods, in one pass over the ledger.
+            let mut ends = Vec::with_capacity(3);
             let mut end = from.pred_opt().ok_or(BookError::Overflow)?;
+            let mut first = from;
             for _ in 0..3 {
-                let (f, v) = value_at(self, end)?;
-                trend.push(TrendPoint { end, value: v });
-                end = f.pred_opt().ok_or(BookError::Overflow)?;
+                ends.push(end);
+                first = period_start(g.period, end).ok_or(BookError::Overflow)?;
+                end = first.pred_opt().ok_or(BookError::Overflow)?;
             }
+            ends.reverse();
+            let trend_scope = if g.scope == GroupBy::Currency {
+                GroupBy::Total
+            } else {
+                g.scope
+            };
+            let series = self.kpi_series(first, &ends, trend_scope, currency)?;
+            let trend = series
+                .iter()
+                .rev()
+                .map(|r| TrendPoint {
+                    end: r.to,
+                    value: r.groups.get(&key).and_then(|k| k.get(g.kpi).value),
+                })
+                .collect();
             out.push(GoalResult {
                 goal: g,
                 from,
@@ -662,5 +679,227 @@ impl CreditBook {
             }
         }
         Ok(AlertRun::diff(as_of, now, previous))
+    }
+}
+
+impl CreditBook {
+    /// KPIs for consecutive periods — `start ..= ends[0]`, then
+    /// `ends[k-1] + 1 ..= ends[k]` — in one pass over the ledger: each
+    /// account's events are replayed once, in date order, and its figures
+    /// taken at every period end (so each point is exact as the ledger stood
+    /// then, without re-scanning per point). Limit utilisation is left out
+    /// of the series (undefined).
+    ///
+    /// # Errors
+    /// Period ends not increasing or before `start`; `currency` and FX
+    /// rates as [`CreditBook::monitor_partials`]; overflow.
+    pub fn kpi_series(
+        &mut self,
+        start: NaiveDate,
+        ends: &[NaiveDate],
+        group_by: GroupBy,
+        currency: Currency,
+    ) -> Result<Vec<KpiReport>, BookError> {
+        let bad = |field: &str, value: String, reason: &'static str| {
+            BookError::Policy(crate::policy::PolicyError::InvalidField {
+                field: field.into(),
+                value,
+                reason,
+            })
+        };
+        if ends.is_empty() || ends[0] < start || ends.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(bad(
+                "ends",
+                format!("{ends:?}"),
+                "increasing period ends on or after the start",
+            ));
+        }
+        if group_by == GroupBy::Currency {
+            return Err(bad(
+                "group_by",
+                "currency".into(),
+                "a series is in one report currency",
+            ));
+        }
+        let months = 12usize;
+        let aging = self.policy.monitoring.aging.clone();
+        let nb = aging.bounds.len() + 1;
+        let mu = currency.minor_units();
+        let mut parts: Vec<BTreeMap<String, Partial>> = vec![BTreeMap::new(); ends.len()];
+        for ci in 0..self.customers.len() {
+            for a in self.customers[ci].accounts.clone() {
+                let c = &self.customers[ci].customer;
+                let key = match group_by {
+                    GroupBy::Customer => c.id.0.clone(),
+                    GroupBy::Segment => self.accounts[a].segment.clone(),
+                    GroupBy::Collector => c.collector.clone().unwrap_or_else(|| "(none)".into()),
+                    GroupBy::RiskClass => c
+                        .risk_class
+                        .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
+                    _ => "total".into(),
+                };
+                let cur_acc = self.accounts[a].state.currency;
+                let events: Vec<usize> = self.accounts[a]
+                    .events
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        !self.reversed[i]
+                            && !matches!(self.events[i].kind, EventKind::Reversal { .. })
+                    })
+                    .collect();
+                let mut st = AccountState::new(cur_acc);
+                let mut traced = Vec::new();
+                let mut monthly: BTreeMap<(i32, u32), i128> = BTreeMap::new();
+                let mut cur_part = Partial::new(nb, months);
+                let mut k = 0usize;
+                let mut prev_ar = 0i128;
+                let mut begin_set = false;
+                let mut ei = 0usize;
+                let fx = self.fx.clone();
+                let cv = |x: Decimal, from: Currency| -> Result<i128, BookError> {
+                    units(fx.convert(x, from, currency)?, mu)
+                };
+                let ar_of = |st: &AccountState| -> Result<i128, BookError> {
+                    let mut t = 0i128;
+                    for it in st.items.iter().filter(|i| !i.open.is_zero()) {
+                        t += cv(it.open, it.currency)?;
+                    }
+                    Ok(t)
+                };
+                while k < ends.len() {
+                    let period_start = if k == 0 {
+                        start
+                    } else {
+                        ends[k - 1].succ_opt().ok_or(BookError::Overflow)?
+                    };
+                    // Apply every event dated up to this period's end.
+                    while ei < events.len() && self.events[events[ei]].date <= ends[k] {
+                        let e = &self.events[events[ei]];
+                        if !begin_set && e.date >= period_start {
+                            prev_ar = ar_of(&st)?;
+                            begin_set = true;
+                        }
+                        traced.clear();
+                        st.apply_traced(e, &mut self.terms, &mut traced)?;
+                        let in_period = e.date >= period_start;
+                        match &e.kind {
+                            EventKind::Invoiced {
+                                amount,
+                                currency: c2,
+                                ..
+                            } => {
+                                let u = cv(*amount, *c2)?;
+                                *monthly.entry((e.date.year(), e.date.month())).or_insert(0) += u;
+                                if in_period {
+                                    cur_part.sales += u;
+                                }
+                            }
+                            EventKind::WriteOff {
+                                amount,
+                                currency: c2,
+                                ..
+                            } if in_period => cur_part.write_offs += cv(*amount, *c2)?,
+                            EventKind::DisputeResolved {
+                                amount,
+                                currency: c2,
+                                ..
+                            } if in_period => cur_part.disputes_resolved += cv(*amount, *c2)?,
+                            EventKind::PromiseToPay { .. } if in_period => {
+                                cur_part.promises_made += 1
+                            }
+                            _ => {}
+                        }
+                        if in_period {
+                            for &(i, paid, disc) in &traced {
+                                let it = &st.items[i];
+                                let u = cv(paid + disc, it.currency)?;
+                                cur_part.paid += u;
+                                cur_part.paid_days +=
+                                    u * i128::from((e.date - it.invoice_date).num_days());
+                                cur_part.paid_days_beyond +=
+                                    u * i128::from((e.date - it.due_date).num_days().max(0));
+                            }
+                        }
+                        ei += 1;
+                    }
+                    if !begin_set {
+                        prev_ar = ar_of(&st)?;
+                    }
+                    // Figures at the period's end.
+                    let end = ends[k];
+                    cur_part.ar_begin = prev_ar;
+                    for it in st.items.iter().filter(|i| !i.open.is_zero()) {
+                        let open = cv(it.open, it.currency)?;
+                        let disputed = cv(it.disputed, it.currency)?;
+                        let past_due = (end - it.due_date).num_days();
+                        let days = match aging.basis {
+                            AgingBasis::DaysPastDue => past_due,
+                            AgingBasis::DaysSinceInvoice => (end - it.invoice_date).num_days(),
+                        };
+                        cur_part.buckets[aging.bucket(days)] += open - disputed;
+                        cur_part.disputed += disputed;
+                        cur_part.ar_end += open;
+                        if past_due <= 0 {
+                            cur_part.ar_current += open;
+                        }
+                        if past_due > 90 {
+                            cur_part.ar_over_90 += open;
+                        }
+                        cur_part.items += 1;
+                    }
+                    for p in &st.promises {
+                        if p.promised_date >= period_start && p.promised_date <= end {
+                            cur_part.promises_due += 1;
+                            cur_part.promises_kept += u64::from(p.paid >= p.amount);
+                        }
+                    }
+                    for (b, slot) in cur_part.monthly_sales.iter_mut().enumerate() {
+                        let m0 = month_start(end, b as u32).ok_or(BookError::Overflow)?;
+                        *slot = monthly.get(&(m0.year(), m0.month())).copied().unwrap_or(0);
+                    }
+                    let done = std::mem::replace(&mut cur_part, Partial::new(nb, months));
+                    prev_ar = done.ar_end;
+                    begin_set = true;
+                    parts[k]
+                        .entry(key.clone())
+                        .or_insert_with(|| Partial::new(nb, months))
+                        .merge(&done);
+                    k += 1;
+                }
+            }
+        }
+        let mut out = Vec::with_capacity(ends.len());
+        for (k, p) in parts.into_iter().enumerate() {
+            let from = if k == 0 {
+                start
+            } else {
+                ends[k - 1].succ_opt().ok_or(BookError::Overflow)?
+            };
+            let to = ends[k];
+            let days = (to - from).num_days() + 1;
+            let month_days: Vec<i64> = (0..months as u32)
+                .map(|b| {
+                    if b == 0 {
+                        i64::from(to.day())
+                    } else {
+                        let s = month_start(to, b).unwrap_or(to);
+                        let e = month_start(to, b - 1).unwrap_or(to);
+                        (e - s).num_days()
+                    }
+                })
+                .collect();
+            out.push(KpiReport {
+                from,
+                to,
+                group_by,
+                currency,
+                groups: p
+                    .into_iter()
+                    .map(|(key, part)| (key, part.kpis(days, &month_days, mu)))
+                    .collect(),
+            });
+        }
+        Ok(out)
     }
 }

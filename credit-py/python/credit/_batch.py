@@ -326,3 +326,16 @@ def alerts_frame(active: list, raised: list) -> Any:
     rows = [{**a, "new": (a["code"], a["customer"], a["subject"]) in new} for a in active]
     columns = ["code", "customer", "subject", "observed", "threshold", "raised_on", "new"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def series_frame(reports: list, floats: bool) -> Any:
+    """A KPI series as one DataFrame: a row per period end and group."""
+    import pandas as pd  # type: ignore[import-untyped]
+
+    frames = []
+    for r in reports:
+        f = kpi_frame(r, floats)
+        f.insert(0, "to", r["to"])
+        f.insert(1, "key", f.index)
+        frames.append(f.reset_index(drop=True))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

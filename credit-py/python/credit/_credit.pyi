@@ -490,6 +490,15 @@ class CreditBook:
         self, from_date: _Date, to_date: _Date, currency: _CurrencyLike, group_by: str = "total", floats: bool = False
     ) -> Any:
         """KPIs for a period as a pandas DataFrame indexed by group key."""
+    def kpi_series(
+        self,
+        start: _Date,
+        ends: Sequence[_Date],
+        currency: _CurrencyLike,
+        group_by: str = "total",
+        floats: bool = False,
+    ) -> Any:
+        """KPIs for consecutive periods in one pass, as a pandas DataFrame."""
     def goals(self, as_of: _Date, currency: _CurrencyLike) -> Any:
         """Every goal of the policy as of a date, as a pandas DataFrame."""
     def alerts(
