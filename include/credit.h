@@ -1102,6 +1102,18 @@ enum credit_status credit_book_promises(const struct credit_book *book,
                                         char **out_json);
 
 /**
+ * How payment plans are doing as of a date (JSON: counts by status and the
+ * percent of open plans current). `plans_json` is a JSON array of plans
+ * (`credit_plan_to_json` output).
+ *
+ * # Safety
+ * `plans_json` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_plan_performance(const char *plans_json,
+                                           struct credit_date as_of,
+                                           char **out_json);
+
+/**
  * Looks up the minor-unit exponent of an ISO 4217 code (2 for "EUR", 0 for
  * "JPY", 3 for "KWD").
  *

@@ -360,8 +360,56 @@ impl Partial {
     }
 }
 
+/// How payment plans are doing as of a date.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PlanPerformance {
+    /// Plans counted (active ones, completed, broken, …).
+    pub plans: u64,
+    /// Current (nothing overdue).
+    pub current: u64,
+    /// Late, not broken.
+    pub late: u64,
+    /// Broken.
+    pub broken: u64,
+    /// Completed.
+    pub completed: u64,
+    /// Cancelled or rescheduled.
+    pub closed: u64,
+    /// Percent of open plans (current + late + broken) that are current.
+    pub percent_current: KpiValue,
+}
+
+/// Counts payment plans by status as of a date.
+///
+/// # Errors
+/// A plan's status computation overflowing.
+pub fn plan_performance(
+    plans: &[crate::plans::PaymentPlan],
+    as_of: NaiveDate,
+) -> Result<PlanPerformance, crate::plans::PlanError> {
+    use crate::plans::PlanStatusKind as K;
+    let mut p = PlanPerformance::default();
+    for plan in plans {
+        p.plans += 1;
+        match plan.status(as_of)?.status {
+            K::Current => p.current += 1,
+            K::Late { .. } => p.late += 1,
+            K::Broken => p.broken += 1,
+            K::Completed => p.completed += 1,
+            K::Cancelled | K::Rescheduled => p.closed += 1,
+        }
+    }
+    let open = p.current + p.late + p.broken;
+    p.percent_current = if open == 0 {
+        KpiValue::undefined("no open plans")
+    } else {
+        KpiValue::of(Decimal::from(p.current) / Decimal::from(open) * Decimal::ONE_HUNDRED)
+    };
+    Ok(p)
+}
+
 /// A KPI value, or undefined with the reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct KpiValue {
     /// The value (rounded to 2 decimals, half-even), `None` if undefined.
     #[serde(with = "crate::serde_decimal::option")]
@@ -902,6 +950,39 @@ mod tests {
         m.merge(&b);
         assert_eq!(m.buckets, [6, 9]);
         assert_eq!((m.sales, m.ar_end), (40, 10));
+    }
+
+    #[test]
+    fn plan_performance_counts() {
+        let terms = |start: &str| -> crate::plans::PlanTerms {
+            serde_json::from_str(&format!(
+                r#"{{"currency": "EUR", "principal": "100.00", "start": "{start}", "frequency": "monthly",
+                    "installments": 2, "method": "equal_split", "broken": {{"days_late": 30}}}}"#
+            ))
+            .unwrap()
+        };
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // As of 2026-03-10: one not due yet (current), one 9 days late
+        // (due 03-01), one 37 days late (due 02-01: broken), one paid.
+        let current = crate::plans::PaymentPlan::new(terms("2026-03-01")).unwrap();
+        let late = crate::plans::PaymentPlan::new(terms("2026-02-01")).unwrap();
+        let broken = crate::plans::PaymentPlan::new(terms("2026-01-01")).unwrap();
+        let mut done = crate::plans::PaymentPlan::new(terms("2026-01-01")).unwrap();
+        done.apply_payment(d("2026-01-15"), Decimal::from(100))
+            .unwrap();
+        let p = plan_performance(&[current, late, broken, done], d("2026-03-10")).unwrap();
+        assert_eq!(
+            (p.plans, p.current, p.late, p.broken, p.completed),
+            (4, 1, 1, 1, 1)
+        );
+        assert_eq!(p.percent_current.value, Some("33.33".parse().unwrap()));
+        assert_eq!(
+            plan_performance(&[], d("2026-03-10"))
+                .unwrap()
+                .percent_current
+                .value,
+            None
+        );
     }
 
     #[test]

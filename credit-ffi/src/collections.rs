@@ -380,3 +380,23 @@ pub unsafe extern "C" fn credit_book_promises(
         }
     })
 }
+
+/// How payment plans are doing as of a date (JSON: counts by status and the
+/// percent of open plans current). `plans_json` is a JSON array of plans
+/// (`credit_plan_to_json` output).
+///
+/// # Safety
+/// `plans_json` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_performance(
+    plans_json: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let plans: Vec<PaymentPlan> = json(unsafe { str_arg(plans_json, "plans_json") }?, "plans")?;
+        let r = credit_core::monitor::plan_performance(&plans, to_date(as_of, "as_of")?)?;
+        unsafe { put_json(out_json, "out_json", &r) }
+    })
+}

@@ -391,3 +391,17 @@ impl PyAlertRun {
         )
     }
 }
+
+/// How payment plans are doing as of a date: counts by status (current,
+/// late, broken, completed, closed) and the percent of open plans current.
+#[pyfunction]
+pub(crate) fn plan_performance(
+    py: Python<'_>,
+    plans: Vec<PyRef<'_, PyPaymentPlan>>,
+    as_of: &Bound<'_, PyAny>,
+) -> PyResult<PyObject> {
+    let d = to_date(as_of, "as_of")?;
+    let list: Vec<PaymentPlan> = plans.iter().map(|p| p.0.clone()).collect();
+    let r = credit_core::monitor::plan_performance(&list, d).map_err(|e| plan_err(py, e))?;
+    serde_to_py(py, &r)
+}

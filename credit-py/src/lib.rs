@@ -1097,6 +1097,7 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<collections::PyAlertRun>()?;
     m.add_function(wrap_pyfunction!(collections::late_interest, m)?)?;
     m.add_function(wrap_pyfunction!(collections::compensation, m)?)?;
+    m.add_function(wrap_pyfunction!(collections::plan_performance, m)?)?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(rounding_modes, m)?)?;
     Ok(())

@@ -153,3 +153,13 @@ def test_dunning_run_issue_and_worklist() -> None:
     assert any(e["reason"] == "payment_plan" for e in run3.excluded)
     with pytest.raises(credit.ValidationError, match="dunning"):
         credit.CreditBook({"schema_version": 1, "policy_id": "x", "steps": []}).dunning_run(date(2026, 1, 1))
+
+
+def test_plan_performance() -> None:
+    def plan(start: date) -> credit.PaymentPlan:
+        return credit.PaymentPlan({"currency": "EUR", "principal": "100.00", "start": start, "frequency": "monthly",
+                                   "installments": 2, "method": "equal_split", "broken": {"days_late": 30}})
+    # As of 03-10: not yet due, 9 days late, 37 days late (broken).
+    r = credit.plan_performance([plan(date(2026, 3, 1)), plan(date(2026, 2, 1)), plan(date(2026, 1, 1))], date(2026, 3, 10))
+    assert (r["current"], r["late"], r["broken"]) == (1, 1, 1)
+    assert r["percent_current"]["value"] == Decimal("33.33")

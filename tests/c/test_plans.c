@@ -227,6 +227,11 @@ static void test_dunning(void) {
     CHECK(credit_book_dunning_run(b, mar10, arr, &run) == CREDIT_OK);
     CHECK(contains(run, "\"reason\":\"payment_plan\""));
     credit_string_free(run);
+    /* The plan (first 200.00 due 03-25) is current on 03-10. */
+    char *perf = NULL;
+    CHECK(credit_plan_performance(arr, mar10, &perf) == CREDIT_OK);
+    CHECK(contains(perf, "\"current\":1"));
+    credit_string_free(perf);
     free(arr);
     credit_string_free(pj);
     credit_plan_free(plan);

@@ -31,6 +31,7 @@ __all__ = [
     "discrimination",
     "feature_names",
     "late_interest",
+    "plan_performance",
     "psi",
     "rounding_modes",
     "score_psi",
@@ -759,3 +760,6 @@ class AlertRun:
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
+
+def plan_performance(plans: Sequence[PaymentPlan], as_of: datetime.date) -> dict[str, Any]:
+    """Payment plans by status as of a date."""
