@@ -520,6 +520,10 @@ pub struct ItemCollection {
     /// Payments applied (with the discount they earned): (date, amount).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<(NaiveDate, Decimal)>,
+    /// The latest date in `reductions` (kept inline so that period scans
+    /// skip items with nothing in the period without touching the lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_reduction: Option<NaiveDate>,
     /// Date of the latest dunning notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_dunned: Option<NaiveDate>,
@@ -542,6 +546,9 @@ pub struct ItemCollection {
     /// Whether compensation was charged for this item.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub compensation_charged: bool,
+    /// Whether the item came in as an opening balance (not a sale).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub imported: bool,
 }
 
 impl ItemCollection {
@@ -871,6 +878,7 @@ impl AccountState {
         it.open -= amount;
         it.disputed = it.disputed.min(it.open);
         it.collection.reductions.push((ev.date, amount));
+        it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
         Ok(i)
     }
 
@@ -1127,14 +1135,20 @@ impl AccountState {
                     });
                 }
                 self.ensure_new_item(ev, invoice_id)?;
-                self.insert_item(OpenItem::fresh(
-                    invoice_id.clone(),
-                    *currency,
-                    *invoice_date,
-                    *due_date,
-                    amount,
-                    open,
-                ));
+                self.insert_item(OpenItem {
+                    collection: ItemCollection {
+                        imported: true,
+                        ..ItemCollection::default()
+                    },
+                    ..OpenItem::fresh(
+                        invoice_id.clone(),
+                        *currency,
+                        *invoice_date,
+                        *due_date,
+                        amount,
+                        open,
+                    )
+                });
             }
             EventKind::Payment {
                 amount,
@@ -1391,6 +1405,7 @@ impl AccountState {
             it.disputed = it.disputed.min(it.open);
             it.collection.reductions.push((ev.date, paid + disc));
             it.collection.payments.push((ev.date, paid + disc));
+            it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
         }
         if !left.is_zero() {
             self.credit_unapplied(currency, left)?;

@@ -103,10 +103,11 @@ impl CreditBook {
                 // state's dated reductions when that is exact (no opening
                 // balance imported after that day, which the end state
                 // cannot date), by replay otherwise.
-                let imported_later = self.accounts[a].events.iter().any(|&i| {
-                    let e = &self.events[i];
-                    e.date > before && matches!(e.kind, EventKind::OpenItemImported { .. })
-                });
+                let evs = &self.accounts[a].events;
+                let after = evs.partition_point(|&i| self.events[i].date <= before);
+                let imported_later = evs[after..]
+                    .iter()
+                    .any(|&i| matches!(self.events[i].kind, EventKind::OpenItemImported { .. }));
                 let begin = if imported_later {
                     self.state_at(a, before)?
                 } else {
@@ -175,7 +176,13 @@ impl CreditBook {
                         }
                     };
                     let mut pay = (0i128, 0i128, 0i128);
-                    for &(d, amt) in &it.collection.payments {
+                    // Reduced in (or after) the period at all?
+                    let touched = it.collection.last_reduction.is_some_and(|r| r >= from);
+                    for &(d, amt) in if touched {
+                        it.collection.payments.as_slice()
+                    } else {
+                        &[]
+                    } {
                         if d < from || d > to {
                             continue;
                         }
@@ -186,7 +193,12 @@ impl CreditBook {
                     }
                     let begin_units = if begin_st.is_none() && it.invoice_date <= before {
                         let mut v = cv(it.open)?;
-                        for &(d, x) in &it.collection.reductions {
+                        let later: &[(NaiveDate, Decimal)] = if touched {
+                            &it.collection.reductions
+                        } else {
+                            &[]
+                        };
+                        for &(d, x) in later {
                             if d > before {
                                 v += cv(x)?;
                             }
@@ -207,7 +219,28 @@ impl CreditBook {
                         AgingBasis::DaysSinceInvoice => (to - it.invoice_date).num_days(),
                     };
                     let b = aging.bucket(days);
+                    // Credit sales: invoices (not charges, not imported
+                    // opening balances) by month, from the items.
+                    let sale = it.collection.charge.is_none()
+                        && !it.collection.imported
+                        && it.invoice_date >= history_start
+                        && it.invoice_date <= to;
+                    let sale_units = if sale { cv(it.amount)? } else { 0 };
+                    let back = (to.year() - it.invoice_date.year()) * 12 + to.month() as i32
+                        - it.invoice_date.month() as i32;
+                    let in_period_sale = sale && it.invoice_date >= from;
                     add((), rc, &mut |p| {
+                        if sale {
+                            if let Some(slot) = usize::try_from(back)
+                                .ok()
+                                .and_then(|i| p.monthly_sales.get_mut(i))
+                            {
+                                *slot += sale_units;
+                            }
+                            if in_period_sale {
+                                p.sales += sale_units;
+                            }
+                        }
                         p.paid += pay.0;
                         p.paid_days += pay.1;
                         p.paid_days_beyond += pay.2;
@@ -245,9 +278,10 @@ impl CreditBook {
                 }
                 // Sales and write-offs from the events of the period and of
                 // the sales history.
-                let lo = from.min(history_start);
+                // Write-offs, resolved disputes and promises made: from the
+                // period's events only (sales came from the items).
                 let evs = &self.accounts[a].events;
-                let startpos = evs.partition_point(|&i| self.events[i].date < lo);
+                let startpos = evs.partition_point(|&i| self.events[i].date < from);
                 for &i in &evs[startpos..] {
                     let e = &self.events[i];
                     if e.date > to {
@@ -257,27 +291,6 @@ impl CreditBook {
                         continue;
                     }
                     match &e.kind {
-                        EventKind::Invoiced {
-                            amount,
-                            currency: cur,
-                            ..
-                        } => {
-                            let (k, rc, u) = conv(*amount, *cur)?;
-                            let in_period = e.date >= from;
-                            let back = (to.year() - e.date.year()) * 12 + to.month() as i32
-                                - e.date.month() as i32;
-                            add(k, rc, &mut |p| {
-                                if in_period {
-                                    p.sales += u;
-                                }
-                                if let Some(slot) = usize::try_from(back)
-                                    .ok()
-                                    .and_then(|b| p.monthly_sales.get_mut(b))
-                                {
-                                    *slot += u;
-                                }
-                            });
-                        }
                         EventKind::WriteOff {
                             amount,
                             currency: cur,
