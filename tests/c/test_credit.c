@@ -15,19 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n",    \
-                    __FILE__, __LINE__, #cond, credit_last_error());         \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 /* Compares a returned string with the expected text, then frees it. */
 static int take_eq(char *s, const char *expected) {

@@ -8,19 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed = 0;
-static int failed = 0;
-
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passed++;                                                        \
-        } else {                                                             \
-            failed++;                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s (last error: %s)\n",    \
-                    __FILE__, __LINE__, #cond, credit_last_error());         \
-        }                                                                    \
-    } while (0)
+#include "check.h"
 
 static int contains_and_free(char *s, const char *needle) {
     int ok = s != NULL && strstr(s, needle) != NULL;
