@@ -718,7 +718,7 @@ pub struct AccountState {
 /// An amount with at most `mu` decimals (a stored or converted money
 /// amount) as an integer count of minor units.
 #[inline]
-fn to_units(d: Decimal, mu: u32) -> Result<i128, LedgerError> {
+pub(crate) fn to_units(d: Decimal, mu: u32) -> Result<i128, LedgerError> {
     let scale = d.scale();
     if scale > mu {
         // Never the case for amounts the ledger stored or converted.

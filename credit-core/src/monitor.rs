@@ -212,6 +212,35 @@ impl Partial {
         }
     }
 
+    /// Counts an item open on `as_of` (amounts in minor units): the
+    /// undisputed part in its aging bucket, the disputed part apart, and
+    /// the receivables, current and over-90 sums.
+    pub fn add_open(
+        &mut self,
+        aging: &AgingPolicy,
+        as_of: NaiveDate,
+        due_date: NaiveDate,
+        invoice_date: NaiveDate,
+        open: i128,
+        disputed: i128,
+    ) {
+        let past_due = (as_of - due_date).num_days();
+        let days = match aging.basis {
+            AgingBasis::DaysPastDue => past_due,
+            AgingBasis::DaysSinceInvoice => (as_of - invoice_date).num_days(),
+        };
+        self.buckets[aging.bucket(days)] += open - disputed;
+        self.disputed += disputed;
+        self.ar_end += open;
+        if past_due <= 0 {
+            self.ar_current += open;
+        }
+        if past_due > 90 {
+            self.ar_over_90 += open;
+        }
+        self.items += 1;
+    }
+
     /// Adds another partial (same shape) into this one.
     pub fn merge(&mut self, o: &Partial) {
         for (a, b) in self.buckets.iter_mut().zip(&o.buckets) {
@@ -305,6 +334,7 @@ impl Partial {
             disputes_resolved: d(self.disputes_resolved),
             receivables: d(self.ar_end),
             current: d(self.ar_current),
+            overdue: d(self.ar_end - self.ar_current),
             disputed: d(self.disputed),
             credit_sales: d(self.sales),
             dso,
@@ -454,6 +484,9 @@ pub struct Kpis {
     /// Current (not past due) receivables.
     #[serde(with = "crate::serde_decimal")]
     pub current: Decimal,
+    /// Past-due receivables (receivables − current).
+    #[serde(with = "crate::serde_decimal")]
+    pub overdue: Decimal,
     /// Disputed receivables.
     #[serde(with = "crate::serde_decimal")]
     pub disputed: Decimal,

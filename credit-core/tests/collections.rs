@@ -253,9 +253,10 @@ fn worklist_ranks_and_picks_the_next_action() {
     // C1: I1 600 × 25 + I2 500 × 11 + I3's first installment 300 × 16 +
     // I4 200 × 24 = 15000 + 5500 + 4800 + 4800 = 30100.
     assert_eq!((w[0].overdue, w[0].priority), (m("1600.00"), m("30100.00")));
-    // C3: 700 × 36 days; blocked for dunning, but 36 ≥ 14 days → call, and
-    // a notice is due by days; the worklist shows the notice.
-    assert_eq!(w[2].max_days_overdue, 36);
+    // C3: 700 × 36 days. Its account is blocked for dunning runs, but the
+    // worklist still tells the collector a level-1 notice is due by days.
+    assert_eq!((w[2].max_days_overdue, w[2].priority), (36, m("25200.00")));
+    assert_eq!(w[2].next_action, NextAction::Notice { level: 1 });
     // 60 days: stop supply.
     let w = b.worklist(d("2026-03-25"), eur(), &[]).unwrap();
     assert_eq!(

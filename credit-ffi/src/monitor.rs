@@ -158,7 +158,7 @@ pub unsafe extern "C" fn credit_book_headline(
             cur,
         )?;
         let (dso, cei, overdue) = match r.groups.get("total") {
-            Some(k) => (k.dso.value, k.cei.value, k.receivables - k.current),
+            Some(k) => (k.dso.value, k.cei.value, k.overdue),
             None => (None, None, rust_decimal::Decimal::ZERO),
         };
         let [sd, sc, so] = new_strings([

@@ -169,17 +169,9 @@ pub unsafe extern "C" fn credit_scorecard_category_code(
         let a = unsafe { str_arg(attribute, "attribute") }?;
         let v = unsafe { str_arg(category, "category") }?;
         let slot = unsafe { out(out_code, "out_code") }?;
-        let i =
-            c.0.attributes().position(|n| n == a).ok_or_else(|| {
-                FfiError::invalid(format!("no characteristic over attribute {a}"))
-            })?;
-        let cats =
-            c.0.categories(i)
-                .filter(|_| c.0.is_numeric(i) == Some(false))
-                .ok_or_else(|| {
-                    FfiError::invalid(format!("characteristic {a} is numeric, not categorical"))
-                })?;
-        let code = cats.iter().position(|x| x == v).unwrap_or(cats.len());
+        let code = c.0.category_code(a, v).ok_or_else(|| {
+            FfiError::invalid(format!("no categorical characteristic over attribute {a}"))
+        })?;
         *slot =
             i32::try_from(code).map_err(|_| FfiError::invalid("category dictionary too large"))?;
         Ok(())

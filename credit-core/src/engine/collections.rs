@@ -365,12 +365,10 @@ impl CreditBook {
             let Some(level) = proc_.level(next) else {
                 continue;
             };
-            if next == it.dunning_level || it.collection.last_dunned.is_some() {
-                if let Some(t) = it.collection.last_dunned {
-                    if (as_of - t).num_days() < i64::from(level.min_interval_days) {
-                        exclude(excluded, Some(inv), "interval");
-                        continue;
-                    }
+            if let Some(t) = it.collection.last_dunned {
+                if (as_of - t).num_days() < i64::from(level.min_interval_days) {
+                    exclude(excluded, Some(inv), "interval");
+                    continue;
                 }
             }
             // The item's overdue parts: installments, or the whole item.

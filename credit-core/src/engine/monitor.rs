@@ -7,22 +7,46 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{BookError, CreditBook};
-use crate::ledger::{AccountState, EventKind};
+use crate::ledger::{to_units, AccountState, EventKind};
 use crate::money::Currency;
 use crate::monitor::{
-    Aging, AgingBasis, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
+    Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
 };
 
-/// Minor units of an amount already at most `mu` decimals (converted amounts
-/// are rounded to the target currency).
-fn units(d: Decimal, mu: u32) -> Result<i128, BookError> {
-    let s = d.scale();
-    if s > mu {
-        return Err(BookError::Overflow);
+/// Days of the `months` calendar months counted back from `to` (the first
+/// only up to `to`), for countback DSO.
+fn month_days(to: NaiveDate, months: usize) -> Vec<i64> {
+    (0..months as u32)
+        .map(|k| {
+            if k == 0 {
+                i64::from(to.day())
+            } else {
+                let s = month_start(to, k).unwrap_or(to);
+                let e = month_start(to, k - 1).unwrap_or(to);
+                (e - s).num_days()
+            }
+        })
+        .collect()
+}
+
+/// The group a customer's account falls in (`cur`: the item currency,
+/// for grouping by currency).
+fn group_key(
+    group_by: GroupBy,
+    c: &crate::customer::Customer,
+    segment: &str,
+    cur: Currency,
+) -> String {
+    match group_by {
+        GroupBy::Total => "total".to_string(),
+        GroupBy::Customer => c.id.0.clone(),
+        GroupBy::Segment => segment.to_string(),
+        GroupBy::Collector => c.collector.clone().unwrap_or_else(|| "(none)".into()),
+        GroupBy::RiskClass => c
+            .risk_class
+            .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
+        GroupBy::Currency => cur.code().to_string(),
     }
-    d.mantissa()
-        .checked_mul(10i128.pow(mu - s))
-        .ok_or(BookError::Overflow)
 }
 
 /// The first day of `d`'s month, `k` months back.
@@ -115,20 +139,7 @@ impl CreditBook {
                 };
                 let c = &self.customers[ci].customer;
                 let seg = self.accounts[a].segment.clone();
-                let key_for = |cur: Currency| -> String {
-                    match group_by {
-                        GroupBy::Total => "total".to_string(),
-                        GroupBy::Customer => c.id.0.clone(),
-                        GroupBy::Segment => seg.clone(),
-                        GroupBy::Collector => {
-                            c.collector.clone().unwrap_or_else(|| "(none)".into())
-                        }
-                        GroupBy::RiskClass => c
-                            .risk_class
-                            .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
-                        GroupBy::Currency => cur.code().to_string(),
-                    }
-                };
+                let key_for = |cur: Currency| group_key(group_by, c, &seg, cur);
                 let end_st = end.as_ref().unwrap_or(&self.accounts[a].state);
                 let begin_st: Option<&AccountState> = begin.as_ref();
                 let fx = &self.fx;
@@ -136,14 +147,13 @@ impl CreditBook {
                 // The group's key is fixed per account except when grouping
                 // by currency, where the report currency is the item's: the
                 // account accumulates per report currency, then merges once.
-                let target = |cur: Currency| -> ((), Currency) { ((), currency.unwrap_or(cur)) };
-                let conv = |x: Decimal, cur: Currency| -> Result<((), Currency, i128), BookError> {
-                    let ((), rc) = target(cur);
-                    let v = fx.convert(x, cur, rc)?;
-                    Ok(((), rc, units(v, rc.minor_units())?))
+                let target = |cur: Currency| currency.unwrap_or(cur);
+                let conv = |x: Decimal, cur: Currency| -> Result<(Currency, i128), BookError> {
+                    let rc = target(cur);
+                    Ok((rc, to_units(fx.convert(x, cur, rc)?, rc.minor_units())?))
                 };
                 let mut local: Vec<(Currency, Partial)> = Vec::with_capacity(1);
-                let mut add = |_k: (), rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
+                let mut add = |rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
                     let i = match local.iter().position(|(c, _)| *c == rc) {
                         Some(i) => i,
                         None => {
@@ -154,10 +164,10 @@ impl CreditBook {
                     f(&mut local[i].1);
                 };
                 if let Some((x, l, cur)) = exposure {
-                    let (k, rc) = target(cur);
-                    let ex = units(fx.convert(x, cur, rc)?, rc.minor_units())?;
-                    let li = units(fx.convert(l, cur, rc)?, rc.minor_units())?;
-                    add(k, rc, &mut |p| {
+                    let rc = target(cur);
+                    let ex = to_units(fx.convert(x, cur, rc)?, rc.minor_units())?;
+                    let li = to_units(fx.convert(l, cur, rc)?, rc.minor_units())?;
+                    add(rc, &mut |p| {
                         p.exposure += ex;
                         p.limits += li;
                     });
@@ -169,11 +179,12 @@ impl CreditBook {
                     let mu = rc.minor_units();
                     let same = it.currency == rc;
                     let cv = |x: Decimal| -> Result<i128, BookError> {
-                        if same {
-                            units(x, mu)
+                        let v = if same {
+                            x
                         } else {
-                            units(fx.convert(x, it.currency, rc)?, mu)
-                        }
+                            fx.convert(x, it.currency, rc)?
+                        };
+                        Ok(to_units(v, mu)?)
                     };
                     let mut pay = (0i128, 0i128, 0i128);
                     // Reduced in (or after) the period at all?
@@ -213,12 +224,6 @@ impl CreditBook {
                     } else {
                         cv(it.disputed)?
                     };
-                    let past_due = (to - it.due_date).num_days();
-                    let days = match aging.basis {
-                        AgingBasis::DaysPastDue => past_due,
-                        AgingBasis::DaysSinceInvoice => (to - it.invoice_date).num_days(),
-                    };
-                    let b = aging.bucket(days);
                     // Credit sales: invoices (not charges, not imported
                     // opening balances) by month, from the items.
                     let sale = it.collection.charge.is_none()
@@ -229,7 +234,7 @@ impl CreditBook {
                     let back = (to.year() - it.invoice_date.year()) * 12 + to.month() as i32
                         - it.invoice_date.month() as i32;
                     let in_period_sale = sale && it.invoice_date >= from;
-                    add((), rc, &mut |p| {
+                    add(rc, &mut |p| {
                         if sale {
                             if let Some(slot) = usize::try_from(back)
                                 .ok()
@@ -246,31 +251,22 @@ impl CreditBook {
                         p.paid_days_beyond += pay.2;
                         p.ar_begin += begin_units;
                         if open != 0 {
-                            p.buckets[b] += open - disputed;
-                            p.disputed += disputed;
-                            p.ar_end += open;
-                            if past_due <= 0 {
-                                p.ar_current += open;
-                            }
-                            if past_due > 90 {
-                                p.ar_over_90 += open;
-                            }
-                            p.items += 1;
+                            p.add_open(&aging, to, it.due_date, it.invoice_date, open, disputed);
                         }
                     });
                 }
                 if let Some(st) = begin_st {
                     for it in st.items.iter().filter(|i| !i.open.is_zero()) {
-                        let (k, rc, open) = conv(it.open, it.currency)?;
-                        add(k, rc, &mut |p| p.ar_begin += open);
+                        let (rc, open) = conv(it.open, it.currency)?;
+                        add(rc, &mut |p| p.ar_begin += open);
                     }
                 }
                 // Promises due in the period.
                 for pr in &end_st.promises {
                     if pr.promised_date >= from && pr.promised_date <= to {
-                        let (k, rc) = target(pr.currency);
+                        let rc = target(pr.currency);
                         let kept = pr.paid >= pr.amount;
-                        add(k, rc, &mut |p| {
+                        add(rc, &mut |p| {
                             p.promises_due += 1;
                             p.promises_kept += u64::from(kept);
                         });
@@ -296,20 +292,20 @@ impl CreditBook {
                             currency: cur,
                             ..
                         } if e.date >= from => {
-                            let (k, rc, u) = conv(*amount, *cur)?;
-                            add(k, rc, &mut |p| p.write_offs += u);
+                            let (rc, u) = conv(*amount, *cur)?;
+                            add(rc, &mut |p| p.write_offs += u);
                         }
                         EventKind::DisputeResolved {
                             amount,
                             currency: cur,
                             ..
                         } if e.date >= from => {
-                            let (k, rc, u) = conv(*amount, *cur)?;
-                            add(k, rc, &mut |p| p.disputes_resolved += u);
+                            let (rc, u) = conv(*amount, *cur)?;
+                            add(rc, &mut |p| p.disputes_resolved += u);
                         }
                         EventKind::PromiseToPay { currency: cur, .. } if e.date >= from => {
-                            let (k, rc) = target(*cur);
-                            add(k, rc, &mut |p| p.promises_made += 1);
+                            let rc = target(*cur);
+                            add(rc, &mut |p| p.promises_made += 1);
                         }
                         _ => {}
                     }
@@ -377,17 +373,7 @@ impl CreditBook {
         let months = 12usize;
         let parts = self.monitor_partials(from, to, group_by, Some(currency), months)?;
         let days = (to - from).num_days() + 1;
-        let month_days: Vec<i64> = (0..months as u32)
-            .map(|k| {
-                if k == 0 {
-                    i64::from(to.day())
-                } else {
-                    let s = month_start(to, k).unwrap_or(to);
-                    let e = month_start(to, k - 1).unwrap_or(to);
-                    (e - s).num_days()
-                }
-            })
-            .collect();
+        let month_days = month_days(to, months);
         let groups = parts
             .into_iter()
             .map(|((k, cur), p)| (k, p.kpis(days, &month_days, cur.minor_units())))
@@ -742,15 +728,7 @@ impl CreditBook {
         for ci in 0..self.customers.len() {
             for a in self.customers[ci].accounts.clone() {
                 let c = &self.customers[ci].customer;
-                let key = match group_by {
-                    GroupBy::Customer => c.id.0.clone(),
-                    GroupBy::Segment => self.accounts[a].segment.clone(),
-                    GroupBy::Collector => c.collector.clone().unwrap_or_else(|| "(none)".into()),
-                    GroupBy::RiskClass => c
-                        .risk_class
-                        .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
-                    _ => "total".into(),
-                };
+                let key = group_key(group_by, c, &self.accounts[a].segment, currency);
                 let cur_acc = self.accounts[a].state.currency;
                 let events: Vec<usize> = self.accounts[a]
                     .events
@@ -771,7 +749,7 @@ impl CreditBook {
                 let mut ei = 0usize;
                 let fx = self.fx.clone();
                 let cv = |x: Decimal, from: Currency| -> Result<i128, BookError> {
-                    units(fx.convert(x, from, currency)?, mu)
+                    Ok(to_units(fx.convert(x, from, currency)?, mu)?)
                 };
                 let ar_of = |st: &AccountState| -> Result<i128, BookError> {
                     let mut t = 0i128;
@@ -845,21 +823,14 @@ impl CreditBook {
                     for it in st.items.iter().filter(|i| !i.open.is_zero()) {
                         let open = cv(it.open, it.currency)?;
                         let disputed = cv(it.disputed, it.currency)?;
-                        let past_due = (end - it.due_date).num_days();
-                        let days = match aging.basis {
-                            AgingBasis::DaysPastDue => past_due,
-                            AgingBasis::DaysSinceInvoice => (end - it.invoice_date).num_days(),
-                        };
-                        cur_part.buckets[aging.bucket(days)] += open - disputed;
-                        cur_part.disputed += disputed;
-                        cur_part.ar_end += open;
-                        if past_due <= 0 {
-                            cur_part.ar_current += open;
-                        }
-                        if past_due > 90 {
-                            cur_part.ar_over_90 += open;
-                        }
-                        cur_part.items += 1;
+                        cur_part.add_open(
+                            &aging,
+                            end,
+                            it.due_date,
+                            it.invoice_date,
+                            open,
+                            disputed,
+                        );
                     }
                     for p in &st.promises {
                         if p.promised_date >= period_start && p.promised_date <= end {
@@ -891,17 +862,7 @@ impl CreditBook {
             };
             let to = ends[k];
             let days = (to - from).num_days() + 1;
-            let month_days: Vec<i64> = (0..months as u32)
-                .map(|b| {
-                    if b == 0 {
-                        i64::from(to.day())
-                    } else {
-                        let s = month_start(to, b).unwrap_or(to);
-                        let e = month_start(to, b - 1).unwrap_or(to);
-                        (e - s).num_days()
-                    }
-                })
-                .collect();
+            let month_days = month_days(to, months);
             out.push(KpiReport {
                 from,
                 to,

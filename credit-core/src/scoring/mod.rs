@@ -697,6 +697,29 @@ impl Scorecard {
         self.compiled.get(i).map(|c| c.categories.as_slice())
     }
 
+    /// The code of a category in columnar input for the categorical
+    /// characteristic over `attribute`: its position in the dictionary, or
+    /// the dictionary's length for a category the card does not know (an
+    /// unseen category). `None` if the attribute has no categorical
+    /// characteristic.
+    pub fn category_code(&self, attribute: &str, category: &str) -> Option<usize> {
+        let c = self
+            .compiled
+            .iter()
+            .zip(&self.def.characteristics)
+            .find(|(_, d)| d.name == attribute)?
+            .0;
+        if c.numeric {
+            return None;
+        }
+        Some(
+            c.categories
+                .iter()
+                .position(|x| x == category)
+                .unwrap_or(c.categories.len()),
+        )
+    }
+
     /// The risk bands.
     pub fn classes(&self) -> &[RiskBand] {
         &self.def.classes

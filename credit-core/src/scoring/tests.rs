@@ -404,6 +404,9 @@ fn batch_equals_single_with_points_reasons_and_rejections() {
     assert_eq!(classes[1], 0);
     // Codes give the same as text: retail/food/construction = 0/1/2.
     assert_eq!(c.categories(2).unwrap(), ["retail", "food", "construction"]);
+    assert_eq!(c.category_code("industry", "construction"), Some(2));
+    assert_eq!(c.category_code("industry", "mining"), Some(3)); // unseen
+    assert_eq!(c.category_code("dbt", "x"), None); // numeric
     let codes = [0, 7, 2, -1, 1, 2];
     let mut t2 = vec![0.0; rows];
     c.score_batch(

@@ -285,12 +285,12 @@ def kpi_frame(report: dict, floats: bool) -> Any:
 
     rows = {}
     for key, k in report["groups"].items():
-        row = {c: k[c] for c in ("receivables", "current", "disputed", "credit_sales", "collected",
+        row = {c: k[c] for c in ("receivables", "current", "overdue", "disputed", "credit_sales", "collected",
                                  "promises_made", "promises_kept_count", "disputes_resolved")}
         for name in _KPIS:
             row[name] = k[name]["value"]
         rows[key] = row
-    amounts = ["receivables", "current", "disputed", "credit_sales", "collected", "disputes_resolved"]
+    amounts = ["receivables", "current", "overdue", "disputed", "credit_sales", "collected", "disputes_resolved"]
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=[
         *amounts, "promises_made", "promises_kept_count", *_KPIS])
     if floats:
