@@ -33,6 +33,8 @@
 //! A ratio whose denominator is zero is *undefined* — `value: null` with
 //! the reason — never a division by zero or a made-up number.
 
+use std::borrow::Cow;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -101,7 +103,8 @@ impl AgingPolicy {
     /// The bucket of an item `days` old.
     #[inline]
     pub fn bucket(&self, days: i64) -> usize {
-        self.bounds.partition_point(|&b| b < days)
+        // The bounds are few and increasing: a count beats a search.
+        self.bounds.iter().take_while(|&&b| b < days).count()
     }
 
     /// Validates the bounds.
@@ -212,6 +215,21 @@ impl Partial {
         }
     }
 
+    /// Zeroes every sum, keeping the shape (buckets, months).
+    pub fn clear(&mut self) {
+        let (mut buckets, mut monthly_sales) = (
+            std::mem::take(&mut self.buckets),
+            std::mem::take(&mut self.monthly_sales),
+        );
+        buckets.fill(0);
+        monthly_sales.fill(0);
+        *self = Partial {
+            buckets,
+            monthly_sales,
+            ..Partial::default()
+        };
+    }
+
     /// Counts an item open on `as_of` (amounts in minor units): the
     /// undisputed part in its aging bucket, the disputed part apart, and
     /// the receivables, current and over-90 sums.
@@ -224,10 +242,29 @@ impl Partial {
         open: i128,
         disputed: i128,
     ) {
-        let past_due = (as_of - due_date).num_days();
+        self.add_open_days(
+            aging,
+            (as_of - due_date).num_days(),
+            (as_of - invoice_date).num_days(),
+            open,
+            disputed,
+        );
+    }
+
+    /// [`Partial::add_open`] with the item's age given as days past due
+    /// and days since the invoice.
+    #[inline]
+    pub fn add_open_days(
+        &mut self,
+        aging: &AgingPolicy,
+        past_due: i64,
+        since_invoice: i64,
+        open: i128,
+        disputed: i128,
+    ) {
         let days = match aging.basis {
             AgingBasis::DaysPastDue => past_due,
-            AgingBasis::DaysSinceInvoice => (as_of - invoice_date).num_days(),
+            AgingBasis::DaysSinceInvoice => since_invoice,
         };
         self.buckets[aging.bucket(days)] += open - disputed;
         self.disputed += disputed;
@@ -272,24 +309,24 @@ impl Partial {
     /// `end` (`month_days[i]` = days of the i-th month back, for countback).
     pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Kpis {
         let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
-        let ratio = |num: i128, den: i128, scale: Decimal, why: &str| -> KpiValue {
+        let ratio = |num: i128, den: i128, scale: i128, why: &'static str| -> KpiValue {
             if den == 0 {
                 KpiValue::undefined(why)
             } else {
-                KpiValue::of(Decimal::from(num) / Decimal::from(den) * scale)
+                KpiValue::ratio(num, den, scale)
             }
         };
-        let days_d = Decimal::from(days);
+        let days = i128::from(days);
         let dso = ratio(
             self.ar_end,
             self.sales,
-            days_d,
+            days,
             "no credit sales in the period",
         );
         let bpdso = ratio(
             self.ar_current,
             self.sales,
-            days_d,
+            days,
             "no credit sales in the period",
         );
         let add = match (dso.value, bpdso.value) {
@@ -300,28 +337,38 @@ impl Partial {
         let cei = ratio(
             self.ar_begin + self.sales - self.ar_end,
             cei_den,
-            Decimal::ONE_HUNDRED,
+            100,
             "nothing was collectible in the period",
         );
-        // Countback: take whole months of sales off the ending receivables.
+        // Countback: take whole months of sales off the ending receivables;
+        // the last month counts in part: whole days + left / sales × its
+        // days = (whole days × sales + left × days) / sales.
         let countback = if self.ar_end == 0 {
             KpiValue::of(Decimal::ZERO)
         } else {
             let mut left = self.ar_end;
-            let mut acc = Decimal::ZERO;
+            let mut whole: i128 = 0;
             let mut out = KpiValue::undefined("receivables exceed the sales history");
             for (s, md) in self.monthly_sales.iter().zip(month_days) {
+                let md = i128::from(*md);
                 if *s <= 0 {
-                    acc += Decimal::from(*md);
+                    whole += md;
                     continue;
                 }
                 if left > *s {
                     left -= s;
-                    acc += Decimal::from(*md);
+                    whole += md;
                 } else {
-                    out = KpiValue::of(
-                        acc + Decimal::from(left) / Decimal::from(*s) * Decimal::from(*md),
-                    );
+                    out = match whole
+                        .checked_mul(*s)
+                        .and_then(|w| w.checked_add(left.checked_mul(md)?))
+                    {
+                        Some(num) => KpiValue::ratio(num, *s, 1),
+                        None => KpiValue::of(
+                            Decimal::from(whole)
+                                + Decimal::from(left) / Decimal::from(*s) * Decimal::from(md),
+                        ),
+                    };
                     break;
                 }
             }
@@ -342,50 +389,28 @@ impl Partial {
             best_possible_dso: bpdso,
             average_days_delinquent: add,
             cei,
-            average_days_to_pay: ratio(
-                self.paid_days,
-                self.paid,
-                Decimal::ONE,
-                "no payments in the period",
-            ),
+            average_days_to_pay: ratio(self.paid_days, self.paid, 1, "no payments in the period"),
             average_days_beyond_terms: ratio(
                 self.paid_days_beyond,
                 self.paid,
-                Decimal::ONE,
+                1,
                 "no payments in the period",
             ),
-            percent_current: ratio(
-                self.ar_current,
-                self.ar_end,
-                Decimal::ONE_HUNDRED,
-                "no receivables",
-            ),
-            percent_over_90: ratio(
-                self.ar_over_90,
-                self.ar_end,
-                Decimal::ONE_HUNDRED,
-                "no receivables",
-            ),
+            percent_current: ratio(self.ar_current, self.ar_end, 100, "no receivables"),
+            percent_over_90: ratio(self.ar_over_90, self.ar_end, 100, "no receivables"),
             bad_debt_ratio: ratio(
                 self.write_offs,
                 self.sales,
-                Decimal::ONE_HUNDRED,
+                100,
                 "no credit sales in the period",
             ),
-            limit_utilisation: ratio(
-                self.exposure,
-                self.limits,
-                Decimal::ONE_HUNDRED,
-                "no amount limits",
+            limit_utilisation: ratio(self.exposure, self.limits, 100, "no amount limits"),
+            promises_kept: ratio(
+                i128::from(self.promises_kept),
+                i128::from(self.promises_due),
+                100,
+                "no promises due in the period",
             ),
-            promises_kept: if self.promises_due == 0 {
-                KpiValue::undefined("no promises due in the period")
-            } else {
-                KpiValue::of(
-                    Decimal::from(self.promises_kept) / Decimal::from(self.promises_due)
-                        * Decimal::ONE_HUNDRED,
-                )
-            },
         }
     }
 }
@@ -438,15 +463,35 @@ pub fn plan_performance(
     Ok(p)
 }
 
+/// `num / den × scale` rounded half-even to 2 decimals, computed exactly
+/// in integers; `None` if a product overflows (or `den` is 0).
+fn exact_ratio(num: i128, den: i128, scale: i128) -> Option<Decimal> {
+    let n = num.checked_mul(scale)?.checked_mul(100)?;
+    if den == 0 {
+        return None;
+    }
+    let negative = (n < 0) != (den < 0);
+    let (a, b) = (n.unsigned_abs(), den.unsigned_abs());
+    let (mut q, r) = (a / b, a % b);
+    // Half-even: up when the remainder is over half, or exactly half
+    // with an odd quotient.
+    if r > b - r || (r == b - r && q % 2 == 1) {
+        q += 1;
+    }
+    let q = i128::try_from(q).ok()?;
+    Decimal::try_from_i128_with_scale(if negative { -q } else { q }, 2).ok()
+}
+
 /// A KPI value, or undefined with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct KpiValue {
     /// The value (rounded to 2 decimals, half-even), `None` if undefined.
     #[serde(with = "crate::serde_decimal::option")]
     pub value: Option<Decimal>,
-    /// Why it is undefined.
+    /// Why it is undefined (a fixed text; owned only when read back from
+    /// JSON).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub undefined: Option<String>,
+    pub undefined: Option<Cow<'static, str>>,
 }
 
 impl KpiValue {
@@ -457,10 +502,23 @@ impl KpiValue {
         }
     }
 
-    fn undefined(why: &str) -> Self {
+    /// `num / den × scale` (`den` ≠ 0) rounded half-even to 2 decimals,
+    /// exactly: in integers, or — when a product would overflow them — in
+    /// decimals.
+    fn ratio(num: i128, den: i128, scale: i128) -> Self {
+        match exact_ratio(num, den, scale) {
+            Some(v) => KpiValue {
+                value: Some(v),
+                undefined: None,
+            },
+            None => KpiValue::of(Decimal::from(num) / Decimal::from(den) * Decimal::from(scale)),
+        }
+    }
+
+    fn undefined(why: &'static str) -> Self {
         KpiValue {
             value: None,
-            undefined: Some(why.to_string()),
+            undefined: Some(Cow::Borrowed(why)),
         }
     }
 }

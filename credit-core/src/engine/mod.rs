@@ -317,6 +317,17 @@ struct Account {
     /// Latest event date: events dated on or after it append in order.
     last_date: Option<NaiveDate>,
     reservations: Vec<Reserved>,
+    /// Monitoring's columnar copy of the state, built on first use and
+    /// dropped whenever the account changes.
+    #[serde(skip)]
+    columns: monitor::ColumnCache,
+}
+
+impl Account {
+    /// Drops what was derived from the account's state (call on change).
+    fn touch(&mut self) {
+        self.columns = monitor::ColumnCache::default();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -440,6 +451,7 @@ impl CreditBook {
             events: Vec::new(),
             last_date: None,
             reservations: Vec::new(),
+            columns: monitor::ColumnCache::default(),
         });
         let a = self.accounts.len() - 1;
         self.customers[c].accounts.push(a);
@@ -617,6 +629,7 @@ impl CreditBook {
             Some(a) => {
                 if self.accounts[a].last_date.is_none_or(|l| l <= event.date) {
                     // In date order: apply incrementally.
+                    self.accounts[a].touch();
                     self.accounts[a].state.apply(&event, &mut self.terms)?;
                 } else {
                     // Back-dated: rebuild the account in date order with it.
@@ -700,6 +713,7 @@ impl CreditBook {
         }
         self.events.push(event);
         self.reversed.push(false);
+        self.accounts[a].touch();
         let acc = &self.accounts[a];
         if acc.last_date.is_none_or(|l| l <= date) {
             self.accounts[a].events.push(i);
@@ -725,6 +739,7 @@ impl CreditBook {
         self.events.pop();
         self.reversed.pop();
         self.accounts[a].state = result?;
+        self.accounts[a].touch();
         Ok(())
     }
 
@@ -800,6 +815,7 @@ impl CreditBook {
         match self.replay(&events, None, currency) {
             Ok(st) => {
                 self.accounts[a].state = st;
+                self.accounts[a].touch();
                 self.record(a, event);
                 Ok(Applied::Applied)
             }

@@ -1,17 +1,423 @@
 //! Monitoring on the book: aging, KPIs and goals, as of any date, from the
 //! ledger as it stood on that date.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{BookError, CreditBook};
+use super::{BookError, CreditBook, EventLog};
 use crate::ledger::{to_units, AccountState, EventKind};
 use crate::money::Currency;
 use crate::monitor::{
     Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
 };
+
+/// An account's partials per report currency, their buffers recycled from
+/// one account to the next.
+struct Locals {
+    parts: Vec<(Currency, Partial)>,
+    pool: Vec<Partial>,
+    n_buckets: usize,
+    months: usize,
+}
+
+impl Locals {
+    /// The index of report currency `rc`'s partial, added on first use.
+    fn slot(&mut self, rc: Currency) -> usize {
+        match self.parts.iter().position(|(c, _)| *c == rc) {
+            Some(i) => i,
+            None => {
+                let p = self
+                    .pool
+                    .pop()
+                    .unwrap_or_else(|| Partial::new(self.n_buckets, self.months));
+                self.parts.push((rc, p));
+                self.parts.len() - 1
+            }
+        }
+    }
+
+    /// Report currency `rc`'s partial.
+    fn part(&mut self, rc: Currency) -> &mut Partial {
+        let i = self.slot(rc);
+        &mut self.parts[i].1
+    }
+
+    /// Gives a partial's buffers back, zeroed.
+    fn recycle(&mut self, mut p: Partial) {
+        p.clear();
+        self.pool.push(p);
+    }
+}
+
+/// `items` in the order of their keys, sorted on the keys' first 16 bytes
+/// held inline (no pointer to follow), the whole key only on a tie; the
+/// items themselves move once.
+fn in_key_order<T, K: Ord>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> (&str, K),
+) -> impl Iterator<Item = T> {
+    let mut order: Vec<(u128, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (key_prefix(key(t).0), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| key(&items[a.1]).cmp(&key(&items[b.1])))
+    });
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.into_iter().filter_map(move |(_, i)| slots[i].take())
+}
+
+/// Days from the common era: the columns' date type.
+fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// Dated amounts per item (compressed rows: item `k`'s are at
+/// `start[k] .. start[k + 1]`, in date order), in the item currency's minor
+/// units.
+#[derive(Debug, Default)]
+struct PerItem {
+    start: Vec<u32>,
+    day: Vec<i32>,
+    units: Vec<i128>,
+}
+
+impl PerItem {
+    /// Appends the next item's list.
+    fn push(&mut self, list: &[(NaiveDate, Decimal)], mu: u32) -> Result<(), BookError> {
+        if self.start.is_empty() {
+            self.start.push(0);
+        }
+        let from = self.day.len();
+        for &(d, x) in list {
+            self.day.push(day(d));
+            self.units.push(to_units(x, mu)?);
+        }
+        // Date order (the ledger appends in date order; kept if not).
+        if self.day[from..].windows(2).any(|w| w[0] > w[1]) {
+            let mut pairs: Vec<(i32, i128)> = self.day[from..]
+                .iter()
+                .copied()
+                .zip(self.units[from..].iter().copied())
+                .collect();
+            pairs.sort_by_key(|p| p.0);
+            for (j, (d, u)) in pairs.into_iter().enumerate() {
+                self.day[from + j] = d;
+                self.units[from + j] = u;
+            }
+        }
+        self.start
+            .push(u32::try_from(self.day.len()).map_err(|_| BookError::Overflow)?);
+        Ok(())
+    }
+
+    /// Item `k`'s days and amounts.
+    #[inline]
+    fn of(&self, k: usize) -> (&[i32], &[i128]) {
+        let (a, b) = (self.start[k] as usize, self.start[k + 1] as usize);
+        (&self.day[a..b], &self.units[a..b])
+    }
+}
+
+/// Marks an amount kept outside the 64-bit columns.
+const WIDE: i64 = i64::MIN;
+
+/// `u` for a 64-bit column; [`WIDE`] (with `u` kept in `wide`) when it
+/// does not fit.
+fn narrow(u: i128, item: u32, wide: &mut Vec<(u32, i128)>) -> i64 {
+    match i64::try_from(u) {
+        Ok(v) if v != WIDE => v,
+        _ => {
+            wide.push((item, u));
+            WIDE
+        }
+    }
+}
+
+/// The amount a 64-bit column holds for `item`.
+#[inline]
+fn widen(v: i64, item: usize, wide: &[(u32, i128)]) -> i128 {
+    if v != WIDE {
+        return i128::from(v);
+    }
+    wide.binary_search_by_key(&item, |&(k, _)| k as usize)
+        .map_or(0, |j| wide[j].1)
+}
+
+/// What a counted event is.
+#[derive(Debug, Clone, Copy)]
+enum Counted {
+    WriteOff,
+    DisputeResolved,
+    PromiseMade,
+}
+
+/// An event monitoring counts in its period.
+#[derive(Debug, Clone)]
+struct CountedEvent {
+    day: i32,
+    kind: Counted,
+    currency: Currency,
+    amount: Decimal,
+}
+
+/// A compact, columnar copy of what monitoring reads from one account: the
+/// items' days and minor-unit amounts in parallel arrays, their dated
+/// reductions and payments sorted by day, and the events counted in a
+/// period (write-offs, resolved disputes, promises made). Built once per
+/// account state and scanned sequentially; a report never walks the event
+/// log or the full items.
+#[derive(Debug, Default)]
+pub(super) struct ItemColumns {
+    /// The items' currencies (one for most accounts).
+    currencies: Vec<Currency>,
+    /// Per item: index into `currencies` (empty when there is only one).
+    cur: Vec<u16>,
+    /// Per item: invoice date.
+    invoice_day: Vec<i32>,
+    /// Per item: net due date.
+    due_day: Vec<i32>,
+    /// Per item: open amount ([`WIDE`]: see `wide_open`).
+    open: Vec<i64>,
+    /// Per item: its amount when it is a credit sale (not a charge, not an
+    /// imported opening balance), else 0 ([`WIDE`]: see `wide_sale`).
+    sale: Vec<i64>,
+    /// Open amounts beyond 64 bits: (item, amount), by item.
+    wide_open: Vec<(u32, i128)>,
+    /// Sale amounts beyond 64 bits: (item, amount), by item.
+    wide_sale: Vec<(u32, i128)>,
+    /// The items with a disputed part: (item, disputed), by item.
+    disputed: Vec<(u32, i128)>,
+    /// Per item: the day of its latest reduction (`i32::MIN`: none), so
+    /// that a scan skips the lists of items untouched in its period.
+    last_reduction: Vec<i32>,
+    /// Per item: reductions of the open amount (payments with their
+    /// discounts, credit notes, write-offs).
+    reductions: PerItem,
+    /// Per item: payments.
+    payments: PerItem,
+    /// Write-offs, resolved disputes and promises made, by day.
+    counted: Vec<CountedEvent>,
+    /// The day of the latest opening balance imported.
+    last_import: Option<i32>,
+}
+
+impl ItemColumns {
+    /// The columns of `st`, with the counted events among `evs` (indexes
+    /// into `events`, in date order; reversed ones skipped).
+    fn build(
+        st: &AccountState,
+        evs: &[usize],
+        events: &EventLog,
+        reversed: &[bool],
+    ) -> Result<Self, BookError> {
+        let n = st.items.len();
+        let mut c = ItemColumns {
+            cur: Vec::with_capacity(n),
+            invoice_day: Vec::with_capacity(n),
+            due_day: Vec::with_capacity(n),
+            open: Vec::with_capacity(n),
+            sale: Vec::with_capacity(n),
+            ..ItemColumns::default()
+        };
+        for (i, it) in st.items.iter().enumerate() {
+            let item = u32::try_from(i).map_err(|_| BookError::Overflow)?;
+            let k = match c.currencies.iter().position(|&x| x == it.currency) {
+                Some(k) => k,
+                None => {
+                    c.currencies.push(it.currency);
+                    c.currencies.len() - 1
+                }
+            };
+            let mu = it.currency.minor_units();
+            c.cur
+                .push(u16::try_from(k).map_err(|_| BookError::Overflow)?);
+            c.invoice_day.push(day(it.invoice_date));
+            c.due_day.push(day(it.due_date));
+            c.open
+                .push(narrow(to_units(it.open, mu)?, item, &mut c.wide_open));
+            let sale = if it.collection.charge.is_none() && !it.collection.imported {
+                to_units(it.amount, mu)?
+            } else {
+                0
+            };
+            c.sale.push(narrow(sale, item, &mut c.wide_sale));
+            if !it.disputed.is_zero() {
+                c.disputed.push((item, to_units(it.disputed, mu)?));
+            }
+            c.reductions.push(&it.collection.reductions, mu)?;
+            c.payments.push(&it.collection.payments, mu)?;
+            let (days, _) = c.reductions.of(i);
+            c.last_reduction
+                .push(days.last().copied().unwrap_or(i32::MIN));
+        }
+        if c.currencies.len() <= 1 {
+            c.cur = Vec::new();
+        }
+        for &i in evs {
+            let e = &events[i];
+            if let EventKind::OpenItemImported { .. } = e.kind {
+                c.last_import = Some(day(e.date));
+            }
+            if reversed[i] {
+                continue;
+            }
+            let (kind, currency, amount) = match &e.kind {
+                EventKind::WriteOff {
+                    amount, currency, ..
+                } => (Counted::WriteOff, *currency, *amount),
+                EventKind::DisputeResolved {
+                    amount, currency, ..
+                } => (Counted::DisputeResolved, *currency, *amount),
+                EventKind::PromiseToPay { currency, .. } => {
+                    (Counted::PromiseMade, *currency, Decimal::ZERO)
+                }
+                _ => continue,
+            };
+            c.counted.push(CountedEvent {
+                day: day(e.date),
+                kind,
+                currency,
+                amount,
+            });
+        }
+        Ok(c)
+    }
+
+    /// Adds the columns' figures for `w` into the account's partials
+    /// (`slots[k]`: the partial of currency `k`; `conv` converts minor
+    /// units of currency `k` to the report currency): open items by age,
+    /// credit sales by month, receivables the day before the period (when
+    /// `with_begin`) and the period's payments.
+    fn scan<F>(
+        &self,
+        w: &Window<'_>,
+        local: &mut [(Currency, Partial)],
+        slots: &[usize],
+        with_begin: bool,
+        conv: F,
+    ) -> Result<(), BookError>
+    where
+        F: Fn(i128, usize) -> Result<i128, BookError>,
+    {
+        // One sequential pass over the items: aging and receivables
+        // at the end, credit sales by month, receivables the day
+        // before the period (the items then open, plus what was
+        // taken off them since).
+        let mut disputes = self.disputed.iter().peekable();
+        let n = self.open.len();
+        let mut run = 0;
+        while run < n {
+            // A run of items in one currency (all of them, mostly): its
+            // partial is taken out so that its sums stay in registers.
+            let k = self.cur.get(run).map_or(0, |&k| usize::from(k));
+            let end = if self.cur.is_empty() {
+                n
+            } else {
+                run + self.cur[run..]
+                    .iter()
+                    .take_while(|&&c| usize::from(c) == k)
+                    .count()
+            };
+            let mut acc = std::mem::take(&mut local[slots[k]].1);
+            let p = &mut acc;
+            for i in run..end {
+                let inv = self.invoice_day[i];
+                let due = self.due_day[i];
+                let disputed = match disputes.next_if(|(item, _)| *item as usize == i) {
+                    Some(&(_, u)) => conv(u, k)?,
+                    None => 0,
+                };
+                let open = widen(self.open[i], i, &self.wide_open);
+                let begin = with_begin && inv <= w.before;
+                if open != 0 {
+                    let open = conv(open, k)?;
+                    p.add_open_days(
+                        w.aging,
+                        i64::from(w.to - due),
+                        i64::from(w.to - inv),
+                        open,
+                        disputed,
+                    );
+                    if begin {
+                        p.ar_begin += open;
+                    }
+                }
+                let sale = widen(self.sale[i], i, &self.wide_sale);
+                if sale != 0 && inv >= w.history && inv <= w.to {
+                    let sale = conv(sale, k)?;
+                    p.monthly_sales[usize::from(w.month_of[(inv - w.history) as usize])] += sale;
+                    if inv >= w.from {
+                        p.sales += sale;
+                    }
+                }
+                // Reduced in (or after) the period: what was taken off since
+                // the day before it, and the period's payments weighted by
+                // days to pay and beyond terms.
+                if self.last_reduction[i] < w.from {
+                    continue;
+                }
+                if begin {
+                    let (days, units) = self.reductions.of(i);
+                    for (&d, &u) in days.iter().zip(units).rev() {
+                        if d <= w.before {
+                            break;
+                        }
+                        if d <= w.to {
+                            p.ar_begin += conv(u, k)?;
+                        }
+                    }
+                }
+                let (days, units) = self.payments.of(i);
+                for (&d, &u) in days.iter().zip(units).rev() {
+                    if d < w.from {
+                        break;
+                    }
+                    if d <= w.to {
+                        let u = conv(u, k)?;
+                        p.paid += u;
+                        p.paid_days += u * i128::from(d - inv);
+                        p.paid_days_beyond += u * i128::from((d - due).max(0));
+                    }
+                }
+            }
+            local[slots[k]].1 = acc;
+            run = end;
+        }
+        Ok(())
+    }
+}
+
+/// The dates of a monitoring report, as days from the common era.
+struct Window<'a> {
+    aging: &'a crate::monitor::AgingPolicy,
+    from: i32,
+    to: i32,
+    before: i32,
+    history: i32,
+    /// For each day from `history` to `to`: its month in the sales
+    /// history (0: the month of `to`, 1: the one before, …).
+    month_of: Vec<u8>,
+}
+
+/// An account's cached [`ItemColumns`]: not part of the book's value (equal
+/// whatever it holds, never serialized), dropped when the account changes.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ColumnCache(Option<Arc<ItemColumns>>);
+
+impl PartialEq for ColumnCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ColumnCache {}
 
 /// Days of the `months` calendar months counted back from `to` (the first
 /// only up to `to`), for countback DSO.
@@ -31,23 +437,34 @@ fn month_days(to: NaiveDate, months: usize) -> Vec<i64> {
 
 /// The group a customer's account falls in (`cur`: the item currency,
 /// for grouping by currency).
-fn group_key(
+fn group_key<'a>(
     group_by: GroupBy,
-    c: &crate::customer::Customer,
-    segment: &str,
+    c: &'a crate::customer::Customer,
+    segment: &'a str,
     cur: Currency,
-) -> String {
+) -> Cow<'a, str> {
     match group_by {
-        GroupBy::Total => "total".to_string(),
-        GroupBy::Customer => c.id.0.clone(),
-        GroupBy::Segment => segment.to_string(),
-        GroupBy::Collector => c.collector.clone().unwrap_or_else(|| "(none)".into()),
-        GroupBy::RiskClass => c
-            .risk_class
-            .map_or_else(|| "(none)".into(), |k| k.as_str().to_string()),
-        GroupBy::Currency => cur.code().to_string(),
+        GroupBy::Total => Cow::Borrowed("total"),
+        GroupBy::Customer => Cow::Borrowed(&c.id.0),
+        GroupBy::Segment => Cow::Borrowed(segment),
+        GroupBy::Collector => Cow::Borrowed(c.collector.as_deref().unwrap_or("(none)")),
+        GroupBy::RiskClass => Cow::Borrowed(c.risk_class.as_ref().map_or("(none)", |k| k.as_str())),
+        GroupBy::Currency => Cow::Owned(cur.code().to_string()),
     }
 }
+
+/// The first 16 bytes of `s`, big-endian and zero-padded: their order is
+/// the strings' order up to a tie.
+fn key_prefix(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
+/// The longest sales history a report keeps (months; fits the `u8` month
+/// index of [`Window`]).
+const MAX_HISTORY_MONTHS: usize = 240;
 
 /// The first day of `d`'s month, `k` months back.
 fn month_start(d: NaiveDate, k: u32) -> Option<NaiveDate> {
@@ -80,6 +497,31 @@ impl CreditBook {
         currency: Option<Currency>,
         months: usize,
     ) -> Result<BTreeMap<(String, Currency), Partial>, BookError> {
+        let mut groups = Vec::new();
+        self.fold_groups(from, to, group_by, currency, months, &mut |k, rc, p| {
+            groups.push(((k, rc), p.clone()));
+            Ok(())
+        })?;
+        // Inserted in key order, each goes to the map's right edge.
+        let mut out = BTreeMap::new();
+        for (k, p) in in_key_order(groups, |((k, rc), _)| (k.as_str(), *rc)) {
+            out.insert(k, p);
+        }
+        Ok(out)
+    }
+
+    /// The work of [`CreditBook::monitor_partials`]: hands each group's
+    /// merged partial to `sink` (key, report currency, partial), in no set
+    /// order, recycling the partials' buffers.
+    fn fold_groups(
+        &mut self,
+        from: NaiveDate,
+        to: NaiveDate,
+        group_by: GroupBy,
+        currency: Option<Currency>,
+        months: usize,
+        sink: &mut dyn FnMut(String, Currency, &Partial) -> Result<(), BookError>,
+    ) -> Result<(), BookError> {
         if to < from {
             return Err(BookError::Policy(
                 crate::policy::PolicyError::InvalidField {
@@ -98,15 +540,51 @@ impl CreditBook {
                 },
             ));
         }
+        if !(1..=MAX_HISTORY_MONTHS).contains(&months) {
+            return Err(BookError::Policy(
+                crate::policy::PolicyError::InvalidField {
+                    field: "months".into(),
+                    value: months.to_string(),
+                    reason: "the sales history must span 1 to 240 months",
+                },
+            ));
+        }
         let aging = self.policy.monitoring.aging.clone();
         let n_buckets = aging.bounds.len() + 1;
         let before = from.pred_opt().ok_or(BookError::Overflow)?;
-        let history_start =
-            month_start(to, months.saturating_sub(1) as u32).ok_or(BookError::Overflow)?;
-        let mut out: BTreeMap<(String, Currency), Partial> = BTreeMap::new();
+        let history_start = month_start(to, months as u32 - 1).ok_or(BookError::Overflow)?;
+        // Grouped by customer, a group's accounts come together: each group
+        // goes to the sink when the next begins. Otherwise the groups (a
+        // few: segments, collectors, classes, currencies, the total) stay
+        // open to the end.
+        let together = group_by == GroupBy::Customer;
+        let mut current: Option<((String, Currency), Partial)> = None;
+        let mut open: BTreeMap<String, Vec<(Currency, Partial)>> = BTreeMap::new();
+        let mut locals = Locals {
+            parts: Vec::with_capacity(1),
+            pool: Vec::new(),
+            n_buckets,
+            months,
+        };
+        let mut slots: Vec<usize> = Vec::with_capacity(1);
+        let window = Window {
+            aging: &aging,
+            from: day(from),
+            to: day(to),
+            before: day(before),
+            history: day(history_start),
+            month_of: {
+                let starts = (0..months as u32)
+                    .map(|k| month_start(to, k).map(day).ok_or(BookError::Overflow))
+                    .collect::<Result<Vec<i32>, _>>()?;
+                (day(history_start)..=day(to))
+                    .map(|d| starts.iter().position(|&s| d >= s).map_or(0, |m| m as u8))
+                    .collect()
+            },
+        };
         for ci in 0..self.customers.len() {
-            let accounts = self.customers[ci].accounts.clone();
-            for a in accounts {
+            for ai in 0..self.customers[ci].accounts.len() {
+                let a = self.customers[ci].accounts[ai];
                 // Utilisation: exposure against an amount limit (computed
                 // first: it needs the book mutably).
                 let limit = self.accounts[a]
@@ -122,202 +600,172 @@ impl CreditBook {
                     }
                     None => None,
                 };
+                // The account as it stood at the end of the period, in
+                // columns: the cached ones of the live state when no later
+                // event exists, else built from a replay.
                 let end = self.state_at(a, to)?;
+                let cols = match &end {
+                    Some(st) => Arc::new(ItemColumns::build(
+                        st,
+                        &self.accounts[a].events,
+                        &self.events,
+                        &self.reversed,
+                    )?),
+                    None => self.columns(a)?,
+                };
                 // The receivables the day before the period: from the end
                 // state's dated reductions when that is exact (no opening
                 // balance imported after that day, which the end state
                 // cannot date), by replay otherwise.
-                let evs = &self.accounts[a].events;
-                let after = evs.partition_point(|&i| self.events[i].date <= before);
-                let imported_later = evs[after..]
-                    .iter()
-                    .any(|&i| matches!(self.events[i].kind, EventKind::OpenItemImported { .. }));
+                let imported_later = cols.last_import.is_some_and(|d| d > window.before);
                 let begin = if imported_later {
                     self.state_at(a, before)?
                 } else {
                     None
                 };
-                let c = &self.customers[ci].customer;
-                let seg = self.accounts[a].segment.clone();
-                let key_for = |cur: Currency| group_key(group_by, c, &seg, cur);
                 let end_st = end.as_ref().unwrap_or(&self.accounts[a].state);
-                let begin_st: Option<&AccountState> = begin.as_ref();
                 let fx = &self.fx;
-                // Which group and currency an amount in `cur` lands in.
-                // The group's key is fixed per account except when grouping
-                // by currency, where the report currency is the item's: the
-                // account accumulates per report currency, then merges once.
+                // The report currency of an amount in `cur`: the requested
+                // one, or (grouping by currency) the item's own. The account
+                // accumulates per report currency, then merges once.
                 let target = |cur: Currency| currency.unwrap_or(cur);
                 let conv = |x: Decimal, cur: Currency| -> Result<(Currency, i128), BookError> {
                     let rc = target(cur);
                     Ok((rc, to_units(fx.convert(x, cur, rc)?, rc.minor_units())?))
                 };
-                let mut local: Vec<(Currency, Partial)> = Vec::with_capacity(1);
-                let mut add = |rc: Currency, f: &mut dyn FnMut(&mut Partial)| {
-                    let i = match local.iter().position(|(c, _)| *c == rc) {
-                        Some(i) => i,
-                        None => {
-                            local.push((rc, Partial::new(n_buckets, months)));
-                            local.len() - 1
-                        }
-                    };
-                    f(&mut local[i].1);
+                // Per item currency: its slot in `local`, and its minor
+                // units converted to the report currency (the same currency
+                // passes unchanged).
+                slots.clear();
+                for &c in &cols.currencies {
+                    slots.push(locals.slot(target(c)));
+                }
+                let to_report = |u: i128, k: usize| -> Result<i128, BookError> {
+                    let cur = cols.currencies[k];
+                    let rc = target(cur);
+                    if rc == cur {
+                        return Ok(u);
+                    }
+                    let x = Decimal::try_from_i128_with_scale(u, cur.minor_units())
+                        .map_err(|_| BookError::Overflow)?;
+                    Ok(to_units(fx.convert(x, cur, rc)?, rc.minor_units())?)
                 };
                 if let Some((x, l, cur)) = exposure {
-                    let rc = target(cur);
-                    let ex = to_units(fx.convert(x, cur, rc)?, rc.minor_units())?;
-                    let li = to_units(fx.convert(l, cur, rc)?, rc.minor_units())?;
-                    add(rc, &mut |p| {
-                        p.exposure += ex;
-                        p.limits += li;
-                    });
+                    let (rc, ex) = conv(x, cur)?;
+                    let (_, li) = conv(l, cur)?;
+                    let p = locals.part(rc);
+                    p.exposure += ex;
+                    p.limits += li;
                 }
-                // One pass over the items: aging and receivables at the end,
-                // payments in the period, receivables the day before it.
-                for it in &end_st.items {
-                    let rc = currency.unwrap_or(it.currency);
-                    let mu = rc.minor_units();
-                    let same = it.currency == rc;
-                    let cv = |x: Decimal| -> Result<i128, BookError> {
-                        let v = if same {
-                            x
-                        } else {
-                            fx.convert(x, it.currency, rc)?
-                        };
-                        Ok(to_units(v, mu)?)
-                    };
-                    let mut pay = (0i128, 0i128, 0i128);
-                    // Reduced in (or after) the period at all?
-                    let touched = it.collection.last_reduction.is_some_and(|r| r >= from);
-                    for &(d, amt) in if touched {
-                        it.collection.payments.as_slice()
-                    } else {
-                        &[]
-                    } {
-                        if d < from || d > to {
-                            continue;
-                        }
-                        let u = cv(amt)?;
-                        pay.0 += u;
-                        pay.1 += u * i128::from((d - it.invoice_date).num_days());
-                        pay.2 += u * i128::from((d - it.due_date).num_days().max(0));
-                    }
-                    let begin_units = if begin_st.is_none() && it.invoice_date <= before {
-                        let mut v = cv(it.open)?;
-                        let later: &[(NaiveDate, Decimal)] = if touched {
-                            &it.collection.reductions
-                        } else {
-                            &[]
-                        };
-                        for &(d, x) in later {
-                            if d > before {
-                                v += cv(x)?;
-                            }
-                        }
-                        v
-                    } else {
-                        0
-                    };
-                    let open = if it.open.is_zero() { 0 } else { cv(it.open)? };
-                    let disputed = if it.disputed.is_zero() {
-                        0
-                    } else {
-                        cv(it.disputed)?
-                    };
-                    // Credit sales: invoices (not charges, not imported
-                    // opening balances) by month, from the items.
-                    let sale = it.collection.charge.is_none()
-                        && !it.collection.imported
-                        && it.invoice_date >= history_start
-                        && it.invoice_date <= to;
-                    let sale_units = if sale { cv(it.amount)? } else { 0 };
-                    let back = (to.year() - it.invoice_date.year()) * 12 + to.month() as i32
-                        - it.invoice_date.month() as i32;
-                    let in_period_sale = sale && it.invoice_date >= from;
-                    add(rc, &mut |p| {
-                        if sale {
-                            if let Some(slot) = usize::try_from(back)
-                                .ok()
-                                .and_then(|i| p.monthly_sales.get_mut(i))
-                            {
-                                *slot += sale_units;
-                            }
-                            if in_period_sale {
-                                p.sales += sale_units;
-                            }
-                        }
-                        p.paid += pay.0;
-                        p.paid_days += pay.1;
-                        p.paid_days_beyond += pay.2;
-                        p.ar_begin += begin_units;
-                        if open != 0 {
-                            p.add_open(&aging, to, it.due_date, it.invoice_date, open, disputed);
-                        }
-                    });
+                // One sequential pass over the columns; without conversion
+                // (one currency, reported in itself) the amounts pass as
+                // they are.
+                if cols.currencies.iter().all(|&c| target(c) == c) {
+                    cols.scan(
+                        &window,
+                        &mut locals.parts,
+                        &slots,
+                        begin.is_none(),
+                        |u, _| Ok(u),
+                    )?;
+                } else {
+                    cols.scan(
+                        &window,
+                        &mut locals.parts,
+                        &slots,
+                        begin.is_none(),
+                        to_report,
+                    )?;
                 }
-                if let Some(st) = begin_st {
+                if let Some(st) = &begin {
                     for it in st.items.iter().filter(|i| !i.open.is_zero()) {
                         let (rc, open) = conv(it.open, it.currency)?;
-                        add(rc, &mut |p| p.ar_begin += open);
+                        locals.part(rc).ar_begin += open;
                     }
                 }
                 // Promises due in the period.
                 for pr in &end_st.promises {
                     if pr.promised_date >= from && pr.promised_date <= to {
-                        let rc = target(pr.currency);
-                        let kept = pr.paid >= pr.amount;
-                        add(rc, &mut |p| {
-                            p.promises_due += 1;
-                            p.promises_kept += u64::from(kept);
-                        });
+                        let p = locals.part(target(pr.currency));
+                        p.promises_due += 1;
+                        p.promises_kept += u64::from(pr.paid >= pr.amount);
                     }
                 }
-                // Sales and write-offs from the events of the period and of
-                // the sales history.
-                // Write-offs, resolved disputes and promises made: from the
-                // period's events only (sales came from the items).
-                let evs = &self.accounts[a].events;
-                let startpos = evs.partition_point(|&i| self.events[i].date < from);
-                for &i in &evs[startpos..] {
-                    let e = &self.events[i];
-                    if e.date > to {
-                        break;
-                    }
-                    if self.reversed[i] {
-                        continue;
-                    }
-                    match &e.kind {
-                        EventKind::WriteOff {
-                            amount,
-                            currency: cur,
-                            ..
-                        } if e.date >= from => {
-                            let (rc, u) = conv(*amount, *cur)?;
-                            add(rc, &mut |p| p.write_offs += u);
-                        }
-                        EventKind::DisputeResolved {
-                            amount,
-                            currency: cur,
-                            ..
-                        } if e.date >= from => {
-                            let (rc, u) = conv(*amount, *cur)?;
-                            add(rc, &mut |p| p.disputes_resolved += u);
-                        }
-                        EventKind::PromiseToPay { currency: cur, .. } if e.date >= from => {
-                            let rc = target(*cur);
-                            add(rc, &mut |p| p.promises_made += 1);
-                        }
-                        _ => {}
+                // Write-offs, resolved disputes and promises made in the
+                // period.
+                let start = cols.counted.partition_point(|c| c.day < window.from);
+                for c in cols.counted[start..]
+                    .iter()
+                    .take_while(|c| c.day <= window.to)
+                {
+                    let (rc, u) = conv(c.amount, c.currency)?;
+                    let p = locals.part(rc);
+                    match c.kind {
+                        Counted::WriteOff => p.write_offs += u,
+                        Counted::DisputeResolved => p.disputes_resolved += u,
+                        Counted::PromiseMade => p.promises_made += 1,
                     }
                 }
-                for (rc, p) in local {
-                    out.entry((key_for(rc), rc))
-                        .or_insert_with(|| Partial::new(n_buckets, months))
-                        .merge(&p);
+                let c = &self.customers[ci].customer;
+                let seg = &self.accounts[a].segment;
+                let parts = std::mem::take(&mut locals.parts);
+                for (rc, p) in parts {
+                    let key = group_key(group_by, c, seg, rc);
+                    if together {
+                        match &mut current {
+                            Some(((k, r), q)) if *k == key && *r == rc => {
+                                q.merge(&p);
+                                locals.recycle(p);
+                            }
+                            _ => {
+                                if let Some(((k, r), q)) = current.take() {
+                                    sink(k, r, &q)?;
+                                    locals.recycle(q);
+                                }
+                                current = Some(((key.into_owned(), rc), p));
+                            }
+                        }
+                    } else {
+                        let group = match open.get_mut(key.as_ref()) {
+                            Some(g) => g,
+                            None => open.entry(key.into_owned()).or_default(),
+                        };
+                        match group.iter_mut().find(|(r, _)| *r == rc) {
+                            Some((_, q)) => {
+                                q.merge(&p);
+                                locals.recycle(p);
+                            }
+                            None => group.push((rc, p)),
+                        }
+                    }
                 }
             }
         }
-        Ok(out)
+        if let Some(((k, r), q)) = current.take() {
+            sink(k, r, &q)?;
+        }
+        for (k, group) in open {
+            for (rc, p) in group {
+                sink(k.clone(), rc, &p)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The live account's monitoring columns, built on first use.
+    fn columns(&mut self, a: usize) -> Result<Arc<ItemColumns>, BookError> {
+        if let Some(c) = &self.accounts[a].columns.0 {
+            return Ok(Arc::clone(c));
+        }
+        let acc = &self.accounts[a];
+        let c = Arc::new(ItemColumns::build(
+            &acc.state,
+            &acc.events,
+            &self.events,
+            &self.reversed,
+        )?);
+        self.accounts[a].columns.0 = Some(Arc::clone(&c));
+        Ok(c)
     }
 
     /// Aging as of a date: open amounts per bucket (undisputed), disputed
@@ -331,24 +779,23 @@ impl CreditBook {
         group_by: GroupBy,
         currency: Option<Currency>,
     ) -> Result<Aging, BookError> {
-        let parts = self.monitor_partials(as_of, as_of, group_by, currency, 1)?;
+        let mut rows = Vec::new();
+        self.fold_groups(as_of, as_of, group_by, currency, 1, &mut |key, cur, p| {
+            let mu = cur.minor_units();
+            let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
+            let total: i128 = p.buckets.iter().sum::<i128>() + p.disputed;
+            rows.push(AgingRow {
+                key,
+                currency: cur,
+                buckets: p.buckets.iter().map(|u| d(*u)).collect(),
+                disputed: d(p.disputed),
+                total: d(total),
+                items: p.items,
+            });
+            Ok(())
+        })?;
+        let rows = in_key_order(rows, |r| (r.key.as_str(), r.currency)).collect();
         let policy = &self.policy.monitoring.aging;
-        let rows = parts
-            .into_iter()
-            .map(|((key, cur), p)| {
-                let mu = cur.minor_units();
-                let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
-                let total: i128 = p.buckets.iter().sum::<i128>() + p.disputed;
-                AgingRow {
-                    key,
-                    currency: cur,
-                    buckets: p.buckets.iter().map(|u| d(*u)).collect(),
-                    disputed: d(p.disputed),
-                    total: d(total),
-                    items: p.items,
-                }
-            })
-            .collect();
         Ok(Aging {
             as_of,
             group_by,
@@ -371,19 +818,37 @@ impl CreditBook {
         currency: Currency,
     ) -> Result<KpiReport, BookError> {
         let months = 12usize;
-        let parts = self.monitor_partials(from, to, group_by, Some(currency), months)?;
         let days = (to - from).num_days() + 1;
         let month_days = month_days(to, months);
-        let groups = parts
-            .into_iter()
-            .map(|((k, cur), p)| (k, p.kpis(days, &month_days, cur.minor_units())))
-            .collect();
+        // Grouped by customer: about one group per account.
+        let mut groups = Vec::with_capacity(if group_by == GroupBy::Customer {
+            self.accounts.len()
+        } else {
+            0
+        });
+        self.fold_groups(
+            from,
+            to,
+            group_by,
+            Some(currency),
+            months,
+            &mut |k, cur, p| {
+                groups.push((k, p.kpis(days, &month_days, cur.minor_units())));
+                Ok(())
+            },
+        )?;
+        // One report currency: the keys are unique. Inserted in key order,
+        // each goes to the map's right edge.
+        let mut map = BTreeMap::new();
+        for (k, v) in in_key_order(groups, |(k, _)| (k.as_str(), ())) {
+            map.insert(k, v);
+        }
         Ok(KpiReport {
             from,
             to,
             group_by,
             currency,
-            groups,
+            groups: map,
         })
     }
 
@@ -728,7 +1193,7 @@ impl CreditBook {
         for ci in 0..self.customers.len() {
             for a in self.customers[ci].accounts.clone() {
                 let c = &self.customers[ci].customer;
-                let key = group_key(group_by, c, &self.accounts[a].segment, currency);
+                let key = group_key(group_by, c, &self.accounts[a].segment, currency).into_owned();
                 let cur_acc = self.accounts[a].state.currency;
                 let events: Vec<usize> = self.accounts[a]
                     .events
