@@ -35,6 +35,8 @@
 
 use std::borrow::Cow;
 
+use crate::ledger::LedgerError;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -307,8 +309,14 @@ impl Partial {
 
     /// The KPIs of this group for a period of `days` days ending on
     /// `end` (`month_days[i]` = days of the i-th month back, for countback).
-    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Kpis {
-        let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
+    ///
+    /// # Errors
+    /// [`LedgerError::Overflow`] for a sum beyond the decimal range.
+    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Result<Kpis, LedgerError> {
+        let d = |u: i128| {
+            Decimal::try_from_i128_with_scale(u, mu)
+                .map_err(|_| LedgerError::Overflow("monitoring sums"))
+        };
         let ratio = |num: i128, den: i128, scale: i128, why: &'static str| -> KpiValue {
             if den == 0 {
                 KpiValue::undefined(why)
@@ -364,26 +372,23 @@ impl Partial {
                         .and_then(|w| w.checked_add(left.checked_mul(md)?))
                     {
                         Some(num) => KpiValue::ratio(num, *s, 1),
-                        None => KpiValue::of(
-                            Decimal::from(whole)
-                                + Decimal::from(left) / Decimal::from(*s) * Decimal::from(md),
-                        ),
+                        None => KpiValue::undefined(TOO_LARGE),
                     };
                     break;
                 }
             }
             out
         };
-        Kpis {
-            collected: d(self.paid),
+        Ok(Kpis {
+            collected: d(self.paid)?,
             promises_made: self.promises_made,
             promises_kept_count: self.promises_kept,
-            disputes_resolved: d(self.disputes_resolved),
-            receivables: d(self.ar_end),
-            current: d(self.ar_current),
-            overdue: d(self.ar_end - self.ar_current),
-            disputed: d(self.disputed),
-            credit_sales: d(self.sales),
+            disputes_resolved: d(self.disputes_resolved)?,
+            receivables: d(self.ar_end)?,
+            current: d(self.ar_current)?,
+            overdue: d(self.ar_end - self.ar_current)?,
+            disputed: d(self.disputed)?,
+            credit_sales: d(self.sales)?,
             dso,
             countback_dso: countback,
             best_possible_dso: bpdso,
@@ -411,7 +416,7 @@ impl Partial {
                 100,
                 "no promises due in the period",
             ),
-        }
+        })
     }
 }
 
@@ -458,10 +463,13 @@ pub fn plan_performance(
     p.percent_current = if open == 0 {
         KpiValue::undefined("no open plans")
     } else {
-        KpiValue::of(Decimal::from(p.current) / Decimal::from(open) * Decimal::ONE_HUNDRED)
+        KpiValue::ratio(i128::from(p.current), i128::from(open), 100)
     };
     Ok(p)
 }
+
+/// Why a KPI of sums beyond the decimal range is undefined.
+const TOO_LARGE: &str = "amounts beyond the decimal range";
 
 /// `num / den × scale` rounded half-even to 2 decimals, computed exactly
 /// in integers; `None` if a product overflows (or `den` is 0).
@@ -511,7 +519,16 @@ impl KpiValue {
                 value: Some(v),
                 undefined: None,
             },
-            None => KpiValue::of(Decimal::from(num) / Decimal::from(den) * Decimal::from(scale)),
+            None => {
+                let dec = |x: i128| Decimal::try_from_i128_with_scale(x, 0).ok();
+                match (dec(num), dec(den), dec(scale)) {
+                    (Some(n), Some(d), Some(s)) => n
+                        .checked_div(d)
+                        .and_then(|q| q.checked_mul(s))
+                        .map_or_else(|| KpiValue::undefined(TOO_LARGE), KpiValue::of),
+                    _ => KpiValue::undefined(TOO_LARGE),
+                }
+            }
         }
     }
 
@@ -964,6 +981,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ratios_round_half_even_exactly() {
+        let r = |n: i128, d: i128, s: i128| exact_ratio(n, d, s).map(|v| v.to_string());
+        // 1/8 × 100 = 12.5 exactly; 1/3 × 100 = 33.333…
+        assert_eq!(r(1, 8, 100).as_deref(), Some("12.50"));
+        assert_eq!(r(1, 3, 100).as_deref(), Some("33.33"));
+        assert_eq!(r(2, 3, 100).as_deref(), Some("66.67"));
+        // Ties at the third decimal: 0.125 → 0.12, 0.375 → 0.38, -0.125 → -0.12.
+        assert_eq!(r(1, 8, 1).as_deref(), Some("0.12"));
+        assert_eq!(r(3, 8, 1).as_deref(), Some("0.38"));
+        assert_eq!(r(-1, 8, 1).as_deref(), Some("-0.12"));
+        assert_eq!(r(1, -8, 1).as_deref(), Some("-0.12"));
+        // Just over a tie goes up: 1001/8000 = 0.125125.
+        assert_eq!(r(1001, 8000, 1).as_deref(), Some("0.13"));
+        assert_eq!(r(1, 0, 1), None);
+        // Overflowing products fall back to decimals (same rounding) or,
+        // beyond their range, an undefined value: never a panic.
+        assert_eq!(exact_ratio(i128::MAX / 10, 7, 100), None);
+        let v = KpiValue::ratio(10i128.pow(27), 3 * 10i128.pow(27), 10i128.pow(12));
+        assert_eq!(v.value, Some("333333333333.33".parse().unwrap()));
+        let v = KpiValue::ratio(10i128.pow(36), 10i128.pow(36), 100);
+        assert_eq!(v.undefined.as_deref(), Some(TOO_LARGE));
+    }
+
+    #[test]
     fn buckets_and_labels() {
         let a = AgingPolicy::default();
         assert_eq!(a.labels(), ["current", "1-30", "31-60", "61-90", "91+"]);
@@ -1000,7 +1041,7 @@ mod tests {
         p.paid = 200_000;
         p.paid_days = 200_000 * 35;
         p.paid_days_beyond = 50_000 * 10;
-        let k = p.kpis(30, &[30, 31, 31], 2);
+        let k = p.kpis(30, &[30, 31, 31], 2).unwrap();
         // DSO = 1500 / 3000 × 30 = 15; BPDSO = 900 / 3000 × 30 = 9; ADD 6.
         assert_eq!(k.dso.value, Some(Decimal::from(15)));
         assert_eq!(k.best_possible_dso.value, Some(Decimal::from(9)));
@@ -1018,7 +1059,7 @@ mod tests {
         assert_eq!(k.percent_current.value, Some(Decimal::from(60)));
         assert_eq!(k.percent_over_90.value, Some("13.33".parse().unwrap()));
         // Nothing sold: undefined, with the reason.
-        let z = Partial::new(5, 3).kpis(30, &[30, 31, 31], 2);
+        let z = Partial::new(5, 3).kpis(30, &[30, 31, 31], 2).unwrap();
         assert_eq!(z.dso.value, None);
         assert_eq!(
             z.dso.undefined.as_deref(),

@@ -206,6 +206,8 @@ pub(super) struct ItemColumns {
     counted: Vec<CountedEvent>,
     /// The day of the latest opening balance imported.
     last_import: Option<i32>,
+    /// The day of the account's first event.
+    first_event: Option<i32>,
 }
 
 impl ItemColumns {
@@ -260,6 +262,7 @@ impl ItemColumns {
         if c.currencies.len() <= 1 {
             c.cur = Vec::new();
         }
+        c.first_event = evs.first().map(|&i| day(events[i].date));
         for &i in evs {
             let e = &events[i];
             if let EventKind::OpenItemImported { .. } = e.kind {
@@ -633,6 +636,13 @@ impl CreditBook {
                     let rc = target(cur);
                     Ok((rc, to_units(fx.convert(x, cur, rc)?, rc.minor_units())?))
                 };
+                // Every account with an event by the end of the period (or
+                // a limit) counts in its group, even with nothing in it
+                // (zeros; KPIs undefined where they divide by nothing).
+                if exposure.is_none() && cols.first_event.is_none_or(|d| d > window.to) {
+                    continue;
+                }
+                locals.slot(target(end_st.currency));
                 // Per item currency: its slot in `local`, and its minor
                 // units converted to the report currency (the same currency
                 // passes unchanged).
@@ -744,6 +754,10 @@ impl CreditBook {
         if let Some(((k, r), q)) = current.take() {
             sink(k, r, &q)?;
         }
+        // The total has a row even for a book without accounts.
+        if let (GroupBy::Total, true, Some(rc)) = (group_by, open.is_empty(), currency) {
+            sink("total".into(), rc, &Partial::new(n_buckets, months))?;
+        }
         for (k, group) in open {
             for (rc, p) in group {
                 sink(k.clone(), rc, &p)?;
@@ -782,14 +796,15 @@ impl CreditBook {
         let mut rows = Vec::new();
         self.fold_groups(as_of, as_of, group_by, currency, 1, &mut |key, cur, p| {
             let mu = cur.minor_units();
-            let d = |u: i128| Decimal::from_i128_with_scale(u, mu);
+            let d =
+                |u: i128| Decimal::try_from_i128_with_scale(u, mu).map_err(|_| BookError::Overflow);
             let total: i128 = p.buckets.iter().sum::<i128>() + p.disputed;
             rows.push(AgingRow {
                 key,
                 currency: cur,
-                buckets: p.buckets.iter().map(|u| d(*u)).collect(),
-                disputed: d(p.disputed),
-                total: d(total),
+                buckets: p.buckets.iter().map(|u| d(*u)).collect::<Result<_, _>>()?,
+                disputed: d(p.disputed)?,
+                total: d(total)?,
                 items: p.items,
             });
             Ok(())
@@ -833,7 +848,7 @@ impl CreditBook {
             Some(currency),
             months,
             &mut |k, cur, p| {
-                groups.push((k, p.kpis(days, &month_days, cur.minor_units())));
+                groups.push((k, p.kpis(days, &month_days, cur.minor_units())?));
                 Ok(())
             },
         )?;
@@ -1335,8 +1350,8 @@ impl CreditBook {
                 currency,
                 groups: p
                     .into_iter()
-                    .map(|(key, part)| (key, part.kpis(days, &month_days, mu)))
-                    .collect(),
+                    .map(|(key, part)| Ok((key, part.kpis(days, &month_days, mu)?)))
+                    .collect::<Result<_, BookError>>()?,
             });
         }
         Ok(out)
