@@ -1290,6 +1290,30 @@ enum credit_status credit_book_kpis(const struct credit_book *book,
                                     char **out_json);
 
 /**
+ * One figure of one group's KPIs for the period `from ..= to`, in
+ * `currency_code`, as a decimal string freed with `credit_string_free`:
+ * `name` is a KPI (`dso`, `countback_dso`, `best_possible_dso`,
+ * `average_days_delinquent`, `cei`, `average_days_to_pay`,
+ * `average_days_beyond_terms`, `percent_current`, `percent_over_90`,
+ * `bad_debt_ratio`, `limit_utilisation`, `promises_kept`), an amount
+ * (`collected`, `receivables`, `current`, `overdue`, `disputed`,
+ * `credit_sales`, `disputes_resolved`) or a count (`promises_made`,
+ * `promises_kept_count`). An undefined KPI is written as NULL with
+ * `CREDIT_OK`; an unknown group key or name is `CREDIT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated; `out_value` writable.
+ */
+enum credit_status credit_book_kpi(const struct credit_book *book,
+                                   struct credit_date from,
+                                   struct credit_date to,
+                                   int32_t group,
+                                   const char *currency_code,
+                                   const char *key,
+                                   const char *name,
+                                   char **out_value);
+
+/**
  * Every goal of the policy as of a date (JSON: goal, period, actual, gap,
  * status met / at_risk / missed / undefined, trend).
  *

@@ -80,7 +80,7 @@ fi
 "${RUN[@]}" "$BUILD/test_book" tests/conformance/book_cases.txt
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
 "${RUN[@]}" "$BUILD/test_plans" tests/conformance/plan_cases.txt
-"${RUN[@]}" "$BUILD/test_monitor"
+"${RUN[@]}" "$BUILD/test_monitor" tests/conformance/monitor_cases.txt
 for f in "$BUILD"/readme/readme_*.c; do
     "${RUN[@]}" "${f%.c}"
 done

@@ -352,7 +352,7 @@ impl Partial {
         // the last month counts in part: whole days + left / sales × its
         // days = (whole days × sales + left × days) / sales.
         let countback = if self.ar_end == 0 {
-            KpiValue::of(Decimal::ZERO)
+            KpiValue::of(Decimal::new(0, 2))
         } else {
             let mut left = self.ar_end;
             let mut whole: i128 = 0;
@@ -626,6 +626,31 @@ pub enum Kpi {
 }
 
 impl Kpis {
+    /// A figure by its JSON name: a KPI (`Some(None)` when undefined), an
+    /// amount (`collected`, `receivables`, `current`, `overdue`,
+    /// `disputed`, `credit_sales`, `disputes_resolved`) or a count
+    /// (`promises_made`, `promises_kept_count`); `None` for an unknown
+    /// name.
+    pub fn figure(&self, name: &str) -> Option<Option<Decimal>> {
+        let amount = match name {
+            "collected" => self.collected,
+            "receivables" => self.receivables,
+            "current" => self.current,
+            "overdue" => self.overdue,
+            "disputed" => self.disputed,
+            "credit_sales" => self.credit_sales,
+            "disputes_resolved" => self.disputes_resolved,
+            "promises_made" => Decimal::from(self.promises_made),
+            "promises_kept_count" => Decimal::from(self.promises_kept_count),
+            _ => {
+                let kpi: Kpi =
+                    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()?;
+                return Some(self.get(kpi).value);
+            }
+        };
+        Some(Some(amount))
+    }
+
     /// One KPI by name.
     pub fn get(&self, k: Kpi) -> &KpiValue {
         match k {

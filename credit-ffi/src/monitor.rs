@@ -102,6 +102,61 @@ pub unsafe extern "C" fn credit_book_kpis(
     })
 }
 
+/// One figure of one group's KPIs for the period `from ..= to`, in
+/// `currency_code`, as a decimal string freed with `credit_string_free`:
+/// `name` is a KPI (`dso`, `countback_dso`, `best_possible_dso`,
+/// `average_days_delinquent`, `cei`, `average_days_to_pay`,
+/// `average_days_beyond_terms`, `percent_current`, `percent_over_90`,
+/// `bad_debt_ratio`, `limit_utilisation`, `promises_kept`), an amount
+/// (`collected`, `receivables`, `current`, `overdue`, `disputed`,
+/// `credit_sales`, `disputes_resolved`) or a count (`promises_made`,
+/// `promises_kept_count`). An undefined KPI is written as NULL with
+/// `CREDIT_OK`; an unknown group key or name is `CREDIT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated; `out_value` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_kpi(
+    book: *const credit_book,
+    from: credit_date,
+    to: credit_date,
+    group: i32,
+    currency_code: *const c_char,
+    key: *const c_char,
+    name: *const c_char,
+    out_value: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+        let key = unsafe { str_arg(key, "key") }?;
+        let name = unsafe { str_arg(name, "name") }?;
+        let o = unsafe { out(out_value, "out_value") }?;
+        let r = lock_book(b).kpis(
+            to_date(from, "from")?,
+            to_date(to, "to")?,
+            group_by(group)?,
+            cur,
+        )?;
+        let k = r
+            .groups
+            .get(key)
+            .ok_or_else(|| FfiError::invalid(format!("key: no group \"{key}\" in the report")))?;
+        let v = k
+            .figure(name)
+            .ok_or_else(|| FfiError::invalid(format!("name: \"{name}\" is not a KPI or figure")))?;
+        *o = match v {
+            Some(v) => {
+                let [s] = new_strings([v.to_string()])?;
+                s
+            }
+            None => std::ptr::null_mut(),
+        };
+        Ok(())
+    })
+}
+
 /// Every goal of the policy as of a date (JSON: goal, period, actual, gap,
 /// status met / at_risk / missed / undefined, trend).
 ///
