@@ -84,10 +84,8 @@ fn bench(c: &mut Criterion) {
             }
         }
         events.sort_by_key(|e| e.date);
-        // One by one: `apply_all` copies the book to stay atomic.
-        for e in events {
-            book.apply(e).expect("event");
-        }
+        // A customer's batch, all or nothing (undo log: no copy of the book).
+        book.apply_all(events).expect("events");
     }
     eprintln!(
         "built {} open items for {CUSTOMERS} customers in {:.1} s",
@@ -113,6 +111,23 @@ fn bench(c: &mut Criterion) {
             black_box(
                 book.kpis(black_box(from), black_box(to), GroupBy::Customer, eur)
                     .expect("kpis"),
+            )
+        })
+    });
+    // The pandas script's computation: per customer, the aging buckets and
+    // the sums DSO, days to pay and days beyond terms come from (mergeable
+    // partials, no sales history beyond the period's month).
+    g.bench_function("partials_per_customer_10m_items", |b| {
+        b.iter(|| {
+            black_box(
+                book.monitor_partials(
+                    black_box(from),
+                    black_box(to),
+                    GroupBy::Customer,
+                    Some(eur),
+                    1,
+                )
+                .expect("partials"),
             )
         })
     });

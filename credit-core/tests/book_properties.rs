@@ -310,4 +310,200 @@ proptest! {
         let _ = Policy::from_json(&text);
         let _ = CreditBook::restore(&text);
     }
+
+    #[test]
+    fn a_failed_batch_changes_nothing_and_a_good_one_equals_one_by_one(
+        first in events(),
+        batch in events(),
+        checks in prop::collection::vec((0u8..3, 1i64..600_000), 0..4),
+    ) {
+        // A book with history, reservations and holds (order checks on the
+        // generator's order ids), then a batch; some batch ids repeat the
+        // history's (duplicates, conflicts), reversals point into both.
+        let mut b = base_book();
+        for e in first {
+            let _ = b.apply(e);
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+        for (o, cents) in checks {
+            let _ = b.check_order(OrderRequest {
+                customer: CustomerId::from(if o % 2 == 0 { "A" } else { "B" }),
+                segment: "default".into(),
+                order_id: OrderId(format!("O{o}")),
+                amount: Money::from_minor_units(i128::from(cents), eur()).unwrap(),
+                requested_delivery: None,
+                checkpoint: Checkpoint::Order,
+                as_of: day,
+            });
+        }
+        let batch: Vec<Event> = batch
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut e)| {
+                if i % 3 != 0 {
+                    e.id = EventId(format!("b{i}"));
+                }
+                e
+            })
+            .collect();
+        let before = b.state_digest();
+        let pristine = b.clone();
+        let mut one_by_one = b.clone();
+        let results: Vec<bool> = batch.iter().map(|e| one_by_one.apply(e.clone()).is_ok()).collect();
+        match b.apply_all(batch.clone()) {
+            Ok(out) => {
+                prop_assert_eq!(out.len(), batch.len());
+                prop_assert!(results.iter().all(|ok| *ok));
+                prop_assert_eq!(b.state_digest(), one_by_one.state_digest());
+            }
+            Err((i, _)) => {
+                prop_assert_eq!(Some(i), results.iter().position(|ok| !ok));
+                prop_assert_eq!(b.state_digest(), before);
+                // Nothing of the batch lingers (ids, reservations, holds,
+                // reversal flags): the book answers every event, and the
+                // same order checks, as the copy taken before it.
+                let mut again = b;
+                let mut copy = pristine;
+                for e in &batch {
+                    prop_assert_eq!(again.apply(e.clone()).is_ok(), copy.apply(e.clone()).is_ok());
+                }
+                prop_assert_eq!(again.state_digest(), copy.state_digest());
+                for o in 0..3u8 {
+                    let req = OrderRequest {
+                        customer: CustomerId::from("A"),
+                        segment: "default".into(),
+                        order_id: OrderId(format!("O{o}")),
+                        amount: Money::parse("1.00", eur()).unwrap(),
+                        requested_delivery: None,
+                        checkpoint: Checkpoint::Order,
+                        as_of: day,
+                    };
+                    let (x, y) = (again.check_order(req.clone()), copy.check_order(req));
+                    prop_assert_eq!(x.map(|d| d.outcome), y.map(|d| d.outcome));
+                }
+            }
+        }
+    }
+}
+
+/// A batch that places a reserved order, places and cancels a held one and
+/// reverses an earlier event, then fails: the hold, the reservation map and
+/// the reversal flag are as before, and the book answers the same events as
+/// a copy taken before the batch.
+#[test]
+fn a_failed_batch_restores_holds_reservations_and_reversals() {
+    let day = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+    let ev = |id: &str, kind: EventKind| Event {
+        id: EventId(id.into()),
+        customer: CustomerId::from("A"),
+        segment: "default".into(),
+        date: day,
+        kind,
+    };
+    let mut b = base_book();
+    let inv = EventKind::Invoiced {
+        invoice_id: InvoiceId("I1".into()),
+        amount: Decimal::new(100_000, 2),
+        currency: eur(),
+        terms: None,
+        due_date: Some(day),
+        order_id: None,
+        delivery_id: None,
+        discount_base: None,
+    };
+    b.apply(ev("e1", inv)).unwrap();
+    // 1000 open + 4500 > 5000: blocked, on hold.
+    let d = b
+        .check_order(OrderRequest {
+            customer: CustomerId::from("A"),
+            segment: "default".into(),
+            order_id: OrderId("O1".into()),
+            amount: Money::parse("4500.00", eur()).unwrap(),
+            requested_delivery: None,
+            checkpoint: Checkpoint::Order,
+            as_of: day,
+        })
+        .unwrap();
+    assert_eq!(d.outcome, credit_core::check::Outcome::Blocked);
+    // 100 fits: approved and reserved until its order is placed.
+    let d = b
+        .check_order(OrderRequest {
+            customer: CustomerId::from("A"),
+            segment: "default".into(),
+            order_id: OrderId("O2".into()),
+            amount: Money::parse("100.00", eur()).unwrap(),
+            requested_delivery: None,
+            checkpoint: Checkpoint::Order,
+            as_of: day,
+        })
+        .unwrap();
+    assert_eq!(d.outcome, credit_core::check::Outcome::Approved);
+    let before = b.state_digest();
+    let pristine = b.clone();
+    let batch = vec![
+        ev(
+            "b0",
+            EventKind::OrderPlaced {
+                order_id: OrderId("O2".into()),
+                amount: Decimal::new(10_000, 2),
+                currency: eur(),
+                requested_delivery: None,
+                prepaid: false,
+            },
+        ),
+        ev(
+            "b1",
+            EventKind::OrderPlaced {
+                order_id: OrderId("O1".into()),
+                amount: Decimal::new(450_000, 2),
+                currency: eur(),
+                requested_delivery: None,
+                prepaid: false,
+            },
+        ),
+        ev(
+            "b2",
+            EventKind::OrderCancelled {
+                order_id: OrderId("O1".into()),
+            },
+        ),
+        ev(
+            "b3",
+            EventKind::Reversal {
+                event_id: EventId("e1".into()),
+            },
+        ),
+        // Writes off an invoice that does not exist: the batch fails here.
+        ev(
+            "b4",
+            EventKind::WriteOff {
+                invoice_id: InvoiceId("I9".into()),
+                amount: Decimal::ONE,
+                currency: eur(),
+            },
+        ),
+    ];
+    assert_eq!(b.apply_all(batch.clone()).unwrap_err().0, 4);
+    assert_eq!(b.state_digest(), before);
+    // The same events one by one, on both: identical answers and books
+    // (a reversal flag left set would refuse b3 or replay differently).
+    let mut copy = pristine;
+    for e in &batch[..4] {
+        assert_eq!(
+            b.apply(e.clone()).map_err(|e| e.to_string()),
+            copy.apply(e.clone()).map_err(|e| e.to_string())
+        );
+    }
+    let late = Event {
+        date: day.pred_opt().unwrap(),
+        ..ev(
+            "b5",
+            EventKind::SpecialLiabilities {
+                amount: Decimal::ONE,
+                currency: eur(),
+            },
+        )
+    };
+    assert!(b.apply(late.clone()).is_ok() && copy.apply(late).is_ok());
+    assert_eq!(b.state_digest(), copy.state_digest());
 }

@@ -345,6 +345,23 @@ struct CustomerRec {
     children: Vec<usize>,
 }
 
+/// What a batch changed, to restore the book if it fails (see
+/// [`CreditBook::apply_all`]).
+struct Undo {
+    /// Events before the batch.
+    events: usize,
+    /// Accounts before the batch.
+    accounts: usize,
+    /// Accounts the batch touched, as they were.
+    saved: FnvMap<usize, Account>,
+    /// Reversal targets' flags as they were.
+    reversed: Vec<(usize, bool)>,
+    /// Reservations as they were (none: absent).
+    reservations: Vec<(OrderId, Option<usize>)>,
+    /// Holds as they were.
+    holds: Vec<(OrderId, Option<Hold>)>,
+}
+
 /// The credit book: policy, customers, limits, ledger, holds and decisions.
 #[derive(Debug, Clone)]
 pub struct CreditBook {
@@ -674,13 +691,102 @@ impl CreditBook {
     /// # Errors
     /// `(position, error)` of the first event that fails.
     pub fn apply_all(&mut self, events: Vec<Event>) -> Result<Vec<Applied>, (usize, BookError)> {
-        let mut trial = self.clone();
+        // An undo log of what the batch changes (the accounts it touches,
+        // as they were, and the global entries it adds or removes), so that
+        // a failure restores the book without copying it whole.
+        let mut undo = Undo {
+            events: self.events.len(),
+            accounts: self.accounts.len(),
+            saved: FnvMap::default(),
+            reversed: Vec::new(),
+            reservations: Vec::new(),
+            holds: Vec::new(),
+        };
         let mut out = Vec::with_capacity(events.len());
         for (i, e) in events.into_iter().enumerate() {
-            out.push(trial.apply(e).map_err(|err| (i, err))?);
+            self.save_for_undo(&mut undo, &e);
+            match self.apply(e) {
+                Ok(r) => out.push(r),
+                Err(err) => {
+                    self.undo(undo);
+                    return Err((i, err));
+                }
+            }
         }
-        *self = trial;
         Ok(out)
+    }
+
+    /// Saves, before `e` is applied in a batch, what applying it may
+    /// change: its account (the first time the batch touches it), a
+    /// reversal's target flag, the order's reservation and hold.
+    fn save_for_undo(&self, undo: &mut Undo, e: &Event) {
+        let Ok(c) = self.cust(&e.customer) else {
+            return;
+        };
+        if let Some(a) = self.account_idx(c, &e.segment) {
+            if a < undo.accounts && !undo.saved.contains_key(&a) {
+                undo.saved.insert(a, self.accounts[a].clone());
+            }
+        }
+        match &e.kind {
+            EventKind::Reversal { event_id } => {
+                if let Some(t) = self.find_event(event_id) {
+                    undo.reversed.push((t, self.reversed[t]));
+                }
+            }
+            EventKind::OrderPlaced { order_id, .. } | EventKind::OrderCancelled { order_id } => {
+                undo.reservations
+                    .push((order_id.clone(), self.reservations.get(order_id).copied()));
+                undo.holds
+                    .push((order_id.clone(), self.holds.get(order_id).cloned()));
+            }
+            _ => {}
+        }
+    }
+
+    /// Restores the book as it was before a batch.
+    fn undo(&mut self, undo: Undo) {
+        for (id, old) in undo.holds.into_iter().rev() {
+            match old {
+                Some(h) => self.holds.insert(id, h),
+                None => self.holds.remove(&id),
+            };
+        }
+        for (id, old) in undo.reservations.into_iter().rev() {
+            match old {
+                Some(a) => self.reservations.insert(id, a),
+                None => self.reservations.remove(&id),
+            };
+        }
+        for (t, old) in undo.reversed.into_iter().rev() {
+            self.reversed[t] = old;
+        }
+        // Events recorded by the batch: out of the id index, then the log.
+        while self.events.len() > undo.events {
+            let i = self.events.len() - 1;
+            let h = id_hash(&self.events[i].id);
+            if self.event_index.get(&h) == Some(&i) {
+                self.event_index.remove(&h);
+            }
+            if let Some(v) = self.event_collisions.get_mut(&h) {
+                v.retain(|&k| k != i);
+                if v.is_empty() {
+                    self.event_collisions.remove(&h);
+                }
+            }
+            self.events.pop();
+            self.reversed.pop();
+        }
+        // Accounts the batch opened, then the ones it changed.
+        while self.accounts.len() > undo.accounts {
+            if let Some(acc) = self.accounts.pop() {
+                let a = self.accounts.len();
+                self.customers[acc.customer].accounts.retain(|&k| k != a);
+            }
+        }
+        for (a, acc) in undo.saved {
+            self.accounts[a] = acc;
+        }
     }
 
     /// Imports an opening balance of open items, all or nothing (see
