@@ -10,29 +10,10 @@ import pytest
 
 import credit
 
-from conftest import ROOT
+from conftest import read_cases
 
 
-def _cases() -> list[tuple[str, list[str]]]:
-    out: list[tuple[str, list[str]]] = []
-    cur: tuple[str, list[str]] | None = None
-    for raw in (ROOT / "tests" / "conformance" / "book_cases.txt").read_text().splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("case "):
-            cur = (line[5:], [])
-        elif line == "end":
-            assert cur is not None
-            out.append(cur)
-            cur = None
-        else:
-            assert cur is not None
-            cur[1].append(line)
-    return out
-
-
-CASES = _cases()
+CASES = read_cases("book_cases.txt")
 
 
 def norm(v: Decimal) -> str:

@@ -445,36 +445,21 @@ static int run_line(credit_book **book, char *line, char *why, size_t why_size) 
     return 1;
 }
 
+static int book_line(void *ctx, char *line, char *why, size_t n) {
+    return run_line((credit_book **)ctx, line, why, n);
+}
+
+static void book_end(void *ctx) {
+    credit_book **book = ctx;
+    credit_book_free(*book);
+    *book = NULL;
+}
+
 static void test_conformance(const char *path) {
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    if (!f) return;
-    char line[4096], name[128] = "";
     credit_book *book = NULL;
-    int cases = 0, ops = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        if (line[0] == 0 || line[0] == '#') continue;
-        if (strncmp(line, "case ", 5) == 0) {
-            snprintf(name, sizeof name, "%s", line + 5);
-            continue;
-        }
-        if (strcmp(line, "end") == 0) {
-            cases++;
-            credit_book_free(book);
-            book = NULL;
-            continue;
-        }
-        char copy[4096], why[1024] = "";
-        snprintf(copy, sizeof copy, "%s", line);
-        ops++;
-        int ok = run_line(&book, copy, why, sizeof why);
-        if (!ok) fprintf(stderr, "conformance %s: `%s`: %s\n", name, line, why);
-        CHECK(ok);
-    }
-    fclose(f);
-    credit_book_free(book);
-    CHECK(cases >= 6 && ops >= 50);
+    int cases, lines, checks;
+    run_vectors(path, book_line, book_end, &book, &cases, &lines, &checks);
+    CHECK(cases >= 6 && lines >= 50);
 }
 
 int main(int argc, char **argv) {

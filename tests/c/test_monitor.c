@@ -184,38 +184,29 @@ static int run_line(credit_book **book, char **previous, char *line, char *why, 
     return snprintf(why, n, "unknown operation %s", line), 0;
 }
 
+/* A case's book and its last alert run. */
+struct vectors {
+    credit_book *book;
+    char *previous;
+};
+
+static int monitor_line(void *ctx, char *line, char *why, size_t n) {
+    struct vectors *v = ctx;
+    return run_line(&v->book, &v->previous, line, why, n);
+}
+
+static void monitor_end(void *ctx) {
+    struct vectors *v = ctx;
+    credit_book_free(v->book);
+    free(v->previous);
+    v->book = NULL;
+    v->previous = NULL;
+}
+
 static void test_conformance(const char *path) {
-    FILE *f = fopen(path, "r");
-    CHECK(f != NULL);
-    if (!f) return;
-    char line[4096], name[128] = "", *previous = NULL;
-    credit_book *book = NULL;
-    int cases = 0, checks = 0;
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\r\n")] = 0;
-        if (line[0] == 0 || line[0] == '#') continue;
-        if (strncmp(line, "case ", 5) == 0) {
-            snprintf(name, sizeof name, "%s", line + 5);
-            continue;
-        }
-        if (strcmp(line, "end") == 0) {
-            cases++;
-            credit_book_free(book);
-            book = NULL;
-            free(previous);
-            previous = NULL;
-            continue;
-        }
-        char copy[4096], why[4096] = "";
-        snprintf(copy, sizeof copy, "%s", line);
-        if (strstr(line, " => ")) checks++;
-        int ok = run_line(&book, &previous, copy, why, sizeof why);
-        if (!ok) fprintf(stderr, "conformance %s: `%s`: %s\n", name, line, why);
-        CHECK(ok);
-    }
-    fclose(f);
-    credit_book_free(book);
-    free(previous);
+    struct vectors v = {NULL, NULL};
+    int cases, lines, checks;
+    run_vectors(path, monitor_line, monitor_end, &v, &cases, &lines, &checks);
     CHECK(cases >= 5 && checks >= 60);
 }
 
