@@ -297,3 +297,38 @@ fn a_series_in_one_pass_equals_each_period_alone() {
         .kpi_series(d("2026-02-01"), &[d("2026-01-31")], GroupBy::Total, eur())
         .is_err());
 }
+
+#[test]
+fn amounts_beyond_64_bits_stay_exact() {
+    // 100,000,000,000,000,000.00 EUR is 10^19 cents: past the 64-bit
+    // columns (9.22 × 10^18), kept exactly beside them.
+    let mut b = CreditBook::new(Policy::from_json(POLICY).unwrap()).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", eur()), d("2025-01-01"))
+        .unwrap();
+    for e in [
+        r#"{"id":"h1","customer":"C1","date":"2026-01-05","type":"invoiced","invoice_id":"H1","amount":"100000000000000000.00","currency":"EUR","due_date":"2026-02-04"}"#,
+        r#"{"id":"h2","customer":"C1","date":"2026-01-06","type":"invoiced","invoice_id":"H2","amount":"0.01","currency":"EUR","due_date":"2026-01-06"}"#,
+        r#"{"id":"p1","customer":"C1","date":"2026-01-20","type":"payment","amount":"0.01","currency":"EUR"}"#,
+    ] {
+        b.apply(serde_json::from_str::<Event>(e).unwrap()).unwrap();
+    }
+    let a = b
+        .aging(d("2026-01-31"), GroupBy::Total, Some(eur()))
+        .unwrap();
+    // 10^17 + 0.01 invoiced, 0.01 paid.
+    assert_eq!(a.rows[0].total, m("100000000000000000.00"));
+    let open: Decimal = b
+        .open_items(&CustomerId::from("C1"), "default", d("2026-01-31"))
+        .unwrap()
+        .iter()
+        .map(|i| i.open)
+        .sum();
+    assert_eq!(open, a.rows[0].total);
+    let k = b
+        .kpis(d("2026-01-01"), d("2026-01-31"), GroupBy::Total, eur())
+        .unwrap();
+    let t = &k.groups["total"];
+    assert_eq!(t.credit_sales, m("100000000000000000.01"));
+    // 10^17 / (10^17 + 0.01) × 31 = 30.999… rounds to 31.00.
+    assert_eq!(t.dso.value, Some(m("31.00")));
+}

@@ -168,8 +168,8 @@ struct CountedEvent {
 }
 
 /// A compact, columnar copy of what monitoring reads from one account: the
-/// items' days and minor-unit amounts in parallel arrays, their dated
-/// reductions and payments sorted by day, and the events counted in a
+/// items' days and minor-unit amounts in parallel arrays, each item's dated
+/// reductions and payments in compressed rows, and the events counted in a
 /// period (write-offs, resolved disputes, promises made). Built once per
 /// account state and scanned sequentially; a report never walks the event
 /// log or the full items.
