@@ -53,24 +53,24 @@ impl Locals {
     }
 }
 
-/// `items` in the order of their keys, sorted on the keys' first 16 bytes
-/// held inline (no pointer to follow), the whole key only on a tie; the
-/// items themselves move once.
+/// The positions `0..n` in the order of their keys, sorted on the keys'
+/// first 16 bytes held inline (no pointer to follow), the whole key only on
+/// a tie.
+fn key_order<'a, K: Ord>(n: usize, key: impl Fn(usize) -> (&'a str, K)) -> Vec<usize> {
+    let mut order: Vec<(u128, usize)> = (0..n).map(|i| (key_prefix(key(i).0), i)).collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| key(a.1).cmp(&key(b.1))));
+    order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// `items` in the order of their keys (see [`key_order`]); the items
+/// themselves move once.
 fn in_key_order<T, K: Ord>(
     items: Vec<T>,
     key: impl Fn(&T) -> (&str, K),
 ) -> impl Iterator<Item = T> {
-    let mut order: Vec<(u128, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (key_prefix(key(t).0), i))
-        .collect();
-    order.sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| key(&items[a.1]).cmp(&key(&items[b.1])))
-    });
+    let order = key_order(items.len(), |i| key(&items[i]));
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.into_iter().filter_map(move |(_, i)| slots[i].take())
+    order.into_iter().filter_map(move |i| slots[i].take())
 }
 
 /// Days from the common era: the columns' date type.
@@ -500,22 +500,20 @@ impl CreditBook {
         currency: Option<Currency>,
         months: usize,
     ) -> Result<BTreeMap<(String, Currency), Partial>, BookError> {
-        let mut groups = Vec::new();
+        // Per customer the groups come in key order, each to the map's
+        // right edge; other groupings have few groups.
+        let mut out = BTreeMap::new();
         self.fold_groups(from, to, group_by, currency, months, &mut |k, rc, p| {
-            groups.push(((k, rc), p.clone()));
+            out.insert((k, rc), p.clone());
             Ok(())
         })?;
-        // Inserted in key order, each goes to the map's right edge.
-        let mut out = BTreeMap::new();
-        for (k, p) in in_key_order(groups, |((k, rc), _)| (k.as_str(), *rc)) {
-            out.insert(k, p);
-        }
         Ok(out)
     }
 
     /// The work of [`CreditBook::monitor_partials`]: hands each group's
-    /// merged partial to `sink` (key, report currency, partial), in no set
-    /// order, recycling the partials' buffers.
+    /// merged partial to `sink` (key, report currency, partial), recycling
+    /// the partials' buffers. Grouped by customer, the groups come in key
+    /// order; otherwise in no set order.
     fn fold_groups(
         &mut self,
         from: NaiveDate,
@@ -585,7 +583,17 @@ impl CreditBook {
                     .collect()
             },
         };
-        for ci in 0..self.customers.len() {
+        // Per customer, in key order (the report's), so that each group is
+        // complete when the next begins and reaches the sink sorted.
+        let order: Vec<usize> = if together {
+            let customers = &self.customers;
+            key_order(customers.len(), |ci| {
+                (customers[ci].customer.id.as_str(), ())
+            })
+        } else {
+            (0..self.customers.len()).collect()
+        };
+        for ci in order {
             for ai in 0..self.customers[ci].accounts.len() {
                 let a = self.customers[ci].accounts[ai];
                 // Utilisation: exposure against an amount limit (computed
@@ -835,12 +843,10 @@ impl CreditBook {
         let months = 12usize;
         let days = (to - from).num_days() + 1;
         let month_days = month_days(to, months);
-        // Grouped by customer: about one group per account.
-        let mut groups = Vec::with_capacity(if group_by == GroupBy::Customer {
-            self.accounts.len()
-        } else {
-            0
-        });
+        // One report currency: the keys are unique. Per customer they come
+        // in key order, each to the map's right edge; other groupings have
+        // few groups.
+        let mut map = BTreeMap::new();
         self.fold_groups(
             from,
             to,
@@ -848,16 +854,10 @@ impl CreditBook {
             Some(currency),
             months,
             &mut |k, cur, p| {
-                groups.push((k, p.kpis(days, &month_days, cur.minor_units())?));
+                map.insert(k, p.kpis(days, &month_days, cur.minor_units())?);
                 Ok(())
             },
         )?;
-        // One report currency: the keys are unique. Inserted in key order,
-        // each goes to the map's right edge.
-        let mut map = BTreeMap::new();
-        for (k, v) in in_key_order(groups, |(k, _)| (k.as_str(), ())) {
-            map.insert(k, v);
-        }
         Ok(KpiReport {
             from,
             to,
