@@ -73,6 +73,23 @@ pub unsafe extern "C" fn credit_book_aging(
     })
 }
 
+/// The KPI report for `from ..= to` the KPI functions read.
+///
+/// # Safety
+/// `book` a live handle; `currency_code` NUL-terminated.
+unsafe fn kpi_report(
+    book: *const credit_book,
+    from: credit_date,
+    to: credit_date,
+    group: GroupBy,
+    currency_code: *const c_char,
+) -> Result<credit_core::monitor::KpiReport, FfiError> {
+    // SAFETY: caller contract.
+    let b = unsafe { borrow(book, "book") }?;
+    let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
+    Ok(lock_book(b).kpis(to_date(from, "from")?, to_date(to, "to")?, group, cur)?)
+}
+
 /// KPIs for the period `from ..= to` per group, in `currency_code` (JSON:
 /// receivables, current, disputed, credit sales and each KPI as
 /// `{"value": "12.34"}` or `{"value": null, "undefined": "why"}`).
@@ -90,14 +107,7 @@ pub unsafe extern "C" fn credit_book_kpis(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
-        let r = lock_book(b).kpis(
-            to_date(from, "from")?,
-            to_date(to, "to")?,
-            group_by(group)?,
-            cur,
-        )?;
+        let r = unsafe { kpi_report(book, from, to, group_by(group)?, currency_code) }?;
         unsafe { put_json(out_json, "out_json", &r) }
     })
 }
@@ -128,17 +138,10 @@ pub unsafe extern "C" fn credit_book_kpi(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
         let key = unsafe { str_arg(key, "key") }?;
         let name = unsafe { str_arg(name, "name") }?;
         let o = unsafe { out(out_value, "out_value") }?;
-        let r = lock_book(b).kpis(
-            to_date(from, "from")?,
-            to_date(to, "to")?,
-            group_by(group)?,
-            cur,
-        )?;
+        let r = unsafe { kpi_report(book, from, to, group_by(group)?, currency_code) }?;
         let k = r
             .groups
             .get(key)
@@ -197,8 +200,6 @@ pub unsafe extern "C" fn credit_book_headline(
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
         let (d, c, o) = unsafe {
             (
                 out(out_dso, "out_dso")?,
@@ -206,12 +207,7 @@ pub unsafe extern "C" fn credit_book_headline(
                 out(out_overdue, "out_overdue")?,
             )
         };
-        let r = lock_book(b).kpis(
-            to_date(from, "from")?,
-            to_date(to, "to")?,
-            GroupBy::Total,
-            cur,
-        )?;
+        let r = unsafe { kpi_report(book, from, to, GroupBy::Total, currency_code) }?;
         let (dso, cei, overdue) = match r.groups.get("total") {
             Some(k) => (k.dso.value, k.cei.value, k.overdue),
             None => (None, None, rust_decimal::Decimal::ZERO),
