@@ -719,14 +719,9 @@ pub struct AccountState {
 /// amount) as an integer count of minor units.
 #[inline]
 pub(crate) fn to_units(d: Decimal, mu: u32) -> Result<i128, LedgerError> {
-    let scale = d.scale();
-    if scale > mu {
-        // Never the case for amounts the ledger stored or converted.
-        return Err(LedgerError::Overflow("minor units"));
-    }
-    d.mantissa()
-        .checked_mul(10i128.pow(mu - scale))
-        .ok_or(LedgerError::Overflow("minor units"))
+    // More decimals than `mu` is never the case for amounts the ledger
+    // stored or converted.
+    crate::money::units_of(d, mu).ok_or(LedgerError::Overflow("minor units"))
 }
 
 #[inline]

@@ -893,6 +893,17 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// `d` as an integer count of minor units of a currency with `mu`
+/// decimals: exact, so `None` when `d` has more decimals than that, or on
+/// overflow.
+pub(crate) fn units_of(d: Decimal, mu: u32) -> Option<i128> {
+    let scale = d.scale();
+    if scale > mu {
+        return None;
+    }
+    d.mantissa().checked_mul(10i128.checked_pow(mu - scale)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -462,13 +462,7 @@ fn units(d: Decimal, mu: u32) -> Result<i128, PlanError> {
     } else {
         round_dp(d, mu, RoundingMode::HalfEven)
     };
-    let scale = r.scale();
-    if scale > mu {
-        return Err(PlanError::Overflow("minor units"));
-    }
-    r.mantissa()
-        .checked_mul(10i128.pow(mu - scale))
-        .ok_or(PlanError::Overflow("minor units"))
+    crate::money::units_of(r, mu).ok_or(PlanError::Overflow("minor units"))
 }
 
 fn exact_units(field: &'static str, d: Decimal, mu: u32) -> Result<i128, PlanError> {

@@ -365,9 +365,7 @@ impl PyReason {
     /// Reads the JSON written by `to_json`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text)
-            .map(PyReason)
-            .map_err(|e| raise(py, "ParseError", format!("invalid reason JSON: {e}"), &[]))
+        crate::parse_json(py, text, "reason").map(PyReason)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -464,12 +462,10 @@ impl PyDecision {
             order_id: String,
             decision: Decision,
         }
-        serde_json::from_str::<Repr>(text)
-            .map(|r| PyDecision {
-                order_id: r.order_id,
-                decision: r.decision,
-            })
-            .map_err(|e| raise(py, "ParseError", format!("invalid decision JSON: {e}"), &[]))
+        crate::parse_json::<Repr>(py, text, "decision").map(|r| PyDecision {
+            order_id: r.order_id,
+            decision: r.decision,
+        })
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

@@ -67,16 +67,7 @@ impl PyPaymentPlan {
     /// A plan from `to_json` output (schedule, payments and state included).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str::<PaymentPlan>(text)
-            .map(PyPaymentPlan)
-            .map_err(|e| {
-                raise(
-                    py,
-                    "ParseError",
-                    format!("invalid payment plan JSON: {e}"),
-                    &[],
-                )
-            })
+        crate::parse_json::<PaymentPlan>(py, text, "payment plan").map(PyPaymentPlan)
     }
 
     /// The whole plan as JSON.
@@ -194,14 +185,7 @@ impl PyDunningRun {
     /// Reads a stored run.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text).map(PyDunningRun).map_err(|e| {
-            raise(
-                py,
-                "ParseError",
-                format!("invalid dunning run JSON: {e}"),
-                &[],
-            )
-        })
+        crate::parse_json(py, text, "dunning run").map(PyDunningRun)
     }
 
     /// The run as JSON.
@@ -326,14 +310,7 @@ impl PyAlertRun {
     /// Reads a stored run.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text).map(PyAlertRun).map_err(|e| {
-            raise(
-                py,
-                "ParseError",
-                format!("invalid alert run JSON: {e}"),
-                &[],
-            )
-        })
+        crate::parse_json(py, text, "alert run").map(PyAlertRun)
     }
 
     /// The run as JSON.

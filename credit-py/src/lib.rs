@@ -47,6 +47,16 @@ fn raise(py: Python<'_>, class: &str, message: String, attrs: &[(&str, PyObject)
     build().unwrap_or_else(|e| e)
 }
 
+/// `text` read as JSON into `T`, or a `ParseError` naming `what`.
+fn parse_json<T: serde::de::DeserializeOwned>(
+    py: Python<'_>,
+    text: &str,
+    what: &str,
+) -> PyResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| raise(py, "ParseError", format!("invalid {what} JSON: {e}"), &[]))
+}
+
 fn money_err(py: Python<'_>, e: MoneyError) -> PyErr {
     let msg = e.to_string();
     match e {

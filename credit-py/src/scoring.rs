@@ -642,14 +642,7 @@ impl PyReviewRun {
     /// Reads a stored run.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        ReviewRun::from_json(text).map(PyReviewRun).map_err(|e| {
-            raise(
-                py,
-                "ParseError",
-                format!("invalid review run JSON: {e}"),
-                &[],
-            )
-        })
+        crate::parse_json(py, text, "review run").map(PyReviewRun)
     }
 
     /// The run as JSON.
@@ -810,14 +803,7 @@ impl PyCreditBook {
                     Some(r.get().0.clone())
                 } else if p.is_instance_of::<PyString>() {
                     let text: String = p.extract()?;
-                    Some(ReviewRun::from_json(&text).map_err(|e| {
-                        raise(
-                            py,
-                            "ParseError",
-                            format!("invalid review run JSON: {e}"),
-                            &[],
-                        )
-                    })?)
+                    Some(crate::parse_json::<ReviewRun>(py, &text, "review run")?)
                 } else {
                     return Err(type_err(
                         py,

@@ -346,7 +346,8 @@ struct CustomerRec {
 }
 
 /// What a batch changed, to restore the book if it fails (see
-/// [`CreditBook::apply_all`]).
+/// [`CreditBook::apply_all`]); each change notes itself where it is made.
+#[derive(Debug, Clone)]
 struct Undo {
     /// Events before the batch.
     events: usize,
@@ -383,6 +384,9 @@ pub struct CreditBook {
     releases: FnvMap<OrderId, Release>,
     release_log: Vec<Release>,
     log: Vec<LogEntry>,
+    /// While `apply_all` runs: what its events changed, to restore on
+    /// failure.
+    undo: Option<Undo>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -424,6 +428,7 @@ impl CreditBook {
             releases: FnvMap::default(),
             release_log: Vec::new(),
             log: Vec::new(),
+            undo: None,
         })
     }
 
@@ -644,6 +649,7 @@ impl CreditBook {
         }
         let a = match existing {
             Some(a) => {
+                self.note_account(a);
                 if self.accounts[a].last_date.is_none_or(|l| l <= event.date) {
                     // In date order: apply incrementally.
                     self.accounts[a].touch();
@@ -694,58 +700,42 @@ impl CreditBook {
         // An undo log of what the batch changes (the accounts it touches,
         // as they were, and the global entries it adds or removes), so that
         // a failure restores the book without copying it whole.
-        let mut undo = Undo {
+        self.undo = Some(Undo {
             events: self.events.len(),
             accounts: self.accounts.len(),
             saved: FnvMap::default(),
             reversed: Vec::new(),
             reservations: Vec::new(),
             holds: Vec::new(),
-        };
+        });
         let mut out = Vec::with_capacity(events.len());
         for (i, e) in events.into_iter().enumerate() {
-            self.save_for_undo(&mut undo, &e);
             match self.apply(e) {
                 Ok(r) => out.push(r),
                 Err(err) => {
-                    self.undo(undo);
+                    if let Some(undo) = self.undo.take() {
+                        self.roll_back(undo);
+                    }
                     return Err((i, err));
                 }
             }
         }
+        self.undo = None;
         Ok(out)
     }
 
-    /// Saves, before `e` is applied in a batch, what applying it may
-    /// change: its account (the first time the batch touches it), a
-    /// reversal's target flag, the order's reservation and hold.
-    fn save_for_undo(&self, undo: &mut Undo, e: &Event) {
-        let Ok(c) = self.cust(&e.customer) else {
-            return;
-        };
-        if let Some(a) = self.account_idx(c, &e.segment) {
-            if a < undo.accounts && !undo.saved.contains_key(&a) {
-                undo.saved.insert(a, self.accounts[a].clone());
+    /// In a batch: keeps account `a` as it was before the batch first
+    /// changes it (accounts the batch opens are simply dropped).
+    fn note_account(&mut self, a: usize) {
+        if let Some(u) = &mut self.undo {
+            if a < u.accounts && !u.saved.contains_key(&a) {
+                u.saved.insert(a, self.accounts[a].clone());
             }
-        }
-        match &e.kind {
-            EventKind::Reversal { event_id } => {
-                if let Some(t) = self.find_event(event_id) {
-                    undo.reversed.push((t, self.reversed[t]));
-                }
-            }
-            EventKind::OrderPlaced { order_id, .. } | EventKind::OrderCancelled { order_id } => {
-                undo.reservations
-                    .push((order_id.clone(), self.reservations.get(order_id).copied()));
-                undo.holds
-                    .push((order_id.clone(), self.holds.get(order_id).cloned()));
-            }
-            _ => {}
         }
     }
 
     /// Restores the book as it was before a batch.
-    fn undo(&mut self, undo: Undo) {
+    fn roll_back(&mut self, undo: Undo) {
         for (id, old) in undo.holds.into_iter().rev() {
             match old {
                 Some(h) => self.holds.insert(id, h),
@@ -850,6 +840,16 @@ impl CreditBook {
     }
 
     fn after_apply(&mut self, a: usize, event: &Event) {
+        if let (
+            Some(u),
+            EventKind::OrderPlaced { order_id, .. } | EventKind::OrderCancelled { order_id },
+        ) = (&mut self.undo, &event.kind)
+        {
+            u.reservations
+                .push((order_id.clone(), self.reservations.get(order_id).copied()));
+            u.holds
+                .push((order_id.clone(), self.holds.get(order_id).cloned()));
+        }
         match &event.kind {
             EventKind::OrderPlaced { order_id, .. } => self.drop_reservation(a, order_id),
             EventKind::OrderCancelled { order_id } => {
@@ -917,6 +917,10 @@ impl CreditBook {
         }
         let events = self.accounts[a].events.clone();
         let currency = self.accounts[a].state.currency;
+        self.note_account(a);
+        if let Some(u) = &mut self.undo {
+            u.reversed.push((t, false));
+        }
         self.reversed[t] = true;
         match self.replay(&events, None, currency) {
             Ok(st) => {
