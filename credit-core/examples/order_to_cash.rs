@@ -363,7 +363,9 @@ fn credit_control(path: &str) -> Result<(CreditBook, Names, NaiveDate), Box<dyn 
     println!("\nOrders on hold as of {as_of}:");
     for h in book.holds() {
         let seq = h.decision_seq as usize;
-        let codes: Vec<&str> = book.decision_log()[seq]
+        let log = book.decision_log();
+        let Some(entry) = log.get(seq) else { continue };
+        let codes: Vec<&str> = entry
             .decision
             .reasons
             .iter()

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{Bounds, BoundsError};
 use crate::money::{Currency, Money};
 
 macro_rules! id_type {
@@ -216,6 +217,30 @@ impl Customer {
             collector: None,
             attributes: BTreeMap::new(),
         }
+    }
+
+    /// Checks every id and text against `b` (ids: id, parent, segment
+    /// keys; texts: name, blocked reason, collector, attributes).
+    ///
+    /// # Errors
+    /// [`BoundsError`] naming the field.
+    pub fn check_bounds(&self, b: &Bounds) -> Result<(), BoundsError> {
+        b.check_id("customer id", &self.id.0)?;
+        if let Some(p) = &self.parent {
+            b.check_id("parent", &p.0)?;
+        }
+        for k in self.segment_currencies.keys() {
+            b.check_id("segment", k)?;
+        }
+        b.check_text("name", &self.name)?;
+        for t in [&self.blocked, &self.collector].into_iter().flatten() {
+            b.check_text("blocked or collector", t)?;
+        }
+        for (k, v) in &self.attributes {
+            b.check_id("attribute name", k)?;
+            b.check_text("attribute value", v)?;
+        }
+        Ok(())
     }
 
     /// The credit currency of a segment.

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::bounds::{Bounds, BoundsError};
 use crate::check::Figures;
 use crate::customer::{CustomerId, EventId, InvoiceId, OrderId, DEFAULT_SEGMENT};
 use crate::money::{Currency, Money, MoneyError, RoundingMode};
@@ -125,8 +126,12 @@ pub struct Allocation {
 }
 
 /// What happened. Amounts are decimal strings with a `currency` code.
+///
+/// In JSON the variant is the event's `type` field, beside its fields
+/// (`{"type": "payment", "amount": "100.00", "currency": "EUR"}`, inside
+/// the [`Event`]'s map); unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum EventKind {
     /// A sales order was placed.
@@ -339,20 +344,156 @@ pub enum EventKind {
 }
 
 /// An event: id, customer, segment, date and what happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// JSON: one flat map, `{"id": "e1", "customer": "C1", "segment":
+/// "default", "date": "2026-03-01", "type": "payment", "amount": "100.00",
+/// "currency": "EUR"}` (`segment` may be left out). An unknown field is an
+/// error naming it; a bad value is an error naming its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// Unique id (applying the same id again is a reported no-op).
     pub id: EventId,
     /// The customer.
     pub customer: CustomerId,
     /// The credit segment (`"default"` if absent).
-    #[serde(default = "default_segment")]
     pub segment: String,
     /// Business date.
     pub date: NaiveDate,
     /// What happened.
-    #[serde(flatten)]
     pub kind: EventKind,
+}
+
+impl Event {
+    /// Checks every id and text the event carries against `b`.
+    ///
+    /// # Errors
+    /// [`BoundsError`] naming the field.
+    pub fn check_bounds(&self, b: &Bounds) -> Result<(), BoundsError> {
+        b.check_id("event id", &self.id.0)?;
+        b.check_id("customer", &self.customer.0)?;
+        b.check_id("segment", &self.segment)?;
+        let order = |id: &OrderId| b.check_id("order_id", &id.0);
+        let invoice = |id: &InvoiceId| b.check_id("invoice_id", &id.0);
+        match &self.kind {
+            EventKind::OrderPlaced { order_id, .. }
+            | EventKind::OrderChanged { order_id, .. }
+            | EventKind::OrderCancelled { order_id } => order(order_id)?,
+            EventKind::Delivered {
+                order_id,
+                delivery_id,
+                ..
+            } => {
+                order(order_id)?;
+                if let Some(d) = delivery_id {
+                    b.check_id("delivery_id", d)?;
+                }
+            }
+            EventKind::Invoiced {
+                invoice_id,
+                terms,
+                order_id,
+                delivery_id,
+                ..
+            } => {
+                invoice(invoice_id)?;
+                if let Some(t) = terms {
+                    b.check_text("terms", t)?;
+                }
+                if let Some(o) = order_id {
+                    order(o)?;
+                }
+                if let Some(d) = delivery_id {
+                    b.check_id("delivery_id", d)?;
+                }
+            }
+            EventKind::Payment { allocations, .. } => {
+                for a in allocations {
+                    invoice(&a.invoice_id)?;
+                }
+            }
+            EventKind::CreditNote { invoice_id, .. } => {
+                if let Some(i) = invoice_id {
+                    invoice(i)?;
+                }
+            }
+            EventKind::WriteOff { invoice_id, .. }
+            | EventKind::DisputeOpened { invoice_id, .. }
+            | EventKind::DisputeResolved { invoice_id, .. }
+            | EventKind::OpenItemImported { invoice_id, .. } => invoice(invoice_id)?,
+            EventKind::Reversal { event_id } => b.check_id("event_id", &event_id.0)?,
+            EventKind::PromiseToPay { .. } | EventKind::SpecialLiabilities { .. } => {}
+            EventKind::DunningNotice { invoices, .. } => {
+                for i in invoices {
+                    invoice(i)?;
+                }
+            }
+            EventKind::RatingReceived { agency, rating } => {
+                b.check_text("agency", agency)?;
+                b.check_text("rating", rating)?;
+            }
+            EventKind::Charged {
+                charge_id,
+                for_invoice,
+                ..
+            } => {
+                b.check_id("charge_id", &charge_id.0)?;
+                if let Some(i) = for_invoice {
+                    invoice(i)?;
+                }
+            }
+            EventKind::DunningBlocked {
+                invoice_id, reason, ..
+            } => {
+                if let Some(i) = invoice_id {
+                    invoice(i)?;
+                }
+                b.check_text("reason", reason)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let kind = crate::tagged::to_flat(&self.kind, "type").map_err(S::Error::custom)?;
+        let mut m = s.serialize_map(Some(4 + kind.len()))?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("customer", &self.customer)?;
+        m.serialize_entry("segment", &self.segment)?;
+        m.serialize_entry("date", &self.date)?;
+        if let Some(t) = kind.get("type") {
+            m.serialize_entry("type", t)?;
+        }
+        for (k, v) in kind.iter().filter(|(k, _)| k.as_str() != "type") {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        fn take<T: serde::de::DeserializeOwned, E: Error>(
+            m: &mut serde_json::Map<String, serde_json::Value>,
+            k: &'static str,
+        ) -> Result<Option<T>, E> {
+            m.remove(k)
+                .map(|v| serde_json::from_value(v).map_err(|e| E::custom(format!("{k}: {e}"))))
+                .transpose()
+        }
+        Ok(Event {
+            id: take(&mut m, "id")?.ok_or_else(|| D::Error::missing_field("id"))?,
+            customer: take(&mut m, "customer")?
+                .ok_or_else(|| D::Error::missing_field("customer"))?,
+            segment: take(&mut m, "segment")?.unwrap_or_else(default_segment),
+            date: take(&mut m, "date")?.ok_or_else(|| D::Error::missing_field("date"))?,
+            kind: crate::tagged::from_flat(m, "type").map_err(D::Error::custom)?,
+        })
+    }
 }
 
 /// One open item of an opening balance imported from another system.
@@ -625,8 +766,17 @@ impl FxRates {
     /// Sets the rate from `from` to `to` (must be positive).
     ///
     /// # Errors
-    /// [`MoneyError::InvalidArgument`] for a rate that is not positive.
+    /// [`MoneyError::InvalidArgument`] for a rate that is not positive, or
+    /// a "rate" from a currency to itself (always 1: storing another value
+    /// would be ignored, so it is refused).
     pub fn set(&mut self, from: Currency, to: Currency, rate: Decimal) -> Result<(), MoneyError> {
+        if from == to {
+            return Err(MoneyError::InvalidArgument {
+                field: "to_currency",
+                value: to.to_string(),
+                reason: "a rate needs two different currencies",
+            });
+        }
         if rate <= Decimal::ZERO {
             return Err(MoneyError::InvalidArgument {
                 field: "rate",
@@ -665,10 +815,9 @@ impl FxRates {
             .find(|(f, t, _)| *f == from && *t == to)
             .map(|r| r.2)
             .ok_or(LedgerError::MissingRate { from, to })?;
-        let v = amount
-            .checked_mul(rate)
-            .ok_or(LedgerError::Overflow("fx conversion"))?;
-        Ok(Money::new_rounded(v, to, RoundingMode::HalfEven).amount())
+        // Exact product, rounded once.
+        crate::money::mul_round(amount, rate, 0, to.minor_units(), RoundingMode::HalfEven)
+            .ok_or(LedgerError::Overflow("fx conversion"))
     }
 
     /// Every rate as (from, to, rate).

@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bounds;
 pub mod calendar;
 pub mod check;
 pub mod collections;
@@ -35,6 +36,7 @@ pub mod customer;
 pub mod engine;
 pub mod features;
 mod fnv;
+pub mod json;
 pub mod ledger;
 pub mod money;
 pub mod monitor;
@@ -43,6 +45,7 @@ pub mod policy;
 pub mod risk;
 pub mod scoring;
 pub mod serde_decimal;
+mod tagged;
 pub mod terms;
 
 pub use calendar::{BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend};

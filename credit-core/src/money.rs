@@ -15,6 +15,14 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod exact;
+pub(crate) use exact::mul_round;
+
+/// Most parts [`Money::split`] and [`Money::allocate`] produce (a caller
+/// asking for more gets [`MoneyError::InvalidArgument`], never a huge
+/// allocation).
+pub const MAX_PARTS: usize = 1_000_000;
+
 /// Errors from money arithmetic, parsing and allocation.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -546,7 +554,10 @@ impl Money {
     ///
     /// # Errors
     /// [`MoneyError::Precision`] if the amount has more significant decimals
-    /// than the currency allows (use [`Money::new_rounded`] to round).
+    /// than the currency allows (use [`Money::new_rounded`] to round);
+    /// [`MoneyError::Overflow`] if the amount cannot be held with the
+    /// currency's decimals (beyond 2^96 − 1 minor units, e.g. above
+    /// 792281625142643375935439503.35 EUR).
     pub fn new(amount: Decimal, currency: Currency) -> Result<Self, MoneyError> {
         let mu = currency.minor_units();
         let rounded = amount.round_dp_with_strategy(mu, RoundingStrategy::ToZero);
@@ -558,18 +569,26 @@ impl Money {
             });
         }
         Ok(Money {
-            amount: with_scale(rounded, mu),
+            amount: at_scale(rounded, mu, "amount")?,
             currency,
         })
     }
 
-    /// An amount rounded to the currency's minor unit with `mode`.
-    pub fn new_rounded(amount: Decimal, currency: Currency, mode: RoundingMode) -> Self {
+    /// An amount rounded once to the currency's minor unit with `mode`.
+    ///
+    /// # Errors
+    /// [`MoneyError::Overflow`] if the rounded amount cannot be held with
+    /// the currency's decimals.
+    pub fn new_rounded(
+        amount: Decimal,
+        currency: Currency,
+        mode: RoundingMode,
+    ) -> Result<Self, MoneyError> {
         let mu = currency.minor_units();
-        Money {
-            amount: with_scale(round_dp(amount, mu, mode), mu),
+        Ok(Money {
+            amount: at_scale(round_dp(amount, mu, mode), mu, "round")?,
             currency,
-        }
+        })
     }
 
     /// Parses a decimal text (e.g. `"-1234.50"`) in a currency.
@@ -614,13 +633,13 @@ impl Money {
     /// [`MoneyError::Overflow`] cannot happen for a valid `Money` but is
     /// reported rather than assumed.
     pub fn minor_units(&self) -> Result<i128, MoneyError> {
-        let scaled = with_scale(self.amount, self.currency.minor_units());
-        if scaled.scale() != self.currency.minor_units() {
+        // Every constructor stores the amount at the currency's scale.
+        if self.amount.scale() != self.currency.minor_units() {
             return Err(MoneyError::Overflow {
                 operation: "minor_units",
             });
         }
-        Ok(scaled.mantissa())
+        Ok(self.amount.mantissa())
     }
 
     /// Builds a `Money` from an integer count of minor units.
@@ -654,11 +673,14 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_add(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let a = self
-            .amount
-            .checked_add(other.amount)
+        // In integer minor units: exact, or an overflow (`Decimal` addition
+        // would instead drop decimals near its limit).
+        let u = self
+            .minor_units()?
+            .checked_add(other.minor_units()?)
             .ok_or(MoneyError::Overflow { operation: "add" })?;
-        Money::new(a, self.currency)
+        Money::from_minor_units(u, self.currency)
+            .map_err(|_| MoneyError::Overflow { operation: "add" })
     }
 
     /// `self - other`.
@@ -667,11 +689,12 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_sub(&self, other: &Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let a = self
-            .amount
-            .checked_sub(other.amount)
+        let u = self
+            .minor_units()?
+            .checked_sub(other.minor_units()?)
             .ok_or(MoneyError::Overflow { operation: "sub" })?;
-        Money::new(a, self.currency)
+        Money::from_minor_units(u, self.currency)
+            .map_err(|_| MoneyError::Overflow { operation: "sub" })
     }
 
     /// `-self`.
@@ -682,34 +705,41 @@ impl Money {
         }
     }
 
-    /// `self × rate`, rounded once to the currency's minor unit with `mode`.
+    /// `self × rate`, computed exactly and rounded once to the currency's
+    /// minor unit with `mode`.
     ///
     /// # Errors
-    /// [`MoneyError::Overflow`].
+    /// [`MoneyError::Overflow`] if the result cannot be held with the
+    /// currency's decimals.
     pub fn checked_mul_rate(&self, rate: Decimal, mode: RoundingMode) -> Result<Money, MoneyError> {
-        let p = self.amount.checked_mul(rate).ok_or(MoneyError::Overflow {
+        let mu = self.currency.minor_units();
+        let amount = mul_round(self.amount, rate, 0, mu, mode).ok_or(MoneyError::Overflow {
             operation: "mul_rate",
         })?;
-        Ok(Money::new_rounded(p, self.currency, mode))
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
     }
 
-    /// `self × percent / 100`, rounded once with `mode`.
+    /// `self × percent / 100`, computed exactly and rounded once with `mode`.
     ///
     /// # Errors
-    /// [`MoneyError::Overflow`].
+    /// [`MoneyError::Overflow`] if the result cannot be held with the
+    /// currency's decimals.
     pub fn checked_percent(
         &self,
         percent: Decimal,
         mode: RoundingMode,
     ) -> Result<Money, MoneyError> {
-        let p = self
-            .amount
-            .checked_mul(percent)
-            .and_then(|p| p.checked_div(Decimal::ONE_HUNDRED))
-            .ok_or(MoneyError::Overflow {
-                operation: "percent",
-            })?;
-        Ok(Money::new_rounded(p, self.currency, mode))
+        let mu = self.currency.minor_units();
+        let amount = mul_round(self.amount, percent, 2, mu, mode).ok_or(MoneyError::Overflow {
+            operation: "percent",
+        })?;
+        Ok(Money {
+            amount,
+            currency: self.currency,
+        })
     }
 
     /// Rounds to a multiple of `step` (e.g. 1000 for limits) with `mode`.
@@ -758,29 +788,28 @@ impl Money {
     /// whole (the first parts get the extra minor units).
     ///
     /// # Errors
-    /// [`MoneyError::InvalidArgument`] if `n` is zero.
+    /// [`MoneyError::InvalidArgument`] if `n` is zero or above [`MAX_PARTS`].
     pub fn split(&self, n: usize) -> Result<Vec<Money>, MoneyError> {
-        if n == 0 {
+        if n == 0 || n > MAX_PARTS {
             return Err(MoneyError::InvalidArgument {
                 field: "parts",
-                value: "0".into(),
-                reason: "must be at least 1",
+                value: n.to_string(),
+                reason: "must be 1 to 1000000 (money::MAX_PARTS)",
             });
         }
         self.allocate(&vec![Decimal::ONE; n])
     }
 }
 
-/// Sets the scale of `d` to `dp` when that is exact (it is for values already
-/// rounded to `dp` unless the mantissa would overflow, which only happens
-/// near the 96-bit limit; then `d` is returned as is).
-fn with_scale(d: Decimal, dp: u32) -> Decimal {
+/// `d` (already at most `dp` decimals) with scale exactly `dp`, or an
+/// overflow when the mantissa cannot hold it (near the 96-bit limit).
+fn at_scale(d: Decimal, dp: u32, operation: &'static str) -> Result<Decimal, MoneyError> {
     let mut r = d;
     r.rescale(dp);
-    if r == d {
-        r
+    if r == d && r.scale() == dp {
+        Ok(r)
     } else {
-        d
+        Err(MoneyError::Overflow { operation })
     }
 }
 
@@ -990,19 +1019,27 @@ mod tests {
         let jpy = Currency::iso("JPY").unwrap();
         let kwd = Currency::iso("KWD").unwrap();
         assert_eq!(
-            Money::new_rounded(d("1234.5"), jpy, RoundingMode::HalfEven).amount(),
+            Money::new_rounded(d("1234.5"), jpy, RoundingMode::HalfEven)
+                .unwrap()
+                .amount(),
             d("1234")
         );
         assert_eq!(
-            Money::new_rounded(d("1235.5"), jpy, RoundingMode::HalfEven).amount(),
+            Money::new_rounded(d("1235.5"), jpy, RoundingMode::HalfEven)
+                .unwrap()
+                .amount(),
             d("1236")
         );
         assert_eq!(
-            Money::new_rounded(d("1.0005"), kwd, RoundingMode::HalfEven).amount(),
+            Money::new_rounded(d("1.0005"), kwd, RoundingMode::HalfEven)
+                .unwrap()
+                .amount(),
             d("1.000")
         );
         assert_eq!(
-            Money::new_rounded(d("1.0005"), kwd, RoundingMode::HalfUp).amount(),
+            Money::new_rounded(d("1.0005"), kwd, RoundingMode::HalfUp)
+                .unwrap()
+                .amount(),
             d("1.001")
         );
         assert!(Money::parse("1.5", jpy).is_err());

@@ -476,10 +476,15 @@ fn exact_units(field: &'static str, d: Decimal, mu: u32) -> Result<i128, PlanErr
     units(d, mu)
 }
 
-fn dec(u: i128, mu: u32) -> Decimal {
+/// `u` minor units as a decimal with `mu` decimals; an overflow error
+/// beyond the 96 bits a `Decimal` holds (a sum of huge amounts), never a
+/// panic.
+fn dec(u: i128, mu: u32) -> Result<Decimal, PlanError> {
     match i64::try_from(u) {
-        Ok(v) => Decimal::new(v, mu),
-        Err(_) => Decimal::from_i128_with_scale(u, mu),
+        Ok(v) => Ok(Decimal::new(v, mu)),
+        Err(_) => {
+            Decimal::try_from_i128_with_scale(u, mu).map_err(|_| PlanError::Overflow("amount"))
+        }
     }
 }
 
@@ -503,8 +508,8 @@ fn interest_units(balance: i128, rate: Decimal, mu: u32) -> Result<i128, PlanErr
         };
         return Ok(q);
     }
-    let x = dec(balance, mu)
-        .checked_mul(rate)
+    // Beyond 128 bits: the exact product, rounded once.
+    let x = crate::money::mul_round(dec(balance, mu)?, rate, 0, mu, RoundingMode::HalfEven)
         .ok_or(PlanError::Overflow("interest"))?;
     units(x, mu)
 }
@@ -698,11 +703,11 @@ impl PaymentPlan {
             schedule.push(PlanInstallment {
                 number: 0,
                 due_date: terms.start,
-                principal: dec(down, mu),
-                interest: dec(0, mu),
-                fee: dec(0, mu),
-                total: dec(down, mu),
-                balance_after: dec(financed, mu),
+                principal: dec(down, mu)?,
+                interest: dec(0, mu)?,
+                fee: dec(0, mu)?,
+                total: dec(down, mu)?,
+                balance_after: dec(financed, mu)?,
             });
         }
         // Principal parts for split methods; None for an annuity.
@@ -722,7 +727,7 @@ impl PaymentPlan {
                                 .checked_mul(one)
                                 .ok_or(PlanError::Overflow("annuity factor"))?;
                         }
-                        let a = dec(financed, mu)
+                        let a = dec(financed, mu)?
                             .checked_mul(rate0)
                             .and_then(|x| x.checked_mul(q))
                             .and_then(|x| x.checked_div(q - Decimal::ONE))
@@ -744,7 +749,7 @@ impl PaymentPlan {
                     if n > 1200 {
                         return Err(bad(
                             "installment_amount",
-                            dec(a, mu),
+                            dec(a, mu)?,
                             "more than 1200 installments",
                         ));
                     }
@@ -764,7 +769,7 @@ impl PaymentPlan {
                     }
                     let mut parts = Vec::with_capacity(p.len());
                     for x in p {
-                        let v = dec(financed, mu)
+                        let v = dec(financed, mu)?
                             .checked_mul(*x)
                             .ok_or(PlanError::Overflow("custom parts"))?
                             / Decimal::ONE_HUNDRED;
@@ -781,10 +786,10 @@ impl PaymentPlan {
                     if parts.iter().sum::<i128>() != financed || parts.iter().any(|x| *x < 0) {
                         return Err(bad(
                             "method.custom_amounts",
-                            dec(parts.iter().sum(), mu),
+                            dec(parts.iter().sum(), mu)?,
                             format!(
                                 "non-negative amounts summing to the amount financed {}",
-                                dec(financed, mu)
+                                dec(financed, mu)?
                             ),
                         ));
                     }
@@ -819,7 +824,7 @@ impl PaymentPlan {
                         if p <= 0 {
                             return Err(bad(
                                 "installment_amount",
-                                dec(a, mu),
+                                dec(a, mu)?,
                                 "does not cover the interest: the debt would never be repaid",
                             ));
                         }
@@ -833,11 +838,11 @@ impl PaymentPlan {
             schedule.push(PlanInstallment {
                 number: k,
                 due_date: due,
-                principal: dec(principal, mu),
-                interest: dec(interest, mu),
-                fee: dec(fee, mu),
-                total: dec(principal + interest + fee, mu),
-                balance_after: dec(balance, mu),
+                principal: dec(principal, mu)?,
+                interest: dec(interest, mu)?,
+                fee: dec(fee, mu)?,
+                total: dec(principal + interest + fee, mu)?,
+                balance_after: dec(balance, mu)?,
             });
             prev = due;
             let done = match &principals {
@@ -908,7 +913,7 @@ impl PaymentPlan {
             pos,
             PlanPayment {
                 date,
-                amount: dec(u, mu),
+                amount: dec(u, mu)?,
             },
         );
         Ok(())
@@ -1225,14 +1230,18 @@ impl PaymentPlan {
             out.push(InstallmentStatus {
                 number: inst.number,
                 due_date: inst.due_date,
-                due: dec(units(inst.total, mu)? + s.penalty, mu),
-                paid: dec(s.paid, mu),
-                outstanding: dec(owed, mu),
-                overdue: dec(if late { owed } else { 0 }, mu),
-                penalty: dec(s.penalty, mu),
+                due: dec(units(inst.total, mu)? + s.penalty, mu)?,
+                paid: dec(s.paid, mu)?,
+                outstanding: dec(owed, mu)?,
+                overdue: dec(if late { owed } else { 0 }, mu)?,
+                penalty: dec(s.penalty, mu)?,
                 days_late: days,
                 missed: s.missed,
-                outstanding_by_component: s.out.iter().map(|u| dec(*u, mu)).collect(),
+                outstanding_by_component: s
+                    .out
+                    .iter()
+                    .map(|u| dec(*u, mu))
+                    .collect::<Result<_, _>>()?,
             });
         }
         let rule = self.terms.broken;
@@ -1252,10 +1261,10 @@ impl PaymentPlan {
             as_of,
             status,
             installments: out,
-            paid: dec(paid, mu),
-            outstanding: dec(outstanding, mu),
-            overdue: dec(overdue, mu),
-            unapplied: dec(unapplied, mu),
+            paid: dec(paid, mu)?,
+            outstanding: dec(outstanding, mu)?,
+            overdue: dec(overdue, mu)?,
+            unapplied: dec(unapplied, mu)?,
             missed,
         })
     }
@@ -1298,7 +1307,15 @@ impl PaymentPlan {
             Some(d) if as_of <= d.deadline => {
                 let mut x = 0i128;
                 if let Some(p) = d.percent_of_interest {
-                    x += units(dec(interest, mu) * p / Decimal::ONE_HUNDRED, mu)?;
+                    let d = crate::money::mul_round(
+                        dec(interest, mu)?,
+                        p,
+                        2,
+                        mu,
+                        RoundingMode::HalfEven,
+                    )
+                    .ok_or(PlanError::Overflow("payoff discount"))?;
+                    x += units(d, mu)?;
                 }
                 if let Some(f) = d.fixed {
                     x += units(f, mu)?;
@@ -1309,12 +1326,12 @@ impl PaymentPlan {
         };
         Ok(Payoff {
             as_of,
-            principal: dec(principal, mu),
-            interest_due: dec(interest_due, mu),
-            accrued_interest: dec(accrued, mu),
-            fees: dec(fees, mu),
-            discount: dec(discount, mu),
-            total: dec(principal + interest + fees - discount, mu),
+            principal: dec(principal, mu)?,
+            interest_due: dec(interest_due, mu)?,
+            accrued_interest: dec(accrued, mu)?,
+            fees: dec(fees, mu)?,
+            discount: dec(discount, mu)?,
+            total: dec(principal + interest + fees - discount, mu)?,
         })
     }
 

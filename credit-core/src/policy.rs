@@ -41,8 +41,9 @@ pub enum PolicyError {
         /// What was expected.
         reason: &'static str,
     },
-    /// The document is not valid JSON for a policy.
-    #[error("invalid policy document: {0}")]
+    /// The document is not valid JSON for a policy (the message names the
+    /// path of the field at fault).
+    #[error("{0}")]
     Document(String),
 }
 
@@ -82,9 +83,10 @@ pub enum Action {
     Warn,
 }
 
-/// One credit-check step with its parameters.
+/// One credit-check step with its parameters. In JSON the variant is the
+/// step's `step` field, beside its parameters (inside the [`CheckStep`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "step", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum StepKind {
     /// The customer's blocked flag is set.
@@ -178,16 +180,61 @@ fn all_checkpoints() -> Vec<Checkpoint> {
 }
 
 /// A step, its failure action and where it runs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// JSON: one flat map, `{"step": "static_limit", "action": "block",
+/// "tolerance_percent": "5"}` (`checkpoints` may be left out: all).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckStep {
     /// What is checked.
-    #[serde(flatten)]
     pub kind: StepKind,
     /// What a failure does.
     pub action: Action,
     /// Where it runs (all checkpoints by default).
-    #[serde(default = "all_checkpoints")]
     pub checkpoints: Vec<Checkpoint>,
+}
+
+impl Serialize for CheckStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let kind = crate::tagged::to_flat(&self.kind, "step").map_err(S::Error::custom)?;
+        let mut m = s.serialize_map(Some(2 + kind.len()))?;
+        if let Some(t) = kind.get("step") {
+            m.serialize_entry("step", t)?;
+        }
+        for (k, v) in kind.iter().filter(|(k, _)| k.as_str() != "step") {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("action", &self.action)?;
+        m.serialize_entry("checkpoints", &self.checkpoints)?;
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let field = |m: &mut serde_json::Map<String, serde_json::Value>, k: &'static str| {
+            m.remove(k).map(|v| (k, v))
+        };
+        let action = match field(&mut m, "action") {
+            Some((k, v)) => {
+                serde_json::from_value(v).map_err(|e| D::Error::custom(format!("{k}: {e}")))?
+            }
+            None => return Err(D::Error::missing_field("action")),
+        };
+        let checkpoints = match field(&mut m, "checkpoints") {
+            Some((k, v)) => {
+                serde_json::from_value(v).map_err(|e| D::Error::custom(format!("{k}: {e}")))?
+            }
+            None => all_checkpoints(),
+        };
+        Ok(CheckStep {
+            kind: crate::tagged::from_flat(m, "step").map_err(D::Error::custom)?,
+            action,
+            checkpoints,
+        })
+    }
 }
 
 /// Weights of the exposure categories (1 counts in full, 0 leaves out).
@@ -278,6 +325,14 @@ pub struct Policy {
     /// Monitoring: aging buckets and KPI goals.
     #[serde(default)]
     pub monitoring: crate::monitor::MonitoringPolicy,
+    /// Size bounds on the book's input (ids, texts, JSON documents); see
+    /// [`crate::bounds`]. Left out: the defaults.
+    #[serde(default, skip_serializing_if = "is_default_bounds")]
+    pub bounds: crate::bounds::Bounds,
+}
+
+fn is_default_bounds(b: &crate::bounds::Bounds) -> bool {
+    *b == crate::bounds::Bounds::DEFAULT
 }
 
 fn bad(field: String, value: impl ToString, reason: &'static str) -> PolicyError {
@@ -304,7 +359,10 @@ impl Policy {
     /// [`PolicyError::Document`] for malformed JSON or unknown fields,
     /// [`PolicyError::InvalidField`] naming the field for a bad value.
     pub fn from_json(text: &str) -> Result<Self, PolicyError> {
-        let p: Policy = serde_json_from_str(text)?;
+        // A policy is read before its own bounds are known: the defaults
+        // bound its size and depth.
+        let p: Policy = crate::json::from_str("policy", text, &crate::bounds::Bounds::DEFAULT)
+            .map_err(|e| PolicyError::Document(e.to_string()))?;
         p.validate()?;
         Ok(p)
     }
@@ -346,6 +404,17 @@ impl Policy {
         if self.policy_id.is_empty() {
             return Err(bad("policy_id".into(), "\"\"", "must not be empty"));
         }
+        self.bounds.validate().map_err(|e| match e {
+            crate::bounds::BoundsError::OutOfRange { field, value, .. } => bad(
+                format!("bounds.{field}"),
+                value,
+                "out of range (see bounds::CEILING)",
+            ),
+            other => PolicyError::Document(other.to_string()),
+        })?;
+        self.bounds
+            .check_text("policy_id", &self.policy_id)
+            .map_err(|e| bad("policy_id".into(), e, "too long or holds a NUL"))?;
         let w = &self.weights;
         for (name, v) in [
             ("open_orders", w.open_orders),
@@ -430,10 +499,6 @@ impl Policy {
         // Our own types serialize infallibly (string keys only).
         serde_json_to_string(self)
     }
-}
-
-fn serde_json_from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, PolicyError> {
-    serde_json::from_str(text).map_err(|e| PolicyError::Document(e.to_string()))
 }
 
 fn serde_json_to_string<T: Serialize>(v: &T) -> String {

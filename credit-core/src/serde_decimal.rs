@@ -5,23 +5,49 @@
 //! parser may already have turned it into a binary float).
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::{Deserializer, Serializer};
 
 /// Writes the decimal as its exact string.
 pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&d.to_string())
 }
 
+/// Reads a decimal string; anything else (a number, a bool) is refused with
+/// a message saying a decimal string is expected.
+struct DecimalText;
+
+impl serde::de::Visitor<'_> for DecimalText {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a decimal string such as \"1234.50\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
+        parse(v).map_err(E::custom)
+    }
+}
+
+/// The strict decimal syntax, with a message that needs no field name (the
+/// document reader puts the field's path in front of it).
+fn parse(text: &str) -> Result<Decimal, String> {
+    crate::money::parse_decimal("decimal", text).map_err(|_| {
+        format!(
+            "invalid decimal {text:?}: expected digits with an optional sign and fraction, \
+             at most 28 significant digits, no exponent"
+        )
+    })
+}
+
 /// Reads a decimal from a JSON string only.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    let s = String::deserialize(d)?;
-    crate::money::parse_decimal("decimal", &s).map_err(serde::de::Error::custom)
+    d.deserialize_str(DecimalText)
 }
 
 /// The same for `Option<Decimal>`: `null` or a string.
 pub mod option {
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserializer, Serializer};
 
     /// Writes `null` or the decimal's exact string.
     pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
@@ -33,12 +59,23 @@ pub mod option {
 
     /// Reads `null` or a decimal string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
-        match Option::<String>::deserialize(d)? {
-            None => Ok(None),
-            Some(s) => crate::money::parse_decimal("decimal", &s)
-                .map(Some)
-                .map_err(serde::de::Error::custom),
+        struct Opt;
+        impl<'de> serde::de::Visitor<'de> for Opt {
+            type Value = Option<Decimal>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("null or a decimal string such as \"1234.50\"")
+            }
+            fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                super::deserialize(d).map(Some)
+            }
         }
+        d.deserialize_option(Opt)
     }
 }
 
@@ -61,7 +98,7 @@ pub mod vec {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
         Vec::<String>::deserialize(d)?
             .iter()
-            .map(|s| crate::money::parse_decimal("decimal", s).map_err(serde::de::Error::custom))
+            .map(|s| super::parse(s).map_err(serde::de::Error::custom))
             .collect()
     }
 }

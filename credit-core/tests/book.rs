@@ -757,7 +757,7 @@ fn snapshot_restore_and_backtest() {
     b.check_order(req("O2", "200.00", "2026-01-02")).unwrap();
     b.release(&OrderId::from("O2"), "j.doe", "ok", d("2026-01-03"))
         .unwrap();
-    let snap = b.snapshot();
+    let snap = b.snapshot().unwrap();
     let restored = CreditBook::restore(&snap).unwrap();
     assert_eq!(restored.state_digest(), b.state_digest());
     assert!(

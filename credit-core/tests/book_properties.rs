@@ -194,6 +194,7 @@ fn conv(v: Decimal, c: Currency) -> Decimal {
             eur(),
             credit_core::money::RoundingMode::HalfEven,
         )
+        .unwrap()
         .amount()
     }
 }
@@ -262,14 +263,14 @@ proptest! {
             let r2 = b2.apply(e.clone());
             prop_assert_eq!(r1.is_ok(), r2.is_ok());
             if i + 1 == cut {
-                b3 = CreditBook::restore(&b2.snapshot()).unwrap();
+                b3 = CreditBook::restore(&b2.snapshot().unwrap()).unwrap();
             }
             if i >= cut {
                 let _ = b3.apply(e.clone());
             }
         }
         if cut == 0 {
-            b3 = CreditBook::restore(&b2.snapshot()).unwrap();
+            b3 = CreditBook::restore(&b2.snapshot().unwrap()).unwrap();
         }
         prop_assert_eq!(b1.state_digest(), b2.state_digest());
         prop_assert_eq!(b3.state_digest(), b1.state_digest());

@@ -198,7 +198,10 @@ pub unsafe extern "C" fn credit_book_snapshot(
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
         let slot = unsafe { out(out_json, "out_json") }?;
-        *slot = crate::handle::new_string(b.lock().snapshot())?;
+        // Take the view under the lock, write it after releasing it: a
+        // snapshot never stops other threads' checks for a serialization.
+        let view = b.lock().snapshot_view();
+        *slot = crate::handle::new_string(view.to_json()?)?;
         Ok(())
     })
 }

@@ -610,8 +610,14 @@ impl PyCreditBook {
     }
 
     /// The whole book as a schema-versioned JSON string.
-    fn snapshot(&self, py: Python<'_>) -> String {
-        py.allow_threads(|| self.lock().snapshot())
+    fn snapshot(&self, py: Python<'_>) -> PyResult<String> {
+        // The view is taken under the lock and written after releasing it,
+        // so a snapshot does not stop other threads' checks.
+        py.allow_threads(|| {
+            let view = self.lock().snapshot_view();
+            view.to_json()
+        })
+        .map_err(|e| book_err(py, e))
     }
 
     /// The policy as a dict.
@@ -1239,7 +1245,8 @@ impl PyCreditBook {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let snap = slf.get().lock().snapshot();
+        let py = slf.py();
+        let snap = slf.get().snapshot(py)?;
         Ok((slf.get_type().getattr("restore")?, (snap,)))
     }
 

@@ -370,11 +370,13 @@ impl PyMoney {
         rounding: &str,
     ) -> PyResult<Self> {
         let py = amount.py();
-        Ok(PyMoney(Money::new_rounded(
+        Money::new_rounded(
             to_decimal(amount, "amount")?,
             to_currency(currency)?,
             to_rounding(py, rounding)?,
-        )))
+        )
+        .map(PyMoney)
+        .map_err(|e| money_err(py, e))
     }
 
     /// The amount as `decimal.Decimal`.

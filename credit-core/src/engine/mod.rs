@@ -21,6 +21,7 @@
 //!   under another policy.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::fnv::FnvMap;
 
@@ -41,68 +42,21 @@ use crate::ledger::{
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
 
+mod chunks;
 mod collections;
 mod monitor;
 mod review;
+mod snapshot;
+use chunks::Chunked;
+pub use chunks::Entries;
 pub use collections::{promise_state, PromiseState, PromiseStatus};
 pub use review::CustomerScore;
-
-/// Events in arrival order, stored in fixed-size chunks so the log grows
-/// without ever copying what it already holds.
-#[derive(Debug, Clone, Default)]
-struct EventLog {
-    chunks: Vec<Vec<Event>>,
-    len: usize,
-}
-
-const EVENT_CHUNK: usize = 4096;
-
-impl EventLog {
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    fn push(&mut self, e: Event) {
-        if self.chunks.last().is_none_or(|c| c.len() == EVENT_CHUNK) {
-            self.chunks.push(Vec::with_capacity(EVENT_CHUNK));
-        }
-        if let Some(c) = self.chunks.last_mut() {
-            c.push(e);
-            self.len += 1;
-        }
-    }
-
-    fn pop(&mut self) -> Option<Event> {
-        let c = self.chunks.last_mut()?;
-        let e = c.pop();
-        if c.is_empty() {
-            self.chunks.pop();
-        }
-        if e.is_some() {
-            self.len -= 1;
-        }
-        e
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &Event> {
-        self.chunks.iter().flatten()
-    }
-}
-
-impl std::ops::Index<usize> for EventLog {
-    type Output = Event;
-    fn index(&self, i: usize) -> &Event {
-        &self.chunks[i / EVENT_CHUNK][i % EVENT_CHUNK]
-    }
-}
+pub use snapshot::{SnapshotView, SNAPSHOT_SCHEMA_VERSION};
 
 fn id_hash(id: &EventId) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<crate::fnv::Fnv>::default().hash_one(id)
 }
-
-/// Schema version of book snapshots.
-pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 
 /// Errors of the book.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -140,6 +94,17 @@ pub enum BookError {
     /// A snapshot that cannot be read.
     #[error("invalid snapshot: {0}")]
     Snapshot(String),
+    /// An argument outside what the operation accepts (e.g. an order
+    /// amount that is not positive).
+    #[error("invalid {field} {value}: {reason}")]
+    InvalidArgument {
+        /// The argument.
+        field: &'static str,
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        reason: &'static str,
+    },
     /// Arithmetic overflow in a check.
     #[error("arithmetic overflow in the credit check")]
     Overflow,
@@ -155,6 +120,10 @@ pub enum BookError {
     /// Late interest or dunning.
     #[error(transparent)]
     Collections(#[from] crate::collections::CollectionsError),
+    /// An id or text outside the policy's bounds (too long, empty, control
+    /// characters).
+    #[error(transparent)]
+    Bounds(#[from] crate::bounds::BoundsError),
 }
 
 /// Result of applying an event.
@@ -333,14 +302,16 @@ impl Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Reserved {
     order_id: OrderId,
-    amount: Decimal,
+    /// In the account's credit currency.
+    amount: Money,
     requested_delivery: Option<NaiveDate>,
     date: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CustomerRec {
-    customer: Customer,
+    /// Shared, so a snapshot copies a pointer, not the record.
+    customer: Arc<Customer>,
     accounts: Vec<usize>,
     children: Vec<usize>,
 }
@@ -370,7 +341,7 @@ pub struct CreditBook {
     customers: Vec<CustomerRec>,
     customer_index: FnvMap<CustomerId, usize>,
     accounts: Vec<Account>,
-    events: EventLog,
+    events: Chunked<Event>,
     reversed: Vec<bool>,
     /// Event position by the FNV hash of its id (the id itself lives in
     /// `events`, so indexing costs no copy); ids whose hash is taken by
@@ -382,27 +353,11 @@ pub struct CreditBook {
     reservations: FnvMap<OrderId, usize>,
     holds: BTreeMap<OrderId, Hold>,
     releases: FnvMap<OrderId, Release>,
-    release_log: Vec<Release>,
-    log: Vec<LogEntry>,
+    release_log: Chunked<Release>,
+    log: Chunked<LogEntry>,
     /// While `apply_all` runs: what its events changed, to restore on
     /// failure.
     undo: Option<Undo>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Snapshot {
-    schema_version: u32,
-    policy: Policy,
-    customers: Vec<Customer>,
-    limits: Vec<CreditLimit>,
-    group_limits: Vec<CreditLimit>,
-    fx: FxRates,
-    events: Vec<Event>,
-    reservations: Vec<(OrderId, Reservation)>,
-    holds: Vec<Hold>,
-    releases: Vec<Release>,
-    release_log: Vec<Release>,
-    log: Vec<LogEntry>,
 }
 
 impl CreditBook {
@@ -417,7 +372,7 @@ impl CreditBook {
             customers: Vec::new(),
             customer_index: FnvMap::default(),
             accounts: Vec::new(),
-            events: EventLog::default(),
+            events: Chunked::default(),
             reversed: Vec::new(),
             event_index: FnvMap::default(),
             event_collisions: FnvMap::default(),
@@ -426,8 +381,8 @@ impl CreditBook {
             reservations: FnvMap::default(),
             holds: BTreeMap::new(),
             releases: FnvMap::default(),
-            release_log: Vec::new(),
-            log: Vec::new(),
+            release_log: Chunked::default(),
+            log: Chunked::default(),
             undo: None,
         })
     }
@@ -448,7 +403,7 @@ impl CreditBook {
     pub fn customer(&self, id: &CustomerId) -> Option<&Customer> {
         self.customer_index
             .get(id)
-            .map(|i| &self.customers[*i].customer)
+            .map(|i| &*self.customers[*i].customer)
     }
 
     fn account_idx(&self, c: usize, segment: &str) -> Option<usize> {
@@ -492,6 +447,7 @@ impl CreditBook {
         as_of: NaiveDate,
     ) -> Result<Vec<(OrderId, Decision)>, BookError> {
         customer.validate()?;
+        customer.check_bounds(&self.policy.bounds)?;
         let parent = match &customer.parent {
             Some(p) => Some(self.cust(p)?),
             None => None,
@@ -538,12 +494,12 @@ impl CreditBook {
                 {
                     self.customers[op].children.retain(|c| *c != me);
                 }
-                self.customers[me].customer = customer;
+                self.customers[me].customer = Arc::new(customer);
                 me
             }
             None => {
                 self.customers.push(CustomerRec {
-                    customer: customer.clone(),
+                    customer: Arc::new(customer.clone()),
                     accounts: Vec::new(),
                     children: Vec::new(),
                 });
@@ -559,6 +515,7 @@ impl CreditBook {
     }
 
     fn validate_limit(&self, limit: &CreditLimit) -> Result<usize, BookError> {
+        self.policy.bounds.check_id("segment", &limit.segment)?;
         let c = self.cust(&limit.customer)?;
         limit.validate(self.customers[c].customer.segment_currency(&limit.segment))?;
         Ok(c)
@@ -631,6 +588,7 @@ impl CreditBook {
     /// [`CustomerError::UnknownCustomer`], [`LedgerError`] from the ledger
     /// rules, [`BookError::ConflictingEvent`], [`BookError::Reversal`].
     pub fn apply(&mut self, event: Event) -> Result<Applied, BookError> {
+        event.check_bounds(&self.policy.bounds)?;
         if let Some(i) = self.find_event(&event.id) {
             return if self.events[i] == event {
                 Ok(Applied::Duplicate)
@@ -967,12 +925,12 @@ impl CreditBook {
             }
             f.open_orders = f
                 .open_orders
-                .checked_add(r.amount)
+                .checked_add(r.amount.amount())
                 .ok_or(BookError::Overflow)?;
             if r.requested_delivery.is_none_or(|d| d <= horizon_end) {
                 f.open_orders_in_horizon = f
                     .open_orders_in_horizon
-                    .checked_add(r.amount)
+                    .checked_add(r.amount.amount())
                     .ok_or(BookError::Overflow)?;
             }
         }
@@ -1077,8 +1035,21 @@ impl CreditBook {
     /// The figures a check of `req` sees (without recording anything).
     ///
     /// # Errors
-    /// Unknown customer, missing FX rate, overflow.
+    /// [`BookError::InvalidArgument`] for an order amount that is not
+    /// positive; unknown customer, missing FX rate, overflow.
     pub fn check_inputs(&self, req: &OrderRequest) -> Result<CheckInputs, BookError> {
+        if req.amount.is_negative() || req.amount.is_zero() {
+            // A negative order would lower the exposure and free limit for
+            // other orders; a zero one has nothing to check.
+            return Err(BookError::InvalidArgument {
+                field: "amount",
+                value: req.amount.to_string(),
+                reason: "an order amount must be positive",
+            });
+        }
+        let b = &self.policy.bounds;
+        b.check_id("order_id", &req.order_id.0)?;
+        b.check_id("segment", &req.segment)?;
         let c = self.cust(&req.customer)?;
         let cust = &self.customers[c].customer;
         let currency = cust.segment_currency(&req.segment);
@@ -1153,6 +1124,8 @@ impl CreditBook {
         let decision = evaluate(&self.policy, &inputs).map_err(|_| BookError::Overflow)?;
         let seq = self.log.len() as u64;
         let c = self.cust(&req.customer)?;
+        // The converted value is at the credit currency's precision.
+        let value = Money::new(inputs.order_amount, inputs.currency)?;
         if decision.outcome == Outcome::Blocked {
             self.holds.insert(
                 req.order_id.clone(),
@@ -1164,7 +1137,7 @@ impl CreditBook {
         } else {
             self.holds.remove(&req.order_id);
             let a = self.account_or_new(c, &req.segment);
-            self.reserve(a, &req, inputs.order_amount);
+            self.reserve(a, &req, value);
         }
         self.log.push(LogEntry {
             seq,
@@ -1176,7 +1149,7 @@ impl CreditBook {
         Ok(decision)
     }
 
-    fn reserve(&mut self, a: usize, req: &OrderRequest, amount: Decimal) {
+    fn reserve(&mut self, a: usize, req: &OrderRequest, amount: Money) {
         // A placed order already counts as an open order: no reservation.
         if self.accounts[a].state.order(&req.order_id).is_some() {
             return;
@@ -1210,19 +1183,21 @@ impl CreditBook {
         if reason.trim().is_empty() {
             return Err(BookError::ReleaseIncomplete("a reason"));
         }
+        self.policy.bounds.check_text("by", by)?;
+        self.policy.bounds.check_text("reason", reason)?;
         let hold = self
             .holds
             .get(order_id)
             .ok_or_else(|| BookError::NotOnHold(order_id.clone()))?;
-        let entry = &self.log[hold.decision_seq as usize];
+        let entry = self
+            .log
+            .get(hold.decision_seq as usize)
+            .ok_or_else(|| BookError::NotOnHold(order_id.clone()))?;
         let release = Release {
             order_id: order_id.clone(),
             customer: hold.request.customer.clone(),
-            amount: Money::new_rounded(
-                entry.inputs.order_amount,
-                entry.inputs.currency,
-                crate::money::RoundingMode::HalfEven,
-            ),
+            // Already in the credit currency at its precision.
+            amount: Money::new(entry.inputs.order_amount, entry.inputs.currency)?,
             by: by.to_string(),
             reason: reason.to_string(),
             date,
@@ -1231,7 +1206,7 @@ impl CreditBook {
         let req = hold.request.clone();
         let c = self.cust(&req.customer)?;
         let a = self.account_or_new(c, &req.segment);
-        self.reserve(a, &req, release.amount.amount());
+        self.reserve(a, &req, release.amount);
         self.holds.remove(order_id);
         self.releases.insert(order_id.clone(), release.clone());
         self.release_log.push(release.clone());
@@ -1278,13 +1253,13 @@ impl CreditBook {
     }
 
     /// Every release, oldest first.
-    pub fn releases(&self) -> &[Release] {
-        &self.release_log
+    pub fn releases(&self) -> Entries<'_, Release> {
+        Entries::new(&self.release_log)
     }
 
     /// The decision log, oldest first.
-    pub fn decision_log(&self) -> &[LogEntry] {
-        &self.log
+    pub fn decision_log(&self) -> Entries<'_, LogEntry> {
+        Entries::new(&self.log)
     }
 
     /// The decisions for one order, oldest first ("why was X blocked on D?").
@@ -1304,7 +1279,7 @@ impl CreditBook {
     pub fn backtest(&self, policy: &Policy) -> Result<Backtest, BookError> {
         policy.validate()?;
         let mut changed = Vec::new();
-        for e in &self.log {
+        for e in self.log.iter() {
             let d = evaluate(policy, &e.inputs).map_err(|_| BookError::Overflow)?;
             if d.outcome != e.decision.outcome {
                 changed.push((
@@ -1444,133 +1419,6 @@ impl CreditBook {
         self.events.len()
     }
 
-    /// The book as a schema-versioned JSON document. Restoring it replays
-    /// the events, so the restored book equals the original.
-    pub fn snapshot(&self) -> String {
-        let mut order: Vec<usize> = (0..self.customers.len()).collect();
-        let depth = |mut i: usize| {
-            let mut d = 0;
-            while let Some(p) = self.customers[i]
-                .customer
-                .parent
-                .as_ref()
-                .and_then(|p| self.customer_index.get(p).copied())
-            {
-                d += 1;
-                i = p;
-            }
-            d
-        };
-        order.sort_by_key(|i| (depth(*i), *i));
-        let snap = Snapshot {
-            schema_version: SNAPSHOT_SCHEMA_VERSION,
-            policy: self.policy.clone(),
-            customers: order
-                .iter()
-                .map(|i| self.customers[*i].customer.clone())
-                .collect(),
-            limits: self
-                .accounts
-                .iter()
-                .filter_map(|a| a.limit.clone())
-                .collect(),
-            group_limits: self
-                .accounts
-                .iter()
-                .filter_map(|a| a.group_limit.clone())
-                .collect(),
-            fx: self.fx.clone(),
-            events: self.events.iter().cloned().collect(),
-            reservations: self
-                .accounts
-                .iter()
-                .flat_map(|a| {
-                    let cust = self.customers[a.customer].customer.clone();
-                    a.reservations.iter().map(move |r| {
-                        (
-                            r.order_id.clone(),
-                            Reservation {
-                                customer: cust.id.clone(),
-                                segment: a.segment.clone(),
-                                amount: Money::new_rounded(
-                                    r.amount,
-                                    cust.currency,
-                                    crate::money::RoundingMode::HalfEven,
-                                ),
-                                requested_delivery: r.requested_delivery,
-                                date: r.date,
-                            },
-                        )
-                    })
-                })
-                .collect(),
-            holds: self.holds.values().cloned().collect(),
-            releases: {
-                let mut r: Vec<Release> = self.releases.values().cloned().collect();
-                r.sort_by(|a, b| a.order_id.cmp(&b.order_id));
-                r
-            },
-            release_log: self.release_log.clone(),
-            log: self.log.clone(),
-        };
-        serde_json::to_string(&snap).unwrap_or_default()
-    }
-
-    /// Restores a book from [`CreditBook::snapshot`].
-    ///
-    /// # Errors
-    /// [`BookError::Snapshot`] for a malformed document or another schema
-    /// version; any error of replaying its contents.
-    pub fn restore(text: &str) -> Result<Self, BookError> {
-        let snap: Snapshot =
-            serde_json::from_str(text).map_err(|e| BookError::Snapshot(e.to_string()))?;
-        if snap.schema_version != SNAPSHOT_SCHEMA_VERSION {
-            return Err(BookError::Snapshot(format!(
-                "schema_version {} (this build reads {SNAPSHOT_SCHEMA_VERSION})",
-                snap.schema_version
-            )));
-        }
-        let mut book = CreditBook::new(snap.policy)?;
-        let day = NaiveDate::MIN;
-        for c in snap.customers {
-            book.upsert_customer(c, day)?;
-        }
-        for l in snap.limits {
-            book.set_limit(l, day)?;
-        }
-        for l in snap.group_limits {
-            book.set_group_limit(l, day)?;
-        }
-        book.fx = snap.fx;
-        for e in snap.events {
-            book.apply(e)?;
-        }
-        for (oid, r) in snap.reservations {
-            let c = book.cust(&r.customer)?;
-            let a = book.account_or_new(c, &r.segment);
-            book.accounts[a].reservations.push(Reserved {
-                order_id: oid.clone(),
-                amount: r.amount.amount(),
-                requested_delivery: r.requested_delivery,
-                date: r.date,
-            });
-            book.reservations.insert(oid, a);
-        }
-        book.holds = snap
-            .holds
-            .into_iter()
-            .map(|h| (h.request.order_id.clone(), h))
-            .collect();
-        book.releases = snap
-            .releases
-            .into_iter()
-            .map(|r| (r.order_id.clone(), r))
-            .collect();
-        book.release_log = snap.release_log;
-        book.log = snap.log;
-        Ok(book)
-    }
-
     /// A canonical text of the book's whole state (customers, limits,
     /// account states, reservations, holds, releases, log), independent of
     /// the order accounts were created in. Two books with equal digests
@@ -1587,7 +1435,7 @@ impl CreditBook {
             );
         }
         let mut parts: Vec<String> = Vec::new();
-        let mut customers: Vec<&Customer> = self.customers.iter().map(|c| &c.customer).collect();
+        let mut customers: Vec<&Customer> = self.customers.iter().map(|c| &*c.customer).collect();
         customers.sort_by(|a, b| a.id.cmp(&b.id));
         parts.push(serde_json::to_string(&customers).unwrap_or_default());
         for ((c, s), a) in accounts {
@@ -1608,8 +1456,8 @@ impl CreditBook {
         let mut rel: Vec<&Release> = self.releases.values().collect();
         rel.sort_by(|a, b| a.order_id.cmp(&b.order_id));
         parts.push(serde_json::to_string(&rel).unwrap_or_default());
-        parts.push(serde_json::to_string(&self.release_log).unwrap_or_default());
-        parts.push(serde_json::to_string(&self.log).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.releases()).unwrap_or_default());
+        parts.push(serde_json::to_string(&self.decision_log()).unwrap_or_default());
         parts.push(serde_json::to_string(&self.fx).unwrap_or_default());
         parts.push(self.policy.to_json());
         parts.join("\n")
@@ -1634,14 +1482,14 @@ mod tests {
             ))
             .unwrap()
         };
-        for i in 0..EVENT_CHUNK + 10 {
+        for i in 0..chunks::CHUNK + 10 {
             assert_eq!(b.apply(ev(i, 10)).unwrap(), Applied::Applied);
         }
-        assert_eq!(b.event_count(), EVENT_CHUNK + 10);
+        assert_eq!(b.event_count(), chunks::CHUNK + 10);
         assert_eq!(b.find_event(&EventId::from("e0")), Some(0));
         assert_eq!(
-            b.find_event(&EventId(format!("e{}", EVENT_CHUNK + 5))),
-            Some(EVENT_CHUNK + 5)
+            b.find_event(&EventId(format!("e{}", chunks::CHUNK + 5))),
+            Some(chunks::CHUNK + 5)
         );
         // A back-dated event rebuilds the account (pushes and pops a tentative event).
         assert_eq!(b.apply(ev(99_999, 1)).unwrap(), Applied::Applied);
@@ -1649,9 +1497,9 @@ mod tests {
         // The latest-dated figure (the last event on 2026-03-10) stands.
         assert_eq!(
             st.special_liabilities,
-            Decimal::from(EVENT_CHUNK as u64 + 9)
+            Decimal::from(chunks::CHUNK as u64 + 9)
         );
-        let restored = CreditBook::restore(&b.snapshot()).unwrap();
+        let restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
         assert_eq!(restored.state_digest(), b.state_digest());
         assert_eq!(b.apply(ev(3, 10)).unwrap(), Applied::Duplicate);
     }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{BookError, CreditBook, EventLog};
-use crate::ledger::{to_units, AccountState, EventKind};
+use super::{BookError, Chunked, CreditBook};
+use crate::ledger::{to_units, AccountState, Event, EventKind};
 use crate::money::Currency;
 use crate::monitor::{
     Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
@@ -216,7 +216,7 @@ impl ItemColumns {
     fn build(
         st: &AccountState,
         evs: &[usize],
-        events: &EventLog,
+        events: &Chunked<Event>,
         reversed: &[bool],
     ) -> Result<Self, BookError> {
         let n = st.items.len();
