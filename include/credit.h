@@ -153,6 +153,13 @@ typedef enum credit_status {
    */
   CREDIT_SCORING_REJECTED = 13,
   /**
+   * A size the caller controls is beyond its documented bound: an id or
+   * text too long, a JSON document too large or too deeply nested, too
+   * many parts or reasons asked for. The message names the field, its
+   * size and the bound.
+   */
+  CREDIT_TOO_LARGE = 14,
+  /**
    * An internal error (a bug in libcredit), caught before it reached C.
    */
   CREDIT_PANIC = 99,

@@ -54,6 +54,17 @@ python3 scripts/readme_examples.py "$BUILD/readme"
 CFLAGS=(-std=c11 -Wall -Wextra -Werror -pedantic -g -I"$ROOT/include")
 LIBS=("$ROOT/target/debug/libcredit.a" -lpthread -ldl -lm)
 g++ -std=c++11 -Wall -Wextra -Werror -pedantic -I"$ROOT/include" -c tests/c/header_cpp.cpp -o "$BUILD/header_cpp.o"
+# Hostile input: every entry point with NULL pointers (generated from the
+# header), and non-UTF-8, huge decimals, bad enums, deep JSON, huge counts.
+# Both run under AddressSanitizer + UBSan here and under valgrind below.
+python3 scripts/gen_null_calls.py include/credit.h "$BUILD/test_nulls.c"
+for t in "$BUILD/test_nulls.c" tests/c/test_hostile.c; do
+    exe="$BUILD/$(basename "${t%.c}")"
+    cc "${CFLAGS[@]}" -I"$ROOT/tests/c" -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+        "$t" "${LIBS[@]}" -o "${exe}_asan"
+    ASAN_OPTIONS=detect_leaks=1 "${exe}_asan"
+    cc "${CFLAGS[@]}" -I"$ROOT/tests/c" "$t" "${LIBS[@]}" -o "$exe"
+done
 if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_credit.c "${LIBS[@]}" -o "$BUILD/test_credit"
     cc "${CFLAGS[@]}" tests/c/test_book.c "${LIBS[@]}" -o "$BUILD/test_book"
@@ -81,6 +92,8 @@ fi
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
 "${RUN[@]}" "$BUILD/test_plans" tests/conformance/plan_cases.txt
 "${RUN[@]}" "$BUILD/test_monitor" tests/conformance/monitor_cases.txt
+"${RUN[@]}" "$BUILD/test_nulls"
+"${RUN[@]}" "$BUILD/test_hostile"
 for f in "$BUILD"/readme/readme_*.c; do
     "${RUN[@]}" "${f%.c}"
 done

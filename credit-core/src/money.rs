@@ -18,9 +18,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 mod exact;
 pub(crate) use exact::mul_round;
 
-/// Most parts [`Money::split`] and [`Money::allocate`] produce (a caller
-/// asking for more gets [`MoneyError::InvalidArgument`], never a huge
-/// allocation).
+/// Most parts [`Money::split`] produces (a caller asking for more gets
+/// [`MoneyError::Bounds`], never a huge allocation; [`Money::allocate`]
+/// makes one part per weight the caller already holds).
 pub const MAX_PARTS: usize = 1_000_000;
 
 /// Errors from money arithmetic, parsing and allocation.
@@ -80,6 +80,9 @@ pub enum MoneyError {
         /// The text as given.
         text: String,
     },
+    /// A size the caller asked for beyond its bound (parts of a split).
+    #[error(transparent)]
+    Bounds(#[from] crate::bounds::BoundsError),
     /// A value outside the range an operation accepts.
     #[error("invalid {field}: {value} ({reason})")]
     InvalidArgument {
@@ -788,14 +791,23 @@ impl Money {
     /// whole (the first parts get the extra minor units).
     ///
     /// # Errors
-    /// [`MoneyError::InvalidArgument`] if `n` is zero or above [`MAX_PARTS`].
+    /// [`MoneyError::InvalidArgument`] if `n` is zero;
+    /// [`MoneyError::Bounds`] above [`MAX_PARTS`].
     pub fn split(&self, n: usize) -> Result<Vec<Money>, MoneyError> {
-        if n == 0 || n > MAX_PARTS {
+        if n == 0 {
             return Err(MoneyError::InvalidArgument {
                 field: "parts",
                 value: n.to_string(),
-                reason: "must be 1 to 1000000 (money::MAX_PARTS)",
+                reason: "must be at least 1",
             });
+        }
+        if n > MAX_PARTS {
+            return Err(crate::bounds::BoundsError::TooLarge {
+                field: "parts",
+                size: n,
+                max: MAX_PARTS,
+            }
+            .into());
         }
         self.allocate(&vec![Decimal::ONE; n])
     }

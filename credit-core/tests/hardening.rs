@@ -217,7 +217,11 @@ fn a_split_into_more_parts_than_the_bound_is_refused() {
         assert!(
             matches!(
                 m.split(n),
-                Err(MoneyError::InvalidArgument { field: "parts", .. })
+                Err(MoneyError::Bounds(BoundsError::TooLarge {
+                    field: "parts",
+                    max: 1_000_000,
+                    ..
+                }))
             ),
             "{n}"
         );

@@ -4,9 +4,11 @@
 use std::ffi::c_char;
 use std::sync::{Mutex, MutexGuard};
 
+use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId, DEFAULT_SEGMENT};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
+use credit_core::json::DocumentError;
 use credit_core::ledger::{Event, LedgerError};
 use credit_core::money::{parse_decimal, Money};
 use credit_core::policy::{Checkpoint, Policy, PolicyError};
@@ -114,6 +116,8 @@ impl From<BookError> for FfiError {
             }
             BookError::Money(m) => return FfiError::from(m.clone()),
             BookError::Scoring(e) => return FfiError::from(e.clone()),
+            BookError::Bounds(b) => return FfiError::from(b.clone()),
+            BookError::InvalidArgument { .. } => CREDIT_INVALID_ARGUMENT,
             BookError::Snapshot(_) | BookError::Policy(PolicyError::Document(_)) => {
                 CREDIT_PARSE_ERROR
             }
@@ -123,13 +127,32 @@ impl From<BookError> for FfiError {
     }
 }
 
-pub(crate) fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T, FfiError> {
-    serde_json::from_str(text).map_err(|e| {
-        FfiError::new(
-            credit_status::CREDIT_PARSE_ERROR,
-            format!("invalid {what} JSON: {e}"),
-        )
-    })
+/// Reads a JSON document with the default bounds (see [`json_bounded`]).
+pub(crate) fn json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+) -> Result<T, FfiError> {
+    json_bounded(text, what, &Bounds::DEFAULT)
+}
+
+/// Reads a JSON document whose size and depth are bounded by `bounds`;
+/// the message names the path of the field at fault.
+pub(crate) fn json_bounded<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &'static str,
+    bounds: &Bounds,
+) -> Result<T, FfiError> {
+    credit_core::json::from_str(what, text, bounds).map_err(FfiError::from)
+}
+
+impl From<DocumentError> for FfiError {
+    fn from(e: DocumentError) -> Self {
+        let status = match &e {
+            DocumentError::Bounds { source, .. } => FfiError::from(source.clone()).status,
+            _ => credit_status::CREDIT_PARSE_ERROR,
+        };
+        FfiError::new(status, e.to_string())
+    }
 }
 
 /// Writes `value` as JSON to `out_json` unless it is NULL (optional output).
@@ -263,9 +286,10 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        let c: Customer = json(
+        let c: Customer = json_bounded(
             unsafe { str_arg(customer_json, "customer_json") }?,
             "customer",
+            &b.lock().policy().bounds,
         )?;
         let r = b.lock().upsert_customer(c, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
@@ -288,7 +312,11 @@ pub unsafe extern "C" fn credit_book_set_limit(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        let l: CreditLimit = json(unsafe { str_arg(limit_json, "limit_json") }?, "limit")?;
+        let l: CreditLimit = json_bounded(
+            unsafe { str_arg(limit_json, "limit_json") }?,
+            "limit",
+            &b.lock().policy().bounds,
+        )?;
         let r = b.lock().set_limit(l, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
@@ -310,7 +338,11 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        let l: CreditLimit = json(unsafe { str_arg(limit_json, "limit_json") }?, "limit")?;
+        let l: CreditLimit = json_bounded(
+            unsafe { str_arg(limit_json, "limit_json") }?,
+            "limit",
+            &b.lock().policy().bounds,
+        )?;
         let r = b.lock().set_group_limit(l, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
@@ -358,7 +390,11 @@ pub unsafe extern "C" fn credit_book_apply(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        let e: Event = json(unsafe { str_arg(event_json, "event_json") }?, "event")?;
+        let e: Event = json_bounded(
+            unsafe { str_arg(event_json, "event_json") }?,
+            "event",
+            &b.lock().policy().bounds,
+        )?;
         let applied = b.lock().apply(e)?;
         if let Some(d) = unsafe { out_duplicate.as_mut() } {
             *d = applied == Applied::Duplicate;

@@ -98,19 +98,10 @@ pub unsafe extern "C" fn credit_calendar_new(
             )));
         }
         let weekend = Weekend::from_mask(weekend_mask)?;
-        let mut days = Vec::with_capacity(holiday_count);
-        if holiday_count > 0 {
-            if holidays.is_null() {
-                return Err(FfiError::new(
-                    credit_status::CREDIT_NULL_ARGUMENT,
-                    "holidays is NULL",
-                ));
-            }
-            for i in 0..holiday_count {
-                // SAFETY: `holidays` holds `holiday_count` dates.
-                days.push(to_date(unsafe { *holidays.add(i) }, "holiday")?);
-            }
-        }
+        let days = unsafe { crate::handle::slice(holidays, holiday_count, "holidays") }?
+            .iter()
+            .map(|d| to_date(*d, "holiday"))
+            .collect::<Result<Vec<_>, _>>()?;
         *slot = into_handle(credit_calendar(BusinessCalendar::new(weekend, days)));
         Ok(())
     })
@@ -130,12 +121,7 @@ pub unsafe extern "C" fn credit_calendar_from_json(
         // SAFETY: caller contract for every pointer below.
         let slot = unsafe { out(out_calendar, "out_calendar") }?;
         let text = unsafe { str_arg(json, "json") }?;
-        let cal: BusinessCalendar = serde_json::from_str(text).map_err(|e| {
-            FfiError::new(
-                credit_status::CREDIT_PARSE_ERROR,
-                format!("calendar JSON: {e}"),
-            )
-        })?;
+        let cal: BusinessCalendar = crate::book::json(text, "calendar")?;
         *slot = into_handle(credit_calendar(cal));
         Ok(())
     })

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
+use credit_core::bounds::BoundsError;
 use credit_core::calendar::CalendarError;
 use credit_core::money::MoneyError;
 use credit_core::scoring::ScoringError;
@@ -45,6 +46,11 @@ pub enum credit_status {
     /// A value fits no bin of a scorecard characteristic whose no-match
     /// policy is `reject`.
     CREDIT_SCORING_REJECTED = 13,
+    /// A size the caller controls is beyond its documented bound: an id or
+    /// text too long, a JSON document too large or too deeply nested, too
+    /// many parts or reasons asked for. The message names the field, its
+    /// size and the bound.
+    CREDIT_TOO_LARGE = 14,
     /// An internal error (a bug in libcredit), caught before it reached C.
     CREDIT_PANIC = 99,
 }
@@ -69,9 +75,22 @@ impl FfiError {
     }
 }
 
+impl From<BoundsError> for FfiError {
+    fn from(e: BoundsError) -> Self {
+        let status = match &e {
+            BoundsError::TooLarge { .. } => credit_status::CREDIT_TOO_LARGE,
+            _ => credit_status::CREDIT_INVALID_ARGUMENT,
+        };
+        FfiError::new(status, e.to_string())
+    }
+}
+
 impl From<MoneyError> for FfiError {
     fn from(e: MoneyError) -> Self {
         use credit_status::*;
+        if let MoneyError::Bounds(b) = e {
+            return b.into();
+        }
         let status = match &e {
             MoneyError::UnknownCurrency { .. } => CREDIT_UNKNOWN_CURRENCY,
             MoneyError::CurrencyMismatch { .. } => CREDIT_CURRENCY_MISMATCH,
@@ -112,6 +131,9 @@ impl From<TermsError> for FfiError {
 impl From<ScoringError> for FfiError {
     fn from(e: ScoringError) -> Self {
         use credit_status::*;
+        if let ScoringError::Bounds(b) = e {
+            return b.into();
+        }
         let status = match &e {
             ScoringError::Document(_) => CREDIT_PARSE_ERROR,
             ScoringError::Rejected { .. } => CREDIT_SCORING_REJECTED,

@@ -165,3 +165,53 @@ pub(crate) fn from_date(d: NaiveDate) -> credit_date {
         day: d.day() as i32,
     }
 }
+
+/// No buffer of `n` values of `T` can exist past `isize::MAX` bytes: a
+/// count that large is refused (`CREDIT_TOO_LARGE`) before any slice is
+/// made of it or any memory sized by it.
+pub(crate) fn fits<T>(n: usize, name: &str) -> Result<(), FfiError> {
+    let max = isize::MAX as usize / std::mem::size_of::<T>().max(1);
+    if n > max {
+        return Err(FfiError::new(
+            credit_status::CREDIT_TOO_LARGE,
+            format!("{name}: {n} values cannot fit in memory (at most {max})"),
+        ));
+    }
+    Ok(())
+}
+
+/// A slice from a C pointer and a length; NULL is allowed only when empty.
+///
+/// # Safety
+/// `p` NULL or valid for reads of `n` values.
+pub(crate) unsafe fn slice<'a, T>(p: *const T, n: usize, name: &str) -> Result<&'a [T], FfiError> {
+    if n == 0 {
+        return Ok(&[]);
+    }
+    fits::<T>(n, name)?;
+    if p.is_null() {
+        return Err(null(name));
+    }
+    // SAFETY: caller contract: p valid for n reads; n fits the address space.
+    Ok(unsafe { std::slice::from_raw_parts(p, n) })
+}
+
+/// As [`slice`], writable; NULL means "not wanted".
+///
+/// # Safety
+/// `p` NULL or valid for writes of `n` values, not aliased.
+pub(crate) unsafe fn slice_mut<'a, T>(
+    p: *mut T,
+    n: usize,
+    name: &str,
+) -> Result<Option<&'a mut [T]>, FfiError> {
+    fits::<T>(n, name)?;
+    Ok(if p.is_null() {
+        None
+    } else if n == 0 {
+        Some(&mut [])
+    } else {
+        // SAFETY: caller contract; n fits the address space.
+        Some(unsafe { std::slice::from_raw_parts_mut(p, n) })
+    })
+}

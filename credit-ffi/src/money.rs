@@ -6,7 +6,7 @@ use credit_core::money::{parse_decimal, Currency, Money, MoneyError, RoundingMod
 use rust_decimal::Decimal;
 
 use crate::error::{credit_status, guard, FfiError};
-use crate::handle::{borrow, free_handle, into_handle, out, put_string, str_arg};
+use crate::handle::{borrow, free_handle, into_handle, out, put_string, slice, slice_mut, str_arg};
 
 /// An amount in a currency, never with more decimals than the currency
 /// allows. Immutable; may be shared across threads.
@@ -287,10 +287,22 @@ pub unsafe extern "C" fn credit_money_round_to_step(
     }
 }
 
-fn write_parts(parts: Vec<Money>, out_parts: *mut *mut credit_money) {
-    for (i, p) in parts.into_iter().enumerate() {
-        // SAFETY: the caller provides an array of as many slots as parts.
-        unsafe { *out_parts.add(i) = into_handle(credit_money(p)) };
+/// The caller's array of `count` output slots (required).
+///
+/// # Safety
+/// `out_parts` NULL or valid for writes of `count` pointers.
+unsafe fn part_slots<'a>(
+    out_parts: *mut *mut credit_money,
+    count: usize,
+) -> Result<&'a mut [*mut credit_money], FfiError> {
+    // SAFETY: forwarded contract.
+    unsafe { slice_mut(out_parts, count, "out_parts") }?
+        .ok_or_else(|| FfiError::new(credit_status::CREDIT_NULL_ARGUMENT, "out_parts is NULL"))
+}
+
+fn write_parts(parts: Vec<Money>, slots: &mut [*mut credit_money]) {
+    for (slot, p) in slots.iter_mut().zip(parts) {
+        *slot = into_handle(credit_money(p));
     }
 }
 
@@ -312,19 +324,18 @@ pub unsafe extern "C" fn credit_money_allocate(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let m = unsafe { borrow(money, "money") }?;
-        if weights.is_null() || out_parts.is_null() {
+        if weights.is_null() {
             return Err(FfiError::new(
                 credit_status::CREDIT_NULL_ARGUMENT,
-                "weights or out_parts is NULL",
+                "weights is NULL",
             ));
         }
-        let mut w = Vec::with_capacity(count);
-        for i in 0..count {
-            // SAFETY: `weights` holds `count` pointers.
-            let s = unsafe { str_arg(*weights.add(i), "weight") }?;
-            w.push(parse_decimal("weight", s)?);
-        }
-        write_parts(m.0.allocate(&w)?, out_parts);
+        let slots = unsafe { part_slots(out_parts, count) }?;
+        let w = unsafe { slice(weights, count, "weights") }?
+            .iter()
+            .map(|p| Ok(parse_decimal("weight", unsafe { str_arg(*p, "weight") }?)?))
+            .collect::<Result<Vec<_>, FfiError>>()?;
+        write_parts(m.0.allocate(&w)?, slots);
         Ok(())
     })
 }
@@ -344,13 +355,11 @@ pub unsafe extern "C" fn credit_money_split(
     guard(|| {
         // SAFETY: caller contract.
         let m = unsafe { borrow(money, "money") }?;
-        if out_parts.is_null() {
-            return Err(FfiError::new(
-                credit_status::CREDIT_NULL_ARGUMENT,
-                "out_parts is NULL",
-            ));
-        }
-        write_parts(m.0.split(count)?, out_parts);
+        // The count is checked (at most money::MAX_PARTS) before the slots
+        // are touched.
+        let parts = m.0.split(count)?;
+        let slots = unsafe { part_slots(out_parts, count) }?;
+        write_parts(parts, slots);
         Ok(())
     })
 }

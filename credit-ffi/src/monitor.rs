@@ -289,17 +289,7 @@ pub unsafe extern "C" fn credit_book_kpi_series(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        if ends.is_null() && n_ends > 0 {
-            return Err(FfiError::new(
-                credit_status::CREDIT_NULL_ARGUMENT,
-                "ends is NULL",
-            ));
-        }
-        let list: &[credit_date] = if n_ends == 0 {
-            &[]
-        } else {
-            unsafe { std::slice::from_raw_parts(ends, n_ends) }
-        };
+        let list = unsafe { crate::handle::slice(ends, n_ends, "ends") }?;
         let dates = list
             .iter()
             .map(|d| to_date(*d, "ends"))

@@ -14,7 +14,8 @@ use crate::book::{account_query, credit_book, json, lock_book};
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{
-    borrow, free_handle, into_handle, opt_str_arg, out, put_json, put_string, str_arg, to_date,
+    borrow, free_handle, into_handle, opt_str_arg, out, put_json, put_string, slice, slice_mut,
+    str_arg, to_date,
 };
 
 /// A validated, compiled scorecard. Immutable; may be used from several
@@ -45,39 +46,6 @@ pub struct credit_column {
     pub numbers: *const f64,
     /// `n_rows` codes when kind is `CREDIT_COLUMN_CODES`.
     pub codes: *const i32,
-}
-
-/// A slice from a C pointer and a length; NULL is allowed only when empty.
-///
-/// # Safety
-/// `p` NULL or valid for reads of `n` values.
-unsafe fn slice<'a, T>(p: *const T, n: usize, name: &str) -> Result<&'a [T], FfiError> {
-    if n == 0 {
-        return Ok(&[]);
-    }
-    if p.is_null() {
-        return Err(FfiError::new(
-            credit_status::CREDIT_NULL_ARGUMENT,
-            format!("{name} is NULL"),
-        ));
-    }
-    // SAFETY: caller contract: p valid for n reads.
-    Ok(unsafe { std::slice::from_raw_parts(p, n) })
-}
-
-/// As [`slice`], writable; NULL means "not wanted".
-///
-/// # Safety
-/// `p` NULL or valid for writes of `n` values, not aliased.
-unsafe fn slice_mut<'a, T>(p: *mut T, n: usize) -> Option<&'a mut [T]> {
-    if p.is_null() {
-        None
-    } else if n == 0 {
-        Some(&mut [])
-    } else {
-        // SAFETY: caller contract.
-        Some(unsafe { std::slice::from_raw_parts_mut(p, n) })
-    }
 }
 
 /// Loads and validates a scorecard from JSON (free with
@@ -301,18 +269,21 @@ pub unsafe extern "C" fn credit_scorecard_score_batch(
                 "out_totals is NULL",
             ));
         }
-        let too_big = || FfiError::invalid("output size overflows");
+        // Bounded before any output slice is made: at most one reason per
+        // characteristic, and no buffer past the address space.
+        c.0.check_reasons(n_reasons)?;
+        let too_big = || FfiError::new(credit_status::CREDIT_TOO_LARGE, "output size overflows");
         let n_points = c.0.len().checked_mul(n_rows).ok_or_else(too_big)?;
         let n_reason_cells = n_reasons.checked_mul(n_rows).ok_or_else(too_big)?;
-        let totals = unsafe { slice_mut(out_totals, n_rows) }.unwrap_or_default();
+        let totals = unsafe { slice_mut(out_totals, n_rows, "out_totals") }?.unwrap_or_default();
         let out = BatchOutput {
             totals,
-            classes: unsafe { slice_mut(out_classes, n_rows) },
-            points: unsafe { slice_mut(out_points, n_points) },
+            classes: unsafe { slice_mut(out_classes, n_rows, "out_classes") }?,
+            points: unsafe { slice_mut(out_points, n_points, "out_points") }?,
             reasons: if n_reasons == 0 {
                 None
             } else {
-                unsafe { slice_mut(out_reasons, n_reason_cells) }
+                unsafe { slice_mut(out_reasons, n_reason_cells, "out_reasons") }?
             },
         };
         let summary = c.0.score_batch(&input, out, threads.max(1) as usize)?;

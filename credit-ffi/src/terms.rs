@@ -40,13 +40,6 @@ pub struct credit_schedule_options {
     pub rounding: i32,
 }
 
-fn json_err(what: &str, e: serde_json::Error) -> FfiError {
-    FfiError::new(
-        credit_status::CREDIT_PARSE_ERROR,
-        format!("{what} JSON: {e}"),
-    )
-}
-
 /// Parses payment terms in trade notation, case- and space-insensitive:
 /// `"Net 30"`, `"2/10 Net 30"`, `"2/10, 1/20, Net 45"`, `"Net 30 EOM"`
 /// (30 days after the end of the invoice month), `"Net 45 then EOM"` (45
@@ -87,8 +80,7 @@ pub unsafe extern "C" fn credit_terms_from_json(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let slot = unsafe { out(out_terms, "out_terms") }?;
-        let t: PaymentTerms = serde_json::from_str(unsafe { str_arg(json, "json") }?)
-            .map_err(|e| json_err("terms", e))?;
+        let t: PaymentTerms = crate::book::json(unsafe { str_arg(json, "json") }?, "terms")?;
         *slot = into_handle(credit_terms(t));
         Ok(())
     })

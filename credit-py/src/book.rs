@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::Value;
 
+use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome, Reason};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
@@ -23,11 +24,52 @@ use crate::{
 // ---------------------------------------------------------------------------
 // Python <-> JSON values.
 
+/// One step of the path to a value inside the object being converted.
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// `root.key[3].field`, built only when an error needs it (a path string
+/// per level would cost O(depth²) on deep input).
+fn path_text(root: &str, stack: &[Seg]) -> String {
+    let mut p = root.to_string();
+    for s in stack {
+        match s {
+            Seg::Key(k) => {
+                p.push('.');
+                p.push_str(k);
+            }
+            Seg::Index(i) => p.push_str(&format!("[{i}]")),
+        }
+    }
+    p
+}
+
 /// A Python value as JSON: dicts with str keys, lists/tuples, str, int,
 /// bool, None, `Decimal` (as its exact string) and `date` (ISO). Floats are
-/// refused: they cannot hold exact amounts.
-pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+/// refused: they cannot hold exact amounts. Nesting is bounded by
+/// `bounds.max_json_depth` and a dict or list that contains itself is
+/// refused, each with an error naming the path.
+pub(crate) fn to_json_value(
+    obj: &Bound<'_, PyAny>,
+    root: &str,
+    bounds: &Bounds,
+) -> PyResult<Value> {
+    let mut stack = Vec::new();
+    let mut open = Vec::new();
+    convert(obj, root, bounds, &mut stack, &mut open)
+}
+
+fn convert(
+    obj: &Bound<'_, PyAny>,
+    root: &str,
+    bounds: &Bounds,
+    stack: &mut Vec<Seg>,
+    open: &mut Vec<usize>,
+) -> PyResult<Value> {
     let py = obj.py();
+    let path = |stack: &[Seg]| path_text(root, stack);
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -38,7 +80,8 @@ pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Valu
         return Err(type_err(
             py,
             format!(
-                "{path} is a float ({}): pass decimal.Decimal or str for amounts",
+                "{} is a float ({}): pass decimal.Decimal or str for amounts",
+                path(stack),
                 obj.repr()?
             ),
         ));
@@ -49,7 +92,8 @@ pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Valu
                 py,
                 "ValidationError",
                 format!(
-                    "{path}: integer {} out of range",
+                    "{}: integer {} out of range",
+                    path(stack),
                     obj.repr().map(|r| r.to_string()).unwrap_or_default()
                 ),
                 &[],
@@ -61,38 +105,75 @@ pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Valu
         return Ok(Value::String(obj.extract()?));
     }
     if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        return Ok(Value::String(to_decimal(obj, "decimal")?.to_string()));
+        let field = path(stack);
+        return to_decimal(obj, "decimal")
+            .map(|d| Value::String(d.to_string()))
+            .map_err(|e| with_prefix(py, e, &field));
     }
     if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
         return Err(type_err(
             py,
-            format!("{path} is a datetime: pass datetime.date"),
+            format!("{} is a datetime: pass datetime.date", path(stack)),
         ));
     }
     if obj.is_instance(DATE.import(py, "datetime", "date")?)? {
-        return Ok(Value::String(to_date(obj, "date")?.to_string()));
+        let field = path(stack);
+        return to_date(obj, "date")
+            .map(|d| Value::String(d.to_string()))
+            .map_err(|e| with_prefix(py, e, &field));
     }
-    if let Ok(d) = obj.downcast::<PyDict>() {
-        let mut m = serde_json::Map::new();
-        for (k, v) in d.iter() {
-            let key: String = k
-                .extract()
-                .map_err(|_| type_err(py, format!("{path}: dict keys must be str")))?;
-            let val = to_json_value(&v, &format!("{path}.{key}"))?;
-            m.insert(key, val);
+    let is_dict = obj.is_instance_of::<PyDict>();
+    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
+    if is_dict || is_list {
+        if stack.len() >= bounds.max_json_depth {
+            return Err(crate::bounds_err(
+                py,
+                credit_core::bounds::BoundsError::TooLarge {
+                    field: "nesting depth",
+                    size: stack.len() + 1,
+                    max: bounds.max_json_depth,
+                },
+                Some(&path(stack)),
+            ));
         }
-        return Ok(Value::Object(m));
-    }
-    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        let mut v = Vec::new();
-        for (i, item) in obj.try_iter()?.enumerate() {
-            v.push(to_json_value(&item?, &format!("{path}[{i}]"))?);
+        let id = obj.as_ptr() as usize;
+        if open.contains(&id) {
+            return Err(raise(
+                py,
+                "ValidationError",
+                format!("{}: a dict or list that contains itself", path(stack)),
+                &[],
+            ));
         }
-        return Ok(Value::Array(v));
+        open.push(id);
+        let out = if let Ok(d) = obj.downcast::<PyDict>() {
+            let mut m = serde_json::Map::new();
+            for (k, v) in d.iter() {
+                let key: String = k
+                    .extract()
+                    .map_err(|_| type_err(py, format!("{}: dict keys must be str", path(stack))))?;
+                stack.push(Seg::Key(key.clone()));
+                let val = convert(&v, root, bounds, stack, open);
+                stack.pop();
+                m.insert(key, val?);
+            }
+            Value::Object(m)
+        } else {
+            let mut v = Vec::new();
+            for (i, item) in obj.try_iter()?.enumerate() {
+                stack.push(Seg::Index(i));
+                let val = convert(&item?, root, bounds, stack, open);
+                stack.pop();
+                v.push(val?);
+            }
+            Value::Array(v)
+        };
+        open.pop();
+        return Ok(out);
     }
     // Event objects: anything with to_dict(), or a dataclass instance.
     if obj.hasattr("to_dict")? {
-        return to_json_value(&obj.call_method0("to_dict")?, path);
+        return convert(&obj.call_method0("to_dict")?, root, bounds, stack, open);
     }
     let dataclasses = py.import("dataclasses")?;
     if dataclasses
@@ -100,29 +181,47 @@ pub(crate) fn to_json_value(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<Valu
         .is_truthy()?
         && !obj.is_instance_of::<pyo3::types::PyType>()
     {
-        return to_json_value(&dataclasses.call_method1("asdict", (obj,))?, path);
+        return convert(
+            &dataclasses.call_method1("asdict", (obj,))?,
+            root,
+            bounds,
+            stack,
+            open,
+        );
     }
     Err(type_err(
         py,
-        format!("{path}: unsupported type {}", obj.get_type().name()?),
+        format!(
+            "{}: unsupported type {}",
+            path(stack),
+            obj.get_type().name()?
+        ),
     ))
 }
 
-/// Reads a dict (or a JSON string) into a core type.
-pub(crate) fn from_py<T: serde::de::DeserializeOwned>(
+/// Reads a dict (or a JSON string) into a core type, bounded by `bounds`;
+/// errors name the path of the field at fault.
+pub(crate) fn from_py_bounded<T: serde::de::DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
-    what: &str,
+    what: &'static str,
+    bounds: &Bounds,
 ) -> PyResult<T> {
     let py = obj.py();
-    let value = if obj.is_instance_of::<PyString>() {
+    if obj.is_instance_of::<PyString>() {
         let text: String = obj.extract()?;
-        serde_json::from_str::<Value>(&text)
-            .map_err(|e| raise(py, "ParseError", format!("invalid {what} JSON: {e}"), &[]))?
-    } else {
-        to_json_value(obj, what)?
-    };
-    serde_json::from_value(value)
-        .map_err(|e| raise(py, "ValidationError", format!("invalid {what}: {e}"), &[]))
+        return credit_core::json::from_str(what, &text, bounds)
+            .map_err(|e| crate::document_err(py, e));
+    }
+    let value = to_json_value(obj, what, bounds)?;
+    credit_core::json::from_value(what, value).map_err(|e| crate::document_err(py, e))
+}
+
+/// [`from_py_bounded`] with the default bounds (inputs not for a book).
+pub(crate) fn from_py<T: serde::de::DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    what: &'static str,
+) -> PyResult<T> {
+    from_py_bounded(obj, what, &Bounds::DEFAULT)
 }
 
 /// Field names whose string values are decimals in output dicts.
@@ -310,6 +409,7 @@ pub(crate) fn book_err(py: Python<'_>, e: BookError) -> PyErr {
             raise(py, "ParseError", msg, &[])
         }
         BookError::Scoring(e) => crate::scoring::scoring_err(py, e),
+        BookError::Bounds(e) => crate::bounds_err(py, e, None),
         BookError::Plan(e) => crate::collections::plan_err(py, e),
         _ => raise(py, "ValidationError", msg, &[]),
     }
@@ -516,6 +616,11 @@ impl PyCreditBook {
         // still consistent.
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
+
+    /// The size bounds of the book's policy (for converting its input).
+    fn bounds(&self) -> Bounds {
+        self.lock().policy().bounds
+    }
 }
 
 impl PyCreditBook {
@@ -652,7 +757,7 @@ impl PyCreditBook {
         customer: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<PyDecision>> {
-        let c: Customer = from_py(customer, "customer")?;
+        let c: Customer = from_py_bounded(customer, "customer", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .lock()
@@ -670,7 +775,7 @@ impl PyCreditBook {
         limit: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<PyDecision>> {
-        let l: CreditLimit = from_py(limit, "limit")?;
+        let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self.lock().set_limit(l, day).map_err(|e| book_err(py, e))?;
         Ok(releasable_list(r))
@@ -683,7 +788,7 @@ impl PyCreditBook {
         limit: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<PyDecision>> {
-        let l: CreditLimit = from_py(limit, "limit")?;
+        let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .lock()
@@ -711,7 +816,7 @@ impl PyCreditBook {
     /// Applies one event (a dict with id, customer, date, type and its
     /// fields); returns "applied" or "duplicate".
     fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<&'static str> {
-        let e: Event = from_py(event, "event")?;
+        let e: Event = from_py_bounded(event, "event", &self.bounds())?;
         match py
             .allow_threads(|| self.lock().apply(e))
             .map_err(|e| book_err(py, e))?
@@ -723,9 +828,13 @@ impl PyCreditBook {
 
     /// Applies events all or nothing; returns "applied"/"duplicate" per event.
     fn apply_all(&self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<&'static str>> {
+        let bounds = self.bounds();
         let mut evs = Vec::new();
         for (i, item) in events.try_iter()?.enumerate() {
-            evs.push(from_py::<Event>(&item?, &format!("events[{i}]"))?);
+            evs.push(
+                from_py_bounded::<Event>(&item?, "event", &bounds)
+                    .map_err(|e| with_prefix(py, e, &format!("events[{i}]")))?,
+            );
         }
         let r = py.allow_threads(|| self.lock().apply_all(evs));
         match r {
@@ -749,9 +858,54 @@ impl PyCreditBook {
     /// must be Decimal or str (read CSVs with dtype=str), dates
     /// datetime.date or ISO strings. All or nothing; returns the row count.
     fn load_open_items(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
+        const REQUIRED: [&str; 6] = [
+            "customer",
+            "invoice_id",
+            "invoice_date",
+            "due_date",
+            "amount",
+            "currency",
+        ];
+        const OPTIONAL: [&str; 2] = ["open", "segment"];
+        if !data.hasattr("keys")? || !data.hasattr("__getitem__")? {
+            return Err(type_err(
+                py,
+                format!(
+                    "load_open_items: data must be a pandas DataFrame or a dict of columns, not {}",
+                    data.get_type().name()?
+                ),
+            ));
+        }
+        // Every column is named: an unknown one (a typo, an unmapped ERP
+        // field) is refused rather than ignored.
+        let mut names = Vec::new();
+        for k in data.call_method0("keys")?.try_iter()? {
+            let k = k?;
+            let name: String = k.extract().map_err(|_| {
+                type_err(
+                    py,
+                    format!(
+                        "load_open_items: column names must be str, got {}",
+                        k.repr().map(|r| r.to_string()).unwrap_or_default()
+                    ),
+                )
+            })?;
+            if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
+                return Err(raise(
+                    py,
+                    "ValidationError",
+                    format!(
+                        "load_open_items: unknown column {name:?}; expected {} and optionally {}",
+                        REQUIRED.join(", "),
+                        OPTIONAL.join(", ")
+                    ),
+                    &[],
+                ));
+            }
+            names.push(name);
+        }
         let column = |name: &str| -> PyResult<Option<Vec<Bound<'_, PyAny>>>> {
-            let has = data.call_method1("__contains__", (name,))?.is_truthy()?;
-            if !has {
+            if !names.iter().any(|n| n == name) {
                 return Ok(None);
             }
             let col = data.get_item(name)?;
@@ -783,6 +937,41 @@ impl PyCreditBook {
         let open = column("open")?;
         let segment = column("segment")?;
         let n = cust.len();
+        let lengths = [
+            ("invoice_id", inv.len()),
+            ("invoice_date", idate.len()),
+            ("due_date", due.len()),
+            ("amount", amount.len()),
+            ("currency", cur.len()),
+            ("open", open.as_ref().map_or(n, Vec::len)),
+            ("segment", segment.as_ref().map_or(n, Vec::len)),
+        ];
+        if let Some((name, len)) = lengths.iter().find(|(_, len)| *len != n) {
+            return Err(raise(
+                py,
+                "ValidationError",
+                format!("load_open_items: column {name:?} has {len} rows, \"customer\" has {n}"),
+                &[],
+            ));
+        }
+        // Ids are text; an int is exact, but a float (1.0 from a numeric
+        // column), None or NaN is not an id.
+        let id_of = |v: &Bound<'_, PyAny>, field: &str| -> PyResult<String> {
+            if v.is_instance_of::<PyString>() {
+                return v.extract();
+            }
+            if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
+                return v.str()?.extract();
+            }
+            Err(type_err(
+                py,
+                format!(
+                    "{field} must be str (or int), not {} {}: read the file with dtype=str and fill missing ids",
+                    v.get_type().name()?,
+                    v.repr()?
+                ),
+            ))
+        };
         let date_of = |v: &Bound<'_, PyAny>, field: &'static str| -> PyResult<chrono::NaiveDate> {
             if v.is_instance_of::<PyString>() {
                 let s: String = v.extract()?;
@@ -795,12 +984,12 @@ impl PyCreditBook {
         for i in 0..n {
             let row = || -> PyResult<OpenItemRow> {
                 Ok(OpenItemRow {
-                    customer: CustomerId(cust[i].str()?.extract()?),
+                    customer: CustomerId(id_of(&cust[i], "customer")?),
                     segment: match &segment {
-                        Some(s) => s[i].str()?.extract()?,
+                        Some(s) => id_of(&s[i], "segment")?,
                         None => credit_core::customer::DEFAULT_SEGMENT.to_string(),
                     },
-                    invoice_id: credit_core::customer::InvoiceId(inv[i].str()?.extract()?),
+                    invoice_id: credit_core::customer::InvoiceId(id_of(&inv[i], "invoice_id")?),
                     invoice_date: date_of(&idate[i], "invoice_date")?,
                     due_date: date_of(&due[i], "due_date")?,
                     amount: to_decimal(&amount[i], "amount")?,

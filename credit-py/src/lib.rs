@@ -47,14 +47,54 @@ fn raise(py: Python<'_>, class: &str, message: String, attrs: &[(&str, PyObject)
     build().unwrap_or_else(|e| e)
 }
 
-/// `text` read as JSON into `T`, or a `ParseError` naming `what`.
+/// `text` read as JSON into `T` (size and depth bounded by the defaults),
+/// or an error naming `what` and the path of the field at fault.
 fn parse_json<T: serde::de::DeserializeOwned>(
     py: Python<'_>,
     text: &str,
-    what: &str,
+    what: &'static str,
 ) -> PyResult<T> {
-    serde_json::from_str(text)
-        .map_err(|e| raise(py, "ParseError", format!("invalid {what} JSON: {e}"), &[]))
+    credit_core::json::from_str(what, text, &credit_core::bounds::Bounds::DEFAULT)
+        .map_err(|e| document_err(py, e))
+}
+
+/// A document error: `TooLarge` for a bound, `ParseError` otherwise.
+pub(crate) fn document_err(py: Python<'_>, e: credit_core::json::DocumentError) -> PyErr {
+    match e {
+        credit_core::json::DocumentError::Bounds { what, source } => {
+            bounds_err(py, source, Some(what))
+        }
+        other => raise(py, "ParseError", other.to_string(), &[]),
+    }
+}
+
+/// A size beyond its bound is `TooLarge` (with `field`, `size`, `max`);
+/// an id with characters it may not hold is a `ValidationError`.
+pub(crate) fn bounds_err(
+    py: Python<'_>,
+    e: credit_core::bounds::BoundsError,
+    prefix: Option<&str>,
+) -> PyErr {
+    let msg = match prefix {
+        Some(p) => format!("{p}: {e}"),
+        None => e.to_string(),
+    };
+    match e {
+        credit_core::bounds::BoundsError::TooLarge { field, size, max } => {
+            let int = |v: usize| {
+                v.into_pyobject(py)
+                    .map(|x| x.into_any().unbind())
+                    .unwrap_or_else(|_| py.None())
+            };
+            let attrs = [
+                ("field", PyString::new(py, field).into_any().unbind()),
+                ("size", int(size)),
+                ("max", int(max)),
+            ];
+            raise(py, "TooLarge", msg, &attrs)
+        }
+        _ => raise(py, "ValidationError", msg, &[]),
+    }
 }
 
 fn money_err(py: Python<'_>, e: MoneyError) -> PyErr {
@@ -92,6 +132,7 @@ fn money_err(py: Python<'_>, e: MoneyError) -> PyErr {
                 ),
             ],
         ),
+        MoneyError::Bounds(b) => bounds_err(py, b, None),
         MoneyError::Overflow { .. } => raise(py, "ArithmeticOverflow", msg, &[]),
         MoneyError::Precision { .. } => raise(py, "PrecisionError", msg, &[]),
         _ => raise(py, "ValidationError", msg, &[]),
@@ -130,10 +171,6 @@ fn terms_err(py: Python<'_>, e: TermsError) -> PyErr {
         }
         other => raise(py, "ValidationError", other.to_string(), &[]),
     }
-}
-
-fn json_err(py: Python<'_>, what: &str, e: serde_json::Error) -> PyErr {
-    raise(py, "ParseError", format!("invalid {what} JSON: {e}"), &[])
 }
 
 fn type_err(py: Python<'_>, message: String) -> PyErr {
@@ -194,6 +231,41 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
         ));
     };
     parse_decimal(field, &text).map_err(|e| money_err(py, e))
+}
+
+/// A count argument (parts, reasons): a non-negative int. Too large for
+/// the machine is `TooLarge`, so the core's own bound check (which names
+/// the bound) sees every value that fits.
+pub(crate) fn count_arg(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<usize> {
+    let py = obj.py();
+    if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
+        return Err(type_err(
+            py,
+            format!("{field} must be int, not {}", obj.get_type().name()?),
+        ));
+    }
+    if obj.lt(0)? {
+        return Err(raise(
+            py,
+            "ValidationError",
+            format!("{field} must not be negative, got {}", obj.repr()?),
+            &[],
+        ));
+    }
+    obj.extract::<usize>().map_err(|_| {
+        bounds_err(
+            py,
+            credit_core::bounds::BoundsError::TooLarge {
+                field,
+                size: usize::MAX,
+                max: usize::MAX,
+            },
+            Some(&format!(
+                "{field} {}",
+                obj.repr().map(|r| r.to_string()).unwrap_or_default()
+            )),
+        )
+    })
 }
 
 fn py_decimal(py: Python<'_>, d: Decimal) -> PyResult<PyObject> {
@@ -491,7 +563,8 @@ impl PyMoney {
     }
 
     /// Splits into `n` parts as equal as possible that sum exactly to the whole.
-    fn split(&self, py: Python<'_>, n: usize) -> PyResult<Vec<PyMoney>> {
+    fn split(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<Vec<PyMoney>> {
+        let n = count_arg(n, "parts")?;
         let parts = self.0.split(n).map_err(|e| money_err(py, e))?;
         Ok(parts.into_iter().map(PyMoney).collect())
     }
@@ -504,9 +577,7 @@ impl PyMoney {
     /// Reads the JSON written by `to_json`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text)
-            .map(PyMoney)
-            .map_err(|e| json_err(py, "money", e))
+        parse_json(py, text, "money").map(PyMoney)
     }
 
     fn __repr__(&self) -> String {
@@ -657,9 +728,7 @@ impl PyCalendar {
     /// Reads the JSON written by `to_json` (validated).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text)
-            .map(PyCalendar)
-            .map_err(|e| json_err(py, "calendar", e))
+        parse_json(py, text, "calendar").map(PyCalendar)
     }
 
     fn __repr__(&self) -> String {
@@ -729,9 +798,7 @@ impl PyPaymentTerms {
     /// Reads the JSON written by `to_json` (validated).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        serde_json::from_str(text)
-            .map(PyPaymentTerms)
-            .map_err(|e| json_err(py, "payment terms", e))
+        parse_json(py, text, "payment terms").map(PyPaymentTerms)
     }
 
     /// JSON form (decimals as strings).
@@ -883,7 +950,7 @@ macro_rules! json_value_class {
             /// Reads the JSON written by `to_json`.
             #[staticmethod]
             fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-                serde_json::from_str::<$rust>(text).map($py).map_err(|e| json_err(py, $what, e))
+                parse_json::<$rust>(py, text, $what).map($py)
             }
 
             fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

@@ -58,6 +58,7 @@ pub(crate) fn scoring_err(py: Python<'_>, e: ScoringError) -> PyErr {
     let msg = e.to_string();
     match e {
         ScoringError::Document(_) => raise(py, "ParseError", msg, &[]),
+        ScoringError::Bounds(b) => crate::bounds_err(py, b, None),
         ScoringError::Rejected {
             characteristic,
             value,
@@ -92,8 +93,21 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if obj.is_instance_of::<PyString>() {
         return Ok(Value::Text(obj.extract()?));
     }
+    let number = |v: &Bound<'_, PyAny>| -> PyResult<Value> {
+        v.extract::<f64>().map(Value::Number).map_err(|_| {
+            raise(
+                py,
+                "ValidationError",
+                format!(
+                    "attribute {name}: {} is too large for a number",
+                    obj.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+                &[],
+            )
+        })
+    };
     if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() {
-        return Ok(Value::Number(obj.extract::<f64>()?));
+        return number(obj);
     }
     if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
         return Ok(Value::Text(obj.str()?.extract()?));
@@ -102,11 +116,15 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if tname == "NAType" || tname == "NaTType" {
         return Ok(Value::Missing);
     }
+    if tname == "bool_" || tname == "bool" {
+        return Err(type_err(
+            py,
+            format!("attribute {name} is a numpy bool: pass a number or a category"),
+        ));
+    }
     // numpy scalars and other numbers.
     if obj.hasattr("__float__")? {
-        return Ok(Value::Number(
-            obj.call_method0("__float__")?.extract::<f64>()?,
-        ));
+        return number(&obj.call_method0("__float__")?);
     }
     Err(type_err(
         py,
@@ -468,9 +486,11 @@ impl PyScorecard {
                 &[],
             ));
         }
+        let card = &slf.get().0;
+        card.check_reasons(reasons)
+            .map_err(|e| scoring_err(py, e))?;
         let (rows, borrowed, index) = borrow_columns(slf, data)?;
         let columns = views(py, &borrowed)?;
-        let card = &slf.get().0;
         let k = card.len();
         let mut totals = vec![0.0f64; rows];
         let mut classes = vec![0i32; rows];

@@ -1048,6 +1048,7 @@ impl CreditBook {
             });
         }
         let b = &self.policy.bounds;
+        b.check_id("customer", &req.customer.0)?;
         b.check_id("order_id", &req.order_id.0)?;
         b.check_id("segment", &req.segment)?;
         let c = self.cust(&req.customer)?;

@@ -167,6 +167,7 @@ impl Scorecard {
             }
             _ => 0,
         };
+        self.check_reasons(n_reasons)?;
         if rows == 0 {
             return Ok(BatchSummary {
                 rows: 0,

@@ -110,7 +110,17 @@ pub enum ScoringError {
         /// What is wrong.
         reason: String,
     },
+    /// More reason codes per row than the card has characteristics (each
+    /// reason names a distinct one).
+    #[error(transparent)]
+    Bounds(#[from] crate::bounds::BoundsError),
 }
+
+/// Most reason codes per row a batch may ask for. Adverse-action practice
+/// gives up to four principal reasons (US Regulation B, 12 CFR
+/// 1002.9(b)(2) commentary; FCRA §615 key factors); 32 leaves room for
+/// any layout without letting a count size a huge buffer.
+pub const MAX_REASONS: usize = 32;
 
 fn invalid(
     field: impl Into<String>,
@@ -669,6 +679,25 @@ impl Scorecard {
     /// Attribute names of the characteristics, in card order.
     pub fn attributes(&self) -> impl Iterator<Item = &str> {
         self.def.characteristics.iter().map(|c| c.name.as_str())
+    }
+
+    /// Checks a count of reason codes per row: at most [`MAX_REASONS`]
+    /// (slots past the card's characteristics are filled with "none", so a
+    /// host may keep one layout for every card). Call it before sizing a
+    /// reason buffer of `rows × n` entries.
+    ///
+    /// # Errors
+    /// [`ScoringError::Bounds`] naming `reasons`, its value and the bound.
+    pub fn check_reasons(&self, n: usize) -> Result<(), ScoringError> {
+        if n > MAX_REASONS {
+            return Err(crate::bounds::BoundsError::TooLarge {
+                field: "reasons",
+                size: n,
+                max: MAX_REASONS,
+            }
+            .into());
+        }
+        Ok(())
     }
 
     /// Number of characteristics.

@@ -58,8 +58,16 @@ pub fn psi(baseline: &[u64], current: &[u64]) -> Result<Stability, ScoringError>
             ),
         ));
     }
-    let nb: u64 = baseline.iter().sum();
-    let nc: u64 = current.iter().sum();
+    // Checked: counts summing past 2^64 are an error, not a wrapped total
+    // (identical distributions gave PSI 8.2e20 in release builds).
+    let total = |counts: &[u64], field: &'static str| {
+        counts
+            .iter()
+            .try_fold(0u64, |acc, &k| acc.checked_add(k))
+            .ok_or_else(|| bad(field, "counts sum past 2^64 - 1"))
+    };
+    let nb = total(baseline, "baseline")?;
+    let nc = total(current, "current")?;
     if nb == 0 || nc == 0 {
         return Err(bad(
             if nb == 0 { "baseline" } else { "current" },

@@ -62,6 +62,7 @@ from credit._errors import (
     PrecisionError,
     UnknownCurrency,
     ScoringRejected,
+    TooLarge,
     UnknownCustomer,
     ValidationError,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "Scorecard",
     "ScoringRejected",
     "Settlement",
+    "TooLarge",
     "UnknownCurrency",
     "UnknownCustomer",
     "ValidationError",

@@ -37,17 +37,60 @@ def _text(v: Any) -> str:
     return str(v)
 
 
+def _dtype_kind(col: Any) -> str:
+    """numpy's kind letter of a column's dtype ('O' for object or unknown)."""
+    dtype = getattr(col, "dtype", None)
+    if dtype is None:
+        return "O"
+    return getattr(dtype, "kind", "O")
+
+
+def _first(values: np.ndarray, test: Any) -> Any:
+    """The first value for which ``test`` holds, or None."""
+    for v in values:
+        if test(v):
+            return v
+    return None
+
+
 def _numeric(col: Any, name: str) -> np.ndarray:
+    kind = _dtype_kind(col)
+    if kind == "O" and not hasattr(col, "dtype"):
+        kind = np.asarray(col).dtype.kind
+    if kind in "bMm":
+        what = {"b": "bool", "M": "datetime64", "m": "timedelta64"}[kind]
+        raise ValidationError(
+            f"column {name!r}: the characteristic is numeric, the column is {what}; "
+            "convert it to a number first (e.g. days since a date)"
+        )
+    if kind == "O":
+        values = col.to_numpy(dtype=object) if hasattr(col, "to_numpy") else np.asarray(col, dtype=object)
+        bad = _first(values.ravel(), lambda v: isinstance(v, (bool, np.bool_)) or hasattr(v, "isoformat"))
+        if bad is not None:
+            raise ValidationError(
+                f"column {name!r}: the characteristic is numeric, got {type(bad).__name__} value {bad!r}"
+            )
     try:
         if hasattr(col, "to_numpy"):
             arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             arr = np.asarray(col, dtype=np.float64)
-    except (TypeError, ValueError) as e:
+    except (TypeError, ValueError, OverflowError) as e:
         raise ValidationError(f"column {name!r}: the characteristic is numeric, values must be numbers ({e})") from None
     if arr.ndim != 1:
         raise ValidationError(f"column {name!r}: expected one dimension, got {arr.ndim}")
     return np.ascontiguousarray(arr)
+
+
+def _missing(v: Any) -> bool:
+    if v is None:
+        return True
+    try:
+        import pandas as pd  # type: ignore[import-untyped]
+
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
 
 
 def _codes(card: Any, name: str, col: Any) -> np.ndarray:
@@ -60,11 +103,25 @@ def _codes(card: Any, name: str, col: Any) -> np.ndarray:
     elif isinstance(col, pd.Categorical):
         cats, codes = col.categories, col.codes
     else:
+        kind = _dtype_kind(col)
+        if kind != "O" and kind not in "US":
+            raise ValidationError(
+                f"column {name!r}: the characteristic is categorical and needs text, the column is "
+                f"{getattr(col, 'dtype', kind)}; convert it with .astype(str) if its values are the card's categories"
+            )
         values = col.to_numpy(dtype=object) if hasattr(col, "to_numpy") else np.asarray(col, dtype=object)
         if values.ndim != 1:
             raise ValidationError(f"column {name!r}: expected one dimension, got {values.ndim}")
         c = pd.Categorical(values)
         cats, codes = c.categories, c.codes
+    # Categories are text: a number, bool or date would match nothing and
+    # reject its rows silently.
+    bad = _first(np.asarray(cats, dtype=object), lambda v: not isinstance(v, str) and not _missing(v))
+    if bad is not None:
+        raise ValidationError(
+            f"column {name!r}: the characteristic is categorical and needs str values, got "
+            f"{type(bad).__name__} {bad!r}; convert the column with .astype(str) if its values are the card's categories"
+        )
     # One lookup per distinct value; -1 (missing) maps to -1 via the last slot.
     mapping = np.array([lookup.get(_text(v), unseen) for v in cats] + [-1], dtype=np.int32)
     return np.ascontiguousarray(mapping[codes])

@@ -19,6 +19,7 @@ __all__ = [
     "UnknownCustomer",
     "MissingRate",
     "ScoringRejected",
+    "TooLarge",
 ]
 
 
@@ -87,3 +88,13 @@ class ScoringRejected(ValidationError):
 
     characteristic: str | None = None
     value: str | None = None
+
+
+class TooLarge(ValidationError):
+    """A size the caller controls is beyond its documented bound: an id or
+    text too long, a document too large, nesting too deep, too many parts
+    or reasons asked for. ``field``, ``size`` and ``max`` say which."""
+
+    field: str | None = None
+    size: int | None = None
+    max: int | None = None
