@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The one test command: everything CI checks, from a fresh clone.
 #   Rust: fmt, clippy (-D warnings), unit + integration + doc tests (incl. the
-#         README's Rust example and the header drift check), rustdoc warnings.
+#         README's Rust example, the header drift check, the seeded
+#         simulation of the book and the replay of every fuzz seed and crash
+#         input), a 20 s smoke run of each fuzz target (cargo-fuzz, installed
+#         from crates.io, on the stable toolchain), rustdoc warnings.
 #   Python: a .venv with maturin, pytest, hypothesis, mypy (pinned in
 #         credit-py/requirements-test.txt); builds the package, checks the
 #         stubs with mypy.stubtest, runs pytest and the README example.
 #   C: builds libcredit, compiles the C tests and the README example with
 #         -Wall -Wextra -Werror, runs them under valgrind (ASan if valgrind is
-#         missing); compiles the header as C++.
+#         missing), the hostile-input programs under ASan+UBSan and valgrind;
+#         compiles the header as C++.
 #   Demo: runs the order-to-cash example and checks hand-verified lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +27,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (unit, integration, doc, header drift)"
 cargo test --workspace --exclude credit-py --locked
+
+step "Fuzz smoke (each target 20 s; seeds and crash inputs already replayed above)"
+./scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 
 step "rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet

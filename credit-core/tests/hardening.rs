@@ -552,3 +552,63 @@ fn a_snapshot_view_is_independent_of_later_changes() {
     assert_eq!(view.to_json().unwrap(), expected);
     assert_eq!(b.decision_log().len(), 5100);
 }
+
+/// Found by the book fuzzer: reservations are indexed by order id across
+/// the book, but a re-check under another account (or the order placed in
+/// another account) dropped it only from the account at hand, so a ghost
+/// reservation inflated the first account's exposure for good (and a
+/// snapshot then held the order twice and would not restore).
+#[test]
+fn a_reservation_lives_in_one_account_only() {
+    let mut b = CreditBook::new(policy()).unwrap();
+    for c in ["C1", "C2"] {
+        b.upsert_customer(Customer::new(c, c, cur("EUR")), d("2026-01-01"))
+            .unwrap();
+        b.set_limit(
+            CreditLimit::amount(c, money("1000.00", "EUR")),
+            d("2026-01-01"),
+        )
+        .unwrap();
+    }
+    let reserved = |b: &mut CreditBook, c: &str| {
+        b.exposure(&CustomerId::from(c), "default", d("2026-01-05"))
+            .unwrap()
+            .reserved
+    };
+    let check = |b: &mut CreditBook, c: &str, amount: &str| {
+        let r = order(c, "default", "SO-1", money(amount, "EUR"), "2026-01-02");
+        assert_eq!(b.check_order(r).unwrap().outcome, Outcome::Approved);
+    };
+    check(&mut b, "C1", "300.00");
+    check(&mut b, "C2", "200.00");
+    // The re-check moved the reservation: C1 holds nothing any more.
+    assert_eq!(reserved(&mut b, "C1"), dec("0"));
+    assert_eq!(reserved(&mut b, "C2"), dec("200.00"));
+    check(&mut b, "C1", "300.00");
+    // Placing the order (in C2) ends the reservation wherever it is.
+    b.apply(ev(
+        r#"{"id":"e1","customer":"C2","date":"2026-01-03","type":"order_placed","order_id":"SO-1","amount":"300.00","currency":"EUR"}"#,
+    ))
+    .unwrap();
+    assert_eq!(reserved(&mut b, "C1"), dec("0"));
+    assert_eq!(reserved(&mut b, "C2"), dec("0"));
+    let restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
+    assert_eq!(restored.state_digest(), b.state_digest());
+    // A failed batch that placed it puts the reservation back where it was.
+    check(&mut b, "C1", "300.00");
+    let before = b.state_digest();
+    let placed = ev(
+        r#"{"id":"e2","customer":"C2","date":"2026-01-04","type":"order_placed","order_id":"SO-9","amount":"1.00","currency":"EUR"}"#,
+    );
+    let cancel_c1_order_elsewhere = ev(
+        r#"{"id":"e3","customer":"C2","date":"2026-01-04","type":"order_cancelled","order_id":"SO-1"}"#,
+    );
+    let bad = ev(
+        r#"{"id":"e4","customer":"C2","date":"2026-01-04","type":"order_cancelled","order_id":"NOPE"}"#,
+    );
+    assert!(b
+        .apply_all(vec![placed, cancel_c1_order_elsewhere, bad])
+        .is_err());
+    assert_eq!(b.state_digest(), before);
+    assert_eq!(reserved(&mut b, "C1"), dec("300.00"));
+}

@@ -431,7 +431,13 @@ impl CreditBook {
             columns: monitor::ColumnCache::default(),
         });
         let a = self.accounts.len() - 1;
-        self.customers[c].accounts.push(a);
+        // A customer's accounts stay in segment order: every view that walks
+        // them is then independent of the order they were opened in (a
+        // restored book opens them in key order).
+        let accounts = &self.accounts;
+        let list = &mut self.customers[c].accounts;
+        let pos = list.partition_point(|&k| accounts[k].segment.as_str() < segment);
+        list.insert(pos, a);
         a
     }
 
@@ -629,7 +635,7 @@ impl CreditBook {
                 a
             }
         };
-        self.after_apply(a, &event);
+        self.after_apply(&event);
         self.record(a, event);
         Ok(Applied::Applied)
     }
@@ -797,7 +803,7 @@ impl CreditBook {
         Ok(())
     }
 
-    fn after_apply(&mut self, a: usize, event: &Event) {
+    fn after_apply(&mut self, event: &Event) {
         if let (
             Some(u),
             EventKind::OrderPlaced { order_id, .. } | EventKind::OrderCancelled { order_id },
@@ -809,17 +815,21 @@ impl CreditBook {
                 .push((order_id.clone(), self.holds.get(order_id).cloned()));
         }
         match &event.kind {
-            EventKind::OrderPlaced { order_id, .. } => self.drop_reservation(a, order_id),
+            EventKind::OrderPlaced { order_id, .. } => self.drop_reservation(order_id),
             EventKind::OrderCancelled { order_id } => {
-                self.drop_reservation(a, order_id);
+                self.drop_reservation(order_id);
                 self.holds.remove(order_id);
             }
             _ => {}
         }
     }
 
-    fn drop_reservation(&mut self, a: usize, order_id: &OrderId) {
-        if self.reservations.remove(order_id).is_some() {
+    /// Drops an order's reservation from the account that holds it
+    /// (reservations are indexed by order id across the book, so the
+    /// account of the event or check at hand may be another one).
+    fn drop_reservation(&mut self, order_id: &OrderId) {
+        if let Some(a) = self.reservations.remove(order_id) {
+            self.note_account(a);
             self.accounts[a]
                 .reservations
                 .retain(|r| &r.order_id != order_id);
@@ -908,19 +918,23 @@ impl CreditBook {
         let f = acc
             .state
             .figures(self.horizon_end(as_of), &self.fx, exclude)?;
-        self.add_reservations(a, f, as_of, exclude)
+        self.add_reservations(a, f, as_of, exclude, None)
     }
 
+    /// Adds the account's reservations to `f`: every one for a check (a
+    /// reservation is a present commitment, whatever date its check ran
+    /// on), or those made up to `made_by` for a view of the past.
     fn add_reservations(
         &self,
         a: usize,
         mut f: Figures,
         as_of: NaiveDate,
         exclude: Option<&OrderId>,
+        made_by: Option<NaiveDate>,
     ) -> Result<Figures, BookError> {
         let horizon_end = self.horizon_end(as_of);
         for r in &self.accounts[a].reservations {
-            if exclude == Some(&r.order_id) || r.date > as_of {
+            if exclude == Some(&r.order_id) || made_by.is_some_and(|d| r.date > d) {
                 continue;
             }
             f.open_orders = f
@@ -1034,6 +1048,13 @@ impl CreditBook {
 
     /// The figures a check of `req` sees (without recording anything).
     ///
+    /// A check is a present act: it counts everything the book holds now —
+    /// every event and every reservation, whatever their dates — and uses
+    /// `req.as_of` for what depends on time (days overdue, the horizon,
+    /// limit validity, review dates). So no choice of dates lets two checks
+    /// together exceed a limit. [`CreditBook::exposure`] as of a date on or
+    /// after the latest event and reservation shows the same figures.
+    ///
     /// # Errors
     /// [`BookError::InvalidArgument`] for an order amount that is not
     /// positive; unknown customer, missing FX rate, overflow.
@@ -1068,7 +1089,7 @@ impl CreditBook {
                     Some(&req.order_id),
                 )?;
                 (
-                    self.add_reservations(a, f, req.as_of, Some(&req.order_id))?,
+                    self.add_reservations(a, f, req.as_of, Some(&req.order_id), None)?,
                     Self::limit_view(&self.accounts[a].limit, req.as_of),
                     o,
                 )
@@ -1155,8 +1176,9 @@ impl CreditBook {
         if self.accounts[a].state.order(&req.order_id).is_some() {
             return;
         }
+        // A re-check replaces the order's reservation, wherever it was.
+        self.drop_reservation(&req.order_id);
         let acc = &mut self.accounts[a];
-        acc.reservations.retain(|r| r.order_id != req.order_id);
         acc.reservations.push(Reserved {
             order_id: req.order_id.clone(),
             amount,
@@ -1220,13 +1242,8 @@ impl CreditBook {
     /// cancelled with an `order_cancelled` event instead.)
     pub fn withdraw_order(&mut self, order_id: &OrderId) -> bool {
         let held = self.holds.remove(order_id).is_some();
-        let reserved = match self.reservations.get(order_id).copied() {
-            Some(a) => {
-                self.drop_reservation(a, order_id);
-                true
-            }
-            None => false,
-        };
+        let reserved = self.reservations.contains_key(order_id);
+        self.drop_reservation(order_id);
         held || reserved
     }
 
@@ -1338,7 +1355,7 @@ impl CreditBook {
         };
         let st = self.state_as_of(a, as_of)?;
         let f = st.figures(self.horizon_end(as_of), &self.fx, None)?;
-        out.figures = self.add_reservations(a, f, as_of, None)?;
+        out.figures = self.add_reservations(a, f, as_of, None, Some(as_of))?;
         out.reserved = out.figures.open_orders - f.open_orders;
         out.total = out
             .figures

@@ -583,15 +583,15 @@ impl CreditBook {
                     .collect()
             },
         };
-        // Per customer, in key order (the report's), so that each group is
-        // complete when the next begins and reaches the sink sorted.
-        let order: Vec<usize> = if together {
+        // Customers in key order: per customer, each group is then complete
+        // when the next begins and reaches the sink sorted; for every
+        // grouping, the result (and the first error met) does not depend on
+        // the order customers were created in.
+        let order: Vec<usize> = {
             let customers = &self.customers;
             key_order(customers.len(), |ci| {
                 (customers[ci].customer.id.as_str(), ())
             })
-        } else {
-            (0..self.customers.len()).collect()
         };
         for ci in order {
             for ai in 0..self.customers[ci].accounts.len() {

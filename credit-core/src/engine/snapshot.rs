@@ -291,14 +291,15 @@ impl CreditBook {
             let c = book.cust(&r.customer)?;
             let a = book.account_or_new(c, &r.segment);
             let acc = &book.accounts[a];
+            // Zero is possible: a small order converted into a currency
+            // without decimals (0.22 EUR is 0 JPY at 100).
             if r.amount.currency() != acc.state.currency
                 || r.amount.is_negative()
-                || r.amount.is_zero()
                 || book.reservations.contains_key(&oid)
                 || acc.state.order(&oid).is_some()
             {
                 return Err(bad(format!(
-                    "reservation of order {oid}: {} is not a positive amount in the account's \
+                    "reservation of order {oid}: {} is negative or not in the account's \
                      currency {}, or the order is reserved twice or already placed",
                     r.amount, acc.state.currency
                 )));
