@@ -586,7 +586,10 @@ void credit_book_free(struct credit_book *book);
 
 /**
  * The whole book as a schema-versioned JSON snapshot (free with
- * `credit_string_free`).
+ * `credit_string_free`). The book is locked only to take a copy of what
+ * is written (the logs are shared, not copied); writing the JSON does not
+ * hold it, so other threads' checks go on meanwhile. Restoring it with
+ * `credit_book_restore` gives a book equal to this one.
  *
  * # Safety
  * `book` a live handle; `out_json` writable.

@@ -1,5 +1,6 @@
 //! Throughput of event application and of the credit check on a book of
-//! 100,000 customers with 1,000,000 open items.
+//! 100,000 customers with 1,000,000 open items; the cost of a snapshot
+//! under the book's lock against writing it.
 //! Run: `cargo bench -p credit-benches --bench book`.
 
 use std::hint::black_box;
@@ -247,5 +248,37 @@ fn checks(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, apply_events, checks);
+/// A snapshot of a book with 10,000 customers, 100,000 open items and
+/// 100,000 logged decisions: the view a host takes under the book's lock
+/// (no log is copied) against writing it (outside the lock).
+fn snapshots(c: &mut Criterion) {
+    let mut b = book(10_000);
+    for e in invoices(10_000, 10) {
+        b.apply(e).expect("apply");
+    }
+    for i in 0..100_000 {
+        let r = OrderRequest {
+            customer: CustomerId(format!("C{}", (i * 7919) % 10_000)),
+            segment: "default".into(),
+            order_id: OrderId(format!("S{i}")),
+            amount: Money::parse("10.00", eur()).expect("m"),
+            requested_delivery: None,
+            checkpoint: Checkpoint::Order,
+            as_of: day(60),
+        };
+        b.check_order(r).expect("check");
+    }
+    let mut g = c.benchmark_group("snapshot_10k_customers_100k_items_100k_decisions");
+    g.sample_size(10);
+    g.bench_function("snapshot_view (under the lock)", |x| {
+        x.iter(|| black_box(b.snapshot_view()))
+    });
+    let view = b.snapshot_view();
+    g.bench_function("to_json (outside the lock)", |x| {
+        x.iter(|| black_box(view.to_json().expect("json").len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, apply_events, checks, snapshots);
 criterion_main!(benches);

@@ -578,6 +578,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn reasons_read_as_sentences_with_their_figures() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let r = |code: &'static str, t: Option<&str>, o: Option<&str>| Reason {
+            code: ReasonCode(code),
+            action: Action::Block,
+            threshold: t.map(d),
+            observed: o.map(d),
+        };
+        assert_eq!(
+            r("STATIC_LIMIT_EXCEEDED", Some("50000.00"), Some("58000.00")).to_string(),
+            "STATIC_LIMIT_EXCEEDED (block): exposure after order 58000.00 exceeds limit 50000.00"
+        );
+        assert_eq!(
+            r("OLDEST_ITEM_OVERDUE", Some("30"), Some("31")).to_string(),
+            "OLDEST_ITEM_OVERDUE (block): oldest open item is 31 days overdue (allowed 30)"
+        );
+        assert_eq!(
+            r("CUSTOMER_BLOCKED", None, None).to_string(),
+            "CUSTOMER_BLOCKED (block): customer is blocked"
+        );
+        // A figure that is absent reads as "-"; a warning says so.
+        let mut w = r("MAX_ORDER_VALUE_EXCEEDED", None, Some("10"));
+        w.action = Action::Warn;
+        assert_eq!(
+            w.to_string(),
+            "MAX_ORDER_VALUE_EXCEEDED (warn): order value 10 exceeds maximum -"
+        );
+    }
+
+    #[test]
+    fn total_counts_every_category_once_with_all_orders() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let f = Figures {
+            open_orders: d("100.00"),
+            open_orders_in_horizon: d("40.00"),
+            delivered_not_invoiced: d("50.00"),
+            receivables: d("300.00"),
+            disputed: d("20.00"),
+            special_liabilities: d("30.00"),
+        };
+        // 100 + 50 + 300 + 20 + 30; the horizon's part is inside the 100.
+        assert_eq!(f.total(), Some(d("500.00")));
+        let w = crate::policy::ExposureWeights::default();
+        assert_eq!(f.weighted(&w, true), Some(d("440.00")));
+        let big = Figures {
+            receivables: Decimal::MAX,
+            special_liabilities: d("1"),
+            ..Figures::default()
+        };
+        assert_eq!(big.total(), None);
+    }
+
+    #[test]
     fn percent_moves_the_decimal_point_exactly() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(pct(d("1000.00"), d("5")).unwrap(), d("50.00"));

@@ -403,7 +403,9 @@ pub fn compensation(tiers: &[CompensationTier], amount: Decimal) -> Decimal {
 pub struct DunningLevel {
     /// Level number (1 = first reminder), consecutive from 1.
     pub level: u8,
-    /// Days past due (after grace) an item needs to reach this level.
+    /// Days past the due date an item needs to reach this level (counted
+    /// from the due date; the item must also be past the procedure's grace
+    /// days).
     pub min_days_overdue: u32,
     /// Lowest total of a notice at this level (account currency).
     #[serde(default, with = "crate::serde_decimal")]

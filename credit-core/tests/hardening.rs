@@ -411,8 +411,14 @@ fn document_errors_name_the_field_and_unknown_fields_are_refused() {
 /// not byte-identical.
 #[test]
 fn restore_is_canonical() {
+    // The limit step only warns: a check in a segment without a limit is
+    // approved (with a warning) and reserves, which opens the account.
+    let warn = Policy::from_json(
+        r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "static_limit", "action": "warn"}]}"#,
+    )
+    .unwrap();
     let build = |order_of_customers: &[&str]| {
-        let mut b = CreditBook::new(policy()).unwrap();
+        let mut b = CreditBook::new(warn.clone()).unwrap();
         for c in order_of_customers {
             b.upsert_customer(Customer::new(c, c, cur("EUR")), d("2026-01-01"))
                 .unwrap();
@@ -436,7 +442,8 @@ fn restore_is_canonical() {
                 "2026-01-02",
             );
             assert!(b.check_order(r).unwrap().outcome == Outcome::Approved);
-            // An account opened by a check alone, then left empty.
+            // An account opened by an approved check alone, then left empty
+            // by withdrawing the order.
             let r = order(
                 c,
                 "other",
@@ -444,8 +451,13 @@ fn restore_is_canonical() {
                 money("1.00", "EUR"),
                 "2026-01-02",
             );
-            b.check_order(r).unwrap();
+            assert_eq!(
+                b.check_order(r).unwrap().outcome,
+                Outcome::ApprovedWithWarnings
+            );
+            assert!(b.account_state(&CustomerId::from(*c), "other").is_some());
             assert!(b.withdraw_order(&OrderId::from(format!("X-{i}").as_str())));
+            assert!(b.account_state(&CustomerId::from(*c), "other").is_some());
         }
         b
     };
@@ -611,4 +623,70 @@ fn a_reservation_lives_in_one_account_only() {
         .is_err());
     assert_eq!(b.state_digest(), before);
     assert_eq!(reserved(&mut b, "C1"), dec("300.00"));
+}
+
+/// Finding 4: a plan panicked (`Decimal::from_i128_with_scale`) on amounts
+/// past the decimal range: a 28-digit principal, a payment of 1e27, a
+/// payoff summing beyond it. Each is now a typed overflow or refusal.
+#[test]
+fn plans_with_amounts_past_the_decimal_range_are_errors_not_panics() {
+    use credit_core::plans::{PaymentPlan, PlanError};
+    let terms = |principal: &str| {
+        format!(
+            r#"{{"currency": "EUR", "principal": "{principal}", "start": "2026-01-01", "frequency": "monthly",
+                "installments": 12, "method": "annuity", "annual_rate": "12"}}"#
+        )
+    };
+    // 28 digits of euros is 30 digits of cents: past 96 bits.
+    let big = PaymentPlan::from_terms_json(&terms("9999999999999999999999999999"));
+    assert!(
+        matches!(
+            big,
+            Err(PlanError::Overflow(_)) | Err(PlanError::InvalidField { .. })
+        ),
+        "{big:?}"
+    );
+    let mut p = PaymentPlan::from_terms_json(&terms("10000.00")).unwrap();
+    let day = d("2026-02-01");
+    let r = p.apply_payment(day, dec("1000000000000000000000000000"));
+    assert!(r.is_err(), "{r:?}");
+    // A plan near the top of the range: schedule, status and payoff either
+    // work or say overflow.
+    match PaymentPlan::from_terms_json(&terms("790000000000000000000000000.00")) {
+        Ok(p) => {
+            for when in ["2026-06-01", "2027-06-01"] {
+                if let Err(e) = p.payoff(d(when)) {
+                    assert!(matches!(e, PlanError::Overflow(_)), "{e:?}");
+                }
+                if let Err(e) = p.status(d(when)) {
+                    assert!(matches!(e, PlanError::Overflow(_)), "{e:?}");
+                }
+            }
+        }
+        Err(e) => assert!(matches!(e, PlanError::Overflow(_)), "{e:?}"),
+    }
+}
+
+/// Found by the book fuzzer: a small order converted into a currency
+/// without decimals reserves zero (0.22 EUR at 1 JPY/EUR is 0 JPY), and
+/// restore refused its own snapshot of it.
+#[test]
+fn a_zero_reservation_survives_a_snapshot() {
+    let mut b = CreditBook::new(policy()).unwrap();
+    b.upsert_customer(Customer::new("JP1", "Nippon", cur("JPY")), d("2026-01-01"))
+        .unwrap();
+    b.set_limit(
+        CreditLimit::amount("JP1", money("1000", "JPY")),
+        d("2026-01-01"),
+    )
+    .unwrap();
+    b.set_fx_rate(cur("EUR"), cur("JPY"), dec("1")).unwrap();
+    let r = order("JP1", "default", "SO-1", money("0.22", "EUR"), "2026-01-02");
+    assert_eq!(b.check_order(r).unwrap().outcome, Outcome::Approved);
+    let x = b
+        .exposure(&CustomerId::from("JP1"), "default", d("2026-01-02"))
+        .unwrap();
+    assert_eq!(x.reserved, dec("0"));
+    let restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
+    assert_eq!(restored.state_digest(), b.state_digest());
 }

@@ -208,7 +208,10 @@ pub unsafe extern "C" fn credit_book_free(book: *mut credit_book) {
 }
 
 /// The whole book as a schema-versioned JSON snapshot (free with
-/// `credit_string_free`).
+/// `credit_string_free`). The book is locked only to take a copy of what
+/// is written (the logs are shared, not copied); writing the JSON does not
+/// hold it, so other threads' checks go on meanwhile. Restoring it with
+/// `credit_book_restore` gives a book equal to this one.
 ///
 /// # Safety
 /// `book` a live handle; `out_json` writable.

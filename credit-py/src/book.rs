@@ -856,7 +856,9 @@ impl PyCreditBook {
     /// dict of columns: customer, invoice_id, invoice_date, due_date, amount,
     /// currency, and optionally open (default: amount) and segment. Amounts
     /// must be Decimal or str (read CSVs with dtype=str), dates
-    /// datetime.date or ISO strings. All or nothing; returns the row count.
+    /// datetime.date or ISO strings, ids str (or int). An unknown column,
+    /// columns of unequal length or a missing value are errors naming the
+    /// column and row. All or nothing; returns the row count.
     fn load_open_items(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
         const REQUIRED: [&str; 6] = [
             "customer",

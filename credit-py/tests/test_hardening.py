@@ -197,3 +197,53 @@ def test_a_restore_equals_the_live_book():
     assert back["reserved"] == Decimal("22.22")
     assert back == live
     assert r.snapshot() == b.snapshot()
+
+
+def test_snapshots_do_not_stop_the_order_desk():
+    """Finding 10: a snapshot serialised the whole decision log while holding
+    the book; a thread snapshotting in a loop stopped the checkers. Now the
+    view is taken under the lock and written outside it: the checkers all
+    finish, approve exactly the limit together, and every snapshot taken
+    meanwhile restores to a consistent book."""
+    import threading
+
+    b = credit.CreditBook(POLICY)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR"}, D0)
+    b.set_limit({"customer": "C1", "limit": {"amount": "5000.00", "currency": "EUR"}}, D0)
+    for i in range(2000):  # a decision log worth writing
+        b.simulate_check("C1", f"S{i}", Decimal("1.00"), "EUR", as_of=D0)
+        b.check_order("C1", f"W{i}", Decimal("0.01"), "EUR", as_of=D0)
+        b.withdraw_order(f"W{i}")
+    snaps: list[str] = []
+    stop = threading.Event()
+
+    def snapshotter() -> None:
+        while not stop.is_set():
+            snaps.append(b.snapshot())
+
+    approved: list[Decimal] = []
+    lock = threading.Lock()
+
+    def checker(t: int) -> None:
+        for i in range(100):
+            d = b.check_order("C1", f"T{t}-{i}", Decimal("10.00"), "EUR", as_of=D0)
+            if d.approved:
+                with lock:
+                    approved.append(Decimal("10.00"))
+
+    s = threading.Thread(target=snapshotter)
+    s.start()
+    workers = [threading.Thread(target=checker, args=(t,)) for t in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    stop.set()
+    s.join()
+    # 8 × 100 orders of 10.00 against 5000.00: exactly 500 approved.
+    assert sum(approved) == Decimal("5000.00")
+    assert len(snaps) >= 1
+    for text in (snaps[0], snaps[-1]):
+        r = credit.CreditBook.restore(text)
+        assert r.exposure("C1", D0)["total"] <= Decimal("5000.00")
+    assert credit.CreditBook.restore(b.snapshot()).exposure("C1", D0) == b.exposure("C1", D0)

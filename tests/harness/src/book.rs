@@ -851,6 +851,30 @@ impl World {
                         -conv(&self.fx, *u, *uc).map_err(|e| e.to_string())?,
                     )?;
                 }
+                // The total is the sum of its categories at the policy's
+                // weights (by hand, not through Figures::weighted).
+                let w = self.book.policy().weights;
+                let f = &x.figures;
+                let mut total = Decimal::ZERO;
+                for (v, k) in [
+                    (f.open_orders, w.open_orders),
+                    (f.delivered_not_invoiced, w.delivered_not_invoiced),
+                    (f.receivables, w.open_receivables),
+                    (f.disputed, w.disputed),
+                    (f.special_liabilities, w.special_liabilities),
+                ] {
+                    total = add(total, v.checked_mul(k).ok_or("harness product overflows")?)?;
+                }
+                ensure!(
+                    x.total == total,
+                    "{c}/{seg}: exposure {} != Σ weighted categories {total}",
+                    x.total
+                );
+                ensure!(
+                    x.reserved >= Decimal::ZERO && x.reserved <= f.open_orders,
+                    "{c}/{seg}: reserved {} outside the open orders",
+                    x.reserved
+                );
                 ensure!(
                     x.figures.receivables == undisputed,
                     "{c}/{seg}: receivables {} != Σ items {undisputed}",
