@@ -229,6 +229,28 @@ mod tests {
         assert!(b.check_id("id", "a\u{7f}").is_err());
         assert!(b.check_text("reason", "two\nlines").is_ok());
         assert!(b.check_text("reason", "nul\0").is_err());
+        // Texts: at the bound and one byte past it.
+        let t = Bounds {
+            max_text_bytes: 5,
+            ..Bounds::DEFAULT
+        };
+        assert!(t.check_text("reason", "12345").is_ok());
+        assert!(t.check_text("reason", "1234").is_ok());
+        assert_eq!(
+            t.check_text("reason", "123456"),
+            Err(BoundsError::TooLarge {
+                field: "reason",
+                size: 6,
+                max: 5
+            })
+        );
+        // Documents likewise.
+        let doc = Bounds {
+            max_document_bytes: 10,
+            ..Bounds::DEFAULT
+        };
+        assert!(doc.check_document("event", 10).is_ok());
+        assert!(doc.check_document("event", 11).is_err());
     }
 
     #[test]

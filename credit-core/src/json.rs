@@ -155,6 +155,40 @@ mod tests {
     fn depth_skips_strings() {
         assert_eq!(depth(r#"{"a": [1, {"b": "[[[{{{"}]}"#, 128), 3);
         assert_eq!(depth(r#""\"[""#, 128), 0);
+        // An escaped quote does not end the string, and the string does end
+        // at the next quote: what follows is measured.
+        assert_eq!(depth(r#"{"a": "x\"y", "b": [[[1]]]}"#, 128), 4);
+        assert_eq!(depth(r#"["\\", [[1]]]"#, 128), 3);
+        // Closing brackets come back up: siblings are not nested.
+        assert_eq!(depth("[[1],[2],[3],[[4]]]", 128), 3);
+    }
+
+    #[test]
+    fn a_field_named_inside_a_flat_map_joins_the_path() {
+        use crate::policy::Policy;
+        let e = |t: &str| match from_str::<Policy>("policy", t, &Bounds::DEFAULT) {
+            Err(DocumentError::Invalid { path, message, .. }) => (path, message),
+            other => panic!("{other:?}"),
+        };
+        let (path, message) = e(
+            r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "static_limit", "action": "block", "tolerance_percent": 5}]}"#,
+        );
+        assert_eq!(path, "steps[0].tolerance_percent");
+        assert!(
+            message.starts_with("invalid type: integer `5`"),
+            "{message}"
+        );
+        // A message that does not start with a field name stays whole.
+        let (path, message) = e(
+            r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "customer_blocked", "action": "block", "x": 1}]}"#,
+        );
+        assert_eq!(path, "steps[0]");
+        assert!(message.starts_with("unknown field `x`"), "{message}");
+        // An unknown top-level field is its own path.
+        let (path, message) =
+            e(r#"{"schema_version": 1, "policy_id": "p", "steps": [], "bogus": 1}"#);
+        assert_eq!(path, "bogus");
+        assert!(message.starts_with("unknown field `bogus`"), "{message}");
         assert_eq!(depth(&"[".repeat(10_000), 128), 129);
     }
 

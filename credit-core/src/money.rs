@@ -934,6 +934,20 @@ impl<'de> Deserialize<'de> for Money {
     }
 }
 
+/// `a + b` exactly: at the larger of the two scales, or `None` when that
+/// does not fit a `Decimal` (`Decimal::checked_add` would instead drop
+/// decimals to make it fit: 500000000000000000000000000.01 × 2 came back
+/// as 1000000000000000000000000000.0).
+pub(crate) fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let scale = a.scale().max(b.scale());
+    let at = |d: Decimal| {
+        d.mantissa()
+            .checked_mul(10i128.checked_pow(scale - d.scale())?)
+    };
+    let sum = at(a)?.checked_add(at(b)?)?;
+    Decimal::try_from_i128_with_scale(sum, scale).ok()
+}
+
 /// `d` as an integer count of minor units of a currency with `mu`
 /// decimals: exact, so `None` when `d` has more decimals than that, or on
 /// overflow.
@@ -1081,6 +1095,79 @@ mod tests {
         );
         assert!(m.round_to_step(Decimal::ZERO, RoundingMode::Up).is_err());
         assert!(m.round_to_step(d("0.001"), RoundingMode::Up).is_ok());
+    }
+
+    #[test]
+    fn exact_addition_keeps_every_decimal_or_fails() {
+        assert_eq!(add_exact(d("1.005"), d("2.1")), Some(d("3.105")));
+        assert_eq!(add_exact(d("-1.50"), d("1.5")).map(|x| x.scale()), Some(2));
+        let big = d("500000000000000000000000000.01");
+        assert_eq!(add_exact(big, big), None);
+        assert_eq!(
+            big.checked_add(big),
+            Some(d("1000000000000000000000000000.0"))
+        );
+        let half = d("396140812571321687967719751.67");
+        assert_eq!(
+            add_exact(half, d("396140812571321687967719751.68")),
+            Some(d("792281625142643375935439503.35"))
+        );
+    }
+
+    #[test]
+    fn rounding_mode_names_round_trip() {
+        let names: Vec<&str> = RoundingMode::ALL.iter().map(|m| m.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "half_even",
+                "half_up",
+                "half_down",
+                "down",
+                "up",
+                "floor",
+                "ceiling"
+            ]
+        );
+        for m in RoundingMode::ALL {
+            assert_eq!(RoundingMode::from_name(m.name()), Ok(m));
+        }
+        assert!(matches!(
+            RoundingMode::from_name("HALF_EVEN"),
+            Err(MoneyError::InvalidArgument {
+                field: "rounding",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_registry_override_replaces_the_earlier_entry() {
+        let mut r = CurrencyRegistry::iso();
+        r.register("XLP", 0).unwrap();
+        r.register("XGM", 3).unwrap();
+        r.register("XLP", 2).unwrap();
+        assert_eq!(r.get("XLP").unwrap().minor_units(), 2);
+        assert_eq!(r.get("XGM").unwrap().minor_units(), 3);
+        // An ISO code may be overridden, and the override wins.
+        r.register("JPY", 2).unwrap();
+        assert_eq!(r.get("JPY").unwrap().minor_units(), 2);
+        assert_eq!(CurrencyRegistry::iso().get("JPY").unwrap().minor_units(), 0);
+    }
+
+    #[test]
+    fn currencies_hash_by_code() {
+        use std::hash::{BuildHasher, RandomState};
+        let s = RandomState::new();
+        let (a, b) = (Currency::iso("EUR").unwrap(), Currency::iso("USD").unwrap());
+        assert_eq!(s.hash_one(a), s.hash_one(Currency::new("EUR", 2).unwrap()));
+        assert_ne!(s.hash_one(a), s.hash_one(b));
+    }
+
+    #[test]
+    fn currencies_debug_with_their_minor_units() {
+        assert_eq!(format!("{:?}", Currency::iso("JPY").unwrap()), "JPY(0)");
+        assert_eq!(format!("{:?}", Currency::new("XPT", 3).unwrap()), "XPT(3)");
     }
 
     #[test]

@@ -34,6 +34,22 @@ fn policy() -> Policy {
     .unwrap()
 }
 
+/// A book under the static-limit policy with customers in `currency`,
+/// each with `limit`.
+fn book_of(customers: &[&str], currency: &str, limit: &str) -> CreditBook {
+    let mut b = CreditBook::new(policy()).unwrap();
+    for c in customers {
+        b.upsert_customer(Customer::new(c, c, cur(currency)), d("2026-01-01"))
+            .unwrap();
+        b.set_limit(
+            CreditLimit::amount(c, money(limit, currency)),
+            d("2026-01-01"),
+        )
+        .unwrap();
+    }
+    b
+}
+
 fn order(customer: &str, segment: &str, id: &str, amount: Money, day: &str) -> OrderRequest {
     OrderRequest {
         customer: CustomerId::from(customer),
@@ -100,14 +116,7 @@ fn a_reservation_keeps_its_accounts_currency_through_a_snapshot() {
 /// exposure and freeing limit for other orders.
 #[test]
 fn orders_that_are_not_positive_are_refused_and_change_nothing() {
-    let mut b = CreditBook::new(policy()).unwrap();
-    b.upsert_customer(Customer::new("C1", "Acme", cur("EUR")), d("2026-01-01"))
-        .unwrap();
-    b.set_limit(
-        CreditLimit::amount("C1", money("100.00", "EUR")),
-        d("2026-01-01"),
-    )
-    .unwrap();
+    let mut b = book_of(&["C1"], "EUR", "100.00");
     let before = b.state_digest();
     for amount in ["-10.00", "0.00", "-0.01"] {
         let r = order("C1", "default", "SO-1", money(amount, "EUR"), "2026-01-02");
@@ -497,14 +506,7 @@ fn restore_is_canonical() {
 /// `release` index out of bounds).
 #[test]
 fn inconsistent_snapshots_are_refused() {
-    let mut b = CreditBook::new(policy()).unwrap();
-    b.upsert_customer(Customer::new("C1", "Acme", cur("EUR")), d("2026-01-01"))
-        .unwrap();
-    b.set_limit(
-        CreditLimit::amount("C1", money("10.00", "EUR")),
-        d("2026-01-01"),
-    )
-    .unwrap();
+    let mut b = book_of(&["C1"], "EUR", "10.00");
     let r = order("C1", "default", "SO-1", money("20.00", "EUR"), "2026-01-02");
     assert_eq!(b.check_order(r).unwrap().outcome, Outcome::Blocked);
     let s = b.snapshot().unwrap();
@@ -531,14 +533,7 @@ fn inconsistent_snapshots_are_refused() {
 /// shared), and the book can change while the view is written.
 #[test]
 fn a_snapshot_view_is_independent_of_later_changes() {
-    let mut b = CreditBook::new(policy()).unwrap();
-    b.upsert_customer(Customer::new("C1", "Acme", cur("EUR")), d("2026-01-01"))
-        .unwrap();
-    b.set_limit(
-        CreditLimit::amount("C1", money("1000000.00", "EUR")),
-        d("2026-01-01"),
-    )
-    .unwrap();
+    let mut b = book_of(&["C1"], "EUR", "1000000.00");
     for i in 0..5000 {
         let r = order(
             "C1",
@@ -572,16 +567,7 @@ fn a_snapshot_view_is_independent_of_later_changes() {
 /// snapshot then held the order twice and would not restore).
 #[test]
 fn a_reservation_lives_in_one_account_only() {
-    let mut b = CreditBook::new(policy()).unwrap();
-    for c in ["C1", "C2"] {
-        b.upsert_customer(Customer::new(c, c, cur("EUR")), d("2026-01-01"))
-            .unwrap();
-        b.set_limit(
-            CreditLimit::amount(c, money("1000.00", "EUR")),
-            d("2026-01-01"),
-        )
-        .unwrap();
-    }
+    let mut b = book_of(&["C1", "C2"], "EUR", "1000.00");
     let reserved = |b: &mut CreditBook, c: &str| {
         b.exposure(&CustomerId::from(c), "default", d("2026-01-05"))
             .unwrap()
@@ -689,4 +675,54 @@ fn a_zero_reservation_survives_a_snapshot() {
     assert_eq!(x.reserved, dec("0"));
     let restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
     assert_eq!(restored.state_digest(), b.state_digest());
+}
+
+/// Found by the book fuzzer: a dunning run summed and multiplied notice
+/// amounts unchecked and panicked on amounts near the decimal limit (a
+/// panic a Python or C host would see). It is now an overflow error; so is
+/// the worklist's; a dunning level of 255 no longer overflows a `u8`.
+#[test]
+fn dunning_and_worklist_on_huge_amounts_are_errors_not_panics() {
+    let p = Policy::from_json(
+        r#"{"schema_version": 1, "policy_id": "p", "steps": [],
+            "dunning": {"levels": [{"level": 1, "min_days_overdue": 1, "min_percent_of_balance": "50"}]}}"#,
+    )
+    .unwrap();
+    let mut b = CreditBook::new(p).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", cur("EUR")), d("2026-01-01"))
+        .unwrap();
+    // Two invoices each near the largest EUR amount: their sum does not fit
+    // with cents (it used to come back with a decimal silently dropped).
+    for (i, inv) in ["I1", "I2"].iter().enumerate() {
+        b.apply(ev(&format!(
+            r#"{{"id":"e{i}","customer":"C1","date":"2026-01-01","type":"invoiced","invoice_id":"{inv}","amount":"500000000000000000000000000.01","currency":"EUR","due_date":"2026-01-02"}}"#
+        )))
+        .unwrap();
+    }
+    assert!(matches!(
+        b.dunning_run(d("2026-02-01"), &[]),
+        Err(BookError::Overflow)
+    ));
+    let w = b.worklist(d("2026-02-01"), cur("EUR"), &[]);
+    assert!(matches!(w, Err(BookError::Overflow)), "{w:?}");
+    // A notice at level 255 (the u8's top) leaves the next level at 255.
+    let mut small = CreditBook::new(
+        Policy::from_json(
+            r#"{"schema_version": 1, "policy_id": "p", "steps": [],
+                "dunning": {"levels": [{"level": 1, "min_days_overdue": 1}]}}"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    small
+        .upsert_customer(Customer::new("C1", "Acme", cur("EUR")), d("2026-01-01"))
+        .unwrap();
+    small
+        .apply(ev(r#"{"id":"e1","customer":"C1","date":"2026-01-01","type":"invoiced","invoice_id":"I1","amount":"10.00","currency":"EUR","due_date":"2026-01-02"}"#))
+        .unwrap();
+    small
+        .apply(ev(r#"{"id":"e2","customer":"C1","date":"2026-01-10","type":"dunning_notice","level":255,"invoices":["I1"]}"#))
+        .unwrap();
+    assert!(small.dunning_run(d("2026-03-01"), &[]).is_ok());
+    assert!(small.worklist(d("2026-03-01"), cur("EUR"), &[]).is_ok());
 }

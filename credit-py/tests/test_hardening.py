@@ -247,3 +247,23 @@ def test_snapshots_do_not_stop_the_order_desk():
         r = credit.CreditBook.restore(text)
         assert r.exposure("C1", D0)["total"] <= Decimal("5000.00")
     assert credit.CreditBook.restore(b.snapshot()).exposure("C1", D0) == b.exposure("C1", D0)
+
+
+def test_table_import_refuses_missing_or_lossy_cells():
+    kw = {"name": "t", "no_match": "zero",
+          "classes": json.loads((ROOT / "tests/conformance/scoring_cases.json").read_text())["card"]["classes"]}
+    rows = [("dbt", "[-inf,5.0)", 10.0), ("dbt", "[5.0,inf)", -5.0)]
+    card = credit.Scorecard.from_table(pd.DataFrame(rows, columns=["variable", "bin", "points"]), **kw)
+    assert card.attributes == ["dbt"]
+    for bad, what in [
+        ((None, "[5.0,inf)", -5.0), "variable must be a non-empty str"),
+        ((math.nan, "[5.0,inf)", -5.0), "variable must be a non-empty str"),
+        (("dbt", None, -5.0), "bin is missing"),
+        (("dbt", "[5.0,inf)", math.nan), "points must be finite"),
+        (("dbt", "[5.0,inf)", None), "points must be"),  # pandas makes it NaN
+        (("dbt", "[5.0,inf)", True), "points must be a number"),
+    ]:
+        with pytest.raises(credit.ValidationError, match=r"table row 1.*" + what):
+            credit.Scorecard.from_table(pd.DataFrame([rows[0], bad], columns=["variable", "bin", "points"]), **kw)
+    with pytest.raises(credit.ValidationError, match="expected \\(variable, bin, points\\)"):
+        credit.Scorecard.from_table([rows[0], ("dbt", "[5.0,inf)")], **kw)

@@ -322,12 +322,12 @@ impl CreditBook {
         let conv = |x: Decimal, c: Currency| self.fx.convert(x, c, cur);
         let mut balance = Decimal::ZERO;
         for it in st.items.iter().filter(|i| !i.open.is_zero()) {
-            balance += conv(it.open, it.currency)?;
+            balance = add(balance, conv(it.open, it.currency)?)?;
         }
         let mut promised = Decimal::ZERO;
         for p in &st.promises {
             if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
-                promised += conv(p.amount - p.paid, p.currency)?;
+                promised = add(promised, conv(p.amount - p.paid, p.currency)?)?;
             }
         }
         let grace = chrono::Days::new(u64::from(proc_.grace_days));
@@ -361,7 +361,7 @@ impl CreditBook {
                 exclude(excluded, Some(inv), "payment_plan");
                 continue;
             }
-            let next = (it.dunning_level + 1).min(max_level);
+            let next = it.dunning_level.saturating_add(1).min(max_level);
             let Some(level) = proc_.level(next) else {
                 continue;
             };
@@ -457,9 +457,14 @@ impl CreditBook {
         let Some(level) = proc_.level(level_no) else {
             return Ok(None);
         };
-        let amount: Decimal = lines.iter().map(|l| l.amount).sum();
+        let amount = sum(lines.iter().map(|l| l.amount))?;
+        // amount / balance ≥ min % ⇔ amount × 100 ≥ min % × balance.
         let pct_ok = balance.is_zero()
-            || amount * Decimal::ONE_HUNDRED >= level.min_percent_of_balance * balance;
+            || amount
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .zip(level.min_percent_of_balance.checked_mul(balance))
+                .ok_or(BookError::Overflow)
+                .map(|(a, b)| a >= b)?;
         if amount < level.min_amount || !pct_ok {
             exclude(excluded, None, "below_minimum");
             return Ok(None);
@@ -487,8 +492,9 @@ impl CreditBook {
                 }
             }
         }
-        let interest: Decimal = lines.iter().map(|l| l.interest).sum();
-        let comp: Decimal = lines.iter().map(|l| l.compensation).sum();
+        let interest = sum(lines.iter().map(|l| l.interest))?;
+        let comp = sum(lines.iter().map(|l| l.compensation))?;
+        let total = sum([amount, interest, comp, level.fee])?;
         Ok(Some(Notice {
             customer: customer.clone(),
             segment: segment.to_string(),
@@ -498,7 +504,7 @@ impl CreditBook {
             interest,
             compensation: comp,
             fee: level.fee,
-            total: amount + interest + comp + level.fee,
+            total,
             block_new_orders: level.block_new_orders,
             lines,
         }))
@@ -542,11 +548,15 @@ impl CreditBook {
                     for (due, open) in overdue_parts(it, as_of) {
                         let v = self.fx.convert(open, it.currency, currency)?;
                         let days = (as_of - due).num_days();
-                        overdue += v;
-                        weighted += v * Decimal::from(days);
+                        overdue = add(overdue, v)?;
+                        weighted = add(
+                            weighted,
+                            v.checked_mul(Decimal::from(days))
+                                .ok_or(BookError::Overflow)?,
+                        )?;
                         max_days = max_days.max(days);
                         level = level.max(it.dunning_level);
-                        let next = it.dunning_level + 1;
+                        let next = it.dunning_level.saturating_add(1);
                         if let Some(l) = proc_.level(next) {
                             let past_grace = due.checked_add_days(grace).is_some_and(|d| d < as_of);
                             let interval_ok = it.collection.last_dunned.is_none_or(|t| {
@@ -570,7 +580,10 @@ impl CreditBook {
             let priority = match wl.priority {
                 Priority::Overdue => overdue,
                 Priority::OverdueTimesDays => weighted,
-                Priority::OverdueTimesPd => overdue * pd / Decimal::ONE_HUNDRED,
+                Priority::OverdueTimesPd => overdue
+                    .checked_mul(pd)
+                    .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                    .ok_or(BookError::Overflow)?,
             };
             let next_action = if max_days >= i64::from(wl.stop_supply_after_days) {
                 NextAction::StopSupply
@@ -631,4 +644,15 @@ impl CreditBook {
             })
             .collect())
     }
+}
+
+/// `a + b` exactly, or the overflow error (amounts near the decimal
+/// limit: never a sum with decimals dropped).
+fn add(a: Decimal, b: Decimal) -> Result<Decimal, BookError> {
+    crate::money::add_exact(a, b).ok_or(BookError::Overflow)
+}
+
+/// The checked sum of amounts.
+fn sum(xs: impl IntoIterator<Item = Decimal>) -> Result<Decimal, BookError> {
+    xs.into_iter().try_fold(Decimal::ZERO, add)
 }

