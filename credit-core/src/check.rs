@@ -11,58 +11,217 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::customer::RiskClass;
+use crate::exposure::ExposureWeights;
+pub use crate::exposure::Figures;
 use crate::money::Currency;
-use crate::policy::{Action, Checkpoint, ExposureWeights, Policy, StepKind};
 
-/// Exposure of an account by category, unweighted, in the account's credit
-/// currency, *without* the order being checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct Figures {
-    /// Undelivered value of open orders (incl. orders reserved by checks).
-    #[serde(with = "crate::serde_decimal")]
-    pub open_orders: Decimal,
-    /// The part of `open_orders` due for delivery within the horizon.
-    #[serde(with = "crate::serde_decimal")]
-    pub open_orders_in_horizon: Decimal,
-    /// Delivered, not yet invoiced.
-    #[serde(with = "crate::serde_decimal")]
-    pub delivered_not_invoiced: Decimal,
-    /// Open receivables, undisputed part, net of unapplied credits.
-    #[serde(with = "crate::serde_decimal")]
-    pub receivables: Decimal,
-    /// Disputed part of open receivables.
-    #[serde(with = "crate::serde_decimal")]
-    pub disputed: Decimal,
-    /// Host-supplied special liabilities.
-    #[serde(with = "crate::serde_decimal")]
-    pub special_liabilities: Decimal,
+/// Where in the order-to-cash flow a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checkpoint {
+    /// Sales order entry (or change).
+    Order,
+    /// Delivery / goods issue.
+    Delivery,
+    /// Billing.
+    Invoice,
 }
 
-impl Figures {
-    /// Weighted exposure; `dynamic` counts only orders within the horizon.
-    /// `None` on overflow.
-    pub fn weighted(&self, w: &ExposureWeights, dynamic: bool) -> Option<Decimal> {
-        let orders = if dynamic {
-            self.open_orders_in_horizon
-        } else {
-            self.open_orders
+impl Checkpoint {
+    /// Every checkpoint.
+    pub const ALL: [Checkpoint; 3] = [Checkpoint::Order, Checkpoint::Delivery, Checkpoint::Invoice];
+
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Checkpoint::Order => "order",
+            Checkpoint::Delivery => "delivery",
+            Checkpoint::Invoice => "invoice",
+        }
+    }
+}
+
+/// What a failed step does to the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// The order is blocked (put on hold).
+    Block,
+    /// The order is approved with a warning.
+    Warn,
+}
+
+/// One credit-check step with its parameters. In JSON the variant is the
+/// step's `step` field, beside its parameters (inside the [`CheckStep`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum StepKind {
+    /// The customer's blocked flag is set.
+    CustomerBlocked,
+    /// The customer's risk class is in `blocked_risk_classes`.
+    RiskClassBlocked,
+    /// Exposure after the order (all open orders) above the limit plus
+    /// tolerance. Also fails when the account has no limit defined.
+    StaticLimit {
+        /// Tolerance in percent of the limit.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        tolerance_percent: Option<Decimal>,
+        /// Tolerance as an amount.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        tolerance_amount: Option<Decimal>,
+    },
+    /// Like the static limit, counting only orders whose requested delivery
+    /// lies within the horizon (orders without a date count).
+    DynamicLimit {
+        /// Tolerance in percent of the limit.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        tolerance_percent: Option<Decimal>,
+        /// Tolerance as an amount.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        tolerance_amount: Option<Decimal>,
+    },
+    /// Group exposure after the order above a group limit of the customer's
+    /// parent (or any ancestor, or the customer itself as a group head).
+    GroupLimit,
+    /// The order value above an amount or a percent of the limit.
+    MaxOrderValue {
+        /// Largest order value.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        amount: Option<Decimal>,
+        /// Largest order value as percent of the limit.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        percent_of_limit: Option<Decimal>,
+    },
+    /// The oldest open item overdue by more than `days`, counting only items
+    /// whose uncovered amount (open − disputed − covered by an active
+    /// promise to pay, oldest first) exceeds `materiality`.
+    OldestOverdue {
+        /// Days past due allowed.
+        days: u32,
+        /// Smallest amount that counts.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        materiality: Option<Decimal>,
+    },
+    /// Overdue amount (undisputed) above an amount or a percent of the
+    /// receivables balance.
+    OverdueAmount {
+        /// Largest overdue amount.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        amount: Option<Decimal>,
+        /// Largest overdue share of the balance, in percent.
+        #[serde(default, with = "crate::serde_decimal::option")]
+        percent_of_balance: Option<Decimal>,
+    },
+    /// Highest dunning level on an open item at or above `level`.
+    DunningLevel {
+        /// Level that fails.
+        level: u8,
+    },
+    /// The account's limit is past its `valid_to` date.
+    LimitExpired,
+    /// The customer's next review date has passed.
+    ReviewOverdue,
+}
+
+impl StepKind {
+    /// The stable code of the step, also the reason code when it fails.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StepKind::CustomerBlocked => "CUSTOMER_BLOCKED",
+            StepKind::RiskClassBlocked => "RISK_CLASS_BLOCKED",
+            StepKind::StaticLimit { .. } => "STATIC_LIMIT_EXCEEDED",
+            StepKind::DynamicLimit { .. } => "DYNAMIC_LIMIT_EXCEEDED",
+            StepKind::GroupLimit => "GROUP_LIMIT_EXCEEDED",
+            StepKind::MaxOrderValue { .. } => "MAX_ORDER_VALUE_EXCEEDED",
+            StepKind::OldestOverdue { .. } => "OLDEST_ITEM_OVERDUE",
+            StepKind::OverdueAmount { .. } => "OVERDUE_AMOUNT_EXCEEDED",
+            StepKind::DunningLevel { .. } => "DUNNING_LEVEL_REACHED",
+            StepKind::LimitExpired => "LIMIT_EXPIRED",
+            StepKind::ReviewOverdue => "REVIEW_OVERDUE",
+        }
+    }
+}
+
+fn all_checkpoints() -> Vec<Checkpoint> {
+    Checkpoint::ALL.to_vec()
+}
+
+/// A step, its failure action and where it runs.
+///
+/// JSON: one flat map, `{"step": "static_limit", "action": "block",
+/// "tolerance_percent": "5"}` (`checkpoints` may be left out: all).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckStep {
+    /// What is checked.
+    pub kind: StepKind,
+    /// What a failure does.
+    pub action: Action,
+    /// Where it runs (all checkpoints by default).
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+impl Serialize for CheckStep {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let kind = crate::tagged::to_flat(&self.kind, "step").map_err(S::Error::custom)?;
+        let mut m = s.serialize_map(Some(2 + kind.len()))?;
+        if let Some(t) = kind.get("step") {
+            m.serialize_entry("step", t)?;
+        }
+        for (k, v) in kind.iter().filter(|(k, _)| k.as_str() != "step") {
+            m.serialize_entry(k, v)?;
+        }
+        m.serialize_entry("action", &self.action)?;
+        m.serialize_entry("checkpoints", &self.checkpoints)?;
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckStep {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut m = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let field = |m: &mut serde_json::Map<String, serde_json::Value>, k: &'static str| {
+            m.remove(k).map(|v| (k, v))
         };
-        [
-            (orders, w.open_orders),
-            (self.delivered_not_invoiced, w.delivered_not_invoiced),
-            (self.receivables, w.open_receivables),
-            (self.disputed, w.disputed),
-            (self.special_liabilities, w.special_liabilities),
-        ]
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, (v, wt)| {
-            acc.checked_add(v.checked_mul(*wt)?)
+        let action = match field(&mut m, "action") {
+            Some((k, v)) => {
+                serde_json::from_value(v).map_err(|e| D::Error::custom(format!("{k}: {e}")))?
+            }
+            None => return Err(D::Error::missing_field("action")),
+        };
+        let checkpoints = match field(&mut m, "checkpoints") {
+            Some((k, v)) => {
+                serde_json::from_value(v).map_err(|e| D::Error::custom(format!("{k}: {e}")))?
+            }
+            None => all_checkpoints(),
+        };
+        Ok(CheckStep {
+            kind: crate::tagged::from_flat(m, "step").map_err(D::Error::custom)?,
+            action,
+            checkpoints,
         })
     }
+}
 
-    /// Unweighted total (all orders).
-    pub fn total(&self) -> Option<Decimal> {
-        self.weighted(&ExposureWeights::default(), false)
+/// When a released order may be blocked again at a later checkpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rerelease {
+    /// The order value may grow by this percent without a new check.
+    #[serde(with = "crate::serde_decimal")]
+    pub value_tolerance_percent: Decimal,
+    /// A release older than this many days no longer protects the order.
+    pub max_age_days: u32,
+}
+
+impl Default for Rerelease {
+    fn default() -> Self {
+        Rerelease {
+            value_tolerance_percent: Decimal::ZERO,
+            max_age_days: 30,
+        }
     }
 }
 
@@ -402,12 +561,26 @@ fn tolerance(
         .ok_or(CheckOverflow)
 }
 
-/// Runs the policy's steps for `inputs.checkpoint` against the inputs.
+/// The parts of the policy a check reads (see
+/// [`Policy::check_config`](crate::policy::Policy::check_config)).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckConfig<'a> {
+    /// Exposure category weights.
+    pub weights: &'a ExposureWeights,
+    /// Risk classes blocked for new orders.
+    pub blocked_risk_classes: &'a [RiskClass],
+    /// Protection of released orders at later checkpoints.
+    pub rerelease: &'a Rerelease,
+    /// The ordered check steps.
+    pub steps: &'a [CheckStep],
+}
+
+/// Runs the configured steps for `inputs.checkpoint` against the inputs.
 ///
 /// # Errors
 /// [`CheckOverflow`] if a figure overflows 96-bit decimals.
-pub fn evaluate(policy: &Policy, inputs: &CheckInputs) -> Result<Decision, CheckOverflow> {
-    let w = &policy.weights;
+pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decision, CheckOverflow> {
+    let w = policy.weights;
     let before = inputs.figures.weighted(w, false).ok_or(CheckOverflow)?;
     let order_weighted = inputs
         .order_amount
@@ -438,7 +611,7 @@ pub fn evaluate(policy: &Policy, inputs: &CheckInputs) -> Result<Decision, Check
             return Ok(d);
         }
     }
-    for step in &policy.steps {
+    for step in policy.steps {
         if !step.checkpoints.contains(&inputs.checkpoint) {
             continue;
         }

@@ -36,7 +36,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::ledger::{AccountState, Event, EventKind, FxRates, LedgerError, TermsCache};
+use crate::exposure::FxRates;
+use crate::ledger::{AccountState, Event, EventKind, LedgerError, TermsCache};
 use crate::money::{Currency, RoundingMode};
 use crate::scoring::{Attributes, Value};
 

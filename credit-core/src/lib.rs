@@ -1,18 +1,35 @@
 //! # credit-core
 //!
 //! The domain library of **credit**, an embeddable engine for customer
-//! credit management in the order-to-cash cycle. This release holds the
-//! foundation every credit decision rests on:
+//! credit management in the order-to-cash cycle: risk analysis, the credit
+//! check with holds and releases, payment terms and plans, dunning, and
+//! performance monitoring, all as views of one receivables ledger.
 //!
-//! * [`money`] — ISO 4217 currencies, exact [`money::Money`], explicit
-//!   rounding, allocation that sums to the whole;
-//! * [`calendar`] — business-day calendars, adjustment conventions, day
-//!   counts;
-//! * [`terms`] — payment terms (discount tiers, installments, EOM, proximo,
-//!   day limits), their trade notation, and invoice schedules.
+//! ## Module map
+//!
+//! The modules in rank order: a module may use the ones of a lower rank and
+//! those of its own rank (without a cycle), never one of a higher rank. The
+//! test `tests/layering.rs` reads this table and the sources and fails on
+//! an upward import, so the table is the rule.
+//!
+//! | rank | module | holds |
+//! | --- | --- | --- |
+//! | 0 | [`bounds`], `fnv`, `tagged`, [`serde_decimal`], [`json`] | size bounds, hashing, flat tagged serde, decimal text, the bounded JSON reader |
+//! | 1 | [`money`], [`calendar`] | currencies, exact money, rounding, allocation; business days, day counts |
+//! | 2 | [`terms`] | payment terms, their notation, schedules and settlements |
+//! | 3 | [`ids`], [`customer`] | the host's ids; customers, segments, hierarchy, limits |
+//! | 4 | [`ledger`] | events and the per-account state they fold into (open items, orders, promises) |
+//! | 5 | [`exposure`] | exposure figures by category, weights, FX rates, the overdue scan |
+//! | 6 | [`check`] | check steps and their configuration, the check as a pure function, decisions |
+//! | 7 | [`scoring`], [`features`], [`risk`] | scorecards and batch scoring; behavioural features; limit rules and reviews |
+//! | 8 | [`plans`], [`collections`] | payment plans; late interest, dunning, worklists |
+//! | 9 | [`monitor`] | aging, KPIs, partials, goals, alerts |
+//! | 10 | [`policy`] | the policy document composed of each module's configuration |
+//! | 11 | [`engine`] | `CreditBook`, the facade hosts use |
 //!
 //! Money is never a float; dates are parameters (nothing here reads the
-//! clock); every bad input is a typed [`Error`], never a panic.
+//! clock); every bad input is a typed [`Error`], never a panic. Payment
+//! terms in a few lines:
 //!
 //! ```
 //! use credit_core::{money::{Currency, Money}, terms::{PaymentTerms, ScheduleOptions}};
@@ -34,8 +51,10 @@ pub mod check;
 pub mod collections;
 pub mod customer;
 pub mod engine;
+pub mod exposure;
 pub mod features;
 mod fnv;
+pub mod ids;
 pub mod json;
 pub mod ledger;
 pub mod money;

@@ -519,15 +519,7 @@ pub fn parse_decimal(field: &'static str, text: &str) -> Result<Decimal, MoneyEr
         field,
         text: text.to_string(),
     };
-    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let mut parts = body.splitn(2, '.');
-    let int = parts.next().unwrap_or("");
-    let frac = parts.next();
-    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() || !digits_ok(int) || frac.is_some_and(|f| f.is_empty() || !digits_ok(f)) {
-        return Err(bad());
-    }
-    Decimal::from_str_exact(text).map_err(|_| bad())
+    crate::serde_decimal::parse_strict(text).ok_or_else(bad)
 }
 
 /// An amount of money in one currency, never with more decimals than the

@@ -35,8 +35,6 @@
 
 use std::borrow::Cow;
 
-use crate::ledger::LedgerError;
-
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -44,6 +42,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::money::{round_dp, Currency, RoundingMode};
+
+/// Errors of the monitoring figures.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MonitorError {
+    /// A sum beyond the decimal range (names the figure).
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
+}
 
 /// What aging buckets count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -311,11 +318,11 @@ impl Partial {
     /// `end` (`month_days[i]` = days of the i-th month back, for countback).
     ///
     /// # Errors
-    /// [`LedgerError::Overflow`] for a sum beyond the decimal range.
-    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Result<Kpis, LedgerError> {
+    /// [`MonitorError::Overflow`] for a sum beyond the decimal range.
+    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Result<Kpis, MonitorError> {
         let d = |u: i128| {
             Decimal::try_from_i128_with_scale(u, mu)
-                .map_err(|_| LedgerError::Overflow("monitoring sums"))
+                .map_err(|_| MonitorError::Overflow("monitoring sums"))
         };
         let ratio = |num: i128, den: i128, scale: i128, why: &'static str| -> KpiValue {
             if den == 0 {

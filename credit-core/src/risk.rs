@@ -25,7 +25,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::{CustomerId, RiskClass};
 use crate::money::{round_to_step, Currency, RoundingMode};
-use crate::policy::PolicyError;
 use crate::scoring::{ReasonCode, ReviewFrequency, Value};
 
 /// What a limit rule multiplies.
@@ -129,9 +128,9 @@ impl Default for ReviewPolicy {
 /// Validates limit rules.
 ///
 /// # Errors
-/// [`PolicyError::InvalidField`] naming the rule's field.
-pub fn validate_rules(rules: &[LimitRule]) -> Result<(), PolicyError> {
-    let bad = |field: String, value: String, reason: &'static str| PolicyError::InvalidField {
+/// [`LimitError::InvalidRule`] naming the rule's field.
+pub fn validate_rules(rules: &[LimitRule]) -> Result<(), LimitError> {
+    let bad = |field: String, value: String, reason: &'static str| LimitError::InvalidRule {
         field,
         value,
         reason,
@@ -222,6 +221,16 @@ pub enum LimitError {
     /// The multiplication overflowed.
     #[error("limit rule {0}: arithmetic overflow")]
     Overflow(usize),
+    /// A rule with a field outside what is accepted.
+    #[error("invalid limit rule field {field}: {value} ({reason})")]
+    InvalidRule {
+        /// The field path, e.g. `limit_rules[2].cap`.
+        field: String,
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        reason: &'static str,
+    },
 }
 
 /// The limit the first rule listing `class` recommends, if any rule does.

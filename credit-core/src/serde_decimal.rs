@@ -31,12 +31,34 @@ impl serde::de::Visitor<'_> for DecimalText {
 /// The strict decimal syntax, with a message that needs no field name (the
 /// document reader puts the field's path in front of it).
 fn parse(text: &str) -> Result<Decimal, String> {
-    crate::money::parse_decimal("decimal", text).map_err(|_| {
+    parse_strict(text).ok_or_else(|| {
         format!(
             "invalid decimal {text:?}: expected digits with an optional sign and fraction, \
              at most 28 significant digits, no exponent"
         )
     })
+}
+
+/// The strict decimal syntax every decimal text in the crate is read with:
+/// an optional sign, digits, an optional fraction with at least one digit;
+/// no exponent, no spaces, at most 28 significant digits (what a 96-bit
+/// decimal holds exactly). `None` for anything else.
+///
+/// ```
+/// use credit_core::serde_decimal::parse_strict;
+/// assert_eq!(parse_strict("-12.50").unwrap().to_string(), "-12.50");
+/// assert!(parse_strict("1e3").is_none() && parse_strict(".5").is_none());
+/// ```
+pub fn parse_strict(text: &str) -> Option<Decimal> {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let mut parts = body.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let digits_ok = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits_ok(int) || frac.is_some_and(|f| f.is_empty() || !digits_ok(f)) {
+        return None;
+    }
+    Decimal::from_str_exact(text).ok()
 }
 
 /// Reads a decimal from a JSON string only.

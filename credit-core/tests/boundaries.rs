@@ -69,7 +69,7 @@ fn inputs(order: &str) -> CheckInputs {
 }
 
 fn outcome(p: &Policy, i: &CheckInputs) -> Outcome {
-    evaluate(p, i).unwrap().outcome
+    evaluate(&p.check_config(), i).unwrap().outcome
 }
 
 const PASS: Outcome = Outcome::Approved;
@@ -226,7 +226,7 @@ fn a_release_protects_up_to_its_tolerance_and_age() {
         })
     };
     i.release = released("2026-02-24"); // 14 days before 2026-03-10
-    let r = evaluate(&p, &i).unwrap();
+    let r = evaluate(&p.check_config(), &i).unwrap();
     assert!(r.protected_by_release);
     assert_eq!(r.outcome, PASS);
     i.order_amount = dec("550.01");
@@ -237,7 +237,11 @@ fn a_release_protects_up_to_its_tolerance_and_age() {
     i.release = released("2026-03-11"); // released after the check date
     assert_eq!(outcome(&p, &i), FAIL);
     i.release = released("2026-03-10"); // the same day
-    assert!(evaluate(&p, &i).unwrap().protected_by_release);
+    assert!(
+        evaluate(&p.check_config(), &i)
+            .unwrap()
+            .protected_by_release
+    );
 }
 
 #[test]

@@ -30,14 +30,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::add_days;
-use crate::check::{
-    evaluate, CheckInputs, Decision, Figures, GroupView, LimitView, Outcome, ReleaseView,
-};
+use crate::check::{evaluate, CheckInputs, Decision, GroupView, LimitView, Outcome, ReleaseView};
 use crate::customer::{
     CreditLimit, Customer, CustomerError, CustomerId, EventId, OrderId, DEFAULT_SEGMENT,
 };
+use crate::exposure::{self, Figures, FxRates};
 use crate::ledger::{
-    AccountState, Event, EventKind, FxRates, LedgerError, OpenItem, OpenItemRow, TermsCache,
+    AccountState, Event, EventKind, LedgerError, OpenItem, OpenItemRow, TermsCache,
 };
 use crate::money::{Currency, Money, MoneyError};
 use crate::policy::{Checkpoint, Policy, PolicyError, StepKind};
@@ -124,6 +123,16 @@ pub enum BookError {
     /// characters).
     #[error(transparent)]
     Bounds(#[from] crate::bounds::BoundsError),
+}
+
+impl From<crate::monitor::MonitorError> for BookError {
+    fn from(e: crate::monitor::MonitorError) -> Self {
+        match e {
+            crate::monitor::MonitorError::Overflow(what) => {
+                BookError::Ledger(LedgerError::Overflow(what))
+            }
+        }
+    }
 }
 
 /// Result of applying an event.
@@ -915,9 +924,7 @@ impl CreditBook {
         exclude: Option<&OrderId>,
     ) -> Result<Figures, BookError> {
         let acc = &self.accounts[a];
-        let f = acc
-            .state
-            .figures(self.horizon_end(as_of), &self.fx, exclude)?;
+        let f = exposure::figures(&acc.state, self.horizon_end(as_of), &self.fx, exclude)?;
         self.add_reservations(a, f, as_of, exclude, None)
     }
 
@@ -1081,7 +1088,8 @@ impl CreditBook {
         let horizon_end = self.horizon_end(req.as_of);
         let (figures, limit, overdue) = match self.account_idx(c, &req.segment) {
             Some(a) => {
-                let (f, o) = self.accounts[a].state.scan(
+                let (f, o) = exposure::scan(
+                    &self.accounts[a].state,
                     req.as_of,
                     horizon_end,
                     self.materiality(),
@@ -1097,7 +1105,7 @@ impl CreditBook {
             None => (
                 Figures::default(),
                 LimitView::NotDefined,
-                crate::ledger::Overdue::default(),
+                crate::exposure::Overdue::default(),
             ),
         };
         Ok(CheckInputs {
@@ -1131,7 +1139,7 @@ impl CreditBook {
     /// Unknown customer, missing FX rate, overflow.
     pub fn simulate_check(&self, req: &OrderRequest) -> Result<Decision, BookError> {
         let inputs = self.check_inputs(req)?;
-        evaluate(&self.policy, &inputs).map_err(|_| BookError::Overflow)
+        evaluate(&self.policy.check_config(), &inputs).map_err(|_| BookError::Overflow)
     }
 
     /// Checks an order: runs the policy's steps for its checkpoint, logs the
@@ -1143,7 +1151,8 @@ impl CreditBook {
     /// logged or reserved on error.
     pub fn check_order(&mut self, req: OrderRequest) -> Result<Decision, BookError> {
         let inputs = self.check_inputs(&req)?;
-        let decision = evaluate(&self.policy, &inputs).map_err(|_| BookError::Overflow)?;
+        let decision =
+            evaluate(&self.policy.check_config(), &inputs).map_err(|_| BookError::Overflow)?;
         let seq = self.log.len() as u64;
         let c = self.cust(&req.customer)?;
         // The converted value is at the credit currency's precision.
@@ -1255,7 +1264,7 @@ impl CreditBook {
             let mut req = h.request.clone();
             req.as_of = as_of;
             if let Ok(inputs) = self.check_inputs(&req) {
-                if let Ok(d) = evaluate(&self.policy, &inputs) {
+                if let Ok(d) = evaluate(&self.policy.check_config(), &inputs) {
                     if d.outcome != Outcome::Blocked {
                         out.push((oid.clone(), d));
                     }
@@ -1298,7 +1307,7 @@ impl CreditBook {
         policy.validate()?;
         let mut changed = Vec::new();
         for e in self.log.iter() {
-            let d = evaluate(policy, &e.inputs).map_err(|_| BookError::Overflow)?;
+            let d = evaluate(&policy.check_config(), &e.inputs).map_err(|_| BookError::Overflow)?;
             if d.outcome != e.decision.outcome {
                 changed.push((
                     e.seq,
@@ -1354,7 +1363,7 @@ impl CreditBook {
             return Ok(out);
         };
         let st = self.state_as_of(a, as_of)?;
-        let f = st.figures(self.horizon_end(as_of), &self.fx, None)?;
+        let f = exposure::figures(&st, self.horizon_end(as_of), &self.fx, None)?;
         out.figures = self.add_reservations(a, f, as_of, None, Some(as_of))?;
         out.reserved = out.figures.open_orders - f.open_orders;
         out.total = out

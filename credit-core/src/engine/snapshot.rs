@@ -30,7 +30,8 @@ use super::{
 };
 use crate::customer::OrderId;
 use crate::customer::{CreditLimit, Customer, CustomerId};
-use crate::ledger::{Event, FxRates};
+use crate::exposure::FxRates;
+use crate::ledger::Event;
 use crate::policy::Policy;
 
 /// Schema version of book snapshots.

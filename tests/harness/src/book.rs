@@ -27,9 +27,8 @@ use credit_core::customer::{
     CreditLimit, Customer, CustomerId, EventId, InvoiceId, LimitAmount, OrderId, RiskClass,
 };
 use credit_core::engine::{CreditBook, OrderRequest};
-use credit_core::ledger::{
-    AccountState, Allocation, ChargeKind, Event, EventKind, FxRates, OpenItemRow,
-};
+use credit_core::exposure::FxRates;
+use credit_core::ledger::{AccountState, Allocation, ChargeKind, Event, EventKind, OpenItemRow};
 use credit_core::money::{Currency, Money};
 use credit_core::monitor::GroupBy;
 use credit_core::policy::{Checkpoint, Policy};

@@ -1,0 +1,330 @@
+//! Exposure: what an account owes and has ordered, by category, in its
+//! credit currency — the figures the credit check reads, the overdue
+//! figures, the category weights and the host's FX rates.
+//!
+//! Every figure here is a view of the ledger's open items and orders
+//! ([`AccountState`]); nothing is stored.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::customer::OrderId;
+use crate::ledger::{to_units, AccountState, LedgerError};
+use crate::money::{Currency, MoneyError, RoundingMode};
+
+/// Exposure of an account by category, unweighted, in the account's credit
+/// currency, *without* the order being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Figures {
+    /// Undelivered value of open orders (incl. orders reserved by checks).
+    #[serde(with = "crate::serde_decimal")]
+    pub open_orders: Decimal,
+    /// The part of `open_orders` due for delivery within the horizon.
+    #[serde(with = "crate::serde_decimal")]
+    pub open_orders_in_horizon: Decimal,
+    /// Delivered, not yet invoiced.
+    #[serde(with = "crate::serde_decimal")]
+    pub delivered_not_invoiced: Decimal,
+    /// Open receivables, undisputed part, net of unapplied credits.
+    #[serde(with = "crate::serde_decimal")]
+    pub receivables: Decimal,
+    /// Disputed part of open receivables.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Host-supplied special liabilities.
+    #[serde(with = "crate::serde_decimal")]
+    pub special_liabilities: Decimal,
+}
+
+impl Figures {
+    /// Weighted exposure; `dynamic` counts only orders within the horizon.
+    /// `None` on overflow.
+    pub fn weighted(&self, w: &ExposureWeights, dynamic: bool) -> Option<Decimal> {
+        let orders = if dynamic {
+            self.open_orders_in_horizon
+        } else {
+            self.open_orders
+        };
+        [
+            (orders, w.open_orders),
+            (self.delivered_not_invoiced, w.delivered_not_invoiced),
+            (self.receivables, w.open_receivables),
+            (self.disputed, w.disputed),
+            (self.special_liabilities, w.special_liabilities),
+        ]
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (v, wt)| {
+            acc.checked_add(v.checked_mul(*wt)?)
+        })
+    }
+
+    /// Unweighted total (all orders).
+    pub fn total(&self) -> Option<Decimal> {
+        self.weighted(&ExposureWeights::default(), false)
+    }
+}
+
+/// Weights of the exposure categories (1 counts in full, 0 leaves out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExposureWeights {
+    /// Open (undelivered) orders, incl. approved orders reserved by a check.
+    #[serde(with = "crate::serde_decimal")]
+    pub open_orders: Decimal,
+    /// Delivered, not yet invoiced.
+    #[serde(with = "crate::serde_decimal")]
+    pub delivered_not_invoiced: Decimal,
+    /// Open receivables (undisputed part, net of unapplied credits).
+    #[serde(with = "crate::serde_decimal")]
+    pub open_receivables: Decimal,
+    /// Disputed part of open receivables.
+    #[serde(with = "crate::serde_decimal")]
+    pub disputed: Decimal,
+    /// Host-supplied special liabilities.
+    #[serde(with = "crate::serde_decimal")]
+    pub special_liabilities: Decimal,
+}
+
+impl Default for ExposureWeights {
+    fn default() -> Self {
+        ExposureWeights {
+            open_orders: Decimal::ONE,
+            delivered_not_invoiced: Decimal::ONE,
+            open_receivables: Decimal::ONE,
+            disputed: Decimal::ONE,
+            special_liabilities: Decimal::ONE,
+        }
+    }
+}
+
+/// Host-supplied FX rates: `amount_in_to = amount_in_from × rate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FxRates {
+    rates: Vec<(Currency, Currency, Decimal)>,
+}
+
+impl FxRates {
+    /// Sets the rate from `from` to `to` (must be positive).
+    ///
+    /// # Errors
+    /// [`MoneyError::InvalidArgument`] for a rate that is not positive, or
+    /// a "rate" from a currency to itself (always 1: storing another value
+    /// would be ignored, so it is refused).
+    pub fn set(&mut self, from: Currency, to: Currency, rate: Decimal) -> Result<(), MoneyError> {
+        if from == to {
+            return Err(MoneyError::InvalidArgument {
+                field: "to_currency",
+                value: to.to_string(),
+                reason: "a rate needs two different currencies",
+            });
+        }
+        if rate <= Decimal::ZERO {
+            return Err(MoneyError::InvalidArgument {
+                field: "rate",
+                value: rate.to_string(),
+                reason: "must be positive",
+            });
+        }
+        match self
+            .rates
+            .iter_mut()
+            .find(|(f, t, _)| *f == from && *t == to)
+        {
+            Some(r) => r.2 = rate,
+            None => self.rates.push((from, to, rate)),
+        }
+        Ok(())
+    }
+
+    /// Converts `amount` from `from` to `to`, rounded half-even to `to`'s
+    /// minor unit. The same currency converts unchanged.
+    ///
+    /// # Errors
+    /// [`LedgerError::MissingRate`] naming the pair; [`LedgerError::Overflow`].
+    pub fn convert(
+        &self,
+        amount: Decimal,
+        from: Currency,
+        to: Currency,
+    ) -> Result<Decimal, LedgerError> {
+        if from == to {
+            return Ok(amount);
+        }
+        let rate = self
+            .rates
+            .iter()
+            .find(|(f, t, _)| *f == from && *t == to)
+            .map(|r| r.2)
+            .ok_or(LedgerError::MissingRate { from, to })?;
+        // Exact product, rounded once.
+        crate::money::mul_round(amount, rate, 0, to.minor_units(), RoundingMode::HalfEven)
+            .ok_or(LedgerError::Overflow("fx conversion"))
+    }
+
+    /// Every rate as (from, to, rate).
+    pub fn all(&self) -> &[(Currency, Currency, Decimal)] {
+        &self.rates
+    }
+}
+
+/// Exposure figures in the credit currency, counting in the horizon only
+/// orders with no requested delivery or one on or before `horizon_end`.
+/// `exclude_order` leaves one order out (the one being checked).
+///
+/// # Errors
+/// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+pub fn figures(
+    account: &AccountState,
+    horizon_end: NaiveDate,
+    fx: &FxRates,
+    exclude_order: Option<&OrderId>,
+) -> Result<Figures, LedgerError> {
+    Ok(scan(
+        account,
+        NaiveDate::MIN,
+        horizon_end,
+        Decimal::ZERO,
+        fx,
+        exclude_order,
+    )?
+    .0)
+}
+
+/// Overdue figures as of `as_of` in the credit currency: days the oldest
+/// material, uncovered item is overdue; overdue undisputed amount;
+/// balance (undisputed + disputed); highest dunning level on open items.
+///
+/// # Errors
+/// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+pub fn overdue(
+    account: &AccountState,
+    as_of: NaiveDate,
+    materiality: Decimal,
+    fx: &FxRates,
+) -> Result<Overdue, LedgerError> {
+    Ok(scan(account, as_of, as_of, materiality, fx, None)?.1)
+}
+
+/// Exposure and overdue figures in one pass over orders and items (the
+/// credit check's scan). Items are sorted by due date, so the first
+/// overdue item whose amount — net of disputes and of the cover of
+/// active promises to pay, oldest first — exceeds `materiality` is the
+/// oldest one that counts.
+///
+/// # Errors
+/// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+pub fn scan(
+    account: &AccountState,
+    as_of: NaiveDate,
+    horizon_end: NaiveDate,
+    materiality: Decimal,
+    fx: &FxRates,
+    exclude_order: Option<&OrderId>,
+) -> Result<(Figures, Overdue), LedgerError> {
+    let cur = account.currency;
+    let mut f = Figures::default();
+    for o in &account.orders {
+        if exclude_order.is_some_and(|x| x == &o.id) {
+            continue;
+        }
+        let open = o.open_value();
+        if !open.is_zero() {
+            let v = fx.convert(open, o.currency, cur)?;
+            f.open_orders = add(f.open_orders, v, "open orders")?;
+            if o.requested_delivery.is_none_or(|d| d <= horizon_end) {
+                f.open_orders_in_horizon = add(f.open_orders_in_horizon, v, "open orders")?;
+            }
+        }
+        let dni = o.delivered_not_invoiced();
+        if !dni.is_zero() {
+            f.delivered_not_invoiced = add(
+                f.delivered_not_invoiced,
+                fx.convert(dni, o.currency, cur)?,
+                "delivered",
+            )?;
+        }
+    }
+    // Everything below is summed as integer minor units of the credit
+    // currency: stored amounts are at their currency's scale and every
+    // conversion is rounded to it, so the sums are exact and cheap.
+    let mu = cur.minor_units();
+    let u = |d: Decimal| to_units(d, mu);
+    let overflow = || LedgerError::Overflow("receivables");
+    let mut cover = 0i128;
+    for p in &account.promises {
+        if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
+            let c = u(fx.convert(p.amount - p.paid, p.currency, cur)?)?;
+            cover = cover
+                .checked_add(c)
+                .ok_or(LedgerError::Overflow("promises"))?;
+        }
+    }
+    // An integer amount x exceeds the materiality m exactly when x > floor(m);
+    // a materiality too large to express in minor units is never exceeded.
+    let materiality_u = Decimal::from(10i64.pow(mu))
+        .checked_mul(materiality)
+        .and_then(|m| i128::try_from(m.floor()).ok())
+        .unwrap_or(i128::MAX);
+    let mut out = Overdue::default();
+    let (mut recv, mut disp, mut bal, mut over) = (0i128, 0i128, 0i128, 0i128);
+    for it in &account.items {
+        if it.open.is_zero() {
+            continue;
+        }
+        out.max_dunning_level = out.max_dunning_level.max(it.dunning_level);
+        let undisputed = u(fx.convert(it.open - it.disputed, it.currency, cur)?)?;
+        let (disputed, open) = if it.disputed.is_zero() {
+            (0, undisputed)
+        } else {
+            (
+                u(fx.convert(it.disputed, it.currency, cur)?)?,
+                u(fx.convert(it.open, it.currency, cur)?)?,
+            )
+        };
+        recv = recv.checked_add(undisputed).ok_or_else(overflow)?;
+        disp = disp.checked_add(disputed).ok_or_else(overflow)?;
+        bal = bal.checked_add(open).ok_or_else(overflow)?;
+        if it.due_date >= as_of {
+            continue;
+        }
+        over = over.checked_add(undisputed).ok_or_else(overflow)?;
+        // Items are sorted by due date: promises cover the oldest first,
+        // and the first material, uncovered one is the oldest that counts.
+        let covered = cover.min(undisputed);
+        cover -= covered;
+        if out.oldest_overdue_days.is_none() && undisputed - covered > materiality_u {
+            out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
+        }
+    }
+    let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
+    f.receivables = dec(recv)?;
+    f.disputed = dec(disp)?;
+    out.balance = dec(bal)?;
+    out.overdue_amount = dec(over)?;
+    for (c, u) in &account.unapplied {
+        f.receivables = f
+            .receivables
+            .checked_sub(fx.convert(*u, *c, cur)?)
+            .ok_or(LedgerError::Overflow("unapplied credits"))?;
+    }
+    f.special_liabilities = account.special_liabilities;
+    Ok((f, out))
+}
+
+/// Overdue figures of an account (see [`overdue`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overdue {
+    /// Days the oldest material, uncovered item is overdue.
+    pub oldest_overdue_days: Option<i64>,
+    /// Overdue undisputed amount.
+    pub overdue_amount: Decimal,
+    /// Open receivables balance.
+    pub balance: Decimal,
+    /// Highest dunning level on an open item.
+    pub max_dunning_level: u8,
+}
+
+fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
+    a.checked_add(b).ok_or(LedgerError::Overflow(what))
+}
