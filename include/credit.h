@@ -160,6 +160,61 @@ typedef enum credit_status {
    */
   CREDIT_TOO_LARGE = 14,
   /**
+   * An event id already applied with different content.
+   */
+  CREDIT_CONFLICTING_EVENT = 15,
+  /**
+   * An order id the account does not know.
+   */
+  CREDIT_UNKNOWN_ORDER = 16,
+  /**
+   * An invoice id the account does not know.
+   */
+  CREDIT_UNKNOWN_INVOICE = 17,
+  /**
+   * An order or invoice id that already exists on the account.
+   */
+  CREDIT_DUPLICATE_ID = 18,
+  /**
+   * An event the account's state does not allow (a delivery beyond the
+   * ordered quantity, a payment allocated beyond the open amount…).
+   */
+  CREDIT_EVENT_NOT_ALLOWED = 19,
+  /**
+   * A reversal the book refuses (no such event, already reversed, a
+   * reversal of a reversal).
+   */
+  CREDIT_REVERSAL_REFUSED = 20,
+  /**
+   * A release of an order that is not on hold.
+   */
+  CREDIT_NOT_ON_HOLD = 21,
+  /**
+   * A release without a required field (who, why).
+   */
+  CREDIT_RELEASE_INCOMPLETE = 22,
+  /**
+   * A snapshot that cannot be restored (malformed, another schema
+   * version, a broken cross-reference).
+   */
+  CREDIT_INVALID_SNAPSHOT = 23,
+  /**
+   * A parent that would make the customer hierarchy loop.
+   */
+  CREDIT_HIERARCHY_CYCLE = 24,
+  /**
+   * A payment a payment plan cannot take.
+   */
+  CREDIT_INVALID_PAYMENT = 25,
+  /**
+   * An operation on a payment plan that is closed.
+   */
+  CREDIT_PLAN_CLOSED = 26,
+  /**
+   * No late-interest reference rate in force on the date.
+   */
+  CREDIT_NO_REFERENCE_RATE = 27,
+  /**
    * An internal error (a bug in libcredit), caught before it reached C.
    */
   CREDIT_PANIC = 99,
@@ -598,7 +653,8 @@ enum credit_status credit_book_snapshot(const struct credit_book *book, char **o
 
 /**
  * Restores a book from `credit_book_snapshot` output. Errors:
- * `CREDIT_PARSE_ERROR` for a malformed snapshot or another schema version.
+ * `CREDIT_INVALID_SNAPSHOT` for a malformed snapshot, another schema
+ * version or a broken cross-reference.
  *
  * # Safety
  * `snapshot_json` a NUL-terminated string; `out_book` writable.
@@ -674,8 +730,11 @@ enum credit_status credit_book_set_fx_rate(const struct credit_book *book,
  * then nothing changed. A rejected event changes nothing.
  *
  * Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
- * `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_VALIDATION_ERROR`
- * (the message names the event and the problem).
+ * `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_CONFLICTING_EVENT`
+ * (the id was applied with other content), `CREDIT_UNKNOWN_ORDER`,
+ * `CREDIT_UNKNOWN_INVOICE`, `CREDIT_DUPLICATE_ID`, `CREDIT_EVENT_NOT_ALLOWED`,
+ * `CREDIT_REVERSAL_REFUSED`, `CREDIT_HIERARCHY_CYCLE`, `CREDIT_MISSING_RATE`,
+ * `CREDIT_VALIDATION_ERROR` (the message names the event and the problem).
  *
  * # Safety
  * `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
@@ -709,8 +768,8 @@ enum credit_status credit_book_simulate_check(const struct credit_book *book,
 /**
  * Releases a held order: who, why and when are recorded (a documented
  * credit decision). If `out_release_json` is not NULL it receives the
- * release as JSON. Errors: `CREDIT_VALIDATION_ERROR` if the order is not
- * on hold or `by`/`reason` is empty.
+ * release as JSON. Errors: `CREDIT_NOT_ON_HOLD` if the order is not on
+ * hold, `CREDIT_RELEASE_INCOMPLETE` if `by` or `reason` is empty.
  *
  * # Safety
  * `book` a live handle; strings NUL-terminated; the output NULL or writable.
@@ -1003,8 +1062,9 @@ enum credit_status credit_plan_installment(const struct credit_plan *plan,
 enum credit_status credit_plan_to_json(const struct credit_plan *plan, char **out_json);
 
 /**
- * Records a payment (decimal string). Errors: `CREDIT_VALIDATION_ERROR`
- * for a non-positive amount, too many decimals, or a closed plan.
+ * Records a payment (decimal string). Errors: `CREDIT_INVALID_PAYMENT`
+ * for a non-positive amount or too many decimals, `CREDIT_PLAN_CLOSED`
+ * for a closed plan.
  *
  * # Safety
  * `plan` a live handle; `amount` NUL-terminated.
@@ -1127,8 +1187,8 @@ enum credit_status credit_plan_performance(const char *plans_json,
  * Looks up the minor-unit exponent of an ISO 4217 code (2 for "EUR", 0 for
  * "JPY", 3 for "KWD").
  *
- * Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed
- * code), `CREDIT_UNKNOWN_CURRENCY`.
+ * Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_UNKNOWN_CURRENCY` (a code not
+ * built in or registered, malformed codes included).
  *
  * # Safety
  * `code` must be a NUL-terminated string; `out_minor_units` writable.
@@ -1157,8 +1217,9 @@ enum credit_status credit_money_new(const char *amount,
  * code such as "XPT", or an ISO code with other minor units): the code is
  * three letters A-Z, `minor_units` 0..=9.
  *
- * Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed code
- * or amount), `CREDIT_VALIDATION_ERROR` (minor units above 9),
+ * Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_UNKNOWN_CURRENCY` (malformed
+ * code), `CREDIT_INVALID_ARGUMENT` (malformed amount),
+ * `CREDIT_VALIDATION_ERROR` (minor units above 9),
  * `CREDIT_PRECISION`.
  *
  * # Safety

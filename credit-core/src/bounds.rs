@@ -203,6 +203,30 @@ pub enum BoundsError {
     },
 }
 
+impl crate::error::Classify for BoundsError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            BoundsError::TooLarge { .. } => K::TooLarge,
+            BoundsError::InvalidId { .. } | BoundsError::OutOfRange { .. } => K::InvalidArgument,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::{int, text};
+        match self {
+            BoundsError::TooLarge { field, size, max } => {
+                vec![
+                    ("field", text(field)),
+                    ("size", int(*size)),
+                    ("max", int(*max)),
+                ]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

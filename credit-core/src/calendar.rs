@@ -520,6 +520,19 @@ impl DayCount {
     }
 }
 
+impl crate::error::Classify for CalendarError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            CalendarError::OutOfRange { .. } => K::DateOutOfRange,
+            CalendarError::NoBusinessDays => K::Validation,
+            CalendarError::InvalidDate { .. } | CalendarError::UnknownName { .. } => {
+                K::InvalidArgument
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

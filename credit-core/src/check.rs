@@ -746,6 +746,12 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
     Ok(d)
 }
 
+impl crate::error::Classify for CheckOverflow {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Overflow
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

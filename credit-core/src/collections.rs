@@ -687,6 +687,17 @@ pub struct WorkItem {
     pub next_action: NextAction,
 }
 
+impl crate::error::Classify for CollectionsError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            CollectionsError::InvalidField { .. } => K::Validation,
+            CollectionsError::NoRate(_) => K::NoReferenceRate,
+            CollectionsError::Overflow(_) => K::Overflow,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

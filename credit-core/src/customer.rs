@@ -376,3 +376,35 @@ impl CreditLimit {
         self.valid_to.is_some_and(|v| date > v)
     }
 }
+
+impl crate::error::Classify for CustomerError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            CustomerError::InvalidField { .. } => K::Validation,
+            CustomerError::UnknownCustomer(_) => K::UnknownCustomer,
+            CustomerError::HierarchyCycle { .. } => K::HierarchyCycle,
+            CustomerError::LimitCurrency { .. } => K::CurrencyMismatch,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::text;
+        match self {
+            CustomerError::UnknownCustomer(id) => vec![("customer", text(id))],
+            CustomerError::HierarchyCycle { customer, parent } => {
+                vec![("customer", text(customer)), ("parent", text(parent))]
+            }
+            CustomerError::LimitCurrency {
+                customer,
+                given,
+                expected,
+            } => vec![
+                ("customer", text(customer)),
+                ("left", (*given).into()),
+                ("right", (*expected).into()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}

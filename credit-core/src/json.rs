@@ -147,6 +147,22 @@ pub fn from_value<T: DeserializeOwned>(
     serde_path_to_error::deserialize(value).map_err(|e| path_error(what, e))
 }
 
+impl crate::error::Classify for DocumentError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            DocumentError::Bounds { source, .. } => source.kind(),
+            _ => crate::error::ErrorKind::Parse,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        match self {
+            DocumentError::Bounds { source, .. } => source.details(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1503,3 +1503,51 @@ impl AccountState {
         Ok(())
     }
 }
+
+impl crate::error::Classify for LedgerError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            LedgerError::InvalidAmount { .. } => K::Validation,
+            LedgerError::UnknownOrder { .. } => K::UnknownOrder,
+            LedgerError::UnknownInvoice { .. } => K::UnknownInvoice,
+            LedgerError::AlreadyExists { .. } => K::DuplicateId,
+            LedgerError::NotAllowed { .. } => K::EventNotAllowed,
+            LedgerError::CurrencyMismatch { .. } => K::CurrencyMismatch,
+            LedgerError::MissingRate { .. } => K::MissingRate,
+            LedgerError::Terms { source, .. } => source.kind(),
+            LedgerError::Money { source, .. } => source.kind(),
+            LedgerError::Overflow(_) => K::Overflow,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::text;
+        match self {
+            LedgerError::UnknownOrder { event, order } => {
+                vec![("event", text(event)), ("order", text(order))]
+            }
+            LedgerError::UnknownInvoice { event, invoice } => {
+                vec![("event", text(event)), ("invoice", text(invoice))]
+            }
+            LedgerError::AlreadyExists { event, id, .. } => {
+                vec![("event", text(event)), ("id", text(id))]
+            }
+            LedgerError::CurrencyMismatch {
+                event,
+                given,
+                expected,
+            } => vec![
+                ("event", text(event)),
+                ("left", (*given).into()),
+                ("right", (*expected).into()),
+            ],
+            LedgerError::MissingRate { from, to } => {
+                vec![("left", (*from).into()), ("right", (*to).into())]
+            }
+            LedgerError::Terms { source, .. } => source.details(),
+            LedgerError::Money { source, .. } => source.details(),
+            _ => Vec::new(),
+        }
+    }
+}

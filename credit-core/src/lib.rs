@@ -14,7 +14,7 @@
 //!
 //! | rank | module | holds |
 //! | --- | --- | --- |
-//! | 0 | [`bounds`], `fnv`, `tagged`, [`serde_decimal`], [`json`] | size bounds, hashing, flat tagged serde, decimal text, the bounded JSON reader |
+//! | 0 | [`error`], [`bounds`], `fnv`, `tagged`, [`serde_decimal`], [`json`] | one error classification, size bounds, hashing, flat tagged serde, decimal text, the bounded JSON reader |
 //! | 1 | [`money`], [`calendar`] | currencies, exact money, rounding, allocation; business days, day counts |
 //! | 2 | [`terms`] | payment terms, their notation, schedules and settlements |
 //! | 3 | [`ids`], [`customer`] | the host's ids; customers, segments, hierarchy, limits |
@@ -51,6 +51,7 @@ pub mod check;
 pub mod collections;
 pub mod customer;
 pub mod engine;
+pub mod error;
 pub mod exposure;
 pub mod features;
 mod fnv;
@@ -112,3 +113,29 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+impl error::Classify for Error {
+    fn kind(&self) -> error::ErrorKind {
+        match self {
+            Error::Money(e) => e.kind(),
+            Error::Calendar(e) => e.kind(),
+            Error::Terms(e) => e.kind(),
+            Error::Book(e) => e.kind(),
+            Error::Scoring(e) => e.kind(),
+            Error::Plan(e) => e.kind(),
+            Error::Collections(e) => e.kind(),
+        }
+    }
+
+    fn details(&self) -> error::Details {
+        match self {
+            Error::Money(e) => e.details(),
+            Error::Calendar(e) => e.details(),
+            Error::Terms(e) => e.details(),
+            Error::Book(e) => e.details(),
+            Error::Scoring(e) => e.details(),
+            Error::Plan(e) => e.details(),
+            Error::Collections(e) => e.details(),
+        }
+    }
+}

@@ -951,6 +951,46 @@ pub(crate) fn units_of(d: Decimal, mu: u32) -> Option<i128> {
     d.mantissa().checked_mul(10i128.checked_pow(mu - scale)?)
 }
 
+impl From<Currency> for crate::error::Detail {
+    fn from(c: Currency) -> Self {
+        crate::error::Detail::Currency {
+            code: c.code().to_string(),
+            minor_units: c.minor_units(),
+        }
+    }
+}
+
+impl crate::error::Classify for MoneyError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            MoneyError::UnknownCurrency { .. } | MoneyError::InvalidCurrencyCode { .. } => {
+                K::UnknownCurrency
+            }
+            MoneyError::CurrencyMismatch { .. } => K::CurrencyMismatch,
+            MoneyError::Overflow { .. } => K::Overflow,
+            MoneyError::Precision { .. } => K::Precision,
+            MoneyError::InvalidDecimal { .. } => K::InvalidArgument,
+            MoneyError::InvalidMinorUnits { .. } => K::Validation,
+            MoneyError::Bounds(b) => b.kind(),
+            MoneyError::InvalidArgument { .. } => K::Validation,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        match self {
+            MoneyError::UnknownCurrency { code } | MoneyError::InvalidCurrencyCode { code } => {
+                vec![("code", crate::error::text(code))]
+            }
+            MoneyError::CurrencyMismatch { left, right } => {
+                vec![("left", (*left).into()), ("right", (*right).into())]
+            }
+            MoneyError::Bounds(b) => b.details(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

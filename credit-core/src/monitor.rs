@@ -1008,6 +1008,14 @@ impl AlertRun {
     }
 }
 
+impl crate::error::Classify for MonitorError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            MonitorError::Overflow(_) => crate::error::ErrorKind::Overflow,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1427,5 +1427,17 @@ pub struct Payoff {
     pub total: Decimal,
 }
 
+impl crate::error::Classify for PlanError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            PlanError::InvalidField { .. } => K::Validation,
+            PlanError::Payment(_) => K::InvalidPayment,
+            PlanError::Closed(_) => K::PlanClosed,
+            PlanError::Overflow(_) => K::Overflow,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -285,3 +285,12 @@ impl Policy {
 fn serde_json_to_string<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
+
+impl crate::error::Classify for PolicyError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            PolicyError::InvalidField { .. } => crate::error::ErrorKind::Validation,
+            PolicyError::Document(_) => crate::error::ErrorKind::Parse,
+        }
+    }
+}

@@ -459,3 +459,14 @@ impl ReviewRun {
             .map(|i| &self.results[i])
     }
 }
+
+impl crate::error::Classify for LimitError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            LimitError::Attribute { .. } => K::InvalidArgument,
+            LimitError::Overflow(_) => K::Overflow,
+            LimitError::InvalidRule { .. } => K::Validation,
+        }
+    }
+}

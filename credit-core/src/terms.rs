@@ -1252,5 +1252,40 @@ impl Parser {
     }
 }
 
+impl crate::error::Classify for ParseError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Parse
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::{int, text};
+        vec![
+            ("position", int(self.position)),
+            ("expected", text(&self.expected)),
+            ("found", text(&self.found)),
+        ]
+    }
+}
+
+impl crate::error::Classify for TermsError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        match self {
+            TermsError::Parse(p) => p.kind(),
+            TermsError::Money(m) => m.kind(),
+            TermsError::Calendar(c) => c.kind(),
+            _ => crate::error::ErrorKind::Validation,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        match self {
+            TermsError::Parse(p) => p.details(),
+            TermsError::Money(m) => m.details(),
+            TermsError::Calendar(c) => c.details(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -8,10 +8,9 @@ use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId, DEFAULT_SEGMENT};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
-use credit_core::json::DocumentError;
-use credit_core::ledger::{Event, LedgerError};
+use credit_core::ledger::Event;
 use credit_core::money::{parse_decimal, Money};
-use credit_core::policy::{Checkpoint, Policy, PolicyError};
+use credit_core::policy::{Checkpoint, Policy};
 
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
@@ -100,33 +99,6 @@ pub struct credit_order {
     pub checkpoint: i32,
 }
 
-impl From<BookError> for FfiError {
-    fn from(e: BookError) -> Self {
-        use credit_status::*;
-        let msg = e.to_string();
-        let status = match &e {
-            BookError::Customer(credit_core::customer::CustomerError::UnknownCustomer(_)) => {
-                CREDIT_UNKNOWN_CUSTOMER
-            }
-            BookError::Ledger(LedgerError::MissingRate { .. }) => CREDIT_MISSING_RATE,
-            BookError::Ledger(LedgerError::CurrencyMismatch { .. }) => CREDIT_CURRENCY_MISMATCH,
-            BookError::Ledger(LedgerError::Overflow(_)) | BookError::Overflow => CREDIT_OVERFLOW,
-            BookError::Ledger(LedgerError::Money { source, .. }) => {
-                return FfiError::from(source.clone())
-            }
-            BookError::Money(m) => return FfiError::from(m.clone()),
-            BookError::Scoring(e) => return FfiError::from(e.clone()),
-            BookError::Bounds(b) => return FfiError::from(b.clone()),
-            BookError::InvalidArgument { .. } => CREDIT_INVALID_ARGUMENT,
-            BookError::Snapshot(_) | BookError::Policy(PolicyError::Document(_)) => {
-                CREDIT_PARSE_ERROR
-            }
-            _ => CREDIT_VALIDATION_ERROR,
-        };
-        FfiError::new(status, msg)
-    }
-}
-
 /// Reads a JSON document with the default bounds (see [`json_bounded`]).
 pub(crate) fn json<T: serde::de::DeserializeOwned>(
     text: &str,
@@ -143,16 +115,6 @@ pub(crate) fn json_bounded<T: serde::de::DeserializeOwned>(
     bounds: &Bounds,
 ) -> Result<T, FfiError> {
     credit_core::json::from_str(what, text, bounds).map_err(FfiError::from)
-}
-
-impl From<DocumentError> for FfiError {
-    fn from(e: DocumentError) -> Self {
-        let status = match &e {
-            DocumentError::Bounds { source, .. } => FfiError::from(source.clone()).status,
-            _ => credit_status::CREDIT_PARSE_ERROR,
-        };
-        FfiError::new(status, e.to_string())
-    }
 }
 
 /// Writes `value` as JSON to `out_json` unless it is NULL (optional output).
@@ -233,7 +195,8 @@ pub unsafe extern "C" fn credit_book_snapshot(
 }
 
 /// Restores a book from `credit_book_snapshot` output. Errors:
-/// `CREDIT_PARSE_ERROR` for a malformed snapshot or another schema version.
+/// `CREDIT_INVALID_SNAPSHOT` for a malformed snapshot, another schema
+/// version or a broken cross-reference.
 ///
 /// # Safety
 /// `snapshot_json` a NUL-terminated string; `out_book` writable.
@@ -379,8 +342,11 @@ pub unsafe extern "C" fn credit_book_set_fx_rate(
 /// then nothing changed. A rejected event changes nothing.
 ///
 /// Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
-/// `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_VALIDATION_ERROR`
-/// (the message names the event and the problem).
+/// `CREDIT_CURRENCY_MISMATCH`, `CREDIT_PRECISION`, `CREDIT_CONFLICTING_EVENT`
+/// (the id was applied with other content), `CREDIT_UNKNOWN_ORDER`,
+/// `CREDIT_UNKNOWN_INVOICE`, `CREDIT_DUPLICATE_ID`, `CREDIT_EVENT_NOT_ALLOWED`,
+/// `CREDIT_REVERSAL_REFUSED`, `CREDIT_HIERARCHY_CYCLE`, `CREDIT_MISSING_RATE`,
+/// `CREDIT_VALIDATION_ERROR` (the message names the event and the problem).
 ///
 /// # Safety
 /// `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
@@ -494,8 +460,8 @@ pub unsafe extern "C" fn credit_book_simulate_check(
 
 /// Releases a held order: who, why and when are recorded (a documented
 /// credit decision). If `out_release_json` is not NULL it receives the
-/// release as JSON. Errors: `CREDIT_VALIDATION_ERROR` if the order is not
-/// on hold or `by`/`reason` is empty.
+/// release as JSON. Errors: `CREDIT_NOT_ON_HOLD` if the order is not on
+/// hold, `CREDIT_RELEASE_INCOMPLETE` if `by` or `reason` is empty.
 ///
 /// # Safety
 /// `book` a live handle; strings NUL-terminated; the output NULL or writable.

@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use credit_core::collections::LateInterestPolicy;
 use credit_core::money::parse_decimal;
-use credit_core::plans::{PaymentPlan, PlanError};
+use credit_core::plans::PaymentPlan;
 
 use crate::book::{credit_book, json, lock_book};
 use crate::credit_date;
@@ -16,22 +16,6 @@ use crate::handle::{
     put_string, str_arg, to_date,
 };
 use crate::money::currency;
-
-impl From<PlanError> for FfiError {
-    fn from(e: PlanError) -> Self {
-        let status = match &e {
-            PlanError::Overflow(_) => credit_status::CREDIT_OVERFLOW,
-            _ => credit_status::CREDIT_VALIDATION_ERROR,
-        };
-        FfiError::new(status, e.to_string())
-    }
-}
-
-impl From<credit_core::collections::CollectionsError> for FfiError {
-    fn from(e: credit_core::collections::CollectionsError) -> Self {
-        FfiError::new(credit_status::CREDIT_VALIDATION_ERROR, e.to_string())
-    }
-}
 
 /// A payment plan. Payments change it; every call locks it, so one handle
 /// may be used from several threads.
@@ -161,8 +145,9 @@ pub unsafe extern "C" fn credit_plan_to_json(
     })
 }
 
-/// Records a payment (decimal string). Errors: `CREDIT_VALIDATION_ERROR`
-/// for a non-positive amount, too many decimals, or a closed plan.
+/// Records a payment (decimal string). Errors: `CREDIT_INVALID_PAYMENT`
+/// for a non-positive amount or too many decimals, `CREDIT_PLAN_CLOSED`
+/// for a closed plan.
 ///
 /// # Safety
 /// `plan` a live handle; `amount` NUL-terminated.

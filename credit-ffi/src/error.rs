@@ -4,11 +4,7 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
-use credit_core::bounds::BoundsError;
-use credit_core::calendar::CalendarError;
-use credit_core::money::MoneyError;
-use credit_core::scoring::ScoringError;
-use credit_core::terms::TermsError;
+use credit_core::error::{Classify, ErrorKind};
 
 /// Result of every fallible libcredit call. Numbers are stable: never
 /// renumbered, never reused.
@@ -51,6 +47,35 @@ pub enum credit_status {
     /// many parts or reasons asked for. The message names the field, its
     /// size and the bound.
     CREDIT_TOO_LARGE = 14,
+    /// An event id already applied with different content.
+    CREDIT_CONFLICTING_EVENT = 15,
+    /// An order id the account does not know.
+    CREDIT_UNKNOWN_ORDER = 16,
+    /// An invoice id the account does not know.
+    CREDIT_UNKNOWN_INVOICE = 17,
+    /// An order or invoice id that already exists on the account.
+    CREDIT_DUPLICATE_ID = 18,
+    /// An event the account's state does not allow (a delivery beyond the
+    /// ordered quantity, a payment allocated beyond the open amount…).
+    CREDIT_EVENT_NOT_ALLOWED = 19,
+    /// A reversal the book refuses (no such event, already reversed, a
+    /// reversal of a reversal).
+    CREDIT_REVERSAL_REFUSED = 20,
+    /// A release of an order that is not on hold.
+    CREDIT_NOT_ON_HOLD = 21,
+    /// A release without a required field (who, why).
+    CREDIT_RELEASE_INCOMPLETE = 22,
+    /// A snapshot that cannot be restored (malformed, another schema
+    /// version, a broken cross-reference).
+    CREDIT_INVALID_SNAPSHOT = 23,
+    /// A parent that would make the customer hierarchy loop.
+    CREDIT_HIERARCHY_CYCLE = 24,
+    /// A payment a payment plan cannot take.
+    CREDIT_INVALID_PAYMENT = 25,
+    /// An operation on a payment plan that is closed.
+    CREDIT_PLAN_CLOSED = 26,
+    /// No late-interest reference rate in force on the date.
+    CREDIT_NO_REFERENCE_RATE = 27,
     /// An internal error (a bug in libcredit), caught before it reached C.
     CREDIT_PANIC = 99,
 }
@@ -75,76 +100,72 @@ impl FfiError {
     }
 }
 
-impl From<BoundsError> for FfiError {
-    fn from(e: BoundsError) -> Self {
-        let status = match &e {
-            BoundsError::TooLarge { .. } => credit_status::CREDIT_TOO_LARGE,
-            _ => credit_status::CREDIT_INVALID_ARGUMENT,
-        };
-        FfiError::new(status, e.to_string())
+/// The one table from the core's error kinds to status codes.
+pub(crate) fn status_of(kind: ErrorKind) -> credit_status {
+    use credit_status::*;
+    match kind {
+        ErrorKind::InvalidArgument => CREDIT_INVALID_ARGUMENT,
+        ErrorKind::Parse => CREDIT_PARSE_ERROR,
+        ErrorKind::Validation => CREDIT_VALIDATION_ERROR,
+        ErrorKind::UnknownCurrency => CREDIT_UNKNOWN_CURRENCY,
+        ErrorKind::CurrencyMismatch => CREDIT_CURRENCY_MISMATCH,
+        ErrorKind::Overflow => CREDIT_OVERFLOW,
+        ErrorKind::Precision => CREDIT_PRECISION,
+        ErrorKind::DateOutOfRange => CREDIT_DATE_OUT_OF_RANGE,
+        ErrorKind::UnknownCustomer => CREDIT_UNKNOWN_CUSTOMER,
+        ErrorKind::MissingRate => CREDIT_MISSING_RATE,
+        ErrorKind::ScoringRejected => CREDIT_SCORING_REJECTED,
+        ErrorKind::TooLarge => CREDIT_TOO_LARGE,
+        ErrorKind::ConflictingEvent => CREDIT_CONFLICTING_EVENT,
+        ErrorKind::UnknownOrder => CREDIT_UNKNOWN_ORDER,
+        ErrorKind::UnknownInvoice => CREDIT_UNKNOWN_INVOICE,
+        ErrorKind::DuplicateId => CREDIT_DUPLICATE_ID,
+        ErrorKind::EventNotAllowed => CREDIT_EVENT_NOT_ALLOWED,
+        ErrorKind::ReversalRefused => CREDIT_REVERSAL_REFUSED,
+        ErrorKind::NotOnHold => CREDIT_NOT_ON_HOLD,
+        ErrorKind::ReleaseIncomplete => CREDIT_RELEASE_INCOMPLETE,
+        ErrorKind::InvalidSnapshot => CREDIT_INVALID_SNAPSHOT,
+        ErrorKind::HierarchyCycle => CREDIT_HIERARCHY_CYCLE,
+        ErrorKind::InvalidPayment => CREDIT_INVALID_PAYMENT,
+        ErrorKind::PlanClosed => CREDIT_PLAN_CLOSED,
+        ErrorKind::NoReferenceRate => CREDIT_NO_REFERENCE_RATE,
+        // A kind added to the core without a row here: the test
+        // `every_kind_has_its_own_status` fails.
+        _ => CREDIT_VALIDATION_ERROR,
     }
 }
 
-impl From<MoneyError> for FfiError {
-    fn from(e: MoneyError) -> Self {
-        use credit_status::*;
-        if let MoneyError::Bounds(b) = e {
-            return b.into();
-        }
-        let status = match &e {
-            MoneyError::UnknownCurrency { .. } => CREDIT_UNKNOWN_CURRENCY,
-            MoneyError::CurrencyMismatch { .. } => CREDIT_CURRENCY_MISMATCH,
-            MoneyError::Overflow { .. } => CREDIT_OVERFLOW,
-            MoneyError::Precision { .. } => CREDIT_PRECISION,
-            MoneyError::InvalidCurrencyCode { .. } | MoneyError::InvalidDecimal { .. } => {
-                CREDIT_INVALID_ARGUMENT
+impl FfiError {
+    /// A core error: its kind's status and its message.
+    pub(crate) fn core(e: &(impl Classify + ?Sized)) -> Self {
+        FfiError::new(status_of(e.kind()), e.to_string())
+    }
+}
+
+macro_rules! from_core {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<$t> for FfiError {
+            fn from(e: $t) -> Self {
+                FfiError::core(&e)
             }
-            _ => CREDIT_VALIDATION_ERROR,
-        };
-        FfiError::new(status, e.to_string())
-    }
-}
-
-impl From<CalendarError> for FfiError {
-    fn from(e: CalendarError) -> Self {
-        use credit_status::*;
-        let status = match &e {
-            CalendarError::OutOfRange { .. } => CREDIT_DATE_OUT_OF_RANGE,
-            CalendarError::NoBusinessDays => CREDIT_VALIDATION_ERROR,
-            _ => CREDIT_INVALID_ARGUMENT,
-        };
-        FfiError::new(status, e.to_string())
-    }
-}
-
-impl From<TermsError> for FfiError {
-    fn from(e: TermsError) -> Self {
-        match e {
-            TermsError::Money(m) => m.into(),
-            TermsError::Calendar(c) => c.into(),
-            TermsError::Parse(p) => FfiError::new(credit_status::CREDIT_PARSE_ERROR, p.to_string()),
-            other => FfiError::new(credit_status::CREDIT_VALIDATION_ERROR, other.to_string()),
         }
-    }
+    )*};
 }
 
-impl From<ScoringError> for FfiError {
-    fn from(e: ScoringError) -> Self {
-        use credit_status::*;
-        if let ScoringError::Bounds(b) = e {
-            return b.into();
-        }
-        let status = match &e {
-            ScoringError::Document(_) => CREDIT_PARSE_ERROR,
-            ScoringError::Rejected { .. } => CREDIT_SCORING_REJECTED,
-            ScoringError::InvalidValue { .. } | ScoringError::Batch { .. } => {
-                CREDIT_INVALID_ARGUMENT
-            }
-            _ => CREDIT_VALIDATION_ERROR,
-        };
-        FfiError::new(status, e.to_string())
-    }
-}
+from_core!(
+    credit_core::bounds::BoundsError,
+    credit_core::calendar::CalendarError,
+    credit_core::money::MoneyError,
+    credit_core::terms::TermsError,
+    credit_core::scoring::ScoringError,
+    credit_core::json::DocumentError,
+    credit_core::engine::BookError,
+    credit_core::plans::PlanError,
+    credit_core::collections::CollectionsError,
+    credit_core::ledger::LedgerError,
+    credit_core::customer::CustomerError,
+    credit_core::policy::PolicyError,
+);
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
@@ -221,6 +242,23 @@ pub(crate) fn guard(body: impl FnOnce() -> Result<(), FfiError>) -> credit_statu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_status() {
+        let mut seen = std::collections::BTreeMap::new();
+        for k in ErrorKind::ALL {
+            let s = status_of(k) as i32;
+            assert!(s != 0 && s != 1 && s != 10 && s != 99, "{k}: {s}");
+            if let Some(other) = seen.insert(s, k) {
+                panic!("{k} and {other} share status {s}");
+            }
+        }
+        assert_eq!(seen.len(), ErrorKind::ALL.len());
+        assert_eq!(
+            status_of(ErrorKind::NotOnHold),
+            credit_status::CREDIT_NOT_ON_HOLD
+        );
+    }
 
     #[test]
     fn panics_become_a_status() {

@@ -51,8 +51,8 @@ pub(crate) fn currency(code: &str) -> Result<Currency, FfiError> {
 /// Looks up the minor-unit exponent of an ISO 4217 code (2 for "EUR", 0 for
 /// "JPY", 3 for "KWD").
 ///
-/// Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed
-/// code), `CREDIT_UNKNOWN_CURRENCY`.
+/// Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_UNKNOWN_CURRENCY` (a code not
+/// built in or registered, malformed codes included).
 ///
 /// # Safety
 /// `code` must be a NUL-terminated string; `out_minor_units` writable.
@@ -100,8 +100,9 @@ pub unsafe extern "C" fn credit_money_new(
 /// code such as "XPT", or an ISO code with other minor units): the code is
 /// three letters A-Z, `minor_units` 0..=9.
 ///
-/// Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_INVALID_ARGUMENT` (malformed code
-/// or amount), `CREDIT_VALIDATION_ERROR` (minor units above 9),
+/// Errors: `CREDIT_NULL_ARGUMENT`, `CREDIT_UNKNOWN_CURRENCY` (malformed
+/// code), `CREDIT_INVALID_ARGUMENT` (malformed amount),
+/// `CREDIT_VALIDATION_ERROR` (minor units above 9),
 /// `CREDIT_PRECISION`.
 ///
 /// # Safety

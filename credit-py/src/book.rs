@@ -12,13 +12,13 @@ use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome, Reason};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
+use credit_core::error::ErrorKind;
 use credit_core::ledger::{Event, OpenItemRow};
 use credit_core::money::Currency;
 use credit_core::policy::{Checkpoint, Policy};
 
 use crate::{
-    calendar_err, money_arg, money_err, py_date, py_decimal, raise, to_currency, to_date,
-    to_decimal, type_err, DATE, DATETIME, DECIMAL,
+    money_arg, py_date, py_decimal, to_currency, to_date, to_decimal, DATE, DATETIME, DECIMAL,
 };
 
 // ---------------------------------------------------------------------------
@@ -77,7 +77,7 @@ fn convert(
         return Ok(Value::Bool(obj.extract()?));
     }
     if obj.is_instance_of::<PyFloat>() {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!(
                 "{} is a float ({}): pass decimal.Decimal or str for amounts",
@@ -88,15 +88,14 @@ fn convert(
     }
     if obj.is_instance_of::<PyInt>() {
         let v: i64 = obj.extract().map_err(|_| {
-            raise(
+            crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!(
                     "{}: integer {} out of range",
                     path(stack),
                     obj.repr().map(|r| r.to_string()).unwrap_or_default()
                 ),
-                &[],
             )
         })?;
         return Ok(Value::from(v));
@@ -108,10 +107,10 @@ fn convert(
         let field = path(stack);
         return to_decimal(obj, "decimal")
             .map(|d| Value::String(d.to_string()))
-            .map_err(|e| with_prefix(py, e, &field));
+            .map_err(|e| crate::errors::with_prefix(py, e, &field));
     }
     if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!("{} is a datetime: pass datetime.date", path(stack)),
         ));
@@ -120,38 +119,37 @@ fn convert(
         let field = path(stack);
         return to_date(obj, "date")
             .map(|d| Value::String(d.to_string()))
-            .map_err(|e| with_prefix(py, e, &field));
+            .map_err(|e| crate::errors::with_prefix(py, e, &field));
     }
     let is_dict = obj.is_instance_of::<PyDict>();
     let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
     if is_dict || is_list {
         if stack.len() >= bounds.max_json_depth {
-            return Err(crate::bounds_err(
+            return Err(crate::errors::err_at(
                 py,
                 credit_core::bounds::BoundsError::TooLarge {
                     field: "nesting depth",
                     size: stack.len() + 1,
                     max: bounds.max_json_depth,
                 },
-                Some(&path(stack)),
+                &path(stack),
             ));
         }
         let id = obj.as_ptr() as usize;
         if open.contains(&id) {
-            return Err(raise(
+            return Err(crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("{}: a dict or list that contains itself", path(stack)),
-                &[],
             ));
         }
         open.push(id);
         let out = if let Ok(d) = obj.downcast::<PyDict>() {
             let mut m = serde_json::Map::new();
             for (k, v) in d.iter() {
-                let key: String = k
-                    .extract()
-                    .map_err(|_| type_err(py, format!("{}: dict keys must be str", path(stack))))?;
+                let key: String = k.extract().map_err(|_| {
+                    crate::errors::type_err(py, format!("{}: dict keys must be str", path(stack)))
+                })?;
                 stack.push(Seg::Key(key.clone()));
                 let val = convert(&v, root, bounds, stack, open);
                 stack.pop();
@@ -189,7 +187,7 @@ fn convert(
             open,
         );
     }
-    Err(type_err(
+    Err(crate::errors::type_err(
         py,
         format!(
             "{}: unsupported type {}",
@@ -210,10 +208,10 @@ pub(crate) fn from_py_bounded<T: serde::de::DeserializeOwned>(
     if obj.is_instance_of::<PyString>() {
         let text: String = obj.extract()?;
         return credit_core::json::from_str(what, &text, bounds)
-            .map_err(|e| crate::document_err(py, e));
+            .map_err(|e| crate::errors::err(py, e));
     }
     let value = to_json_value(obj, what, bounds)?;
-    credit_core::json::from_value(what, value).map_err(|e| crate::document_err(py, e))
+    credit_core::json::from_value(what, value).map_err(|e| crate::errors::err(py, e))
 }
 
 /// [`from_py_bounded`] with the default bounds (inputs not for a book).
@@ -367,52 +365,8 @@ pub(crate) fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<Py
 
 pub(crate) fn serde_to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<PyObject> {
     let value =
-        serde_json::to_value(v).map_err(|e| raise(py, "CreditError", e.to_string(), &[]))?;
+        serde_json::to_value(v).map_err(|e| crate::errors::internal_err(py, e.to_string()))?;
     to_py(py, &value, None)
-}
-
-/// The same exception class with `prefix: ` before its message (which row
-/// or event of a batch failed).
-fn with_prefix(py: Python<'_>, err: PyErr, prefix: &str) -> PyErr {
-    let msg = format!("{prefix}: {}", err.value(py));
-    match err.get_type(py).call1((msg,)) {
-        Ok(exc) => PyErr::from_value(exc),
-        Err(_) => err,
-    }
-}
-
-pub(crate) fn book_err(py: Python<'_>, e: BookError) -> PyErr {
-    let msg = e.to_string();
-    match e {
-        BookError::Money(m) => money_err(py, m),
-        BookError::Customer(credit_core::customer::CustomerError::UnknownCustomer(id)) => {
-            let attrs = [(
-                "customer",
-                PyString::new(py, id.as_str()).into_any().unbind(),
-            )];
-            raise(py, "UnknownCustomer", msg, &attrs)
-        }
-        BookError::Ledger(credit_core::ledger::LedgerError::MissingRate { .. }) => {
-            raise(py, "MissingRate", msg, &[])
-        }
-        BookError::Ledger(credit_core::ledger::LedgerError::Money { source, .. }) => {
-            money_err(py, source)
-        }
-        BookError::Ledger(credit_core::ledger::LedgerError::CurrencyMismatch { .. }) => {
-            raise(py, "CurrencyMismatch", msg, &[])
-        }
-        BookError::Overflow | BookError::Ledger(credit_core::ledger::LedgerError::Overflow(_)) => {
-            raise(py, "ArithmeticOverflow", msg, &[])
-        }
-        BookError::Snapshot(_)
-        | BookError::Policy(credit_core::policy::PolicyError::Document(_)) => {
-            raise(py, "ParseError", msg, &[])
-        }
-        BookError::Scoring(e) => crate::scoring::scoring_err(py, e),
-        BookError::Bounds(e) => crate::bounds_err(py, e, None),
-        BookError::Plan(e) => crate::collections::plan_err(py, e),
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -636,7 +590,7 @@ impl PyCreditBook {
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
         let value = query(&mut self.lock(), &CustomerId::from(customer), segment, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &value)
     }
 }
@@ -647,12 +601,7 @@ fn group_by_arg(py: Python<'_>, name: &str) -> PyResult<credit_core::monitor::Gr
         .into_iter()
         .find(|g| g.name() == name)
         .ok_or_else(|| {
-            raise(
-                py,
-                "ValidationError",
-                format!("group_by {name:?}: one of total, customer, segment, collector, risk_class, currency"),
-                &[],
-            )
+            crate::errors::kind_err(py, ErrorKind::Validation, format!("group_by {name:?}: one of total, customer, segment, collector, risk_class, currency"))
         })
 }
 
@@ -661,11 +610,10 @@ fn checkpoint(py: Python<'_>, name: &str) -> PyResult<Checkpoint> {
         .into_iter()
         .find(|c| c.name() == name)
         .ok_or_else(|| {
-            raise(
+            crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("unknown checkpoint {name:?}; expected order, delivery or invoice"),
-                &[],
             )
         })
 }
@@ -701,7 +649,7 @@ impl PyCreditBook {
     #[new]
     fn new(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Self> {
         let p: Policy = from_py(policy, "policy")?;
-        let book = CreditBook::new(p).map_err(|e| book_err(py, e))?;
+        let book = CreditBook::new(p).map_err(|e| crate::errors::err(py, e))?;
         Ok(PyCreditBook(Mutex::new(book)))
     }
 
@@ -710,7 +658,7 @@ impl PyCreditBook {
     fn restore(py: Python<'_>, snapshot: &str) -> PyResult<Self> {
         let book = py
             .allow_threads(|| CreditBook::restore(snapshot))
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(PyCreditBook(Mutex::new(book)))
     }
 
@@ -722,7 +670,7 @@ impl PyCreditBook {
             let view = self.lock().snapshot_view();
             view.to_json()
         })
-        .map_err(|e| book_err(py, e))
+        .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The policy as a dict.
@@ -744,7 +692,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .set_policy(p, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
     }
 
@@ -762,7 +710,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .upsert_customer(c, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
     }
 
@@ -777,7 +725,10 @@ impl PyCreditBook {
     ) -> PyResult<Vec<PyDecision>> {
         let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
-        let r = self.lock().set_limit(l, day).map_err(|e| book_err(py, e))?;
+        let r = self
+            .lock()
+            .set_limit(l, day)
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
     }
 
@@ -793,7 +744,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .set_group_limit(l, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
     }
 
@@ -810,7 +761,7 @@ impl PyCreditBook {
         let r = to_decimal(rate, "rate")?;
         self.lock()
             .set_fx_rate(f, t, r)
-            .map_err(|e| book_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Applies one event (a dict with id, customer, date, type and its
@@ -819,7 +770,7 @@ impl PyCreditBook {
         let e: Event = from_py_bounded(event, "event", &self.bounds())?;
         match py
             .allow_threads(|| self.lock().apply(e))
-            .map_err(|e| book_err(py, e))?
+            .map_err(|e| crate::errors::err(py, e))?
         {
             Applied::Applied => Ok("applied"),
             Applied::Duplicate => Ok("duplicate"),
@@ -833,7 +784,7 @@ impl PyCreditBook {
         for (i, item) in events.try_iter()?.enumerate() {
             evs.push(
                 from_py_bounded::<Event>(&item?, "event", &bounds)
-                    .map_err(|e| with_prefix(py, e, &format!("events[{i}]")))?,
+                    .map_err(|e| crate::errors::with_prefix(py, e, &format!("events[{i}]")))?,
             );
         }
         let r = py.allow_threads(|| self.lock().apply_all(evs));
@@ -848,7 +799,11 @@ impl PyCreditBook {
                     }
                 })
                 .collect()),
-            Err((i, e)) => Err(with_prefix(py, book_err(py, e), &format!("events[{i}]"))),
+            Err((i, e)) => Err(crate::errors::with_prefix(
+                py,
+                crate::errors::err(py, e),
+                &format!("events[{i}]"),
+            )),
         }
     }
 
@@ -870,7 +825,7 @@ impl PyCreditBook {
         ];
         const OPTIONAL: [&str; 2] = ["open", "segment"];
         if !data.hasattr("keys")? || !data.hasattr("__getitem__")? {
-            return Err(type_err(
+            return Err(crate::errors::type_err(
                 py,
                 format!(
                     "load_open_items: data must be a pandas DataFrame or a dict of columns, not {}",
@@ -884,7 +839,7 @@ impl PyCreditBook {
         for k in data.call_method0("keys")?.try_iter()? {
             let k = k?;
             let name: String = k.extract().map_err(|_| {
-                type_err(
+                crate::errors::type_err(
                     py,
                     format!(
                         "load_open_items: column names must be str, got {}",
@@ -893,15 +848,14 @@ impl PyCreditBook {
                 )
             })?;
             if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
-                return Err(raise(
+                return Err(crate::errors::kind_err(
                     py,
-                    "ValidationError",
+                    ErrorKind::Validation,
                     format!(
                         "load_open_items: unknown column {name:?}; expected {} and optionally {}",
                         REQUIRED.join(", "),
                         OPTIONAL.join(", ")
                     ),
-                    &[],
                 ));
             }
             names.push(name);
@@ -920,11 +874,10 @@ impl PyCreditBook {
         };
         let need = |name: &str| -> PyResult<Vec<Bound<'_, PyAny>>> {
             column(name)?.ok_or_else(|| {
-                raise(
+                crate::errors::kind_err(
                     py,
-                    "ValidationError",
+                    ErrorKind::Validation,
                     format!("open items need a column {name:?}"),
-                    &[],
                 )
             })
         };
@@ -949,11 +902,10 @@ impl PyCreditBook {
             ("segment", segment.as_ref().map_or(n, Vec::len)),
         ];
         if let Some((name, len)) = lengths.iter().find(|(_, len)| *len != n) {
-            return Err(raise(
+            return Err(crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("load_open_items: column {name:?} has {len} rows, \"customer\" has {n}"),
-                &[],
             ));
         }
         // Ids are text; an int is exact, but a float (1.0 from a numeric
@@ -965,7 +917,7 @@ impl PyCreditBook {
             if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
                 return v.str()?.extract();
             }
-            Err(type_err(
+            Err(crate::errors::type_err(
                 py,
                 format!(
                     "{field} must be str (or int), not {} {}: read the file with dtype=str and fill missing ids",
@@ -977,7 +929,7 @@ impl PyCreditBook {
         let date_of = |v: &Bound<'_, PyAny>, field: &'static str| -> PyResult<chrono::NaiveDate> {
             if v.is_instance_of::<PyString>() {
                 let s: String = v.extract()?;
-                credit_core::calendar::parse_date(field, &s).map_err(|e| calendar_err(py, e))
+                credit_core::calendar::parse_date(field, &s).map_err(|e| crate::errors::err(py, e))
             } else {
                 to_date(v, field)
             }
@@ -1002,10 +954,12 @@ impl PyCreditBook {
                     currency: to_currency(&cur[i])?,
                 })
             };
-            rows.push(row().map_err(|e| with_prefix(py, e, &format!("row {i}")))?);
+            rows.push(row().map_err(|e| crate::errors::with_prefix(py, e, &format!("row {i}")))?);
         }
         let r = py.allow_threads(|| self.lock().import_open_items(rows));
-        r.map_err(|(i, e)| with_prefix(py, book_err(py, e), &format!("row {i}")))
+        r.map_err(|(i, e)| {
+            crate::errors::with_prefix(py, crate::errors::err(py, e), &format!("row {i}"))
+        })
     }
 
     /// Checks an order and records the decision: approved orders are
@@ -1038,7 +992,7 @@ impl PyCreditBook {
         let oid = req.order_id.clone();
         let d = py
             .allow_threads(|| self.lock().check_order(req))
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(decision(&oid, d))
     }
 
@@ -1070,7 +1024,7 @@ impl PyCreditBook {
         )?;
         let d = py
             .allow_threads(|| self.lock().simulate_check(&req))
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(decision(&req.order_id, d))
     }
 
@@ -1087,7 +1041,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .release(&OrderId::from(order_id), by, reason, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &r)
     }
 
@@ -1134,7 +1088,7 @@ impl PyCreditBook {
         let p: Policy = from_py(policy, "policy")?;
         let bt = py
             .allow_threads(|| self.lock().backtest(&p))
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &bt)
     }
 
@@ -1243,7 +1197,7 @@ impl PyCreditBook {
         self.lock()
             .dunning_run(day, &plans)
             .map(crate::collections::PyDunningRun)
-            .map_err(|e| book_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The collection worklist as of a date, amounts in `currency`: a pandas
@@ -1269,7 +1223,7 @@ impl PyCreditBook {
         let w = self
             .lock()
             .worklist(day, cur, &plans)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let rows = serde_to_py(py, &w)?;
         Ok(py
             .import("credit._batch")?
@@ -1298,7 +1252,7 @@ impl PyCreditBook {
         let a = self
             .lock()
             .aging(day, g, cur)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &a)?;
         Ok(py
             .import("credit._batch")?
@@ -1329,7 +1283,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .kpis(f, t, g, cur)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
             .import("credit._batch")?
@@ -1361,7 +1315,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .kpi_series(s, &e, g, cur)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
             .import("credit._batch")?
@@ -1382,7 +1336,7 @@ impl PyCreditBook {
         let r = self
             .lock()
             .goals_report(day, cur)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
             .import("credit._batch")?
@@ -1413,7 +1367,7 @@ impl PyCreditBook {
         self.lock()
             .alerts(day, &prev, reviews.as_ref().map(|r| &r.0), &plans)
             .map(crate::collections::PyAlertRun)
-            .map_err(|e| book_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Promises to pay of an account and their state as of a date (open,

@@ -7,18 +7,10 @@ use pyo3::types::PyList;
 use credit_core::collections::{
     compensation as core_compensation, CompensationTier, DunningRun, LateInterestPolicy,
 };
-use credit_core::plans::{PaymentPlan, PlanError, PlanTerms};
+use credit_core::plans::{PaymentPlan, PlanTerms};
 
 use crate::book::{from_py, serde_to_py};
-use crate::{py_decimal, raise, to_currency, to_date, to_decimal};
-
-pub(crate) fn plan_err(py: Python<'_>, e: PlanError) -> PyErr {
-    let msg = e.to_string();
-    match e {
-        PlanError::Overflow(_) => raise(py, "ArithmeticOverflow", msg, &[]),
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
-}
+use crate::{py_decimal, to_currency, to_date, to_decimal};
 
 /// A payment plan: terms, schedule, payments received and state. Amounts
 /// are Decimal, dates datetime.date; pickles; compares by value.
@@ -40,7 +32,7 @@ impl PyPaymentPlan {
     fn new(py: Python<'_>, terms: &Bound<'_, PyAny>) -> PyResult<Self> {
         PaymentPlan::new(terms_from(terms)?)
             .map(PyPaymentPlan)
-            .map_err(|e| plan_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Proposes a plan for `amount` from `terms`: with `max_installment`,
@@ -61,7 +53,7 @@ impl PyPaymentPlan {
             .transpose()?;
         PaymentPlan::propose(t, a, m, installments)
             .map(PyPaymentPlan)
-            .map_err(|e| plan_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// A plan from `to_json` output (schedule, payments and state included).
@@ -105,14 +97,16 @@ impl PyPaymentPlan {
     ) -> PyResult<()> {
         let d = to_date(date, "date")?;
         let a = to_decimal(amount, "amount")?;
-        self.0.apply_payment(d, a).map_err(|e| plan_err(py, e))
+        self.0
+            .apply_payment(d, a)
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The plan as of a date: status, and per installment its due, paid,
     /// outstanding and overdue parts and late fees.
     fn status(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         let d = to_date(as_of, "as_of")?;
-        let s = self.0.status(d).map_err(|e| plan_err(py, e))?;
+        let s = self.0.status(d).map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &s)
     }
 
@@ -120,7 +114,7 @@ impl PyPaymentPlan {
     /// and accrued, fees, discount, total).
     fn payoff(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         let d = to_date(as_of, "as_of")?;
-        let p = self.0.payoff(d).map_err(|e| plan_err(py, e))?;
+        let p = self.0.payoff(d).map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &p)
     }
 
@@ -143,7 +137,7 @@ impl PyPaymentPlan {
         self.0
             .reschedule(d, t)
             .map(PyPaymentPlan)
-            .map_err(|e| plan_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Cancels the plan on a date.
@@ -263,12 +257,12 @@ pub(crate) fn late_interest(
 ) -> PyResult<PyObject> {
     let p: LateInterestPolicy = from_py(policy, "late interest policy")?;
     p.validate("policy")
-        .map_err(|e| raise(py, "ValidationError", e.to_string(), &[]))?;
+        .map_err(|e| crate::errors::err(py, e))?;
     let mut pays = Vec::new();
     if let Some(list) = payments {
         for (i, item) in list.iter().enumerate() {
             let (d, a): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract().map_err(|_| {
-                crate::type_err(py, format!("payments[{i}]: expected (date, amount)"))
+                crate::errors::type_err(py, format!("payments[{i}]: expected (date, amount)"))
             })?;
             pays.push((
                 to_date(&d, "payment date")?,
@@ -284,7 +278,7 @@ pub(crate) fn late_interest(
             to_date(until, "until")?,
             to_currency(currency)?,
         )
-        .map_err(|e| raise(py, "ValidationError", e.to_string(), &[]))?;
+        .map_err(|e| crate::errors::err(py, e))?;
     serde_to_py(py, &r)
 }
 
@@ -379,6 +373,7 @@ pub(crate) fn plan_performance(
 ) -> PyResult<PyObject> {
     let d = to_date(as_of, "as_of")?;
     let list: Vec<PaymentPlan> = plans.iter().map(|p| p.0.clone()).collect();
-    let r = credit_core::monitor::plan_performance(&list, d).map_err(|e| plan_err(py, e))?;
+    let r =
+        credit_core::monitor::plan_performance(&list, d).map_err(|e| crate::errors::err(py, e))?;
     serde_to_py(py, &r)
 }

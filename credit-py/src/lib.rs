@@ -15,37 +15,18 @@ use rust_decimal::Decimal;
 
 mod book;
 mod collections;
+mod errors;
 mod scoring;
 
-use credit_core::calendar::{
-    BusinessCalendar, BusinessDayConvention, CalendarError, DayCount, Weekend,
-};
+use credit_core::calendar::{BusinessCalendar, BusinessDayConvention, DayCount, Weekend};
+use credit_core::error::ErrorKind;
 use credit_core::money::{parse_decimal, Currency, Money, MoneyError, RoundingMode};
 use credit_core::terms::{
     PaymentTerms, Schedule, ScheduleOptions, ScheduledDiscount, ScheduledInstallment, Settlement,
-    TermsError,
 };
 
 // ---------------------------------------------------------------------------
 // Errors: one mapping from core errors to the Python hierarchy.
-
-fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyType>> {
-    Ok(py
-        .import("credit._errors")?
-        .getattr(name)?
-        .downcast_into::<PyType>()?)
-}
-
-fn raise(py: Python<'_>, class: &str, message: String, attrs: &[(&str, PyObject)]) -> PyErr {
-    let build = || -> PyResult<PyErr> {
-        let exc = error_class(py, class)?.call1((message.clone(),))?;
-        for (k, v) in attrs {
-            exc.setattr(*k, v)?;
-        }
-        Ok(PyErr::from_value(exc))
-    };
-    build().unwrap_or_else(|e| e)
-}
 
 /// `text` read as JSON into `T` (size and depth bounded by the defaults),
 /// or an error naming `what` and the path of the field at fault.
@@ -55,126 +36,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     what: &'static str,
 ) -> PyResult<T> {
     credit_core::json::from_str(what, text, &credit_core::bounds::Bounds::DEFAULT)
-        .map_err(|e| document_err(py, e))
-}
-
-/// A document error: `TooLarge` for a bound, `ParseError` otherwise.
-pub(crate) fn document_err(py: Python<'_>, e: credit_core::json::DocumentError) -> PyErr {
-    match e {
-        credit_core::json::DocumentError::Bounds { what, source } => {
-            bounds_err(py, source, Some(what))
-        }
-        other => raise(py, "ParseError", other.to_string(), &[]),
-    }
-}
-
-/// A size beyond its bound is `TooLarge` (with `field`, `size`, `max`);
-/// an id with characters it may not hold is a `ValidationError`.
-pub(crate) fn bounds_err(
-    py: Python<'_>,
-    e: credit_core::bounds::BoundsError,
-    prefix: Option<&str>,
-) -> PyErr {
-    let msg = match prefix {
-        Some(p) => format!("{p}: {e}"),
-        None => e.to_string(),
-    };
-    match e {
-        credit_core::bounds::BoundsError::TooLarge { field, size, max } => {
-            let int = |v: usize| {
-                v.into_pyobject(py)
-                    .map(|x| x.into_any().unbind())
-                    .unwrap_or_else(|_| py.None())
-            };
-            let attrs = [
-                ("field", PyString::new(py, field).into_any().unbind()),
-                ("size", int(size)),
-                ("max", int(max)),
-            ];
-            raise(py, "TooLarge", msg, &attrs)
-        }
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
-}
-
-fn money_err(py: Python<'_>, e: MoneyError) -> PyErr {
-    let msg = e.to_string();
-    match e {
-        MoneyError::UnknownCurrency { code } | MoneyError::InvalidCurrencyCode { code } => raise(
-            py,
-            "UnknownCurrency",
-            msg,
-            &[(
-                "code",
-                code.into_pyobject(py)
-                    .map(|c| c.into_any().unbind())
-                    .unwrap_or_else(|_| py.None()),
-            )],
-        ),
-        MoneyError::CurrencyMismatch { left, right } => raise(
-            py,
-            "CurrencyMismatch",
-            msg,
-            &[
-                (
-                    "left",
-                    PyCurrency(left)
-                        .into_pyobject(py)
-                        .map(|c| c.into_any().unbind())
-                        .unwrap_or_else(|_| py.None()),
-                ),
-                (
-                    "right",
-                    PyCurrency(right)
-                        .into_pyobject(py)
-                        .map(|c| c.into_any().unbind())
-                        .unwrap_or_else(|_| py.None()),
-                ),
-            ],
-        ),
-        MoneyError::Bounds(b) => bounds_err(py, b, None),
-        MoneyError::Overflow { .. } => raise(py, "ArithmeticOverflow", msg, &[]),
-        MoneyError::Precision { .. } => raise(py, "PrecisionError", msg, &[]),
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
-}
-
-fn calendar_err(py: Python<'_>, e: CalendarError) -> PyErr {
-    let msg = e.to_string();
-    match e {
-        CalendarError::OutOfRange { .. } => raise(py, "DateOutOfRange", msg, &[]),
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
-}
-
-fn terms_err(py: Python<'_>, e: TermsError) -> PyErr {
-    match e {
-        TermsError::Money(m) => money_err(py, m),
-        TermsError::Calendar(c) => calendar_err(py, c),
-        TermsError::Parse(p) => {
-            let msg = p.to_string();
-            let attrs = [
-                (
-                    "position",
-                    p.position
-                        .into_pyobject(py)
-                        .map(|x| x.into_any().unbind())
-                        .unwrap_or_else(|_| py.None()),
-                ),
-                (
-                    "expected",
-                    PyString::new(py, &p.expected).into_any().unbind(),
-                ),
-                ("found", PyString::new(py, &p.found).into_any().unbind()),
-            ];
-            raise(py, "ParseError", msg, &attrs)
-        }
-        other => raise(py, "ValidationError", other.to_string(), &[]),
-    }
-}
-
-fn type_err(py: Python<'_>, message: String) -> PyErr {
-    raise(py, "InvalidTypeError", message, &[])
+        .map_err(|e| crate::errors::err(py, e))
 }
 
 // ---------------------------------------------------------------------------
@@ -189,7 +51,7 @@ static DATETIME: GILOnceCell<Py<PyType>> = GILOnceCell::new();
 fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> {
     let py = obj.py();
     if obj.is_instance_of::<PyFloat>() {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!(
                 "{field} must be decimal.Decimal, str or int, not float ({}): floats cannot hold exact money; pass Decimal('{}') or the string",
@@ -199,7 +61,7 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
         ));
     }
     if obj.is_instance_of::<PyBool>() {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!("{field} must be decimal.Decimal, str or int, not bool"),
         ));
@@ -210,11 +72,10 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
         obj.str()?.extract()?
     } else if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
         if !obj.call_method0("is_finite")?.is_truthy()? {
-            return Err(raise(
+            return Err(crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("{field} must be a finite decimal, got {}", obj.repr()?),
-                &[],
             ));
         }
         // Fixed-point text ('1E+3' -> '1000'), keeping trailing zeros.
@@ -222,7 +83,7 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
             .call_method1("format", (obj, "f"))?
             .extract()?
     } else {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!(
                 "{field} must be decimal.Decimal, str or int, not {}",
@@ -230,7 +91,7 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
             ),
         ));
     };
-    parse_decimal(field, &text).map_err(|e| money_err(py, e))
+    parse_decimal(field, &text).map_err(|e| crate::errors::err(py, e))
 }
 
 /// A count argument (parts, reasons): a non-negative int. Too large for
@@ -239,31 +100,30 @@ fn to_decimal(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<Decimal> 
 pub(crate) fn count_arg(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<usize> {
     let py = obj.py();
     if !obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!("{field} must be int, not {}", obj.get_type().name()?),
         ));
     }
     if obj.lt(0)? {
-        return Err(raise(
+        return Err(crate::errors::kind_err(
             py,
-            "ValidationError",
+            ErrorKind::Validation,
             format!("{field} must not be negative, got {}", obj.repr()?),
-            &[],
         ));
     }
     obj.extract::<usize>().map_err(|_| {
-        bounds_err(
+        crate::errors::err_at(
             py,
             credit_core::bounds::BoundsError::TooLarge {
                 field,
                 size: usize::MAX,
                 max: usize::MAX,
             },
-            Some(&format!(
+            &format!(
                 "{field} {}",
                 obj.repr().map(|r| r.to_string()).unwrap_or_default()
-            )),
+            ),
         )
     })
 }
@@ -280,7 +140,7 @@ fn to_date(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveDate> {
     let is_date = obj.is_instance(DATE.import(py, "datetime", "date")?)?;
     let is_datetime = obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)?;
     if !is_date || is_datetime {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!(
                 "{field} must be datetime.date (not datetime, str or {}), got {}",
@@ -295,11 +155,10 @@ fn to_date(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveDate> {
         obj.getattr("day")?.extract()?,
     );
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
-        raise(
+        crate::errors::kind_err(
             py,
-            "DateOutOfRange",
+            ErrorKind::DateOutOfRange,
             format!("{field} {y:04}-{m:02}-{d:02} is out of range"),
-            &[],
         )
     })
 }
@@ -318,9 +177,9 @@ fn to_currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
     }
     if obj.is_instance_of::<PyString>() {
         let code: String = obj.extract()?;
-        return Currency::iso(&code).map_err(|e| money_err(py, e));
+        return Currency::iso(&code).map_err(|e| crate::errors::err(py, e));
     }
-    Err(type_err(
+    Err(crate::errors::type_err(
         py,
         format!(
             "currency must be credit.Currency or a code str, not {}",
@@ -330,11 +189,11 @@ fn to_currency(obj: &Bound<'_, PyAny>) -> PyResult<Currency> {
 }
 
 fn to_rounding(py: Python<'_>, name: &str) -> PyResult<RoundingMode> {
-    RoundingMode::from_name(name).map_err(|e| money_err(py, e))
+    RoundingMode::from_name(name).map_err(|e| crate::errors::err(py, e))
 }
 
 fn to_convention(py: Python<'_>, name: &str) -> PyResult<BusinessDayConvention> {
-    BusinessDayConvention::from_name(name).map_err(|e| calendar_err(py, e))
+    BusinessDayConvention::from_name(name).map_err(|e| crate::errors::err(py, e))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> String {
@@ -358,7 +217,7 @@ impl PyCurrency {
     fn new(py: Python<'_>, code: &str) -> PyResult<Self> {
         Currency::iso(code)
             .map(PyCurrency)
-            .map_err(|e| money_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// A currency not built in, with an explicit minor-unit exponent (0..=9).
@@ -366,7 +225,7 @@ impl PyCurrency {
     fn custom(py: Python<'_>, code: &str, minor_units: u32) -> PyResult<Self> {
         Currency::new(code, minor_units)
             .map(PyCurrency)
-            .map_err(|e| money_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The three-letter code.
@@ -430,7 +289,7 @@ impl PyMoney {
         let a = to_decimal(amount, "amount")?;
         Money::new(a, to_currency(currency)?)
             .map(PyMoney)
-            .map_err(|e| money_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// An amount rounded to the currency's minor unit with `rounding`.
@@ -448,7 +307,7 @@ impl PyMoney {
             to_rounding(py, rounding)?,
         )
         .map(PyMoney)
-        .map_err(|e| money_err(py, e))
+        .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The amount as `decimal.Decimal`.
@@ -465,24 +324,28 @@ impl PyMoney {
 
     fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         match self.other(other) {
-            Some(o) => Ok(
-                PyMoney(self.0.checked_add(&o).map_err(|e| money_err(py, e))?)
-                    .into_pyobject(py)?
-                    .into_any()
-                    .unbind(),
-            ),
+            Some(o) => Ok(PyMoney(
+                self.0
+                    .checked_add(&o)
+                    .map_err(|e| crate::errors::err(py, e))?,
+            )
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
             None => Ok(py.NotImplemented()),
         }
     }
 
     fn __sub__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         match self.other(other) {
-            Some(o) => Ok(
-                PyMoney(self.0.checked_sub(&o).map_err(|e| money_err(py, e))?)
-                    .into_pyobject(py)?
-                    .into_any()
-                    .unbind(),
-            ),
+            Some(o) => Ok(PyMoney(
+                self.0
+                    .checked_sub(&o)
+                    .map_err(|e| crate::errors::err(py, e))?,
+            )
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()),
             None => Ok(py.NotImplemented()),
         }
     }
@@ -536,7 +399,7 @@ impl PyMoney {
         self.0
             .checked_mul_rate(r, to_rounding(py, rounding)?)
             .map(PyMoney)
-            .map_err(|e| money_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Rounds to a multiple of `step` (e.g. `Decimal(1000)` for limits).
@@ -547,7 +410,7 @@ impl PyMoney {
         self.0
             .round_to_step(s, to_rounding(py, rounding)?)
             .map(PyMoney)
-            .map_err(|e| money_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Splits by non-negative weights into parts that sum exactly to the whole.
@@ -558,14 +421,14 @@ impl PyMoney {
         }
         let parts = py
             .allow_threads(|| self.0.allocate(&w))
-            .map_err(|e| money_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         Ok(parts.into_iter().map(PyMoney).collect())
     }
 
     /// Splits into `n` parts as equal as possible that sum exactly to the whole.
     fn split(&self, py: Python<'_>, n: &Bound<'_, PyAny>) -> PyResult<Vec<PyMoney>> {
         let n = count_arg(n, "parts")?;
-        let parts = self.0.split(n).map_err(|e| money_err(py, e))?;
+        let parts = self.0.split(n).map_err(|e| crate::errors::err(py, e))?;
         Ok(parts.into_iter().map(PyMoney).collect())
     }
 
@@ -609,7 +472,7 @@ impl PyMoney {
             ))
         })?;
         if o.currency() != self.0.currency() {
-            return Err(money_err(
+            return Err(crate::errors::err(
                 py,
                 MoneyError::CurrencyMismatch {
                     left: self.0.currency(),
@@ -645,15 +508,14 @@ impl PyCalendar {
                 let mut days = Vec::new();
                 for n in names {
                     days.push(n.parse::<chrono::Weekday>().map_err(|_| {
-                        raise(
+                        crate::errors::kind_err(
                             py,
-                            "ValidationError",
+                            ErrorKind::Validation,
                             format!("invalid weekday {n:?} in weekend; expected Mon..Sun"),
-                            &[],
                         )
                     })?);
                 }
-                Weekend::from_days(&days).map_err(|e| calendar_err(py, e))?
+                Weekend::from_days(&days).map_err(|e| crate::errors::err(py, e))?
             }
         };
         let mut hol = Vec::new();
@@ -695,7 +557,7 @@ impl PyCalendar {
         let d = self
             .0
             .adjust(to_date(date, "date")?, to_convention(py, convention)?)
-            .map_err(|e| calendar_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         py_date(py, d)
     }
 
@@ -705,7 +567,7 @@ impl PyCalendar {
         let d = self
             .0
             .add_business_days(to_date(date, "date")?, n)
-            .map_err(|e| calendar_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         py_date(py, d)
     }
 
@@ -764,7 +626,7 @@ fn year_fraction(
     start: &Bound<'_, PyAny>,
     end: &Bound<'_, PyAny>,
 ) -> PyResult<PyObject> {
-    let dc = DayCount::from_name(day_count).map_err(|e| calendar_err(py, e))?;
+    let dc = DayCount::from_name(day_count).map_err(|e| crate::errors::err(py, e))?;
     py_decimal(
         py,
         dc.year_fraction(to_date(start, "start")?, to_date(end, "end")?),
@@ -786,7 +648,7 @@ impl PyPaymentTerms {
     fn new(py: Python<'_>, text: &str) -> PyResult<Self> {
         PaymentTerms::parse(text)
             .map(PyPaymentTerms)
-            .map_err(|e| terms_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Parses the trade notation, case- and space-insensitive.
@@ -853,7 +715,7 @@ impl PyPaymentTerms {
         self.0
             .schedule(inv, money, &opts)
             .map(PySchedule)
-            .map_err(|e| terms_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// What paying the whole invoice on `payment_date` means: the discount
@@ -916,7 +778,7 @@ fn money_arg(
         if let Some(c) = currency {
             let c = to_currency(c)?;
             if c != m.currency() {
-                return Err(money_err(
+                return Err(crate::errors::err(
                     py,
                     MoneyError::CurrencyMismatch {
                         left: c,
@@ -928,12 +790,12 @@ fn money_arg(
         return Ok(m);
     }
     let c = currency.ok_or_else(|| {
-        type_err(
+        crate::errors::type_err(
             py,
             format!("{field}: pass a credit.Money, or a Decimal with currency="),
         )
     })?;
-    Money::new(to_decimal(amount, field)?, to_currency(c)?).map_err(|e| money_err(py, e))
+    Money::new(to_decimal(amount, field)?, to_currency(c)?).map_err(|e| crate::errors::err(py, e))
 }
 
 macro_rules! json_value_class {
@@ -1179,5 +1041,6 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(collections::plan_performance, m)?)?;
     m.add_function(wrap_pyfunction!(year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(rounding_modes, m)?)?;
+    m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;
     Ok(())
 }

@@ -11,14 +11,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
 use credit_core::customer::CustomerId;
+use credit_core::error::ErrorKind;
 use credit_core::risk::ReviewRun;
 use credit_core::scoring::{
     stats, Attributes, BatchOutput, Column, LogisticModel, ScoreResult, Scorecard, ScorecardDef,
-    ScoringError, TableOptions, TableRow, Value,
+    TableOptions, TableRow, Value,
 };
 
-use crate::book::{book_err, serde_to_py, PyCreditBook};
-use crate::{raise, to_date, type_err, DECIMAL};
+use crate::book::{serde_to_py, PyCreditBook};
+use crate::{to_date, DECIMAL};
 
 /// A card-like document (dict or JSON text) as JSON text. Unlike money
 /// inputs, scorecards are made of floats (cut points, points, PDs), so the
@@ -34,7 +35,7 @@ fn doc_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
         .call_method("dumps", (obj,), Some(&kwargs))
         .and_then(|s| s.extract())
         .map_err(|e| {
-            type_err(
+            crate::errors::type_err(
                 py,
                 format!("{what}: not a JSON-able dict ({})", e.value(py)),
             )
@@ -46,34 +47,12 @@ fn doc<T: serde::de::DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> Py
     let text = doc_json(obj, what)?;
     serde_json::from_str(&text).map_err(|e| {
         let kind = if e.is_syntax() || e.is_eof() {
-            "ParseError"
+            ErrorKind::Parse
         } else {
-            "ValidationError"
+            ErrorKind::Validation
         };
-        raise(py, kind, format!("invalid {what}: {e}"), &[])
+        crate::errors::kind_err(py, kind, format!("invalid {what}: {e}"))
     })
-}
-
-pub(crate) fn scoring_err(py: Python<'_>, e: ScoringError) -> PyErr {
-    let msg = e.to_string();
-    match e {
-        ScoringError::Document(_) => raise(py, "ParseError", msg, &[]),
-        ScoringError::Bounds(b) => crate::bounds_err(py, b, None),
-        ScoringError::Rejected {
-            characteristic,
-            value,
-        } => {
-            let attrs = [
-                (
-                    "characteristic",
-                    PyString::new(py, &characteristic).into_any().unbind(),
-                ),
-                ("value", PyString::new(py, &value).into_any().unbind()),
-            ];
-            raise(py, "ScoringRejected", msg, &attrs)
-        }
-        _ => raise(py, "ValidationError", msg, &[]),
-    }
 }
 
 /// A Python attribute value for scoring: numbers (floats allowed: scores
@@ -85,7 +64,7 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         return Ok(Value::Missing);
     }
     if obj.is_instance_of::<PyBool>() {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!("attribute {name} is a bool: pass a number or a category"),
         ));
@@ -95,14 +74,13 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     }
     let number = |v: &Bound<'_, PyAny>| -> PyResult<Value> {
         v.extract::<f64>().map(Value::Number).map_err(|_| {
-            raise(
+            crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!(
                     "attribute {name}: {} is too large for a number",
                     obj.repr().map(|r| r.to_string()).unwrap_or_default()
                 ),
-                &[],
             )
         })
     };
@@ -117,7 +95,7 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
         return Ok(Value::Missing);
     }
     if tname == "bool_" || tname == "bool" {
-        return Err(type_err(
+        return Err(crate::errors::type_err(
             py,
             format!("attribute {name} is a numpy bool: pass a number or a category"),
         ));
@@ -126,7 +104,7 @@ fn to_value(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Value> {
     if obj.hasattr("__float__")? {
         return number(&obj.call_method0("__float__")?);
     }
-    Err(type_err(
+    Err(crate::errors::type_err(
         py,
         format!(
             "attribute {name}: unsupported type {tname} (pass int, float, str, Decimal or None)"
@@ -143,11 +121,11 @@ pub(crate) fn to_attributes(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Attribut
     let py = obj.py();
     let d = obj
         .downcast::<PyDict>()
-        .map_err(|_| type_err(py, "attributes must be a dict of name -> value".into()))?;
+        .map_err(|_| crate::errors::type_err(py, "attributes must be a dict of name -> value"))?;
     for (k, v) in d.iter() {
         let key: String = k
             .extract()
-            .map_err(|_| type_err(py, "attribute names must be str".into()))?;
+            .map_err(|_| crate::errors::type_err(py, "attribute names must be str"))?;
         let val = to_value(&v, &key)?;
         out.insert(key, val);
     }
@@ -187,15 +165,15 @@ fn borrow_columns<'py>(
 fn views<'a>(py: Python<'_>, b: &'a Borrowed<'_>) -> PyResult<Vec<(&'a str, Column<'a>)>> {
     let mut out = Vec::with_capacity(b.0.len() + b.1.len());
     for (n, a) in &b.0 {
-        let s = a
-            .as_slice()
-            .map_err(|e| raise(py, "ValidationError", format!("column {n}: {e}"), &[]))?;
+        let s = a.as_slice().map_err(|e| {
+            crate::errors::kind_err(py, ErrorKind::Validation, format!("column {n}: {e}"))
+        })?;
         out.push((n.as_str(), Column::Numeric(s)));
     }
     for (n, a) in &b.1 {
-        let s = a
-            .as_slice()
-            .map_err(|e| raise(py, "ValidationError", format!("column {n}: {e}"), &[]))?;
+        let s = a.as_slice().map_err(|e| {
+            crate::errors::kind_err(py, ErrorKind::Validation, format!("column {n}: {e}"))
+        })?;
         out.push((n.as_str(), Column::Codes(s)));
     }
     Ok(out)
@@ -282,7 +260,7 @@ fn table_rows(py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<Vec<TableRow>
     for (i, r) in rows.try_iter()?.enumerate() {
         let r = r?;
         let t: (String, String, f64) = r.extract().map_err(|_| {
-            type_err(
+            crate::errors::type_err(
                 py,
                 format!("table row {i}: expected (variable: str, bin: str, points: number)"),
             )
@@ -303,7 +281,7 @@ impl PyScorecard {
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
         Scorecard::from_json(text)
             .map(PyScorecard)
-            .map_err(|e| scoring_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Builds a card from a dict (the JSON document as Python values).
@@ -312,7 +290,7 @@ impl PyScorecard {
         let def: ScorecardDef = doc(definition, "scorecard")?;
         Scorecard::new(def)
             .map(PyScorecard)
-            .map_err(|e| scoring_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Builds a card from a logistic model (dict or JSON) with
@@ -322,7 +300,7 @@ impl PyScorecard {
         let m: LogisticModel = doc(model, "logistic model")?;
         Scorecard::from_logistic(&m)
             .map(PyScorecard)
-            .map_err(|e| scoring_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Builds a card from a scorecardpy / optbinning-style table: a pandas
@@ -357,10 +335,10 @@ impl PyScorecard {
             opts_dict.set_item("special_values", sv)?;
         }
         let opts: TableOptions = doc(opts_dict.as_any(), "table options")?;
-        let def = ScorecardDef::from_table(&rows, &opts).map_err(|e| scoring_err(py, e))?;
+        let def = ScorecardDef::from_table(&rows, &opts).map_err(|e| crate::errors::err(py, e))?;
         Scorecard::new(def)
             .map(PyScorecard)
-            .map_err(|e| scoring_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// The card as JSON (a reloaded card scores exactly as this one).
@@ -418,11 +396,10 @@ impl PyScorecard {
     /// Whether the characteristic at `index` is numeric.
     fn is_numeric(&self, py: Python<'_>, index: usize) -> PyResult<bool> {
         self.0.is_numeric(index).ok_or_else(|| {
-            raise(
+            crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("no characteristic {index}"),
-                &[],
             )
         })
     }
@@ -435,11 +412,10 @@ impl PyScorecard {
             .attributes()
             .position(|a| a == attribute)
             .ok_or_else(|| {
-                raise(
+                crate::errors::kind_err(
                     py,
-                    "ValidationError",
+                    ErrorKind::Validation,
                     format!("no characteristic {attribute}"),
-                    &[],
                 )
             })?;
         Ok(self
@@ -456,7 +432,7 @@ impl PyScorecard {
         self.0
             .score(&attrs)
             .map(PyScoreResult)
-            .map_err(|e| scoring_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Scores many rows at once: `data` is a pandas DataFrame or a dict of
@@ -479,16 +455,15 @@ impl PyScorecard {
     ) -> PyResult<PyObject> {
         let py = slf.py();
         if output != "pandas" && output != "numpy" {
-            return Err(raise(
+            return Err(crate::errors::kind_err(
                 py,
-                "ValidationError",
+                ErrorKind::Validation,
                 format!("output must be 'pandas' or 'numpy', not {output:?}"),
-                &[],
             ));
         }
         let card = &slf.get().0;
         card.check_reasons(reasons)
-            .map_err(|e| scoring_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let (rows, borrowed, index) = borrow_columns(slf, data)?;
         let columns = views(py, &borrowed)?;
         let k = card.len();
@@ -513,7 +488,7 @@ impl PyScorecard {
                     threads.max(1),
                 )
             })
-            .map_err(|e| scoring_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         drop(columns);
         drop(borrowed);
         let totals = PyArray1::from_vec(py, totals);
@@ -548,7 +523,7 @@ impl PyScorecard {
         let card = &slf.get().0;
         let counts = card
             .bin_counts(&columns, rows)
-            .map_err(|e| scoring_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         let d = PyDict::new(py);
         for (name, c) in card.attributes().zip(counts) {
             d.set_item(name, c)?;
@@ -572,7 +547,7 @@ impl PyScorecard {
             .get()
             .0
             .characteristic_stability(&vb, rb, &vc, rc)
-            .map_err(|e| scoring_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &s)
     }
 
@@ -615,7 +590,7 @@ impl PyScorecard {
 /// `current_shares`.
 #[pyfunction]
 pub(crate) fn psi(py: Python<'_>, baseline: Vec<u64>, current: Vec<u64>) -> PyResult<PyObject> {
-    let s = stats::psi(&baseline, &current).map_err(|e| scoring_err(py, e))?;
+    let s = stats::psi(&baseline, &current).map_err(|e| crate::errors::err(py, e))?;
     serde_to_py(py, &s)
 }
 
@@ -628,7 +603,8 @@ pub(crate) fn score_psi(
     baseline: Vec<f64>,
     current: Vec<f64>,
 ) -> PyResult<PyObject> {
-    let s = stats::score_psi(&card.0, &baseline, &current).map_err(|e| scoring_err(py, e))?;
+    let s =
+        stats::score_psi(&card.0, &baseline, &current).map_err(|e| crate::errors::err(py, e))?;
     serde_to_py(py, &s)
 }
 
@@ -642,7 +618,7 @@ pub(crate) fn discrimination(
 ) -> PyResult<PyObject> {
     let d = py
         .allow_threads(|| stats::discrimination(&scores, &bad))
-        .map_err(|e| scoring_err(py, e))?;
+        .map_err(|e| crate::errors::err(py, e))?;
     serde_to_py(py, &d)
 }
 
@@ -694,7 +670,7 @@ impl PyReviewRun {
         let list = PyList::empty(py);
         for e in &self.0.events {
             let v = serde_json::to_value(e)
-                .map_err(|err| raise(py, "CreditError", err.to_string(), &[]))?;
+                .map_err(|err| crate::errors::internal_err(py, err.to_string()))?;
             let mut flat = serde_json::Map::new();
             if let serde_json::Value::Object(m) = v {
                 for (k, x) in m {
@@ -769,7 +745,7 @@ impl PyCreditBook {
         let f = self
             .lock()
             .features(&CustomerId::from(customer), segment, day)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &f)
     }
 
@@ -787,7 +763,7 @@ impl PyCreditBook {
         let s = self
             .lock()
             .score_customer(&card.0, &CustomerId::from(customer), segment, day, &attrs)
-            .map_err(|e| book_err(py, e))?;
+            .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &s)
     }
 
@@ -804,15 +780,12 @@ impl PyCreditBook {
         let mut host = BTreeMap::new();
         if let Some(a) = attributes.filter(|a| !a.is_none()) {
             let d = a.downcast::<PyDict>().map_err(|_| {
-                type_err(
-                    py,
-                    "attributes must be a dict of customer id -> dict".into(),
-                )
+                crate::errors::type_err(py, "attributes must be a dict of customer id -> dict")
             })?;
             for (k, v) in d.iter() {
                 let id: String = k
                     .extract()
-                    .map_err(|_| type_err(py, "customer ids must be str".into()))?;
+                    .map_err(|_| crate::errors::type_err(py, "customer ids must be str"))?;
                 host.insert(CustomerId(id), to_attributes(Some(&v))?);
             }
         }
@@ -825,9 +798,9 @@ impl PyCreditBook {
                     let text: String = p.extract()?;
                     Some(crate::parse_json::<ReviewRun>(py, &text, "review run")?)
                 } else {
-                    return Err(type_err(
+                    return Err(crate::errors::type_err(
                         py,
-                        "previous must be a ReviewRun or its JSON".into(),
+                        "previous must be a ReviewRun or its JSON",
                     ));
                 }
             }
@@ -835,6 +808,6 @@ impl PyCreditBook {
         self.lock()
             .review_run(&card.0, segment, day, &host, prev.as_ref())
             .map(PyReviewRun)
-            .map_err(|e| book_err(py, e))
+            .map_err(|e| crate::errors::err(py, e))
     }
 }

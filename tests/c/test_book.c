@@ -116,10 +116,10 @@ static void test_lifecycle(void) {
     CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"1200.00\", \"currency\": \"EUR\"}}",
                                 ymd(2026, 1, 3), &releasable) == CREDIT_OK);
     CHECK(contains_and_free(releasable, "\"order_id\":\"O2\""));
-    CHECK(credit_book_release(b, "O2", "", "ok", ymd(2026, 1, 3), NULL) == CREDIT_VALIDATION_ERROR);
+    CHECK(credit_book_release(b, "O2", "", "ok", ymd(2026, 1, 3), NULL) == CREDIT_RELEASE_INCOMPLETE);
     CHECK(credit_book_release(b, "O2", "j.doe", "director approval", ymd(2026, 1, 3), &json) == CREDIT_OK &&
           contains_and_free(json, "\"by\":\"j.doe\""));
-    CHECK(credit_book_release(b, "O2", "j.doe", "again", ymd(2026, 1, 3), NULL) == CREDIT_VALIDATION_ERROR);
+    CHECK(credit_book_release(b, "O2", "j.doe", "again", ymd(2026, 1, 3), NULL) == CREDIT_NOT_ON_HOLD);
     CHECK(credit_book_query(b, CREDIT_QUERY_HOLDS, ymd(2026, 1, 3), &json) == CREDIT_OK && contains_and_free(json, "[]"));
     CHECK(credit_book_query(b, CREDIT_QUERY_DECISION_LOG, ymd(2026, 1, 3), &json) == CREDIT_OK &&
           contains_and_free(json, "\"policy_id\":\"v1\""));
@@ -150,7 +150,7 @@ static void test_lifecycle(void) {
     credit_string_free(snap);
     credit_string_free(snap2);
     credit_book_free(r);
-    CHECK(credit_book_restore("{}", &r) == CREDIT_PARSE_ERROR);
+    CHECK(credit_book_restore("{}", &r) == CREDIT_INVALID_SNAPSHOT);
 
     /* FX: a missing rate names the pair. */
     CHECK(credit_book_apply(b, "{\"id\": \"u1\", \"customer\": \"C1\", \"date\": \"2026-01-04\", \"type\": \"invoiced\", "
@@ -462,8 +462,41 @@ static void test_conformance(const char *path) {
     CHECK(cases >= 6 && lines >= 50);
 }
 
+/* Each failure a host must tell apart has its own status. */
+static void test_distinct_failures(void) {
+    credit_book *b = new_book("1000.00");
+    CHECK(b != NULL);
+    const char *inv = "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                      "\"invoice_id\": \"I1\", \"amount\": \"700.00\", \"currency\": \"EUR\", \"terms\": \"Net 30\"}";
+    CHECK(credit_book_apply(b, inv, NULL) == CREDIT_OK);
+    /* The same event id with other content. */
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"701.00\", \"currency\": \"EUR\", \"terms\": \"Net 30\"}",
+                            NULL) == CREDIT_CONFLICTING_EVENT);
+    /* The same invoice id under another event id. */
+    CHECK(credit_book_apply(b, "{\"id\": \"i2\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"5.00\", \"currency\": \"EUR\", \"terms\": \"Net 30\"}",
+                            NULL) == CREDIT_DUPLICATE_ID);
+    CHECK(strstr(credit_last_error(), "I1") != NULL);
+    CHECK(credit_book_apply(b, "{\"id\": \"p1\", \"customer\": \"C1\", \"date\": \"2026-01-02\", \"type\": \"payment\", "
+                               "\"amount\": \"1.00\", \"currency\": \"EUR\", \"allocations\": [{\"invoice_id\": \"I9\", "
+                               "\"amount\": \"1.00\"}]}", NULL) == CREDIT_UNKNOWN_INVOICE);
+    CHECK(credit_book_apply(b, "{\"id\": \"d1\", \"customer\": \"C1\", \"date\": \"2026-01-02\", \"type\": \"delivered\", "
+                               "\"order_id\": \"O9\", \"amount\": \"1.00\", \"currency\": \"EUR\"}", NULL) == CREDIT_UNKNOWN_ORDER);
+    CHECK(credit_book_apply(b, "{\"id\": \"r1\", \"customer\": \"C1\", \"date\": \"2026-01-02\", \"type\": \"reversal\", "
+                               "\"event_id\": \"nope\"}", NULL) == CREDIT_REVERSAL_REFUSED);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\", \"parent\": \"C1\"}",
+                                      ymd(2026, 1, 2), NULL) == CREDIT_HIERARCHY_CYCLE);
+    /* None of them changed the book: the invoice is the only open item. */
+    char *json = NULL;
+    CHECK(credit_book_exposure(b, "C1", "default", ymd(2026, 1, 3), &json) == CREDIT_OK &&
+          contains_and_free(json, "\"receivables\":\"700.00\""));
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_lifecycle();
+    test_distinct_failures();
     test_threads();
     test_conformance(argc > 1 ? argv[1] : "tests/conformance/book_cases.txt");
     printf("c book: %d passed, %d failed\n", passed, failed);

@@ -120,7 +120,7 @@ static void test_errors(void) {
                           "\"monthly\", \"installments\": 2, \"method\": \"equal_split\"}",
                           &p) == CREDIT_OK);
     credit_date d = {2026, 2, 1};
-    CHECK(credit_plan_apply_payment(p, d, "-1") == CREDIT_VALIDATION_ERROR);
+    CHECK(credit_plan_apply_payment(p, d, "-1") == CREDIT_INVALID_PAYMENT);
     CHECK(credit_plan_apply_payment(p, d, "abc") == CREDIT_INVALID_ARGUMENT);
     uint32_t n;
     credit_date due;

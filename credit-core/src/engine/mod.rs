@@ -1491,6 +1491,45 @@ impl CreditBook {
     }
 }
 
+impl crate::error::Classify for BookError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            BookError::Customer(e) => e.kind(),
+            BookError::Ledger(e) => e.kind(),
+            BookError::Policy(e) => e.kind(),
+            BookError::Money(e) => e.kind(),
+            BookError::ConflictingEvent(_) => K::ConflictingEvent,
+            BookError::Reversal { .. } => K::ReversalRefused,
+            BookError::NotOnHold(_) => K::NotOnHold,
+            BookError::ReleaseIncomplete(_) => K::ReleaseIncomplete,
+            BookError::Snapshot(_) => K::InvalidSnapshot,
+            BookError::InvalidArgument { .. } => K::InvalidArgument,
+            BookError::Overflow => K::Overflow,
+            BookError::Scoring(e) => e.kind(),
+            BookError::Limit(e) => e.kind(),
+            BookError::Plan(e) => e.kind(),
+            BookError::Collections(e) => e.kind(),
+            BookError::Bounds(e) => e.kind(),
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::text;
+        match self {
+            BookError::Customer(e) => e.details(),
+            BookError::Ledger(e) => e.details(),
+            BookError::Money(e) => e.details(),
+            BookError::Scoring(e) => e.details(),
+            BookError::Bounds(e) => e.details(),
+            BookError::ConflictingEvent(id) => vec![("event", text(id))],
+            BookError::Reversal { target, .. } => vec![("event", text(target))],
+            BookError::NotOnHold(id) => vec![("order", text(id))],
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

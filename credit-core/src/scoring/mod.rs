@@ -51,6 +51,34 @@ use crate::fnv::FnvMap;
 mod batch;
 pub mod stats;
 mod table;
+impl crate::error::Classify for ScoringError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind as K;
+        match self {
+            ScoringError::Document(_) => K::Parse,
+            ScoringError::InvalidField { .. } => K::Validation,
+            ScoringError::Rejected { .. } => K::ScoringRejected,
+            ScoringError::InvalidValue { .. } | ScoringError::Batch { .. } => K::InvalidArgument,
+            ScoringError::Bounds(b) => b.kind(),
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        use crate::error::text;
+        match self {
+            ScoringError::Rejected {
+                characteristic,
+                value,
+            } => vec![
+                ("characteristic", text(characteristic)),
+                ("value", text(value)),
+            ],
+            ScoringError::Bounds(b) => b.details(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;
 

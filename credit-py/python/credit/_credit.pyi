@@ -29,6 +29,7 @@ __all__ = [
     "__version__",
     "compensation",
     "discrimination",
+    "error_kinds",
     "feature_names",
     "late_interest",
     "plan_performance",
@@ -303,6 +304,10 @@ def year_fraction(day_count: str, start: datetime.date, end: datetime.date) -> D
 
 def rounding_modes() -> list[str]:
     """The names accepted for ``rounding=`` arguments."""
+
+def error_kinds() -> list[tuple[str, type[Exception]]]:
+    """Every kind of the core's error classification with the exception
+    class ``credit`` raises for it (one class per kind)."""
 
 _Json = Union[Mapping[str, Any], str]
 _Date = datetime.date
