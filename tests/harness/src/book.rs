@@ -34,9 +34,11 @@ use credit_core::monitor::GroupBy;
 use credit_core::policy::{Checkpoint, Policy};
 use rust_decimal::Decimal;
 
+#[track_caller]
 fn add(a: Decimal, b: Decimal) -> Result<Decimal, String> {
+    let at = std::panic::Location::caller();
     a.checked_add(b)
-        .ok_or_else(|| format!("harness sum {a} + {b} overflows"))
+        .ok_or_else(|| format!("harness sum {a} + {b} overflows (at {at})"))
 }
 
 /// What went wrong: the step and the broken invariant.
@@ -811,7 +813,9 @@ impl World {
     pub fn invariants(&mut self) -> Result<(), String> {
         self.checks += 1;
         let far = NaiveDate::MAX;
-        let mut aging_want: BTreeMap<(String, Currency), Decimal> = BTreeMap::new();
+        // Σ open per customer and currency; `None` once the sum leaves the
+        // decimal range (the book's aging must then refuse, not report).
+        let mut aging_want: BTreeMap<(String, Currency), Option<Decimal>> = BTreeMap::new();
         for c in CUSTOMERS {
             let id = CustomerId::from(c);
             for seg in SEGMENTS {
@@ -820,8 +824,10 @@ impl World {
                 };
                 self.conservation(c, seg, &st)?;
                 for it in &st.items {
-                    let e = aging_want.entry((c.to_string(), it.currency)).or_default();
-                    *e = add(*e, it.open)?;
+                    let e = aging_want
+                        .entry((c.to_string(), it.currency))
+                        .or_insert(Some(Decimal::ZERO));
+                    *e = e.and_then(|v| v.checked_add(it.open));
                 }
                 // Exposure ties to the items and unapplied credits.
                 let x = match self.book.exposure(&id, seg, far) {
@@ -903,10 +909,16 @@ impl World {
         // Aging per customer and currency is the open balance of its items.
         if let Ok(aging) = self.book.aging(far, GroupBy::Customer, None) {
             for row in &aging.rows {
-                let want = aging_want
+                let Some(want) = aging_want
                     .get(&(row.key.clone(), row.currency))
                     .copied()
-                    .unwrap_or_default();
+                    .unwrap_or(Some(Decimal::ZERO))
+                else {
+                    return Err(format!(
+                        "aging {} {}: a total {} although Σ open overflows",
+                        row.key, row.currency, row.total
+                    ));
+                };
                 ensure!(
                     row.total == want,
                     "aging {} {}: {} != Σ open {want}",
