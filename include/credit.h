@@ -25,8 +25,13 @@
  *  - A string returned through a char ** output belongs to the caller: free
  *    it with credit_string_free(). Each handle type has one _free function;
  *    passing NULL to any _free is a no-op.
- *  - Handles are immutable once created and may be used from several threads
- *    at once. No Rust panic ever crosses into C: it becomes CREDIT_PANIC.
+ *  - Every handle may be used from several threads at once. A function that
+ *    takes a const handle only reads it: reports and queries on one book
+ *    run side by side. A function that takes a non-const handle changes it
+ *    (credit_book_apply, credit_book_check_order, credit_book_release, the
+ *    setters, credit_plan_apply_payment) and runs alone on that handle.
+ *    Money, terms, schedules, decisions and scorecards never change once
+ *    created. No Rust panic ever crosses into C: it becomes CREDIT_PANIC.
  */
 
 
@@ -425,9 +430,11 @@ typedef enum credit_group_by {
 } credit_group_by;
 
 /**
- * A credit book. Every call locks it, so one handle may be used from many
- * threads at once; a check reserves an approved order's value before the
- * lock is released, so concurrent checks never exceed a limit together.
+ * A credit book. One handle may be used from many threads at once:
+ * queries and reports share a read lock and run side by side; calls that
+ * change the book (their handle argument is not `const`) take the write
+ * lock, and a check reserves an approved order's value before the lock is
+ * released, so concurrent checks never exceed a limit together.
  */
 typedef struct credit_book credit_book;
 
@@ -668,7 +675,7 @@ enum credit_status credit_book_restore(const char *snapshot_json, struct credit_
  * # Safety
  * `book` a live handle; `policy_json` a string; the output NULL or writable.
  */
-enum credit_status credit_book_set_policy(const struct credit_book *book,
+enum credit_status credit_book_set_policy(struct credit_book *book,
                                           const char *policy_json,
                                           struct credit_date as_of,
                                           char **out_releasable_json);
@@ -681,7 +688,7 @@ enum credit_status credit_book_set_policy(const struct credit_book *book,
  * # Safety
  * As `credit_book_set_policy`.
  */
-enum credit_status credit_book_upsert_customer(const struct credit_book *book,
+enum credit_status credit_book_upsert_customer(struct credit_book *book,
                                                const char *customer_json,
                                                struct credit_date as_of,
                                                char **out_releasable_json);
@@ -694,7 +701,7 @@ enum credit_status credit_book_upsert_customer(const struct credit_book *book,
  * # Safety
  * As `credit_book_set_policy`.
  */
-enum credit_status credit_book_set_limit(const struct credit_book *book,
+enum credit_status credit_book_set_limit(struct credit_book *book,
                                          const char *limit_json,
                                          struct credit_date as_of,
                                          char **out_releasable_json);
@@ -707,7 +714,7 @@ enum credit_status credit_book_set_limit(const struct credit_book *book,
  * # Safety
  * As `credit_book_set_policy`.
  */
-enum credit_status credit_book_set_group_limit(const struct credit_book *book,
+enum credit_status credit_book_set_group_limit(struct credit_book *book,
                                                const char *limit_json,
                                                struct credit_date as_of,
                                                char **out_releasable_json);
@@ -718,7 +725,7 @@ enum credit_status credit_book_set_group_limit(const struct credit_book *book,
  * # Safety
  * `book` a live handle; strings NUL-terminated.
  */
-enum credit_status credit_book_set_fx_rate(const struct credit_book *book,
+enum credit_status credit_book_set_fx_rate(struct credit_book *book,
                                            const char *from_currency,
                                            const char *to_currency,
                                            const char *rate);
@@ -739,7 +746,7 @@ enum credit_status credit_book_set_fx_rate(const struct credit_book *book,
  * # Safety
  * `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
  */
-enum credit_status credit_book_apply(const struct credit_book *book,
+enum credit_status credit_book_apply(struct credit_book *book,
                                      const char *event_json,
                                      bool *out_duplicate);
 
@@ -751,7 +758,7 @@ enum credit_status credit_book_apply(const struct credit_book *book,
  * # Safety
  * `book` a live handle; `order` valid; `out_decision` writable.
  */
-enum credit_status credit_book_check_order(const struct credit_book *book,
+enum credit_status credit_book_check_order(struct credit_book *book,
                                            const struct credit_order *order,
                                            struct credit_decision **out_decision);
 
@@ -774,7 +781,7 @@ enum credit_status credit_book_simulate_check(const struct credit_book *book,
  * # Safety
  * `book` a live handle; strings NUL-terminated; the output NULL or writable.
  */
-enum credit_status credit_book_release(const struct credit_book *book,
+enum credit_status credit_book_release(struct credit_book *book,
                                        const char *order_id,
                                        const char *by,
                                        const char *reason,
@@ -789,7 +796,7 @@ enum credit_status credit_book_release(const struct credit_book *book,
  * # Safety
  * `book` a live handle; `order_id` a string; `out_found` NULL or writable.
  */
-enum credit_status credit_book_withdraw_order(const struct credit_book *book,
+enum credit_status credit_book_withdraw_order(struct credit_book *book,
                                               const char *order_id,
                                               bool *out_found);
 
@@ -1069,7 +1076,7 @@ enum credit_status credit_plan_to_json(const struct credit_plan *plan, char **ou
  * # Safety
  * `plan` a live handle; `amount` NUL-terminated.
  */
-enum credit_status credit_plan_apply_payment(const struct credit_plan *plan,
+enum credit_status credit_plan_apply_payment(struct credit_plan *plan,
                                              struct credit_date date,
                                              const char *amount);
 

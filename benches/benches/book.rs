@@ -280,5 +280,63 @@ fn snapshots(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, apply_events, checks, snapshots);
+/// Read throughput with 1 and 2 threads sharing one book behind a
+/// read-write lock (as the Python and C bindings hold it): queries and
+/// reports take `&self`, so readers run side by side.
+fn concurrent_reads(c: &mut Criterion) {
+    use std::sync::{Arc, RwLock};
+    use std::time::{Duration, Instant};
+    let mut b = book(10_000);
+    for e in invoices(10_000, 10) {
+        b.apply(e).expect("apply");
+    }
+    let book = Arc::new(RwLock::new(b));
+    let ids: Arc<Vec<CustomerId>> =
+        Arc::new((0..10_000).map(|c| CustomerId(format!("C{c}"))).collect());
+    let mut g = c.benchmark_group("reads_10k_customers_100k_items");
+    for threads in [1usize, 2] {
+        g.throughput(Throughput::Elements(threads as u64));
+        g.bench_function(format!("exposure, {threads} thread(s)"), |x| {
+            x.iter_custom(|iters| {
+                let start = Instant::now();
+                std::thread::scope(|s| {
+                    for t in 0..threads {
+                        let (book, ids) = (Arc::clone(&book), Arc::clone(&ids));
+                        s.spawn(move || {
+                            for i in 0..iters as usize {
+                                let id = &ids[(i * 7919 + t * 13) % ids.len()];
+                                let r = book.read().expect("lock");
+                                black_box(r.exposure(id, "default", day(60)).expect("exposure"));
+                            }
+                        });
+                    }
+                });
+                start.elapsed()
+            })
+        });
+        g.bench_function(format!("aging report, {threads} thread(s)"), |x| {
+            x.iter_custom(|iters| {
+                let start = Instant::now();
+                std::thread::scope(|s| {
+                    for _ in 0..threads {
+                        let book = Arc::clone(&book);
+                        s.spawn(move || {
+                            for _ in 0..iters {
+                                let r = book.read().expect("lock");
+                                black_box(
+                                    r.aging(day(60), credit_core::monitor::GroupBy::Total, None)
+                                        .expect("aging"),
+                                );
+                            }
+                        });
+                    }
+                });
+                start.elapsed().max(Duration::from_nanos(1))
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, apply_events, checks, snapshots, concurrent_reads);
 criterion_main!(benches);

@@ -203,7 +203,7 @@ pub fn compute<'a>(
     events: impl IntoIterator<Item = &'a Event>,
     currency: Currency,
     as_of: NaiveDate,
-    terms: &mut TermsCache,
+    terms: &TermsCache,
     fx: &FxRates,
 ) -> Result<Features, LedgerError> {
     let starts = [

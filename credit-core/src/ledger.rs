@@ -11,6 +11,8 @@
 //! order takes the value from "delivered not invoiced" first and then from
 //! the undelivered remainder (services invoiced without delivery).
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -756,17 +758,39 @@ pub struct Promise {
 }
 
 /// Parsed payment terms by notation, so each distinct text parses once.
-#[derive(Debug, Clone, Default)]
-pub struct TermsCache(crate::fnv::FnvMap<String, PaymentTerms>);
+/// Shared between threads: lookups take a read lock, a first parse a write
+/// lock (so queries that replay events can run side by side).
+#[derive(Debug, Default)]
+pub struct TermsCache(std::sync::RwLock<crate::fnv::FnvMap<String, Arc<PaymentTerms>>>);
+
+impl Clone for TermsCache {
+    fn clone(&self) -> Self {
+        TermsCache(std::sync::RwLock::new(self.read().clone()))
+    }
+}
 
 impl TermsCache {
-    fn get(&mut self, text: &str) -> Result<&PaymentTerms, TermsError> {
+    fn read(
+        &self,
+    ) -> std::sync::RwLockReadGuard<'_, crate::fnv::FnvMap<String, Arc<PaymentTerms>>> {
+        // A panic while holding the lock cannot leave the map half-written
+        // (an insert is one call), so a poisoned lock is still sound.
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn get(&self, text: &str) -> Result<Arc<PaymentTerms>, TermsError> {
         // Parse on first use; afterwards a lookup (FNV-hashed) per invoice.
-        if !self.0.contains_key(text) {
-            let t = PaymentTerms::parse(text)?;
-            self.0.insert(text.to_string(), t);
+        if let Some(t) = self.read().get(text) {
+            return Ok(Arc::clone(t));
         }
-        self.0.get(text).ok_or(TermsError::Empty { what: "line" })
+        let t = Arc::new(PaymentTerms::parse(text)?);
+        let mut map = self
+            .0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(Arc::clone(map.entry(text.to_string()).or_insert(t)))
     }
 }
 
@@ -972,7 +996,7 @@ impl AccountState {
     pub fn apply_traced(
         &mut self,
         ev: &Event,
-        terms: &mut TermsCache,
+        terms: &TermsCache,
         applied: &mut Vec<(usize, Decimal, Decimal)>,
     ) -> Result<(), LedgerError> {
         match &ev.kind {
@@ -990,7 +1014,7 @@ impl AccountState {
     ///
     /// # Errors
     /// The [`LedgerError`] naming the event and the problem.
-    pub fn apply(&mut self, ev: &Event, terms: &mut TermsCache) -> Result<(), LedgerError> {
+    pub fn apply(&mut self, ev: &Event, terms: &TermsCache) -> Result<(), LedgerError> {
         match &ev.kind {
             EventKind::OrderPlaced {
                 order_id,

@@ -212,7 +212,7 @@ fn dunning_levels_intervals_exclusions_interest_and_compensation() {
 
 #[test]
 fn payment_plans_take_their_invoices_out_of_dunning_until_broken() {
-    let mut b = book();
+    let b = book();
     let terms: PlanTerms = serde_json::from_str(
         r#"{"currency": "EUR", "principal": "300.00", "start": "2026-02-01", "frequency": "monthly",
             "installments": 3, "method": "equal_split", "invoices": ["I5"],
@@ -237,7 +237,7 @@ fn payment_plans_take_their_invoices_out_of_dunning_until_broken() {
 
 #[test]
 fn worklist_ranks_and_picks_the_next_action() {
-    let mut b = book();
+    let b = book();
     let w = b.worklist(d("2026-02-25"), eur(), &[]).unwrap();
     // Grouped by collector: ann (C1, C2), then bob (C3).
     let who: Vec<&str> = w.iter().map(|x| x.customer.as_str()).collect();
@@ -270,7 +270,7 @@ fn worklist_ranks_and_picks_the_next_action() {
 
 #[test]
 fn a_policy_without_dunning_is_an_error() {
-    let mut b = CreditBook::new(
+    let b = CreditBook::new(
         Policy::from_json(r#"{"schema_version": 1, "policy_id": "x", "steps": []}"#).unwrap(),
     )
     .unwrap();

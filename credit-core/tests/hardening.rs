@@ -103,7 +103,7 @@ fn a_reservation_keeps_its_accounts_currency_through_a_snapshot() {
         .unwrap();
     assert_eq!(live.reserved, dec("22.22"));
 
-    let mut restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
+    let restored = CreditBook::restore(&b.snapshot().unwrap()).unwrap();
     let back = restored
         .exposure(&CustomerId::from("JP1"), "eu", d("2026-01-02"))
         .unwrap();

@@ -91,7 +91,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
 
 #[test]
 fn features_by_hand() {
-    let mut b = book();
+    let b = book();
     let f = b
         .features(&CustomerId::from("C1"), "default", d("2026-11-01"))
         .unwrap();
@@ -151,7 +151,7 @@ fn host(ratio: f64, equity: Option<&str>) -> Attributes {
 
 #[test]
 fn score_customer_with_features_and_host_attributes() {
-    let mut b = book();
+    let b = book();
     let card = Scorecard::from_json(CARD).unwrap();
     let s = b
         .score_customer(
@@ -226,7 +226,7 @@ fn kinds(run: &ReviewRun, who: &str) -> Vec<ReviewEventKind> {
 
 #[test]
 fn review_runs_compare_schedule_and_carry() {
-    let mut b = book();
+    let b = book();
     let card = Scorecard::from_json(CARD).unwrap();
     let c1 = CustomerId::from("C1");
     let mut hosts = BTreeMap::new();

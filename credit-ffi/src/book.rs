@@ -2,7 +2,7 @@
 //! decision log, behind one thread-safe handle.
 
 use std::ffi::c_char;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome};
@@ -19,20 +19,27 @@ use crate::handle::{
 };
 use crate::money::currency;
 
-/// A credit book. Every call locks it, so one handle may be used from many
-/// threads at once; a check reserves an approved order's value before the
-/// lock is released, so concurrent checks never exceed a limit together.
-pub struct credit_book(Mutex<CreditBook>);
+/// A credit book. One handle may be used from many threads at once:
+/// queries and reports share a read lock and run side by side; calls that
+/// change the book (their handle argument is not `const`) take the write
+/// lock, and a check reserves an approved order's value before the lock is
+/// released, so concurrent checks never exceed a limit together.
+pub struct credit_book(RwLock<CreditBook>);
 
-pub(crate) fn lock_book(b: &credit_book) -> MutexGuard<'_, CreditBook> {
-    b.lock()
+/// Shared access to a book, for queries and reports.
+pub(crate) fn read_book(b: &credit_book) -> RwLockReadGuard<'_, CreditBook> {
+    b.read()
 }
 
 impl credit_book {
-    fn lock(&self) -> MutexGuard<'_, CreditBook> {
-        // Operations validate before writing, so a poisoned lock still
-        // guards a consistent book.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    // Operations validate before writing, so a poisoned lock still guards a
+    // consistent book.
+    fn read(&self) -> RwLockReadGuard<'_, CreditBook> {
+        self.0.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, CreditBook> {
+        self.0.write().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -154,7 +161,7 @@ pub unsafe extern "C" fn credit_book_new(
         let slot = unsafe { out(out_book, "out_book") }?;
         let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
             .map_err(BookError::from)?;
-        *slot = into_handle(credit_book(Mutex::new(CreditBook::new(p)?)));
+        *slot = into_handle(credit_book(RwLock::new(CreditBook::new(p)?)));
         Ok(())
     })
 }
@@ -188,7 +195,7 @@ pub unsafe extern "C" fn credit_book_snapshot(
         let slot = unsafe { out(out_json, "out_json") }?;
         // Take the view under the lock, write it after releasing it: a
         // snapshot never stops other threads' checks for a serialization.
-        let view = b.lock().snapshot_view();
+        let view = b.read().snapshot_view();
         *slot = crate::handle::new_string(view.to_json()?)?;
         Ok(())
     })
@@ -209,7 +216,7 @@ pub unsafe extern "C" fn credit_book_restore(
         // SAFETY: caller contract for every pointer below.
         let slot = unsafe { out(out_book, "out_book") }?;
         let b = CreditBook::restore(unsafe { str_arg(snapshot_json, "snapshot_json") }?)?;
-        *slot = into_handle(credit_book(Mutex::new(b)));
+        *slot = into_handle(credit_book(RwLock::new(b)));
         Ok(())
     })
 }
@@ -221,7 +228,7 @@ pub unsafe extern "C" fn credit_book_restore(
 /// `book` a live handle; `policy_json` a string; the output NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_set_policy(
-    book: *const credit_book,
+    book: *mut credit_book,
     policy_json: *const c_char,
     as_of: credit_date,
     out_releasable_json: *mut *mut c_char,
@@ -231,7 +238,7 @@ pub unsafe extern "C" fn credit_book_set_policy(
         let b = unsafe { borrow(book, "book") }?;
         let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
             .map_err(BookError::from)?;
-        let r = b.lock().set_policy(p, to_date(as_of, "as_of")?)?;
+        let r = b.write().set_policy(p, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
 }
@@ -244,7 +251,7 @@ pub unsafe extern "C" fn credit_book_set_policy(
 /// As `credit_book_set_policy`.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_upsert_customer(
-    book: *const credit_book,
+    book: *mut credit_book,
     customer_json: *const c_char,
     as_of: credit_date,
     out_releasable_json: *mut *mut c_char,
@@ -255,9 +262,9 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
         let c: Customer = json_bounded(
             unsafe { str_arg(customer_json, "customer_json") }?,
             "customer",
-            &b.lock().policy().bounds,
+            &b.read().policy().bounds,
         )?;
-        let r = b.lock().upsert_customer(c, to_date(as_of, "as_of")?)?;
+        let r = b.write().upsert_customer(c, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
 }
@@ -270,7 +277,7 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
 /// As `credit_book_set_policy`.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_set_limit(
-    book: *const credit_book,
+    book: *mut credit_book,
     limit_json: *const c_char,
     as_of: credit_date,
     out_releasable_json: *mut *mut c_char,
@@ -281,9 +288,9 @@ pub unsafe extern "C" fn credit_book_set_limit(
         let l: CreditLimit = json_bounded(
             unsafe { str_arg(limit_json, "limit_json") }?,
             "limit",
-            &b.lock().policy().bounds,
+            &b.read().policy().bounds,
         )?;
-        let r = b.lock().set_limit(l, to_date(as_of, "as_of")?)?;
+        let r = b.write().set_limit(l, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
 }
@@ -296,7 +303,7 @@ pub unsafe extern "C" fn credit_book_set_limit(
 /// As `credit_book_set_policy`.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_set_group_limit(
-    book: *const credit_book,
+    book: *mut credit_book,
     limit_json: *const c_char,
     as_of: credit_date,
     out_releasable_json: *mut *mut c_char,
@@ -307,9 +314,9 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
         let l: CreditLimit = json_bounded(
             unsafe { str_arg(limit_json, "limit_json") }?,
             "limit",
-            &b.lock().policy().bounds,
+            &b.read().policy().bounds,
         )?;
-        let r = b.lock().set_group_limit(l, to_date(as_of, "as_of")?)?;
+        let r = b.write().set_group_limit(l, to_date(as_of, "as_of")?)?;
         unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
     })
 }
@@ -320,7 +327,7 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
 /// `book` a live handle; strings NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_set_fx_rate(
-    book: *const credit_book,
+    book: *mut credit_book,
     from_currency: *const c_char,
     to_currency: *const c_char,
     rate: *const c_char,
@@ -331,7 +338,7 @@ pub unsafe extern "C" fn credit_book_set_fx_rate(
         let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
         let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
         let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
-        b.lock().set_fx_rate(f, t, r)?;
+        b.write().set_fx_rate(f, t, r)?;
         Ok(())
     })
 }
@@ -352,7 +359,7 @@ pub unsafe extern "C" fn credit_book_set_fx_rate(
 /// `book` a live handle; `event_json` a string; `out_duplicate` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_apply(
-    book: *const credit_book,
+    book: *mut credit_book,
     event_json: *const c_char,
     out_duplicate: *mut bool,
 ) -> credit_status {
@@ -362,9 +369,9 @@ pub unsafe extern "C" fn credit_book_apply(
         let e: Event = json_bounded(
             unsafe { str_arg(event_json, "event_json") }?,
             "event",
-            &b.lock().policy().bounds,
+            &b.read().policy().bounds,
         )?;
-        let applied = b.lock().apply(e)?;
+        let applied = b.write().apply(e)?;
         if let Some(d) = unsafe { out_duplicate.as_mut() } {
             *d = applied == Applied::Duplicate;
         }
@@ -418,7 +425,7 @@ unsafe fn order_request(order: *const credit_order) -> Result<OrderRequest, FfiE
 /// `book` a live handle; `order` valid; `out_decision` writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_check_order(
-    book: *const credit_book,
+    book: *mut credit_book,
     order: *const credit_order,
     out_decision: *mut *mut credit_decision,
 ) -> credit_status {
@@ -428,7 +435,7 @@ pub unsafe extern "C" fn credit_book_check_order(
         let slot = unsafe { out(out_decision, "out_decision") }?;
         let req = unsafe { order_request(order) }?;
         let order_id = req.order_id.0.clone();
-        let decision = b.lock().check_order(req)?;
+        let decision = b.write().check_order(req)?;
         *slot = into_handle(credit_decision { order_id, decision });
         Ok(())
     })
@@ -449,7 +456,7 @@ pub unsafe extern "C" fn credit_book_simulate_check(
         let b = unsafe { borrow(book, "book") }?;
         let slot = unsafe { out(out_decision, "out_decision") }?;
         let req = unsafe { order_request(order) }?;
-        let decision = b.lock().simulate_check(&req)?;
+        let decision = b.read().simulate_check(&req)?;
         *slot = into_handle(credit_decision {
             order_id: req.order_id.0,
             decision,
@@ -467,7 +474,7 @@ pub unsafe extern "C" fn credit_book_simulate_check(
 /// `book` a live handle; strings NUL-terminated; the output NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_release(
-    book: *const credit_book,
+    book: *mut credit_book,
     order_id: *const c_char,
     by: *const c_char,
     reason: *const c_char,
@@ -480,7 +487,9 @@ pub unsafe extern "C" fn credit_book_release(
         let oid = OrderId::from(unsafe { str_arg(order_id, "order_id") }?);
         let by = unsafe { str_arg(by, "by") }?;
         let reason = unsafe { str_arg(reason, "reason") }?;
-        let r = b.lock().release(&oid, by, reason, to_date(date, "date")?)?;
+        let r = b
+            .write()
+            .release(&oid, by, reason, to_date(date, "date")?)?;
         unsafe { maybe_json(out_release_json, &r) }
     })
 }
@@ -493,7 +502,7 @@ pub unsafe extern "C" fn credit_book_release(
 /// `book` a live handle; `order_id` a string; `out_found` NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn credit_book_withdraw_order(
-    book: *const credit_book,
+    book: *mut credit_book,
     order_id: *const c_char,
     out_found: *mut bool,
 ) -> credit_status {
@@ -501,7 +510,7 @@ pub unsafe extern "C" fn credit_book_withdraw_order(
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
         let oid = OrderId::from(unsafe { str_arg(order_id, "order_id") }?);
-        let found = b.lock().withdraw_order(&oid);
+        let found = b.write().withdraw_order(&oid);
         if let Some(f) = unsafe { out_found.as_mut() } {
             *f = found;
         }
@@ -539,7 +548,7 @@ pub unsafe extern "C" fn credit_book_query(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
-        let bk = b.lock();
+        let bk = b.read();
         let value = match query {
             0 => serde_json::to_value(bk.holds().collect::<Vec<_>>()),
             1 => Ok(serde_json::Value::Array(releasable_json(
@@ -572,13 +581,13 @@ pub(crate) unsafe fn account_query<T: serde::Serialize>(
     segment: *const c_char,
     as_of: credit_date,
     out_json: *mut *mut c_char,
-    query: fn(&mut CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
+    query: fn(&CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
 ) -> Result<(), FfiError> {
     // SAFETY: caller contract for every pointer below.
     let b = unsafe { borrow(book, "book") }?;
     let c = CustomerId::from(unsafe { str_arg(customer, customer_name) }?);
     let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
-    let value = query(&mut b.lock(), &c, s, to_date(as_of, "as_of")?)?;
+    let value = query(&b.read(), &c, s, to_date(as_of, "as_of")?)?;
     unsafe { put_json(out_json, "out_json", &value) }
 }
 
@@ -685,7 +694,7 @@ pub unsafe extern "C" fn credit_book_backtest(
         let b = unsafe { borrow(book, "book") }?;
         let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
             .map_err(BookError::from)?;
-        let bt = b.lock().backtest(&p)?;
+        let bt = b.read().backtest(&p)?;
         unsafe { put_json(out_json, "out_json", &bt) }
     })
 }

@@ -8,7 +8,7 @@ use credit_core::collections::LateInterestPolicy;
 use credit_core::money::parse_decimal;
 use credit_core::plans::PaymentPlan;
 
-use crate::book::{credit_book, json, lock_book};
+use crate::book::{credit_book, json, read_book};
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{
@@ -153,7 +153,7 @@ pub unsafe extern "C" fn credit_plan_to_json(
 /// `plan` a live handle; `amount` NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn credit_plan_apply_payment(
-    plan: *const credit_plan,
+    plan: *mut credit_plan,
     date: credit_date,
     amount: *const c_char,
 ) -> credit_status {
@@ -281,7 +281,7 @@ pub unsafe extern "C" fn credit_book_dunning_run(
             Some(t) => json(t, "plans")?,
             None => Vec::new(),
         };
-        let run = lock_book(b).dunning_run(to_date(as_of, "as_of")?, &plans)?;
+        let run = read_book(b).dunning_run(to_date(as_of, "as_of")?, &plans)?;
         unsafe { put_string(out_json, "out_json", run.to_json()) }
     })
 }
@@ -330,7 +330,7 @@ pub unsafe extern "C" fn credit_book_worklist(
             Some(t) => json(t, "plans")?,
             None => Vec::new(),
         };
-        let w = lock_book(b).worklist(to_date(as_of, "as_of")?, cur, &plans)?;
+        let w = read_book(b).worklist(to_date(as_of, "as_of")?, cur, &plans)?;
         unsafe { put_json(out_json, "out_json", &w) }
     })
 }

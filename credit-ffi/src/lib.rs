@@ -12,7 +12,9 @@
 //!   [`credit_date`] (year, month, day);
 //! * strings returned through `char **` are owned by the caller and released
 //!   with `credit_string_free`; handles with their own `_free` (NULL is a no-op);
-//! * handles are immutable after creation and may be shared across threads;
+//! * handles may be shared across threads: functions taking a `const`
+//!   handle only read it (reports run side by side), functions taking a
+//!   non-`const` handle change it and run alone on it;
 //! * no Rust panic crosses the boundary: it becomes `CREDIT_PANIC`.
 #![allow(non_camel_case_types)]
 #![deny(unsafe_op_in_unsafe_fn)]

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use credit_core::monitor::GroupBy;
 
-use crate::book::{credit_book, lock_book};
+use crate::book::{credit_book, read_book};
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{borrow, new_strings, opt_str_arg, out, put_json, str_arg, to_date};
@@ -68,7 +68,7 @@ pub unsafe extern "C" fn credit_book_aging(
             Some(c) => Some(currency(c)?),
             None => None,
         };
-        let a = lock_book(b).aging(to_date(as_of, "as_of")?, group_by(group)?, cur)?;
+        let a = read_book(b).aging(to_date(as_of, "as_of")?, group_by(group)?, cur)?;
         unsafe { put_json(out_json, "out_json", &a) }
     })
 }
@@ -87,7 +87,7 @@ unsafe fn kpi_report(
     // SAFETY: caller contract.
     let b = unsafe { borrow(book, "book") }?;
     let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
-    Ok(lock_book(b).kpis(to_date(from, "from")?, to_date(to, "to")?, group, cur)?)
+    Ok(read_book(b).kpis(to_date(from, "from")?, to_date(to, "to")?, group, cur)?)
 }
 
 /// KPIs for the period `from ..= to` per group, in `currency_code` (JSON:
@@ -176,7 +176,7 @@ pub unsafe extern "C" fn credit_book_goals(
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
         let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
-        let r = lock_book(b).goals_report(to_date(as_of, "as_of")?, cur)?;
+        let r = read_book(b).goals_report(to_date(as_of, "as_of")?, cur)?;
         unsafe { put_json(out_json, "out_json", &r) }
     })
 }
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn credit_book_alerts(
                 Some(t) => Some(crate::book::json(t, "review run")?),
                 None => None,
             };
-        let run = lock_book(b).alerts(to_date(as_of, "as_of")?, &prev, reviews.as_ref(), &[])?;
+        let run = read_book(b).alerts(to_date(as_of, "as_of")?, &prev, reviews.as_ref(), &[])?;
         unsafe { put_json(out_json, "out_json", &run) }
     })
 }
@@ -295,7 +295,7 @@ pub unsafe extern "C" fn credit_book_kpi_series(
             .map(|d| to_date(*d, "ends"))
             .collect::<Result<Vec<_>, _>>()?;
         let cur = currency(unsafe { str_arg(currency_code, "currency") }?)?;
-        let r = lock_book(b).kpi_series(to_date(start, "start")?, &dates, group_by(group)?, cur)?;
+        let r = read_book(b).kpi_series(to_date(start, "start")?, &dates, group_by(group)?, cur)?;
         unsafe { put_json(out_json, "out_json", &r) }
     })
 }

@@ -10,7 +10,7 @@ use credit_core::engine::CreditBook;
 use credit_core::risk::ReviewRun;
 use credit_core::scoring::{stats, Attributes, BatchOutput, Column, Scorecard};
 
-use crate::book::{account_query, credit_book, json, lock_book};
+use crate::book::{account_query, credit_book, json, read_book};
 use crate::credit_date;
 use crate::error::{credit_status, guard, FfiError};
 use crate::handle::{
@@ -354,7 +354,7 @@ pub unsafe extern "C" fn credit_book_score_customer(
             Some(t) => json(t, "attributes")?,
             None => Attributes::new(),
         };
-        let s = lock_book(b).score_customer(&c.0, &id, seg, to_date(as_of, "as_of")?, &attrs)?;
+        let s = read_book(b).score_customer(&c.0, &id, seg, to_date(as_of, "as_of")?, &attrs)?;
         unsafe { put_json(out_json, "out_json", &s) }
     })
 }
@@ -393,7 +393,7 @@ pub unsafe extern "C" fn credit_book_review_run(
             None => None,
         };
         let run =
-            lock_book(b).review_run(&c.0, seg, to_date(as_of, "as_of")?, &host, prev.as_ref())?;
+            read_book(b).review_run(&c.0, seg, to_date(as_of, "as_of")?, &host, prev.as_ref())?;
         unsafe { put_string(out_json, "out_json", run.to_json()) }
     })
 }

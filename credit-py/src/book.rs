@@ -2,7 +2,7 @@
 //! through JSON (floats refused, `Decimal` and `date` written as strings);
 //! dict outputs come back with `Decimal` and `datetime.date` values.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -558,38 +558,49 @@ fn releasable_list(list: Vec<(OrderId, Decision)>) -> Vec<PyDecision> {
 // The book.
 
 /// A credit book: policy, customers, limits, AR ledger, holds and decisions.
-/// Safe to share between threads: every call locks the book, and a check
-/// reserves an approved order's value before the lock is released.
+/// Safe to share between threads: queries and reports share a read lock
+/// (and release the GIL), so they run side by side; events, checks and
+/// releases take the write lock, and a check reserves an approved order's
+/// value before the lock is released.
 #[pyclass(name = "CreditBook", module = "credit", frozen)]
-pub(crate) struct PyCreditBook(Mutex<CreditBook>);
+pub(crate) struct PyCreditBook(RwLock<CreditBook>);
 
 impl PyCreditBook {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, CreditBook> {
-        // A panic while holding the lock cannot leave the book half-changed
-        // (every operation validates before writing), so a poisoned lock is
-        // still consistent.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    // A panic while holding the lock cannot leave the book half-changed
+    // (every operation validates before writing), so a poisoned lock is
+    // still consistent.
+
+    /// Shared access, for queries and reports.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, CreditBook> {
+        self.0.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Exclusive access, for everything that changes the book.
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, CreditBook> {
+        self.0.write().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The size bounds of the book's policy (for converting its input).
     fn bounds(&self) -> Bounds {
-        self.lock().policy().bounds
+        self.read().policy().bounds
     }
 }
 
 impl PyCreditBook {
     /// Shared body of the per-customer queries: converts the date, runs
     /// `query` under the lock, returns its result as Python values.
-    fn account_query<T: serde::Serialize>(
+    fn account_query<T: serde::Serialize + Send>(
         &self,
         py: Python<'_>,
         customer: &str,
         as_of: &Bound<'_, PyAny>,
         segment: &str,
-        query: fn(&mut CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
+        query: fn(&CreditBook, &CustomerId, &str, chrono::NaiveDate) -> Result<T, BookError>,
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
-        let value = query(&mut self.lock(), &CustomerId::from(customer), segment, day)
+        let id = CustomerId::from(customer);
+        let value = py
+            .allow_threads(|| query(&self.read(), &id, segment, day))
             .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &value)
     }
@@ -650,7 +661,7 @@ impl PyCreditBook {
     fn new(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Self> {
         let p: Policy = from_py(policy, "policy")?;
         let book = CreditBook::new(p).map_err(|e| crate::errors::err(py, e))?;
-        Ok(PyCreditBook(Mutex::new(book)))
+        Ok(PyCreditBook(RwLock::new(book)))
     }
 
     /// Restores a book from `snapshot()`.
@@ -659,7 +670,7 @@ impl PyCreditBook {
         let book = py
             .allow_threads(|| CreditBook::restore(snapshot))
             .map_err(|e| crate::errors::err(py, e))?;
-        Ok(PyCreditBook(Mutex::new(book)))
+        Ok(PyCreditBook(RwLock::new(book)))
     }
 
     /// The whole book as a schema-versioned JSON string.
@@ -667,7 +678,7 @@ impl PyCreditBook {
         // The view is taken under the lock and written after releasing it,
         // so a snapshot does not stop other threads' checks.
         py.allow_threads(|| {
-            let view = self.lock().snapshot_view();
+            let view = self.read().snapshot_view();
             view.to_json()
         })
         .map_err(|e| crate::errors::err(py, e))
@@ -676,7 +687,7 @@ impl PyCreditBook {
     /// The policy as a dict.
     #[getter]
     fn policy(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let p = self.lock().policy().clone();
+        let p = self.read().policy().clone();
         serde_to_py(py, &p)
     }
 
@@ -690,7 +701,7 @@ impl PyCreditBook {
         let p: Policy = from_py(policy, "policy")?;
         let day = to_date(as_of, "as_of")?;
         let r = self
-            .lock()
+            .write()
             .set_policy(p, day)
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
@@ -708,7 +719,7 @@ impl PyCreditBook {
         let c: Customer = from_py_bounded(customer, "customer", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
-            .lock()
+            .write()
             .upsert_customer(c, day)
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
@@ -726,7 +737,7 @@ impl PyCreditBook {
         let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
-            .lock()
+            .write()
             .set_limit(l, day)
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
@@ -742,7 +753,7 @@ impl PyCreditBook {
         let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
-            .lock()
+            .write()
             .set_group_limit(l, day)
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(releasable_list(r))
@@ -759,7 +770,7 @@ impl PyCreditBook {
         let (f, t): (Currency, Currency) =
             (to_currency(from_currency)?, to_currency(to_currency_)?);
         let r = to_decimal(rate, "rate")?;
-        self.lock()
+        self.write()
             .set_fx_rate(f, t, r)
             .map_err(|e| crate::errors::err(py, e))
     }
@@ -769,7 +780,7 @@ impl PyCreditBook {
     fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<&'static str> {
         let e: Event = from_py_bounded(event, "event", &self.bounds())?;
         match py
-            .allow_threads(|| self.lock().apply(e))
+            .allow_threads(|| self.write().apply(e))
             .map_err(|e| crate::errors::err(py, e))?
         {
             Applied::Applied => Ok("applied"),
@@ -787,7 +798,7 @@ impl PyCreditBook {
                     .map_err(|e| crate::errors::with_prefix(py, e, &format!("events[{i}]")))?,
             );
         }
-        let r = py.allow_threads(|| self.lock().apply_all(evs));
+        let r = py.allow_threads(|| self.write().apply_all(evs));
         match r {
             Ok(v) => Ok(v
                 .into_iter()
@@ -956,7 +967,7 @@ impl PyCreditBook {
             };
             rows.push(row().map_err(|e| crate::errors::with_prefix(py, e, &format!("row {i}")))?);
         }
-        let r = py.allow_threads(|| self.lock().import_open_items(rows));
+        let r = py.allow_threads(|| self.write().import_open_items(rows));
         r.map_err(|(i, e)| {
             crate::errors::with_prefix(py, crate::errors::err(py, e), &format!("row {i}"))
         })
@@ -991,7 +1002,7 @@ impl PyCreditBook {
         )?;
         let oid = req.order_id.clone();
         let d = py
-            .allow_threads(|| self.lock().check_order(req))
+            .allow_threads(|| self.write().check_order(req))
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(decision(&oid, d))
     }
@@ -1023,7 +1034,7 @@ impl PyCreditBook {
             checkpoint,
         )?;
         let d = py
-            .allow_threads(|| self.lock().simulate_check(&req))
+            .allow_threads(|| self.read().simulate_check(&req))
             .map_err(|e| crate::errors::err(py, e))?;
         Ok(decision(&req.order_id, d))
     }
@@ -1039,7 +1050,7 @@ impl PyCreditBook {
     ) -> PyResult<PyObject> {
         let day = to_date(date, "date")?;
         let r = self
-            .lock()
+            .write()
             .release(&OrderId::from(order_id), by, reason, day)
             .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &r)
@@ -1048,36 +1059,36 @@ impl PyCreditBook {
     /// Withdraws an order that was checked but will not be placed (drops its
     /// reservation or hold); returns False if the book held nothing for it.
     fn withdraw_order(&self, order_id: &str) -> bool {
-        self.lock().withdraw_order(&OrderId::from(order_id))
+        self.write().withdraw_order(&OrderId::from(order_id))
     }
 
     /// Held orders that would pass if re-checked on `as_of`.
     fn releasable(&self, as_of: &Bound<'_, PyAny>) -> PyResult<Vec<PyDecision>> {
         let day = to_date(as_of, "as_of")?;
-        Ok(releasable_list(self.lock().releasable(day)))
+        Ok(releasable_list(self.read().releasable(day)))
     }
 
     /// Held orders as dicts (the order request and the blocking decision's seq).
     fn holds(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
-        let book = self.lock();
+        let book = self.read();
         book.holds().map(|h| serde_to_py(py, h)).collect()
     }
 
     /// Every release, oldest first, as dicts.
     fn releases(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let book = self.lock();
+        let book = self.read();
         serde_to_py(py, &book.releases())
     }
 
     /// The decision log as dicts (seq, request, policy_id, inputs, decision).
     fn decision_log(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let book = self.lock();
+        let book = self.read();
         serde_to_py(py, &book.decision_log())
     }
 
     /// The logged decisions for one order, oldest first.
     fn decisions_for(&self, py: Python<'_>, order_id: &str) -> PyResult<PyObject> {
-        let book = self.lock();
+        let book = self.read();
         let v: Vec<_> = book.decisions_for(&OrderId::from(order_id)).collect();
         serde_to_py(py, &v)
     }
@@ -1087,7 +1098,7 @@ impl PyCreditBook {
     fn backtest(&self, py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         let p: Policy = from_py(policy, "policy")?;
         let bt = py
-            .allow_threads(|| self.lock().backtest(&p))
+            .allow_threads(|| self.read().backtest(&p))
             .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &bt)
     }
@@ -1194,8 +1205,7 @@ impl PyCreditBook {
             .iter()
             .map(|p| p.0.clone())
             .collect();
-        self.lock()
-            .dunning_run(day, &plans)
+        py.allow_threads(|| self.read().dunning_run(day, &plans))
             .map(crate::collections::PyDunningRun)
             .map_err(|e| crate::errors::err(py, e))
     }
@@ -1220,9 +1230,8 @@ impl PyCreditBook {
             .iter()
             .map(|p| p.0.clone())
             .collect();
-        let w = self
-            .lock()
-            .worklist(day, cur, &plans)
+        let w = py
+            .allow_threads(|| self.read().worklist(day, cur, &plans))
             .map_err(|e| crate::errors::err(py, e))?;
         let rows = serde_to_py(py, &w)?;
         Ok(py
@@ -1249,9 +1258,8 @@ impl PyCreditBook {
         let day = to_date(as_of, "as_of")?;
         let g = group_by_arg(py, group_by)?;
         let cur = currency.map(to_currency).transpose()?;
-        let a = self
-            .lock()
-            .aging(day, g, cur)
+        let a = py
+            .allow_threads(|| self.read().aging(day, g, cur))
             .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &a)?;
         Ok(py
@@ -1280,9 +1288,8 @@ impl PyCreditBook {
         let t = crate::to_date(to_date, "to_date")?;
         let g = group_by_arg(py, group_by)?;
         let cur = to_currency(currency)?;
-        let r = self
-            .lock()
-            .kpis(f, t, g, cur)
+        let r = py
+            .allow_threads(|| self.read().kpis(f, t, g, cur))
             .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
@@ -1312,9 +1319,8 @@ impl PyCreditBook {
             .collect::<PyResult<_>>()?;
         let g = group_by_arg(py, group_by)?;
         let cur = to_currency(currency)?;
-        let r = self
-            .lock()
-            .kpi_series(s, &e, g, cur)
+        let r = py
+            .allow_threads(|| self.read().kpi_series(s, &e, g, cur))
             .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
@@ -1333,9 +1339,8 @@ impl PyCreditBook {
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
         let cur = to_currency(currency)?;
-        let r = self
-            .lock()
-            .goals_report(day, cur)
+        let r = py
+            .allow_threads(|| self.read().goals_report(day, cur))
             .map_err(|e| crate::errors::err(py, e))?;
         let v = serde_to_py(py, &r)?;
         Ok(py
@@ -1364,10 +1369,12 @@ impl PyCreditBook {
             .iter()
             .map(|(c, p)| (CustomerId::from(c.as_str()), p.0.clone()))
             .collect();
-        self.lock()
-            .alerts(day, &prev, reviews.as_ref().map(|r| &r.0), &plans)
-            .map(crate::collections::PyAlertRun)
-            .map_err(|e| crate::errors::err(py, e))
+        {
+            let run = reviews.as_ref().map(|r| &r.0);
+            py.allow_threads(|| self.read().alerts(day, &prev, run, &plans))
+        }
+        .map(crate::collections::PyAlertRun)
+        .map_err(|e| crate::errors::err(py, e))
     }
 
     /// Promises to pay of an account and their state as of a date (open,
@@ -1386,7 +1393,7 @@ impl PyCreditBook {
     /// Number of events applied.
     #[getter]
     fn event_count(&self) -> usize {
-        self.lock().event_count()
+        self.read().event_count()
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -1396,7 +1403,7 @@ impl PyCreditBook {
     }
 
     fn __repr__(&self) -> String {
-        let b = self.lock();
+        let b = self.read();
         format!(
             "CreditBook(policy_id='{}', events={}, holds={}, decisions={})",
             b.policy().policy_id,

@@ -742,9 +742,11 @@ impl PyCreditBook {
         segment: &str,
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
-        let f = self
-            .lock()
-            .features(&CustomerId::from(customer), segment, day)
+        let f = py
+            .allow_threads(|| {
+                self.read()
+                    .features(&CustomerId::from(customer), segment, day)
+            })
             .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &f)
     }
@@ -760,9 +762,16 @@ impl PyCreditBook {
     ) -> PyResult<PyObject> {
         let day = to_date(as_of, "as_of")?;
         let attrs = to_attributes(attributes)?;
-        let s = self
-            .lock()
-            .score_customer(&card.0, &CustomerId::from(customer), segment, day, &attrs)
+        let s = py
+            .allow_threads(|| {
+                self.read().score_customer(
+                    &card.0,
+                    &CustomerId::from(customer),
+                    segment,
+                    day,
+                    &attrs,
+                )
+            })
             .map_err(|e| crate::errors::err(py, e))?;
         serde_to_py(py, &s)
     }
@@ -805,9 +814,11 @@ impl PyCreditBook {
                 }
             }
         };
-        self.lock()
-            .review_run(&card.0, segment, day, &host, prev.as_ref())
-            .map(PyReviewRun)
-            .map_err(|e| crate::errors::err(py, e))
+        py.allow_threads(|| {
+            self.read()
+                .review_run(&card.0, segment, day, &host, prev.as_ref())
+        })
+        .map(PyReviewRun)
+        .map_err(|e| crate::errors::err(py, e))
     }
 }

@@ -284,6 +284,41 @@ def test_checks_from_many_threads_never_exceed_the_limit():
     assert len(b.decision_log()) == 400
 
 
+def test_reports_run_beside_each_other_and_beside_checks():
+    """Reports share a read lock (and release the GIL) while checks take the
+    write lock: every report sees a consistent book and the checks still
+    approve exactly what fits."""
+    b = new_book("1000.00")
+    b.apply(invoice("i1", "I1", "700.00", D0, date(2026, 1, 31)))
+    approved: list[int] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def checker(t: int) -> None:
+        for i in range(50):
+            if b.check_order("C1", f"T{t}-{i}", Decimal("7.00"), "EUR", as_of=D0).approved:
+                with lock:
+                    approved.append(1)
+
+    def reporter() -> None:
+        for _ in range(50):
+            aging = b.aging(D0, currency="EUR")
+            x = b.exposure("C1", D0)
+            if aging["total"].sum() != Decimal("700.00") or x["total"] > Decimal("1000.00"):
+                with lock:
+                    errors.append(f"{aging['total'].sum()} {x['total']}")
+
+    threads = [threading.Thread(target=checker, args=(t,)) for t in range(2)]
+    threads += [threading.Thread(target=reporter) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # 100 checks of 7.00 against the 300.00 left: floor(300 / 7) = 42 fit.
+    assert len(approved) == 42
+
+
 def test_segments_with_their_own_currency():
     b = new_book()
     b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR", "segment_currencies": {"us": "USD"}}, D0)

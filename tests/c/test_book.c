@@ -259,6 +259,75 @@ static void test_threads(void) {
     credit_book_free(b);
 }
 
+/* Reports run side by side with each other while orders are checked: each
+ * report sees a consistent book (the invoice in aging; exposure never above
+ * the limit), and the checks still approve exactly what fits. */
+typedef struct {
+    credit_book *book;
+    int reports;
+    int errors;
+} reader_arg;
+
+static void *reader(void *p) {
+    reader_arg *a = (reader_arg *)p;
+    for (int i = 0; i < 200; i++) {
+        char *json = NULL;
+        if (credit_book_aging(a->book, ymd(2026, 1, 1), 0, "EUR", &json) != CREDIT_OK ||
+            strstr(json, "\"total\":\"700.00\"") == NULL) {
+            a->errors++;
+        }
+        credit_string_free(json);
+        json = NULL;
+        if (credit_book_exposure(a->book, "C1", "default", ymd(2026, 1, 1), &json) != CREDIT_OK) {
+            a->errors++;
+        } else {
+            const char *t = strstr(json, "\"total\":\"");
+            if (t == NULL || strtod(t + 9, NULL) > 1000.0) a->errors++;
+        }
+        credit_string_free(json);
+        a->reports += 2;
+    }
+    return NULL;
+}
+
+static void test_concurrent_reads(void) {
+    credit_book *b = new_book("1000.00");
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"700.00\", \"currency\": \"EUR\", \"terms\": \"Net 30\"}",
+                            NULL) == CREDIT_OK);
+    pthread_t th[6];
+    worker_arg w[2];
+    reader_arg r[4];
+    for (int t = 0; t < 2; t++) {
+        w[t].book = b;
+        w[t].thread = t;
+        w[t].approved = 0;
+        w[t].errors = 0;
+        pthread_create(&th[t], NULL, worker, &w[t]);
+    }
+    for (int t = 0; t < 4; t++) {
+        r[t].book = b;
+        r[t].reports = 0;
+        r[t].errors = 0;
+        pthread_create(&th[2 + t], NULL, reader, &r[t]);
+    }
+    int approved = 0, errors = 0, reports = 0;
+    for (int t = 0; t < 6; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < 2; t++) {
+        approved += w[t].approved;
+        errors += w[t].errors;
+    }
+    for (int t = 0; t < 4; t++) {
+        reports += r[t].reports;
+        errors += r[t].errors;
+    }
+    /* 100 checks of 7.00 against the 300.00 left: floor(300 / 7) = 42 fit. */
+    CHECK(errors == 0);
+    CHECK(approved == 42);
+    CHECK(reports == 1600);
+    credit_book_free(b);
+}
+
 /* ---- conformance ------------------------------------------------------- */
 
 static void norm(char *s) {
@@ -498,6 +567,7 @@ int main(int argc, char **argv) {
     test_lifecycle();
     test_distinct_failures();
     test_threads();
+    test_concurrent_reads();
     test_conformance(argc > 1 ? argv[1] : "tests/conformance/book_cases.txt");
     printf("c book: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

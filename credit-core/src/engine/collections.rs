@@ -243,7 +243,7 @@ impl CreditBook {
     /// A policy without a dunning procedure; missing FX rates; a reference
     /// rate missing for a day interest accrues; overflow.
     pub fn dunning_run(
-        &mut self,
+        &self,
         as_of: NaiveDate,
         plans: &[PaymentPlan],
     ) -> Result<DunningRun, BookError> {
@@ -519,7 +519,7 @@ impl CreditBook {
     /// # Errors
     /// A policy without a dunning procedure; missing FX rates; overflow.
     pub fn worklist(
-        &mut self,
+        &self,
         as_of: NaiveDate,
         currency: Currency,
         plans: &[PaymentPlan],
@@ -624,7 +624,7 @@ impl CreditBook {
     /// # Errors
     /// Unknown customer.
     pub fn promises(
-        &mut self,
+        &self,
         customer: &CustomerId,
         segment: &str,
         as_of: NaiveDate,

@@ -626,7 +626,7 @@ impl CreditBook {
                 if self.accounts[a].last_date.is_none_or(|l| l <= event.date) {
                     // In date order: apply incrementally.
                     self.accounts[a].touch();
-                    self.accounts[a].state.apply(&event, &mut self.terms)?;
+                    self.accounts[a].state.apply(&event, &self.terms)?;
                 } else {
                     // Back-dated: rebuild the account in date order with it.
                     self.rebuild_with(a, &event)?;
@@ -638,7 +638,7 @@ impl CreditBook {
                 // not leave an empty account behind.
                 let mut st =
                     AccountState::new(self.customers[c].customer.segment_currency(&event.segment));
-                st.apply(&event, &mut self.terms)?;
+                st.apply(&event, &self.terms)?;
                 let a = self.account_or_new(c, &event.segment);
                 self.accounts[a].state = st;
                 a
@@ -850,7 +850,7 @@ impl CreditBook {
     /// including `until`. Every as-of view is thus a prefix of the canonical
     /// sequence, so it always applies.
     fn replay(
-        &mut self,
+        &self,
         events: &[usize],
         until: Option<NaiveDate>,
         currency: Currency,
@@ -864,7 +864,7 @@ impl CreditBook {
             if self.reversed[i] || matches!(e.kind, EventKind::Reversal { .. }) {
                 continue;
             }
-            st.apply(e, &mut self.terms)?;
+            st.apply(e, &self.terms)?;
         }
         Ok(st)
     }
@@ -1326,7 +1326,7 @@ impl CreditBook {
 
     /// The account's state as it stood on `as_of`: the current state when
     /// no event is dated after it, else a replay of the events up to it.
-    fn state_as_of(&mut self, a: usize, as_of: NaiveDate) -> Result<AccountState, BookError> {
+    fn state_as_of(&self, a: usize, as_of: NaiveDate) -> Result<AccountState, BookError> {
         if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
             return Ok(self.accounts[a].state.clone());
         }
@@ -1342,7 +1342,7 @@ impl CreditBook {
     /// # Errors
     /// Unknown customer, missing FX rate, overflow.
     pub fn exposure(
-        &mut self,
+        &self,
         customer: &CustomerId,
         segment: &str,
         as_of: NaiveDate,
@@ -1383,7 +1383,7 @@ impl CreditBook {
     /// # Errors
     /// Unknown customer, missing FX rate, overflow.
     pub fn group_exposure(
-        &mut self,
+        &self,
         head: &CustomerId,
         segment: &str,
         as_of: NaiveDate,
@@ -1421,7 +1421,7 @@ impl CreditBook {
     /// # Errors
     /// Unknown customer.
     pub fn open_items(
-        &mut self,
+        &self,
         customer: &CustomerId,
         segment: &str,
         as_of: NaiveDate,

@@ -412,7 +412,7 @@ struct Window<'a> {
 /// An account's cached [`ItemColumns`]: not part of the book's value (equal
 /// whatever it holds, never serialized), dropped when the account changes.
 #[derive(Debug, Clone, Default)]
-pub(super) struct ColumnCache(Option<Arc<ItemColumns>>);
+pub(super) struct ColumnCache(std::sync::OnceLock<Arc<ItemColumns>>);
 
 impl PartialEq for ColumnCache {
     fn eq(&self, _: &Self) -> bool {
@@ -475,7 +475,7 @@ fn month_start(d: NaiveDate, k: u32) -> Option<NaiveDate> {
 }
 
 impl CreditBook {
-    fn state_at(&mut self, a: usize, as_of: NaiveDate) -> Result<Option<AccountState>, BookError> {
+    fn state_at(&self, a: usize, as_of: NaiveDate) -> Result<Option<AccountState>, BookError> {
         if self.accounts[a].last_date.is_none_or(|l| l <= as_of) {
             Ok(None)
         } else {
@@ -493,7 +493,7 @@ impl CreditBook {
     /// A period ending before it starts; `currency` missing when not
     /// grouping by currency; missing FX rates; overflow.
     pub fn monitor_partials(
-        &mut self,
+        &self,
         from: NaiveDate,
         to: NaiveDate,
         group_by: GroupBy,
@@ -515,7 +515,7 @@ impl CreditBook {
     /// the partials' buffers. Grouped by customer, the groups come in key
     /// order; otherwise in no set order.
     fn fold_groups(
-        &mut self,
+        &self,
         from: NaiveDate,
         to: NaiveDate,
         group_by: GroupBy,
@@ -775,19 +775,20 @@ impl CreditBook {
     }
 
     /// The live account's monitoring columns, built on first use.
-    fn columns(&mut self, a: usize) -> Result<Arc<ItemColumns>, BookError> {
-        if let Some(c) = &self.accounts[a].columns.0 {
+    /// Safe to call from several readers at once: two that race both build
+    /// the same columns and the first one stored is kept.
+    fn columns(&self, a: usize) -> Result<Arc<ItemColumns>, BookError> {
+        let acc = &self.accounts[a];
+        if let Some(c) = acc.columns.0.get() {
             return Ok(Arc::clone(c));
         }
-        let acc = &self.accounts[a];
         let c = Arc::new(ItemColumns::build(
             &acc.state,
             &acc.events,
             &self.events,
             &self.reversed,
         )?);
-        self.accounts[a].columns.0 = Some(Arc::clone(&c));
-        Ok(c)
+        Ok(Arc::clone(acc.columns.0.get_or_init(|| c)))
     }
 
     /// Aging as of a date: open amounts per bucket (undisputed), disputed
@@ -796,7 +797,7 @@ impl CreditBook {
     /// # Errors
     /// As [`CreditBook::monitor_partials`].
     pub fn aging(
-        &mut self,
+        &self,
         as_of: NaiveDate,
         group_by: GroupBy,
         currency: Option<Currency>,
@@ -834,7 +835,7 @@ impl CreditBook {
     /// # Errors
     /// As [`CreditBook::monitor_partials`].
     pub fn kpis(
-        &mut self,
+        &self,
         from: NaiveDate,
         to: NaiveDate,
         group_by: GroupBy,
@@ -874,7 +875,7 @@ impl CreditBook {
     /// # Errors
     /// As [`CreditBook::kpis`].
     pub fn goals_report(
-        &mut self,
+        &self,
         as_of: NaiveDate,
         currency: Currency,
     ) -> Result<Vec<GoalResult>, BookError> {
@@ -894,7 +895,7 @@ impl CreditBook {
                 GroupBy::Total => "total".to_string(),
                 _ => g.key.clone().unwrap_or_default(),
             };
-            let value_at = |book: &mut CreditBook,
+            let value_at = |book: &CreditBook,
                             to: NaiveDate|
              -> Result<(NaiveDate, Option<Decimal>), BookError> {
                 let from = period_start(g.period, to).ok_or(BookError::Overflow)?;
@@ -952,7 +953,7 @@ impl CreditBook {
     /// # Errors
     /// Missing FX rates; overflow.
     pub fn alerts(
-        &mut self,
+        &self,
         as_of: NaiveDate,
         previous: &[crate::monitor::Alert],
         reviews: Option<&crate::risk::ReviewRun>,
@@ -1173,7 +1174,7 @@ impl CreditBook {
     /// Period ends not increasing or before `start`; `currency` and FX
     /// rates as [`CreditBook::monitor_partials`]; overflow.
     pub fn kpi_series(
-        &mut self,
+        &self,
         start: NaiveDate,
         ends: &[NaiveDate],
         group_by: GroupBy,
@@ -1252,7 +1253,7 @@ impl CreditBook {
                             begin_set = true;
                         }
                         traced.clear();
-                        st.apply_traced(e, &mut self.terms, &mut traced)?;
+                        st.apply_traced(e, &self.terms, &mut traced)?;
                         let in_period = e.date >= period_start;
                         match &e.kind {
                             EventKind::Invoiced {

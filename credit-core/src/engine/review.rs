@@ -44,7 +44,7 @@ impl CreditBook {
     /// # Errors
     /// Unknown customer, missing FX rate, overflow.
     pub fn features(
-        &mut self,
+        &self,
         customer: &CustomerId,
         segment: &str,
         as_of: NaiveDate,
@@ -56,7 +56,7 @@ impl CreditBook {
                 [],
                 currency,
                 as_of,
-                &mut self.terms,
+                &self.terms,
                 &self.fx,
             )?);
         };
@@ -66,7 +66,7 @@ impl CreditBook {
             let e = &events[i];
             (!reversed[i] && !matches!(e.kind, EventKind::Reversal { .. })).then_some(e)
         });
-        let mut f = features::compute(list, currency, as_of, &mut self.terms, &self.fx)?;
+        let mut f = features::compute(list, currency, as_of, &self.terms, &self.fx)?;
         let x = self.exposure(customer, segment, as_of)?;
         f.utilisation = match x.limit {
             Some(l) if l > Decimal::ZERO => x.total.checked_div(l).and_then(|u| u.to_f64()),
@@ -83,7 +83,7 @@ impl CreditBook {
     /// rejects a value; a [`crate::risk::LimitError`] when a limit rule's
     /// money attribute is missing or not a decimal.
     pub fn score_customer(
-        &mut self,
+        &self,
         card: &Scorecard,
         customer: &CustomerId,
         segment: &str,
@@ -97,7 +97,7 @@ impl CreditBook {
 
     /// Features, attributes and score, without a limit recommendation.
     fn score_only(
-        &mut self,
+        &self,
         card: &Scorecard,
         customer: &CustomerId,
         segment: &str,
@@ -170,7 +170,7 @@ impl CreditBook {
     /// overflow computing features. A customer the card cannot score is not
     /// an error: it gets a `not_scored` event.
     pub fn review_run(
-        &mut self,
+        &self,
         card: &Scorecard,
         segment: &str,
         as_of: NaiveDate,

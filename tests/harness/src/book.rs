@@ -1017,7 +1017,7 @@ impl World {
     /// it too).
     pub fn restore_equals_live(&mut self) -> Result<(), String> {
         let text = self.book.snapshot().map_err(|e| format!("snapshot: {e}"))?;
-        let mut r = CreditBook::restore(&text).map_err(|e| format!("restore: {e}"))?;
+        let r = CreditBook::restore(&text).map_err(|e| format!("restore: {e}"))?;
         ensure!(
             r.state_digest() == self.book.state_digest(),
             "restored digest differs"
