@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use credit_core::bounds::BoundsError;
 use credit_core::check::Outcome;
+use credit_core::collections::CollectionsError;
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{BookError, CreditBook, OrderRequest};
 use credit_core::ledger::Event;
@@ -699,10 +700,16 @@ fn dunning_and_worklist_on_huge_amounts_are_errors_not_panics() {
         )))
         .unwrap();
     }
-    assert!(matches!(
-        b.dunning_run(d("2026-02-01"), &[]),
-        Err(BookError::Overflow)
-    ));
+    let run = b.dunning_run(d("2026-02-01"), &[]);
+    assert!(
+        matches!(
+            run,
+            Err(BookError::Collections(CollectionsError::Overflow(
+                "dunning sums"
+            )))
+        ),
+        "{run:?}"
+    );
     let w = b.worklist(d("2026-02-01"), cur("EUR"), &[]);
     assert!(matches!(w, Err(BookError::Overflow)), "{w:?}");
     // A notice at level 255 (the u8's top) leaves the next level at 255.

@@ -46,9 +46,9 @@ mod collections;
 mod monitor;
 mod review;
 mod snapshot;
+pub use crate::collections::{promise_state, PromiseState, PromiseStatus};
 use chunks::Chunked;
 pub use chunks::Entries;
-pub use collections::{promise_state, PromiseState, PromiseStatus};
 pub use review::CustomerScore;
 pub use snapshot::{SnapshotView, SNAPSHOT_SCHEMA_VERSION};
 

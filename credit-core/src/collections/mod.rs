@@ -34,6 +34,10 @@ use crate::calendar::DayCount;
 use crate::customer::{CustomerId, InvoiceId, RiskClass};
 use crate::money::{round_dp, Currency, RoundingMode};
 
+mod notice;
+pub(crate) use notice::overdue_parts;
+pub use notice::{notice_for, promise_state, PromiseState, PromiseStatus};
+
 /// Errors of late interest and dunning computations.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -54,6 +58,9 @@ pub enum CollectionsError {
     /// Arithmetic overflow.
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),
+    /// The ledger side of a run: a missing FX rate, an overflow.
+    #[error(transparent)]
+    Ledger(#[from] crate::ledger::LedgerError),
 }
 
 /// A reference-rate series: (effective from, annual rate in percent),
@@ -694,6 +701,14 @@ impl crate::error::Classify for CollectionsError {
             CollectionsError::InvalidField { .. } => K::Validation,
             CollectionsError::NoRate(_) => K::NoReferenceRate,
             CollectionsError::Overflow(_) => K::Overflow,
+            CollectionsError::Ledger(e) => e.kind(),
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        match self {
+            CollectionsError::Ledger(e) => e.details(),
+            _ => Vec::new(),
         }
     }
 }
