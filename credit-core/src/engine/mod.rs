@@ -298,13 +298,13 @@ struct Account {
     /// Monitoring's columnar copy of the state, built on first use and
     /// dropped whenever the account changes.
     #[serde(skip)]
-    columns: monitor::ColumnCache,
+    columns: crate::monitor::columns::ColumnCache,
 }
 
 impl Account {
     /// Drops what was derived from the account's state (call on change).
     fn touch(&mut self) {
-        self.columns = monitor::ColumnCache::default();
+        self.columns = crate::monitor::columns::ColumnCache::default();
     }
 }
 
@@ -437,7 +437,7 @@ impl CreditBook {
             events: Vec::new(),
             last_date: None,
             reservations: Vec::new(),
-            columns: monitor::ColumnCache::default(),
+            columns: crate::monitor::columns::ColumnCache::default(),
         });
         let a = self.accounts.len() - 1;
         // A customer's accounts stay in segment order: every view that walks

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::{BookError, Chunked, CreditBook};
+use super::{BookError, CreditBook};
 use crate::ledger::{to_units, AccountState, Event, EventKind};
 use crate::money::Currency;
+use crate::monitor::columns::{day, Counted, ItemColumns, Window};
 use crate::monitor::{
     Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, Partial, TrendPoint,
 };
@@ -72,355 +73,6 @@ fn in_key_order<T, K: Ord>(
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     order.into_iter().filter_map(move |i| slots[i].take())
 }
-
-/// Days from the common era: the columns' date type.
-fn day(d: NaiveDate) -> i32 {
-    d.num_days_from_ce()
-}
-
-/// Dated amounts per item (compressed rows: item `k`'s are at
-/// `start[k] .. start[k + 1]`, in date order), in the item currency's minor
-/// units.
-#[derive(Debug, Default)]
-struct PerItem {
-    start: Vec<u32>,
-    day: Vec<i32>,
-    units: Vec<i128>,
-}
-
-impl PerItem {
-    /// Appends the next item's list.
-    fn push(&mut self, list: &[(NaiveDate, Decimal)], mu: u32) -> Result<(), BookError> {
-        if self.start.is_empty() {
-            self.start.push(0);
-        }
-        let from = self.day.len();
-        for &(d, x) in list {
-            self.day.push(day(d));
-            self.units.push(to_units(x, mu)?);
-        }
-        // Date order (the ledger appends in date order; kept if not).
-        if self.day[from..].windows(2).any(|w| w[0] > w[1]) {
-            let mut pairs: Vec<(i32, i128)> = self.day[from..]
-                .iter()
-                .copied()
-                .zip(self.units[from..].iter().copied())
-                .collect();
-            pairs.sort_by_key(|p| p.0);
-            for (j, (d, u)) in pairs.into_iter().enumerate() {
-                self.day[from + j] = d;
-                self.units[from + j] = u;
-            }
-        }
-        self.start
-            .push(u32::try_from(self.day.len()).map_err(|_| BookError::Overflow)?);
-        Ok(())
-    }
-
-    /// Item `k`'s days and amounts.
-    #[inline]
-    fn of(&self, k: usize) -> (&[i32], &[i128]) {
-        let (a, b) = (self.start[k] as usize, self.start[k + 1] as usize);
-        (&self.day[a..b], &self.units[a..b])
-    }
-}
-
-/// Marks an amount kept outside the 64-bit columns.
-const WIDE: i64 = i64::MIN;
-
-/// `u` for a 64-bit column; [`WIDE`] (with `u` kept in `wide`) when it
-/// does not fit.
-fn narrow(u: i128, item: u32, wide: &mut Vec<(u32, i128)>) -> i64 {
-    match i64::try_from(u) {
-        Ok(v) if v != WIDE => v,
-        _ => {
-            wide.push((item, u));
-            WIDE
-        }
-    }
-}
-
-/// The amount a 64-bit column holds for `item`.
-#[inline]
-fn widen(v: i64, item: usize, wide: &[(u32, i128)]) -> i128 {
-    if v != WIDE {
-        return i128::from(v);
-    }
-    wide.binary_search_by_key(&item, |&(k, _)| k as usize)
-        .map_or(0, |j| wide[j].1)
-}
-
-/// What a counted event is.
-#[derive(Debug, Clone, Copy)]
-enum Counted {
-    WriteOff,
-    DisputeResolved,
-    PromiseMade,
-}
-
-/// An event monitoring counts in its period.
-#[derive(Debug, Clone)]
-struct CountedEvent {
-    day: i32,
-    kind: Counted,
-    currency: Currency,
-    amount: Decimal,
-}
-
-/// A compact, columnar copy of what monitoring reads from one account: the
-/// items' days and minor-unit amounts in parallel arrays, each item's dated
-/// reductions and payments in compressed rows, and the events counted in a
-/// period (write-offs, resolved disputes, promises made). Built once per
-/// account state and scanned sequentially; a report never walks the event
-/// log or the full items.
-#[derive(Debug, Default)]
-pub(super) struct ItemColumns {
-    /// The items' currencies (one for most accounts).
-    currencies: Vec<Currency>,
-    /// Per item: index into `currencies` (empty when there is only one).
-    cur: Vec<u16>,
-    /// Per item: invoice date.
-    invoice_day: Vec<i32>,
-    /// Per item: net due date.
-    due_day: Vec<i32>,
-    /// Per item: open amount ([`WIDE`]: see `wide_open`).
-    open: Vec<i64>,
-    /// Per item: its amount when it is a credit sale (not a charge, not an
-    /// imported opening balance), else 0 ([`WIDE`]: see `wide_sale`).
-    sale: Vec<i64>,
-    /// Open amounts beyond 64 bits: (item, amount), by item.
-    wide_open: Vec<(u32, i128)>,
-    /// Sale amounts beyond 64 bits: (item, amount), by item.
-    wide_sale: Vec<(u32, i128)>,
-    /// The items with a disputed part: (item, disputed), by item.
-    disputed: Vec<(u32, i128)>,
-    /// Per item: the day of its latest reduction (`i32::MIN`: none), so
-    /// that a scan skips the lists of items untouched in its period.
-    last_reduction: Vec<i32>,
-    /// Per item: reductions of the open amount (payments with their
-    /// discounts, credit notes, write-offs).
-    reductions: PerItem,
-    /// Per item: payments.
-    payments: PerItem,
-    /// Write-offs, resolved disputes and promises made, by day.
-    counted: Vec<CountedEvent>,
-    /// The day of the latest opening balance imported.
-    last_import: Option<i32>,
-    /// The day of the account's first event.
-    first_event: Option<i32>,
-}
-
-impl ItemColumns {
-    /// The columns of `st`, with the counted events among `evs` (indexes
-    /// into `events`, in date order; reversed ones skipped).
-    fn build(
-        st: &AccountState,
-        evs: &[usize],
-        events: &Chunked<Event>,
-        reversed: &[bool],
-    ) -> Result<Self, BookError> {
-        let n = st.items.len();
-        let mut c = ItemColumns {
-            cur: Vec::with_capacity(n),
-            invoice_day: Vec::with_capacity(n),
-            due_day: Vec::with_capacity(n),
-            open: Vec::with_capacity(n),
-            sale: Vec::with_capacity(n),
-            ..ItemColumns::default()
-        };
-        for (i, it) in st.items.iter().enumerate() {
-            let item = u32::try_from(i).map_err(|_| BookError::Overflow)?;
-            let k = match c.currencies.iter().position(|&x| x == it.currency) {
-                Some(k) => k,
-                None => {
-                    c.currencies.push(it.currency);
-                    c.currencies.len() - 1
-                }
-            };
-            let mu = it.currency.minor_units();
-            c.cur
-                .push(u16::try_from(k).map_err(|_| BookError::Overflow)?);
-            c.invoice_day.push(day(it.invoice_date));
-            c.due_day.push(day(it.due_date));
-            c.open
-                .push(narrow(to_units(it.open, mu)?, item, &mut c.wide_open));
-            let sale = if it.collection.charge.is_none() && !it.collection.imported {
-                to_units(it.amount, mu)?
-            } else {
-                0
-            };
-            c.sale.push(narrow(sale, item, &mut c.wide_sale));
-            if !it.disputed.is_zero() {
-                c.disputed.push((item, to_units(it.disputed, mu)?));
-            }
-            c.reductions.push(&it.collection.reductions, mu)?;
-            c.payments.push(&it.collection.payments, mu)?;
-            let (days, _) = c.reductions.of(i);
-            c.last_reduction
-                .push(days.last().copied().unwrap_or(i32::MIN));
-        }
-        if c.currencies.len() <= 1 {
-            c.cur = Vec::new();
-        }
-        c.first_event = evs.first().map(|&i| day(events[i].date));
-        for &i in evs {
-            let e = &events[i];
-            if let EventKind::OpenItemImported { .. } = e.kind {
-                c.last_import = Some(day(e.date));
-            }
-            if reversed[i] {
-                continue;
-            }
-            let (kind, currency, amount) = match &e.kind {
-                EventKind::WriteOff {
-                    amount, currency, ..
-                } => (Counted::WriteOff, *currency, *amount),
-                EventKind::DisputeResolved {
-                    amount, currency, ..
-                } => (Counted::DisputeResolved, *currency, *amount),
-                EventKind::PromiseToPay { currency, .. } => {
-                    (Counted::PromiseMade, *currency, Decimal::ZERO)
-                }
-                _ => continue,
-            };
-            c.counted.push(CountedEvent {
-                day: day(e.date),
-                kind,
-                currency,
-                amount,
-            });
-        }
-        Ok(c)
-    }
-
-    /// Adds the columns' figures for `w` into the account's partials
-    /// (`slots[k]`: the partial of currency `k`; `conv` converts minor
-    /// units of currency `k` to the report currency): open items by age,
-    /// credit sales by month, receivables the day before the period (when
-    /// `with_begin`) and the period's payments.
-    fn scan<F>(
-        &self,
-        w: &Window<'_>,
-        local: &mut [(Currency, Partial)],
-        slots: &[usize],
-        with_begin: bool,
-        conv: F,
-    ) -> Result<(), BookError>
-    where
-        F: Fn(i128, usize) -> Result<i128, BookError>,
-    {
-        // One sequential pass over the items: aging and receivables
-        // at the end, credit sales by month, receivables the day
-        // before the period (the items then open, plus what was
-        // taken off them since).
-        let mut disputes = self.disputed.iter().peekable();
-        let n = self.open.len();
-        let mut run = 0;
-        while run < n {
-            // A run of items in one currency (all of them, mostly): its
-            // partial is taken out so that its sums stay in registers.
-            let k = self.cur.get(run).map_or(0, |&k| usize::from(k));
-            let end = if self.cur.is_empty() {
-                n
-            } else {
-                run + self.cur[run..]
-                    .iter()
-                    .take_while(|&&c| usize::from(c) == k)
-                    .count()
-            };
-            let mut acc = std::mem::take(&mut local[slots[k]].1);
-            let p = &mut acc;
-            for i in run..end {
-                let inv = self.invoice_day[i];
-                let due = self.due_day[i];
-                let disputed = match disputes.next_if(|(item, _)| *item as usize == i) {
-                    Some(&(_, u)) => conv(u, k)?,
-                    None => 0,
-                };
-                let open = widen(self.open[i], i, &self.wide_open);
-                let begin = with_begin && inv <= w.before;
-                if open != 0 {
-                    let open = conv(open, k)?;
-                    p.add_open_days(
-                        w.aging,
-                        i64::from(w.to - due),
-                        i64::from(w.to - inv),
-                        open,
-                        disputed,
-                    );
-                    if begin {
-                        p.ar_begin += open;
-                    }
-                }
-                let sale = widen(self.sale[i], i, &self.wide_sale);
-                if sale != 0 && inv >= w.history && inv <= w.to {
-                    let sale = conv(sale, k)?;
-                    p.monthly_sales[usize::from(w.month_of[(inv - w.history) as usize])] += sale;
-                    if inv >= w.from {
-                        p.sales += sale;
-                    }
-                }
-                // Reduced in (or after) the period: what was taken off since
-                // the day before it, and the period's payments weighted by
-                // days to pay and beyond terms.
-                if self.last_reduction[i] < w.from {
-                    continue;
-                }
-                if begin {
-                    let (days, units) = self.reductions.of(i);
-                    for (&d, &u) in days.iter().zip(units).rev() {
-                        if d <= w.before {
-                            break;
-                        }
-                        if d <= w.to {
-                            p.ar_begin += conv(u, k)?;
-                        }
-                    }
-                }
-                let (days, units) = self.payments.of(i);
-                for (&d, &u) in days.iter().zip(units).rev() {
-                    if d < w.from {
-                        break;
-                    }
-                    if d <= w.to {
-                        let u = conv(u, k)?;
-                        p.paid += u;
-                        p.paid_days += u * i128::from(d - inv);
-                        p.paid_days_beyond += u * i128::from((d - due).max(0));
-                    }
-                }
-            }
-            local[slots[k]].1 = acc;
-            run = end;
-        }
-        Ok(())
-    }
-}
-
-/// The dates of a monitoring report, as days from the common era.
-struct Window<'a> {
-    aging: &'a crate::monitor::AgingPolicy,
-    from: i32,
-    to: i32,
-    before: i32,
-    history: i32,
-    /// For each day from `history` to `to`: its month in the sales
-    /// history (0: the month of `to`, 1: the one before, …).
-    month_of: Vec<u8>,
-}
-
-/// An account's cached [`ItemColumns`]: not part of the book's value (equal
-/// whatever it holds, never serialized), dropped when the account changes.
-#[derive(Debug, Clone, Default)]
-pub(super) struct ColumnCache(std::sync::OnceLock<Arc<ItemColumns>>);
-
-impl PartialEq for ColumnCache {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for ColumnCache {}
 
 /// Days of the `months` calendar months counted back from `to` (the first
 /// only up to `to`), for countback DSO.
@@ -616,12 +268,7 @@ impl CreditBook {
                 // event exists, else built from a replay.
                 let end = self.state_at(a, to)?;
                 let cols = match &end {
-                    Some(st) => Arc::new(ItemColumns::build(
-                        st,
-                        &self.accounts[a].events,
-                        &self.events,
-                        &self.reversed,
-                    )?),
+                    Some(st) => Arc::new(ItemColumns::build(st, self.account_events(a))?),
                     None => self.columns(a)?,
                 };
                 // The receivables the day before the period: from the end
@@ -684,7 +331,7 @@ impl CreditBook {
                         &mut locals.parts,
                         &slots,
                         begin.is_none(),
-                        |u, _| Ok(u),
+                        |u, _| Ok::<i128, BookError>(u),
                     )?;
                 } else {
                     cols.scan(
@@ -774,6 +421,15 @@ impl CreditBook {
         Ok(())
     }
 
+    /// The account's events in date order, each with whether it was
+    /// reversed.
+    fn account_events(&self, a: usize) -> impl Iterator<Item = (&Event, bool)> + '_ {
+        self.accounts[a]
+            .events
+            .iter()
+            .map(|&i| (&self.events[i], self.reversed[i]))
+    }
+
     /// The live account's monitoring columns, built on first use.
     /// Safe to call from several readers at once: two that race both build
     /// the same columns and the first one stored is kept.
@@ -782,12 +438,7 @@ impl CreditBook {
         if let Some(c) = acc.columns.0.get() {
             return Ok(Arc::clone(c));
         }
-        let c = Arc::new(ItemColumns::build(
-            &acc.state,
-            &acc.events,
-            &self.events,
-            &self.reversed,
-        )?);
+        let c = Arc::new(ItemColumns::build(&acc.state, self.account_events(a))?);
         Ok(Arc::clone(acc.columns.0.get_or_init(|| c)))
     }
 

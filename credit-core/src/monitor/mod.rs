@@ -43,6 +43,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{round_dp, Currency, RoundingMode};
 
+pub(crate) mod columns;
+
 /// Errors of the monitoring figures.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
