@@ -324,8 +324,12 @@ fn concurrent_reads(c: &mut Criterion) {
                             for _ in 0..iters {
                                 let r = book.read().expect("lock");
                                 black_box(
-                                    r.aging(day(60), credit_core::monitor::GroupBy::Total, None)
-                                        .expect("aging"),
+                                    r.aging(
+                                        day(60),
+                                        credit_core::monitor::GroupBy::Total,
+                                        Some(eur()),
+                                    )
+                                    .expect("aging"),
                                 );
                             }
                         });
