@@ -115,6 +115,28 @@ fn monthly() -> ReviewFrequency {
     ReviewFrequency::Monthly
 }
 
+impl ReviewPolicy {
+    /// How often a customer of risk class `class` is reviewed: the
+    /// policy's frequency for the class, else the scorecard band's, else
+    /// the default (also for a customer without a class).
+    pub fn frequency(
+        &self,
+        card: &crate::scoring::Scorecard,
+        class: Option<RiskClass>,
+    ) -> ReviewFrequency {
+        class
+            .and_then(|k| {
+                self.by_class.get(&k).copied().or_else(|| {
+                    card.classes()
+                        .iter()
+                        .find(|b| b.class == k)
+                        .and_then(|b| b.review)
+                })
+            })
+            .unwrap_or(self.default)
+    }
+}
+
 impl Default for ReviewPolicy {
     fn default() -> Self {
         ReviewPolicy {

@@ -350,3 +350,22 @@ fn a_host_review_date_counts_until_a_review_meets_it() {
     assert!(r2.reviewed.contains(&CustomerId::from("C2")));
     assert!(overdue(&r2).is_empty(), "{:?}", kinds(&r2, "C2"));
 }
+
+#[test]
+fn review_frequency_policy_then_band_then_default() {
+    use credit_core::scoring::ReviewFrequency as F;
+    let p = Policy::from_json(POLICY).unwrap();
+    let card = Scorecard::from_json(CARD).unwrap();
+    let rc = |s: &str| Some(RiskClass::new(s).unwrap());
+    // The policy's entry for C wins over the band (which has none anyway).
+    assert_eq!(p.review.frequency(&card, rc("C")), F::Weekly);
+    // B and A: their bands' frequencies.
+    assert_eq!(p.review.frequency(&card, rc("B")), F::Monthly);
+    assert_eq!(p.review.frequency(&card, rc("A")), F::Quarterly);
+    // A class on neither, and no class: the default.
+    assert_eq!(p.review.frequency(&card, rc("Z")), F::Monthly);
+    assert_eq!(p.review.frequency(&card, None), F::Monthly);
+    // A policy entry overrides the band's own frequency.
+    let over = Policy::from_json(&POLICY.replace(r#""C": "weekly""#, r#""A": "weekly""#)).unwrap();
+    assert_eq!(over.review.frequency(&card, rc("A")), F::Weekly);
+}

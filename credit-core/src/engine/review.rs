@@ -15,7 +15,7 @@ use crate::ledger::EventKind;
 use crate::risk::{
     recommend, LimitRecommendation, ReviewEvent, ReviewEventKind, ReviewResult, ReviewRun,
 };
-use crate::scoring::{Attributes, ReviewFrequency, ScoreResult, Scorecard};
+use crate::scoring::{Attributes, ScoreResult, Scorecard};
 
 /// A customer's score with the features and attributes behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,24 +139,6 @@ impl CreditBook {
         self.accounts[a].limit.as_ref()?.effective(as_of)
     }
 
-    fn frequency(
-        &self,
-        card: &Scorecard,
-        class: Option<crate::customer::RiskClass>,
-    ) -> ReviewFrequency {
-        let r = &self.policy.review;
-        class
-            .and_then(|k| {
-                r.by_class.get(&k).copied().or_else(|| {
-                    card.classes()
-                        .iter()
-                        .find(|b| b.class == k)
-                        .and_then(|b| b.review)
-                })
-            })
-            .unwrap_or(r.default)
-    }
-
     /// Runs the credit review as of a date: every customer due (never
     /// reviewed, or its next review date — from `previous`, or the
     /// customer's `next_review` if no review since has met it — has come)
@@ -270,7 +252,7 @@ impl CreditBook {
                             });
                         }
                     }
-                    let freq = self.frequency(card, Some(r.class));
+                    let freq = self.policy.review.frequency(card, Some(r.class));
                     ReviewResult {
                         customer: id.clone(),
                         reviewed_on: as_of,
