@@ -131,6 +131,7 @@ impl From<crate::monitor::MonitorError> for BookError {
             crate::monitor::MonitorError::Overflow(what) => {
                 BookError::Ledger(LedgerError::Overflow(what))
             }
+            crate::monitor::MonitorError::Plan(e) => BookError::Plan(e),
         }
     }
 }

@@ -610,204 +610,74 @@ impl CreditBook {
         reviews: Option<&crate::risk::ReviewRun>,
         plans: &[(crate::customer::CustomerId, crate::plans::PaymentPlan)],
     ) -> Result<crate::monitor::AlertRun, BookError> {
-        use crate::monitor::{Alert, AlertCode, AlertRun};
-        let pol = self.policy.monitoring.alerts.clone();
+        use crate::monitor::{account_alerts, customer_alerts, AccountFacts, AlertRun};
+        let pol = &self.policy.monitoring.alerts;
         let mut now = Vec::new();
-        let alert = |code,
-                     customer: &crate::customer::CustomerId,
-                     subject: String,
-                     observed: String,
-                     threshold: String| Alert {
-            code,
-            customer: customer.clone(),
-            subject,
-            observed,
-            threshold,
-            raised_on: as_of,
-        };
+        let week = as_of - chrono::Days::new(7);
         for ci in 0..self.customers.len() {
-            let id = self.customers[ci].customer.id.clone();
-            if let Some(r) = self.customers[ci].customer.next_review {
-                if pol.expired && r < as_of {
-                    now.push(alert(
-                        AlertCode::ReviewExpired,
-                        &id,
-                        String::new(),
-                        r.to_string(),
-                        as_of.to_string(),
-                    ));
-                }
-            }
-            for a in self.customers[ci].accounts.clone() {
-                let seg = self.accounts[a].segment.clone();
-                if let Some(l) = &self.accounts[a].limit {
-                    if pol.expired && l.expired(as_of) {
-                        let v = l.valid_to.map(|d| d.to_string()).unwrap_or_default();
-                        now.push(alert(
-                            AlertCode::LimitExpired,
-                            &id,
-                            seg.clone(),
-                            v,
-                            as_of.to_string(),
-                        ));
+            let customer = &self.customers[ci].customer;
+            let id = &customer.id;
+            for &a in &self.customers[ci].accounts {
+                let acc = &self.accounts[a];
+                let seg = acc.segment.as_str();
+                let utilisation = match pol.utilisation_above {
+                    Some(_) => {
+                        let x = self.exposure(id, seg, as_of)?;
+                        x.limit.filter(|l| *l > Decimal::ZERO).map(|l| (x.total, l))
                     }
-                }
-                if let Some(t) = pol.utilisation_above {
-                    let x = self.exposure(&id, &seg, as_of)?;
-                    if let Some(l) = x.limit.filter(|l| *l > Decimal::ZERO) {
-                        let pct = crate::money::round_dp(
-                            x.total / l * Decimal::ONE_HUNDRED,
-                            2,
-                            crate::money::RoundingMode::HalfEven,
-                        );
-                        if pct > t {
-                            now.push(alert(
-                                AlertCode::UtilisationHigh,
-                                &id,
-                                seg.clone(),
-                                pct.to_string(),
-                                t.to_string(),
-                            ));
-                        }
-                    }
-                }
-                let st = match self.state_at(a, as_of)? {
-                    Some(s) => s,
-                    None => self.accounts[a].state.clone(),
+                    None => None,
                 };
-                if let Some(n) = pol.overdue_days_above {
-                    for it in st.items.iter().filter(|i| !i.open.is_zero()) {
-                        let days = (as_of - it.due_date).num_days();
-                        if days > n {
-                            now.push(alert(
-                                AlertCode::ItemOverdue,
-                                &id,
-                                it.invoice_id.0.clone(),
-                                days.to_string(),
-                                n.to_string(),
-                            ));
-                        }
-                    }
-                }
-                if let Some(n) = pol.broken_promise_days {
-                    for p in &st.promises {
-                        let age = (as_of - p.promised_date).num_days();
-                        if age > 0 && age <= n && p.paid < p.amount {
-                            now.push(alert(
-                                AlertCode::PromiseBroken,
-                                &id,
-                                p.promised_date.to_string(),
-                                format!("{} of {} paid", p.paid, p.amount),
-                                format!("within {n} days"),
-                            ));
-                        }
-                    }
-                }
+                let replayed = self.state_at(a, as_of)?;
+                let state = replayed.as_ref().unwrap_or(&acc.state);
+                let mut facts = AccountFacts {
+                    customer: id,
+                    segment: seg,
+                    limit_expired: acc
+                        .limit
+                        .as_ref()
+                        .filter(|l| l.expired(as_of))
+                        .map(|l| l.valid_to),
+                    utilisation,
+                    state,
+                    dbt_trend: None,
+                    avg_monthly_sales: Decimal::ZERO,
+                    recent_orders: Vec::new(),
+                };
                 if pol.dbt_worsening_days.is_some()
                     || pol.large_order_percent_of_monthly_sales.is_some()
                 {
-                    let f = self.features(&id, &seg, as_of)?;
-                    if let (Some(t), Some(trend)) = (pol.dbt_worsening_days, f.dbt_trend) {
-                        let t64: f64 = t.to_string().parse().unwrap_or(f64::INFINITY);
-                        if trend > t64 {
-                            now.push(alert(
-                                AlertCode::DbtWorsening,
-                                &id,
-                                seg.clone(),
-                                format!("{trend:.2}"),
-                                t.to_string(),
-                            ));
-                        }
-                    }
-                    if let Some(pct) = pol.large_order_percent_of_monthly_sales {
-                        let avg = f.avg_monthly_sales_12m;
-                        if avg > Decimal::ZERO {
-                            let week = as_of - chrono::Days::new(7);
-                            for &i in &self.accounts[a].events {
-                                let e = &self.events[i];
-                                if e.date <= week || e.date > as_of || self.reversed[i] {
-                                    continue;
-                                }
-                                if let EventKind::OrderPlaced {
-                                    order_id,
-                                    amount,
-                                    currency,
-                                    ..
-                                } = &e.kind
-                                {
-                                    let v = self.fx.convert(*amount, *currency, f.currency)?;
-                                    let share = v / avg * Decimal::ONE_HUNDRED;
-                                    if share > pct {
-                                        now.push(alert(
-                                            AlertCode::LargeOrder,
-                                            &id,
-                                            order_id.0.clone(),
-                                            crate::money::round_dp(
-                                                share,
-                                                2,
-                                                crate::money::RoundingMode::HalfEven,
-                                            )
-                                            .to_string(),
-                                            pct.to_string(),
-                                        ));
-                                    }
-                                }
+                    let f = self.features(id, seg, as_of)?;
+                    facts.dbt_trend = f.dbt_trend;
+                    facts.avg_monthly_sales = f.avg_monthly_sales_12m;
+                    if pol.large_order_percent_of_monthly_sales.is_some() {
+                        for (e, reversed) in self.account_events(a) {
+                            if e.date <= week || e.date > as_of || reversed {
+                                continue;
+                            }
+                            if let EventKind::OrderPlaced {
+                                order_id,
+                                amount,
+                                currency,
+                                ..
+                            } = &e.kind
+                            {
+                                let v = self.fx.convert(*amount, *currency, f.currency)?;
+                                facts.recent_orders.push((order_id, v));
                             }
                         }
                     }
                 }
+                account_alerts(pol, as_of, &facts, &mut now)?;
             }
-            if let Some(run) = reviews {
-                if let Some(r) = run.result(&id) {
-                    if let (Some(n), Some(prev), Some(score)) =
-                        (pol.score_drop_points, r.previous_score, r.score)
-                    {
-                        if prev - score > f64::from(n) {
-                            now.push(alert(
-                                AlertCode::ScoreDrop,
-                                &id,
-                                r.reviewed_on.to_string(),
-                                format!("{prev} -> {score}"),
-                                n.to_string(),
-                            ));
-                        }
-                    }
-                }
-                if pol.class_downgrade {
-                    for e in run.events.iter().filter(|e| e.customer == id) {
-                        if let crate::risk::ReviewEventKind::ClassDowngraded { from, to } = &e.kind
-                        {
-                            now.push(alert(
-                                AlertCode::ClassDowngrade,
-                                &id,
-                                run.as_of.to_string(),
-                                format!("{from} -> {to}"),
-                                String::new(),
-                            ));
-                        }
-                    }
-                }
-            }
-            if pol.broken_plan {
-                for (k, (cust, p)) in plans.iter().enumerate() {
-                    if *cust == id
-                        && p.status(as_of)?.status == crate::plans::PlanStatusKind::Broken
-                    {
-                        let subject = p
-                            .terms
-                            .invoices
-                            .first()
-                            .map_or_else(|| format!("plan {k}"), |i| i.0.clone());
-                        now.push(alert(
-                            AlertCode::PlanBroken,
-                            &id,
-                            subject,
-                            "broken".into(),
-                            format!("{:?}", p.terms.broken),
-                        ));
-                    }
-                }
-            }
+            customer_alerts(
+                pol,
+                as_of,
+                id,
+                customer.next_review,
+                reviews,
+                plans,
+                &mut now,
+            )?;
         }
         Ok(AlertRun::diff(as_of, now, previous))
     }

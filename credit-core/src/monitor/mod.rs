@@ -43,7 +43,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{round_dp, Currency, RoundingMode};
 
+mod alerts;
 pub(crate) mod columns;
+pub use alerts::{account_alerts, customer_alerts, AccountFacts};
 
 /// Errors of the monitoring figures.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -52,6 +54,9 @@ pub enum MonitorError {
     /// A sum beyond the decimal range (names the figure).
     #[error("arithmetic overflow in {0}")]
     Overflow(&'static str),
+    /// A payment plan's status could not be computed.
+    #[error(transparent)]
+    Plan(#[from] crate::plans::PlanError),
 }
 
 /// What aging buckets count.
@@ -1014,6 +1019,7 @@ impl crate::error::Classify for MonitorError {
     fn kind(&self) -> crate::error::ErrorKind {
         match self {
             MonitorError::Overflow(_) => crate::error::ErrorKind::Overflow,
+            MonitorError::Plan(e) => e.kind(),
         }
     }
 }

@@ -1,0 +1,277 @@
+//! The alert rules: which conditions of an account or a customer raise a
+//! creditworthiness alert as of a date, by the policy's thresholds. The
+//! book gathers the facts ([`AccountFacts`]); the rules here decide.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{Alert, AlertCode, AlertPolicy, MonitorError};
+use crate::customer::{CustomerId, OrderId};
+use crate::ledger::AccountState;
+use crate::money::{round_dp, RoundingMode};
+use crate::plans::{PaymentPlan, PlanStatusKind};
+use crate::risk::{ReviewEventKind, ReviewRun};
+
+/// What the alert rules read about one account as of a date.
+#[derive(Debug, Clone)]
+pub struct AccountFacts<'a> {
+    /// The customer.
+    pub customer: &'a CustomerId,
+    /// The credit segment.
+    pub segment: &'a str,
+    /// `Some(valid_to)` when the account's limit has expired by the date.
+    pub limit_expired: Option<Option<NaiveDate>>,
+    /// Exposure and limit in the credit currency, when the limit is
+    /// positive (utilisation is undefined otherwise).
+    pub utilisation: Option<(Decimal, Decimal)>,
+    /// The account as it stood on the date.
+    pub state: &'a AccountState,
+    /// Trend of days beyond terms (features), if known.
+    pub dbt_trend: Option<f64>,
+    /// Average monthly credit sales over 12 months, credit currency.
+    pub avg_monthly_sales: Decimal,
+    /// Orders placed in the seven days up to the date, valued in the
+    /// credit currency.
+    pub recent_orders: Vec<(&'a OrderId, Decimal)>,
+}
+
+fn alert(
+    as_of: NaiveDate,
+    code: AlertCode,
+    customer: &CustomerId,
+    subject: String,
+    observed: String,
+    threshold: String,
+) -> Alert {
+    Alert {
+        code,
+        customer: customer.clone(),
+        subject,
+        observed,
+        threshold,
+        raised_on: as_of,
+    }
+}
+
+/// `part / whole` in percent, multiplied before it is divided (to the
+/// decimal's 28 digits), unrounded.
+fn share(part: Decimal, whole: Decimal, what: &'static str) -> Result<Decimal, MonitorError> {
+    part.checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|x| x.checked_div(whole))
+        .ok_or(MonitorError::Overflow(what))
+}
+
+/// [`share`] rounded once to two decimals (half-even) and shown with two
+/// (`35.00`), as alerts show it.
+fn percent(part: Decimal, whole: Decimal, what: &'static str) -> Result<Decimal, MonitorError> {
+    Ok(two_places(share(part, whole, what)?))
+}
+
+fn two_places(v: Decimal) -> Decimal {
+    let mut r = round_dp(v, 2, RoundingMode::HalfEven);
+    r.rescale(2);
+    r
+}
+
+/// The alerts of one account: limit expired, utilisation above the
+/// threshold, items overdue beyond the days, promises broken within the
+/// window, DBT worsening, large orders against monthly sales.
+///
+/// # Errors
+/// [`MonitorError::Overflow`] for a percentage beyond the decimal range.
+pub fn account_alerts(
+    pol: &AlertPolicy,
+    as_of: NaiveDate,
+    f: &AccountFacts<'_>,
+    out: &mut Vec<Alert>,
+) -> Result<(), MonitorError> {
+    let id = f.customer;
+    if let (true, Some(valid_to)) = (pol.expired, f.limit_expired) {
+        let v = valid_to.map(|d| d.to_string()).unwrap_or_default();
+        out.push(alert(
+            as_of,
+            AlertCode::LimitExpired,
+            id,
+            f.segment.into(),
+            v,
+            as_of.to_string(),
+        ));
+    }
+    if let (Some(t), Some((exposure, limit))) = (pol.utilisation_above, f.utilisation) {
+        let pct = percent(exposure, limit, "utilisation")?;
+        if pct > t {
+            out.push(alert(
+                as_of,
+                AlertCode::UtilisationHigh,
+                id,
+                f.segment.into(),
+                pct.to_string(),
+                t.to_string(),
+            ));
+        }
+    }
+    if let Some(n) = pol.overdue_days_above {
+        for it in f.state.items.iter().filter(|i| !i.open.is_zero()) {
+            let days = (as_of - it.due_date).num_days();
+            if days > n {
+                out.push(alert(
+                    as_of,
+                    AlertCode::ItemOverdue,
+                    id,
+                    it.invoice_id.0.clone(),
+                    days.to_string(),
+                    n.to_string(),
+                ));
+            }
+        }
+    }
+    if let Some(n) = pol.broken_promise_days {
+        for p in &f.state.promises {
+            let age = (as_of - p.promised_date).num_days();
+            if age > 0 && age <= n && p.paid < p.amount {
+                out.push(alert(
+                    as_of,
+                    AlertCode::PromiseBroken,
+                    id,
+                    p.promised_date.to_string(),
+                    format!("{} of {} paid", p.paid, p.amount),
+                    format!("within {n} days"),
+                ));
+            }
+        }
+    }
+    if let (Some(t), Some(trend)) = (pol.dbt_worsening_days, f.dbt_trend) {
+        let t64: f64 = t.to_string().parse().unwrap_or(f64::INFINITY);
+        if trend > t64 {
+            out.push(alert(
+                as_of,
+                AlertCode::DbtWorsening,
+                id,
+                f.segment.into(),
+                format!("{trend:.2}"),
+                t.to_string(),
+            ));
+        }
+    }
+    if let Some(pct) = pol.large_order_percent_of_monthly_sales {
+        if f.avg_monthly_sales > Decimal::ZERO {
+            for (order, value) in &f.recent_orders {
+                // Compared unrounded: an order just above the threshold
+                // raises the alert even when it shows as the threshold.
+                let s = share(*value, f.avg_monthly_sales, "order share of sales")?;
+                if s > pct {
+                    out.push(alert(
+                        as_of,
+                        AlertCode::LargeOrder,
+                        id,
+                        order.0.clone(),
+                        two_places(s).to_string(),
+                        pct.to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The alerts of one customer beyond its accounts: review expired, score
+/// drop and class downgrade in the latest review run, broken payment
+/// plans (`plans` pairs each plan with its customer).
+///
+/// # Errors
+/// [`MonitorError::Plan`] if a plan's status cannot be computed.
+pub fn customer_alerts(
+    pol: &AlertPolicy,
+    as_of: NaiveDate,
+    customer: &CustomerId,
+    next_review: Option<NaiveDate>,
+    reviews: Option<&ReviewRun>,
+    plans: &[(CustomerId, PaymentPlan)],
+    out: &mut Vec<Alert>,
+) -> Result<(), MonitorError> {
+    let id = customer;
+    if let Some(r) = next_review.filter(|r| pol.expired && *r < as_of) {
+        out.push(alert(
+            as_of,
+            AlertCode::ReviewExpired,
+            id,
+            String::new(),
+            r.to_string(),
+            as_of.to_string(),
+        ));
+    }
+    if let Some(run) = reviews {
+        if let Some(r) = run.result(id) {
+            if let (Some(n), Some(prev), Some(score)) =
+                (pol.score_drop_points, r.previous_score, r.score)
+            {
+                if prev - score > f64::from(n) {
+                    out.push(alert(
+                        as_of,
+                        AlertCode::ScoreDrop,
+                        id,
+                        r.reviewed_on.to_string(),
+                        format!("{prev} -> {score}"),
+                        n.to_string(),
+                    ));
+                }
+            }
+        }
+        if pol.class_downgrade {
+            for e in run.events.iter().filter(|e| &e.customer == id) {
+                if let ReviewEventKind::ClassDowngraded { from, to } = &e.kind {
+                    out.push(alert(
+                        as_of,
+                        AlertCode::ClassDowngrade,
+                        id,
+                        run.as_of.to_string(),
+                        format!("{from} -> {to}"),
+                        String::new(),
+                    ));
+                }
+            }
+        }
+    }
+    if pol.broken_plan {
+        for (k, (cust, p)) in plans.iter().enumerate() {
+            if cust == id && p.status(as_of)?.status == PlanStatusKind::Broken {
+                let subject = p
+                    .terms
+                    .invoices
+                    .first()
+                    .map_or_else(|| format!("plan {k}"), |i| i.0.clone());
+                out.push(alert(
+                    as_of,
+                    AlertCode::PlanBroken,
+                    id,
+                    subject,
+                    "broken".into(),
+                    format!("{:?}", p.terms.broken),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_multiply_before_dividing_and_round_once() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 1 / 8 = 12.5 % exactly; 2 / 3 = 66.666… → 66.67; half-even at
+        // an exact half cent: 0.00125 of 1 = 0.125 % → 0.12.
+        assert_eq!(percent(d("1"), d("8"), "x").unwrap().to_string(), "12.50");
+        assert_eq!(percent(d("7"), d("20"), "x").unwrap().to_string(), "35.00");
+        assert_eq!(percent(d("2"), d("3"), "x").unwrap(), d("66.67"));
+        assert_eq!(percent(d("0.00125"), d("1"), "x").unwrap(), d("0.12"));
+        // Beyond the decimal range: an error, never a panic.
+        assert_eq!(
+            percent(Decimal::MAX, d("0.0001"), "utilisation"),
+            Err(MonitorError::Overflow("utilisation"))
+        );
+    }
+}
