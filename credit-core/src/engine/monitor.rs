@@ -613,7 +613,10 @@ impl CreditBook {
         use crate::monitor::{account_alerts, customer_alerts, AccountFacts, AlertRun};
         let pol = &self.policy.monitoring.alerts;
         let mut now = Vec::new();
-        let week = as_of - chrono::Days::new(7);
+        // The seven days up to `as_of` (from the first date there is).
+        let week = as_of
+            .checked_sub_days(chrono::Days::new(7))
+            .unwrap_or(NaiveDate::MIN);
         for ci in 0..self.customers.len() {
             let customer = &self.customers[ci].customer;
             let id = &customer.id;
