@@ -36,7 +36,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::exposure::FxRates;
+use crate::exposure::{BookView, FxRates};
 use crate::ledger::{AccountState, Event, EventKind, LedgerError, TermsCache};
 use crate::money::{Currency, RoundingMode};
 use crate::scoring::{Attributes, Value};
@@ -189,6 +189,38 @@ fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
         - from.month() as i32
         - i32::from(to.day() < from.day());
     m.max(0) as u32
+}
+
+/// The features of customer `c`'s account in `segment` of a book as of a
+/// date: [`compute`] over the account's events, with `utilisation` =
+/// exposure / effective limit (an account the customer does not have yet
+/// has no events).
+///
+/// # Errors
+/// As [`compute`]; the exposure's errors.
+pub(crate) fn of_account<B: BookView>(
+    book: &B,
+    c: usize,
+    segment: &str,
+    as_of: NaiveDate,
+) -> Result<Features, B::Error> {
+    let currency = book.customer(c).segment_currency(segment);
+    let Some(a) = book.account_in(c, segment) else {
+        return Ok(compute([], currency, as_of, book.terms(), book.fx())?);
+    };
+    let mut f = compute(
+        book.effective_events(a),
+        currency,
+        as_of,
+        book.terms(),
+        book.fx(),
+    )?;
+    let x = book.exposure(a, as_of)?;
+    f.utilisation = match x.limit {
+        Some(l) if l > Decimal::ZERO => x.total.checked_div(l).and_then(|u| u.to_f64()),
+        _ => None,
+    };
+    Ok(f)
 }
 
 /// Computes an account's features from its events (in date order, dated on

@@ -161,10 +161,12 @@ fn duplicates_and_rejected_events_change_nothing() {
     let conflicting = ev(
         r#"{"id":"e1","customer":"C1","date":"2026-01-05","type":"order_placed","order_id":"O1","amount":"999.00","currency":"EUR"}"#,
     );
-    assert!(matches!(
+    assert_eq!(
         b.apply(conflicting),
-        Err(BookError::ConflictingEvent(_))
-    ));
+        Err(BookError::Ledger(LedgerError::ConflictingEvent(
+            credit_core::customer::EventId::from("e1")
+        )))
+    );
     // Over-delivery, unknown order, wrong currency, negative amount, unknown customer, too many decimals.
     for bad in [
         r#"{"id":"x1","customer":"C1","date":"2026-01-06","type":"delivered","order_id":"O1","amount":"1000.01","currency":"EUR"}"#,

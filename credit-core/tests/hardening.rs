@@ -711,7 +711,15 @@ fn dunning_and_worklist_on_huge_amounts_are_errors_not_panics() {
         "{run:?}"
     );
     let w = b.worklist(d("2026-02-01"), cur("EUR"), &[]);
-    assert!(matches!(w, Err(BookError::Overflow)), "{w:?}");
+    assert!(
+        matches!(
+            w,
+            Err(BookError::Collections(CollectionsError::Overflow(
+                "worklist sums"
+            )))
+        ),
+        "{w:?}"
+    );
     // A notice at level 255 (the u8's top) leaves the next level at 255.
     let mut small = CreditBook::new(
         Policy::from_json(

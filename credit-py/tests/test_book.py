@@ -101,7 +101,7 @@ def test_group_exposure():
     b.apply({"id": "i2", "customer": "C2", "date": D0, "type": "invoiced", "invoice_id": "J1",
              "amount": "300.00", "currency": "EUR", "due_date": date(2026, 1, 31)})
     g = b.group_exposure("C1", date(2026, 1, 2))
-    assert (g["total"], g["limit"], [m[0] for m in g["members"]]) == (Decimal("1000.00"), Decimal("1500.00"), ["C1", "C2"])
+    assert (g["total"], g["limit"], [m["customer"] for m in g["members"]]) == (Decimal("1000.00"), Decimal("1500.00"), ["C1", "C2"])
 
 
 def test_bad_events_raise_and_change_nothing():

@@ -35,8 +35,10 @@ use crate::customer::{CustomerId, InvoiceId, RiskClass};
 use crate::money::{round_dp, Currency, RoundingMode};
 
 mod notice;
+mod run;
 pub(crate) use notice::overdue_parts;
 pub use notice::{notice_for, promise_state, PromiseState, PromiseStatus};
+pub(crate) use run::{dunning_run, promises, worklist};
 
 /// Errors of late interest and dunning computations.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -25,11 +25,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Account, BookError, Chunked, CreditBook, Hold, LogEntry, Release, Reservation, Reserved,
-};
-use crate::customer::OrderId;
-use crate::customer::{CreditLimit, Customer, CustomerId};
+use super::{BookError, CreditBook};
+use crate::check::desk::{Hold, LogEntry, OrderDesk, Release, Reservation};
+use crate::chunks::Chunked;
+use crate::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use crate::exposure::FxRates;
 use crate::ledger::Event;
 use crate::policy::Policy;
@@ -148,74 +147,56 @@ impl CreditBook {
     /// or decision logs (see the module docs). Write it with
     /// [`SnapshotView::to_json`].
     pub fn snapshot_view(&self) -> SnapshotView {
-        let depth = |mut i: usize| {
-            let mut d = 0usize;
-            while let Some(p) = self.customers[i]
-                .customer
-                .parent
-                .as_ref()
-                .and_then(|p| self.customer_index.get(p).copied())
-            {
-                d += 1;
-                i = p;
-                if d > self.customers.len() {
-                    break; // cannot happen: upsert refuses cycles
-                }
-            }
-            d
+        let dir = &self.directory;
+        let mut customers: Vec<usize> = (0..dir.len()).collect();
+        customers.sort_by_cached_key(|&c| (dir.depth(c), &dir.customer(c).id));
+        let key = |a: usize| -> (CustomerId, String) {
+            let acc = &self.accounts[a];
+            (dir.customer(acc.customer).id.clone(), acc.segment.clone())
         };
-        let mut customers: Vec<(usize, &Arc<Customer>)> = self
-            .customers
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (depth(i), &c.customer))
-            .collect();
-        customers.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
-        let mut accounts: Vec<&Account> = self.accounts.iter().collect();
-        let key = |a: &'_ Account| -> (CustomerId, String) {
-            (
-                self.customers[a.customer].customer.id.clone(),
-                a.segment.clone(),
-            )
-        };
-        accounts.sort_by_cached_key(|a| key(a));
-        let mut reservations: Vec<(OrderId, Reservation)> = accounts
-            .iter()
-            .flat_map(|a| {
-                let customer = &self.customers[a.customer].customer.id;
-                a.reservations.iter().map(move |r| {
-                    (
-                        r.order_id.clone(),
-                        Reservation {
-                            customer: customer.clone(),
-                            segment: a.segment.clone(),
-                            amount: r.amount,
-                            requested_delivery: r.requested_delivery,
-                            date: r.date,
-                        },
-                    )
-                })
+        let mut accounts: Vec<usize> = (0..self.accounts.len()).collect();
+        accounts.sort_by_cached_key(|&a| key(a));
+        let mut reservations: Vec<(OrderId, Reservation)> = self
+            .desk
+            .reservations()
+            .map(|(a, r)| {
+                let (customer, segment) = key(a);
+                let res = Reservation {
+                    customer,
+                    segment,
+                    amount: r.amount,
+                    requested_delivery: r.requested_delivery,
+                    date: r.date,
+                };
+                (r.order_id.clone(), res)
             })
             .collect();
         reservations.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut releases: Vec<Release> = self.releases.values().cloned().collect();
+        let mut releases: Vec<Release> = self.desk.latest_releases().cloned().collect();
         releases.sort_by(|a, b| a.order_id.cmp(&b.order_id));
+        let (release_log, log) = self.desk.share_logs();
+        let limits = |f: fn(&super::Account) -> &Option<CreditLimit>| -> Vec<CreditLimit> {
+            accounts
+                .iter()
+                .filter_map(|&a| f(&self.accounts[a]).clone())
+                .collect()
+        };
         SnapshotView {
             policy: self.policy.clone(),
-            customers: customers.into_iter().map(|(_, c)| Arc::clone(c)).collect(),
-            accounts: accounts.iter().map(|a| key(a)).collect(),
-            limits: accounts.iter().filter_map(|a| a.limit.clone()).collect(),
-            group_limits: accounts
+            customers: customers
                 .iter()
-                .filter_map(|a| a.group_limit.clone())
+                .map(|&c| Arc::clone(dir.shared(c)))
                 .collect(),
+            accounts: accounts.iter().map(|&a| key(a)).collect(),
+            limits: limits(|a| &a.limit),
+            group_limits: limits(|a| &a.group_limit),
             fx: self.fx.clone(),
-            events: self.events.share(),
+            events: self.ledger.store().log().share(),
             reservations,
-            holds: self.holds.values().cloned().collect(),
+            holds: self.desk.holds().cloned().collect(),
             releases,
-            release_log: self.release_log.share(),
-            log: self.log.share(),
+            release_log,
+            log,
         }
     }
 
@@ -245,7 +226,7 @@ impl CreditBook {
         })?;
         let day = NaiveDate::MIN;
         for c in snap.customers {
-            if book.customer_index.contains_key(&c.id) {
+            if book.directory.find(&c.id).is_some() {
                 return Err(bad(format!("customer {} is listed twice", c.id)));
             }
             book.upsert_customer(c, day)?;
@@ -274,64 +255,25 @@ impl CreditBook {
         for e in snap.events {
             book.apply(e)?;
         }
-        for (i, e) in snap.log.into_iter().enumerate() {
-            if e.seq != i as u64 {
-                return Err(bad(format!("log entry {i} has seq {}", e.seq)));
-            }
-            book.log.push(e);
-        }
-        let decision = |book: &CreditBook, seq: u64, order: &OrderId| -> Result<(), BookError> {
-            match book.log.get(seq as usize) {
-                Some(e) if &e.request.order_id == order => Ok(()),
-                _ => Err(bad(format!(
-                    "order {order}: decision {seq} is not a logged check of it"
-                ))),
-            }
-        };
+        let mut reservations = Vec::with_capacity(snap.reservations.len());
         for (oid, r) in snap.reservations {
             let c = book.cust(&r.customer)?;
             let a = book.account_or_new(c, &r.segment);
-            let acc = &book.accounts[a];
-            // Zero is possible: a small order converted into a currency
-            // without decimals (0.22 EUR is 0 JPY at 100).
-            if r.amount.currency() != acc.state.currency
-                || r.amount.is_negative()
-                || book.reservations.contains_key(&oid)
-                || acc.state.order(&oid).is_some()
-            {
-                return Err(bad(format!(
-                    "reservation of order {oid}: {} is negative or not in the account's \
-                     currency {}, or the order is reserved twice or already placed",
-                    r.amount, acc.state.currency
-                )));
-            }
-            book.accounts[a].reservations.push(Reserved {
-                order_id: oid.clone(),
-                amount: r.amount,
-                requested_delivery: r.requested_delivery,
-                date: r.date,
-            });
-            book.reservations.insert(oid, a);
+            let st = book.ledger.journal(a).state();
+            let (currency, placed) = (st.currency, st.order(&oid).is_some());
+            reservations.push((oid, r, a, currency, placed));
         }
-        for h in snap.holds {
-            let oid = h.request.order_id.clone();
-            decision(&book, h.decision_seq, &oid)?;
+        for h in &snap.holds {
             book.cust(&h.request.customer)?;
-            if book.holds.insert(oid.clone(), h).is_some() {
-                return Err(bad(format!("order {oid} is held twice")));
-            }
         }
-        for r in snap.releases {
-            decision(&book, r.decision_seq, &r.order_id)?;
-            let oid = r.order_id.clone();
-            if book.releases.insert(oid.clone(), r).is_some() {
-                return Err(bad(format!("order {oid} is released twice")));
-            }
-        }
-        for r in snap.release_log {
-            decision(&book, r.decision_seq, &r.order_id)?;
-            book.release_log.push(r);
-        }
+        book.desk = OrderDesk::restore(
+            snap.log,
+            reservations,
+            snap.holds,
+            snap.releases,
+            snap.release_log,
+        )
+        .map_err(bad)?;
         book.policy = policy;
         Ok(book)
     }

@@ -1,13 +1,15 @@
 //! The alert rules: which conditions of an account or a customer raise a
-//! creditworthiness alert as of a date, by the policy's thresholds. The
-//! book gathers the facts ([`AccountFacts`]); the rules here decide.
+//! creditworthiness alert as of a date, by the policy's thresholds, and
+//! the run over a book that gathers each account's facts
+//! ([`AccountFacts`]) for them.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Alert, AlertCode, AlertPolicy, MonitorError};
+use super::{Alert, AlertCode, AlertPolicy, AlertRun, MonitorError};
 use crate::customer::{CustomerId, OrderId};
-use crate::ledger::AccountState;
+use crate::exposure::BookView;
+use crate::ledger::{AccountState, EventKind};
 use crate::money::{round_dp, RoundingMode};
 use crate::plans::{PaymentPlan, PlanStatusKind};
 use crate::risk::{ReviewEventKind, ReviewRun};
@@ -253,6 +255,93 @@ pub fn customer_alerts(
         }
     }
     Ok(())
+}
+
+/// Creditworthiness alerts of a book as of a date by the policy's
+/// thresholds, compared with `previous` (the last run's `active` list): a
+/// condition is raised once when it starts and cleared when it ends.
+/// `reviews` is the latest review run (for score drops and downgrades);
+/// `plans` pairs each payment plan with its customer. Deterministic:
+/// alerts sorted by code, customer and subject.
+///
+/// # Errors
+/// Missing FX rates; overflow.
+pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
+    book: &B,
+    pol: &AlertPolicy,
+    as_of: NaiveDate,
+    previous: &[Alert],
+    reviews: Option<&ReviewRun>,
+    plans: &[(CustomerId, PaymentPlan)],
+) -> Result<AlertRun, B::Error> {
+    let mut now = Vec::new();
+    // The seven days up to `as_of` (from the first date there is).
+    let week = as_of
+        .checked_sub_days(chrono::Days::new(7))
+        .unwrap_or(NaiveDate::MIN);
+    for ci in 0..book.customer_count() {
+        let customer = book.customer(ci);
+        let id = &customer.id;
+        for &a in book.accounts_of(ci) {
+            let seg = book.segment(a);
+            let utilisation = match pol.utilisation_above {
+                Some(_) => {
+                    let x = book.exposure(a, as_of)?;
+                    x.limit.filter(|l| *l > Decimal::ZERO).map(|l| (x.total, l))
+                }
+                None => None,
+            };
+            let state = book.state_at(a, as_of)?;
+            let mut facts = AccountFacts {
+                customer: id,
+                segment: seg,
+                limit_expired: book
+                    .limit(a)
+                    .filter(|l| l.expired(as_of))
+                    .map(|l| l.valid_to),
+                utilisation,
+                state: &state,
+                dbt_trend: None,
+                avg_monthly_sales: Decimal::ZERO,
+                recent_orders: Vec::new(),
+            };
+            if pol.dbt_worsening_days.is_some()
+                || pol.large_order_percent_of_monthly_sales.is_some()
+            {
+                let f = crate::features::of_account(book, ci, seg, as_of)?;
+                facts.dbt_trend = f.dbt_trend;
+                facts.avg_monthly_sales = f.avg_monthly_sales_12m;
+                if pol.large_order_percent_of_monthly_sales.is_some() {
+                    for (e, reversed) in book.events(a) {
+                        if e.date <= week || e.date > as_of || reversed {
+                            continue;
+                        }
+                        if let EventKind::OrderPlaced {
+                            order_id,
+                            amount,
+                            currency,
+                            ..
+                        } = &e.kind
+                        {
+                            let v = book.fx().convert(*amount, *currency, f.currency)?;
+                            facts.recent_orders.push((order_id, v));
+                        }
+                    }
+                }
+            }
+            account_alerts(pol, as_of, &facts, &mut now)?;
+        }
+        customer_alerts(
+            pol,
+            as_of,
+            id,
+            customer.next_review,
+            reviews,
+            plans,
+            &mut now,
+        )?;
+    }
+    Ok(AlertRun::diff(as_of, now, previous))
 }
 
 #[cfg(test)]

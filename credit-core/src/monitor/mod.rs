@@ -45,7 +45,10 @@ use crate::money::{round_dp, Currency, RoundingMode};
 
 mod alerts;
 pub(crate) mod columns;
+mod report;
+pub(crate) use alerts::run as alert_run;
 pub use alerts::{account_alerts, customer_alerts, AccountFacts};
+pub(crate) use report::{aging, goals_report, kpi_series, kpis, partials, MonitorView};
 
 /// Errors of the monitoring figures.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,6 +60,17 @@ pub enum MonitorError {
     /// A payment plan's status could not be computed.
     #[error(transparent)]
     Plan(#[from] crate::plans::PlanError),
+    /// A report argument outside what the report accepts (a period ending
+    /// before it starts, a missing report currency, …).
+    #[error("invalid {field} {value}: {reason}")]
+    InvalidArgument {
+        /// The argument.
+        field: &'static str,
+        /// The value as given.
+        value: String,
+        /// What was expected.
+        reason: &'static str,
+    },
 }
 
 /// What aging buckets count.
@@ -1020,6 +1034,16 @@ impl crate::error::Classify for MonitorError {
         match self {
             MonitorError::Overflow(_) => crate::error::ErrorKind::Overflow,
             MonitorError::Plan(e) => e.kind(),
+            // Reported as before this error had its own variant (as a
+            // policy field): the report's arguments failed validation.
+            MonitorError::InvalidArgument { .. } => crate::error::ErrorKind::Validation,
+        }
+    }
+
+    fn details(&self) -> crate::error::Details {
+        match self {
+            MonitorError::Plan(e) => e.details(),
+            _ => Vec::new(),
         }
     }
 }

@@ -27,6 +27,10 @@ use crate::customer::{CustomerId, RiskClass};
 use crate::money::{round_to_step, Currency, RoundingMode};
 use crate::scoring::{ReasonCode, ReviewFrequency, Value};
 
+mod review;
+pub use review::CustomerScore;
+pub(crate) use review::{review_run, score, RiskRules};
+
 /// What a limit rule multiplies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 use crate::bounds::{Bounds, BoundsError};
 use crate::money::{Currency, Money};
 
+pub(crate) mod directory;
+
 pub use crate::ids::{CustomerId, EventId, InvoiceId, OrderId, DEFAULT_SEGMENT};
 
 fn default_segment() -> String {

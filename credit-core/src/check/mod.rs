@@ -15,6 +15,8 @@ use crate::exposure::ExposureWeights;
 pub use crate::exposure::Figures;
 use crate::money::Currency;
 
+pub mod desk;
+
 /// Where in the order-to-cash flow a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -247,6 +249,22 @@ pub enum LimitView {
 }
 
 impl LimitView {
+    /// The view of an account's limit record on `as_of`.
+    pub fn of(limit: Option<&crate::customer::CreditLimit>, as_of: NaiveDate) -> Self {
+        match limit {
+            None => LimitView::NotDefined,
+            Some(l) => match l.effective(as_of) {
+                None => LimitView::Unlimited {
+                    expired: l.expired(as_of),
+                },
+                Some(amount) => LimitView::Amount {
+                    amount,
+                    expired: l.expired(as_of),
+                },
+            },
+        }
+    }
+
     /// The amount, if there is one.
     pub fn amount(&self) -> Option<Decimal> {
         match self {
@@ -268,6 +286,16 @@ pub struct GroupView {
     /// The group limit in force.
     #[serde(with = "crate::serde_decimal")]
     pub limit: Decimal,
+}
+
+impl GroupView {
+    /// What is left of the limit after the order (negative: exceeded),
+    /// saturating at the decimal range.
+    pub fn headroom(&self) -> Decimal {
+        self.limit
+            .saturating_sub(self.exposure_before)
+            .saturating_sub(self.order_amount)
+    }
 }
 
 /// An earlier release of the same order.

@@ -328,3 +328,7 @@ pub struct Overdue {
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
     a.checked_add(b).ok_or(LedgerError::Overflow(what))
 }
+
+mod view;
+pub(crate) use view::BookView;
+pub use view::{Exposure, GroupExposure, GroupMember};

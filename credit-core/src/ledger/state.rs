@@ -1,0 +1,858 @@
+//! How each event family folds into an [`AccountState`]: one method per
+//! event, grouped by family (orders, open items, reductions, disputes,
+//! collections, master data, payments). Every method checks everything
+//! before its first write, so a refused event changes nothing.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{
+    add, AccountState, Allocation, ChargeKind, DunningBlock, Event, EventKind, ItemCollection,
+    LedgerError, OpenItem, OrderState, Promise, TermsCache,
+};
+use crate::customer::{InvoiceId, OrderId};
+use crate::money::{Currency, Money};
+use crate::terms::ScheduleOptions;
+
+/// The error for an event handed to the method of another event kind
+/// (never the case through [`AccountState::apply`]).
+fn misrouted(ev: &Event) -> LedgerError {
+    LedgerError::NotAllowed {
+        event: ev.id.clone(),
+        reason: "the event reached the rule of another event kind".into(),
+    }
+}
+
+impl AccountState {
+    /// An empty account in `currency`.
+    pub fn new(currency: Currency) -> Self {
+        AccountState {
+            currency,
+            orders: Vec::new(),
+            items: Vec::new(),
+            unapplied: Vec::new(),
+            special_liabilities: Decimal::ZERO,
+            promises: Vec::new(),
+            ratings: Vec::new(),
+            dunning_block: None,
+        }
+    }
+
+    /// The order with this id.
+    pub fn order(&self, id: &OrderId) -> Option<&OrderState> {
+        self.orders.iter().find(|o| &o.id == id)
+    }
+
+    fn order_idx(&self, ev: &Event, id: &OrderId) -> Result<usize, LedgerError> {
+        self.orders
+            .iter()
+            .position(|o| &o.id == id)
+            .ok_or_else(|| LedgerError::UnknownOrder {
+                event: ev.id.clone(),
+                order: id.clone(),
+            })
+    }
+
+    /// An order that can still change or be delivered: it exists, is in
+    /// `currency`, and is not cancelled.
+    fn live_order(
+        &self,
+        ev: &Event,
+        id: &OrderId,
+        currency: Currency,
+    ) -> Result<usize, LedgerError> {
+        let i = self.order_idx(ev, id)?;
+        let o = &self.orders[i];
+        Self::same(ev, currency, o.currency)?;
+        if o.cancelled {
+            return Err(Self::not_allowed(ev, format!("order {id} is cancelled")));
+        }
+        Ok(i)
+    }
+
+    fn item_idx(&self, ev: &Event, id: &InvoiceId) -> Result<usize, LedgerError> {
+        self.items
+            .iter()
+            .position(|i| &i.invoice_id == id)
+            .ok_or_else(|| LedgerError::UnknownInvoice {
+                event: ev.id.clone(),
+                invoice: id.clone(),
+            })
+    }
+
+    fn money(
+        &self,
+        ev: &Event,
+        amount: Decimal,
+        currency: Currency,
+        field: &'static str,
+        positive: bool,
+    ) -> Result<Decimal, LedgerError> {
+        let m = Money::new(amount, currency).map_err(|source| LedgerError::Money {
+            event: ev.id.clone(),
+            source,
+        })?;
+        if m.is_negative() || (positive && m.is_zero()) {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field,
+                value: amount,
+                reason: if positive {
+                    "must be positive"
+                } else {
+                    "must not be negative"
+                },
+            });
+        }
+        Ok(m.amount())
+    }
+
+    fn same(ev: &Event, given: Currency, expected: Currency) -> Result<(), LedgerError> {
+        if given == expected {
+            Ok(())
+        } else {
+            Err(LedgerError::CurrencyMismatch {
+                event: ev.id.clone(),
+                given,
+                expected,
+            })
+        }
+    }
+
+    fn not_allowed(ev: &Event, reason: String) -> LedgerError {
+        LedgerError::NotAllowed {
+            event: ev.id.clone(),
+            reason,
+        }
+    }
+
+    /// Refuses an open-item id the account already has.
+    fn ensure_new_item(&self, ev: &Event, id: &InvoiceId) -> Result<(), LedgerError> {
+        if self.items.iter().any(|i| &i.invoice_id == id) {
+            return Err(LedgerError::AlreadyExists {
+                event: ev.id.clone(),
+                what: "invoice",
+                id: id.0.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn insert_item(&mut self, item: OpenItem) {
+        let pos = self.items.partition_point(|i| i.due_date <= item.due_date);
+        self.items.insert(pos, item);
+    }
+
+    /// Takes `amount` off an item's open amount (credit note, write-off):
+    /// same currency, at most the open amount; disputes shrink with it.
+    fn reduce_item(
+        &mut self,
+        ev: &Event,
+        invoice: &InvoiceId,
+        amount: Decimal,
+        currency: Currency,
+    ) -> Result<usize, LedgerError> {
+        let i = self.item_idx(ev, invoice)?;
+        let it = &self.items[i];
+        Self::same(ev, currency, it.currency)?;
+        if amount > it.open {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "amount",
+                value: amount,
+                reason: "exceeds the open amount of the invoice",
+            });
+        }
+        let it = &mut self.items[i];
+        it.open -= amount;
+        it.disputed = it.disputed.min(it.open);
+        it.collection.reductions.push((ev.date, amount));
+        it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
+        Ok(i)
+    }
+
+    fn credit_unapplied(&mut self, currency: Currency, amount: Decimal) -> Result<(), LedgerError> {
+        match self.unapplied.iter_mut().find(|(c, _)| *c == currency) {
+            Some(u) => u.1 = add(u.1, amount, "unapplied credit")?,
+            None => self.unapplied.push((currency, amount)),
+        }
+        Ok(())
+    }
+
+    /// Applies an event as [`AccountState::apply`] does and, for a payment,
+    /// appends what it settled to `applied`: (index in `items` right after
+    /// the payment, amount paid, discount taken).
+    ///
+    /// # Errors
+    /// As [`AccountState::apply`].
+    pub fn apply_traced(
+        &mut self,
+        ev: &Event,
+        terms: &TermsCache,
+        applied: &mut Vec<(usize, Decimal, Decimal)>,
+    ) -> Result<(), LedgerError> {
+        match &ev.kind {
+            EventKind::Payment {
+                amount,
+                currency,
+                allocations,
+            } => self.apply_payment(ev, *amount, *currency, allocations, Some(applied)),
+            _ => self.apply(ev, terms),
+        }
+    }
+
+    /// Applies an event (not a reversal, which the book handles by replay).
+    /// Either everything applies or nothing changes.
+    ///
+    /// # Errors
+    /// The [`LedgerError`] naming the event and the problem.
+    pub fn apply(&mut self, ev: &Event, terms: &TermsCache) -> Result<(), LedgerError> {
+        use EventKind as K;
+        match &ev.kind {
+            K::OrderPlaced { .. } => self.order_placed(ev),
+            K::OrderChanged { .. } => self.order_changed(ev),
+            K::OrderCancelled { .. } => self.order_cancelled(ev),
+            K::Delivered { .. } => self.delivered(ev),
+            K::Invoiced { .. } => self.invoiced(ev, terms),
+            K::OpenItemImported { .. } => self.item_imported(ev),
+            K::Charged { .. } => self.charged(ev),
+            K::Payment {
+                amount,
+                currency,
+                allocations,
+            } => self.apply_payment(ev, *amount, *currency, allocations, None),
+            K::CreditNote { .. } => self.credit_note(ev),
+            K::WriteOff { .. } => self.write_off(ev),
+            K::DisputeOpened { .. } | K::DisputeResolved { .. } => self.dispute(ev),
+            K::PromiseToPay { .. } => self.promise(ev),
+            K::DunningNotice { .. } => self.dunning_notice(ev),
+            K::DunningBlocked { .. } => self.dunning_blocked(ev),
+            K::RatingReceived { .. } => self.rating(ev),
+            K::SpecialLiabilities { .. } => self.special_liabilities(ev),
+            K::Reversal { .. } => Err(Self::not_allowed(
+                ev,
+                "reversals are applied by the book".into(),
+            )),
+        }
+    }
+}
+
+/// Orders: placed, changed, cancelled, delivered.
+impl AccountState {
+    /// An order: its value is open until delivered or invoiced.
+    fn order_placed(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::OrderPlaced {
+            order_id,
+            amount,
+            currency,
+            requested_delivery,
+            prepaid,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", false)?;
+        if self.order(order_id).is_some() {
+            return Err(LedgerError::AlreadyExists {
+                event: ev.id.clone(),
+                what: "order",
+                id: order_id.0.clone(),
+            });
+        }
+        self.orders.push(OrderState {
+            id: order_id.clone(),
+            currency: *currency,
+            total: amount,
+            delivered: Decimal::ZERO,
+            invoiced: Decimal::ZERO,
+            requested_delivery: *requested_delivery,
+            prepaid: *prepaid,
+            cancelled: false,
+            deliveries: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// A new order value (not below what is delivered or invoiced) or delivery date.
+    fn order_changed(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::OrderChanged {
+            order_id,
+            amount,
+            currency,
+            requested_delivery,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", false)?;
+        let i = self.live_order(ev, order_id, *currency)?;
+        let o = &self.orders[i];
+        if amount < o.delivered.max(o.invoiced) {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "amount",
+                value: amount,
+                reason: "below the value already delivered or invoiced",
+            });
+        }
+        let o = &mut self.orders[i];
+        o.total = amount;
+        if requested_delivery.is_some() {
+            o.requested_delivery = *requested_delivery;
+        }
+        Ok(())
+    }
+
+    /// Cancels an order's undelivered remainder.
+    fn order_cancelled(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::OrderCancelled { order_id } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        let i = self.order_idx(ev, order_id)?;
+        if self.orders[i].cancelled {
+            return Err(Self::not_allowed(
+                ev,
+                format!("order {order_id} is already cancelled"),
+            ));
+        }
+        self.orders[i].cancelled = true;
+        Ok(())
+    }
+
+    /// A delivery against an order: delivered, not yet invoiced.
+    fn delivered(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::Delivered {
+            order_id,
+            delivery_id,
+            amount,
+            currency,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        let i = self.live_order(ev, order_id, *currency)?;
+        let o = &self.orders[i];
+        let undelivered = o.total - o.delivered;
+        if amount > undelivered {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "amount",
+                value: amount,
+                reason: "exceeds the undelivered order value",
+            });
+        }
+        if let Some(d) = delivery_id {
+            if o.deliveries.iter().any(|(id, _)| id == d) {
+                return Err(LedgerError::AlreadyExists {
+                    event: ev.id.clone(),
+                    what: "delivery",
+                    id: d.clone(),
+                });
+            }
+        }
+        let o = &mut self.orders[i];
+        o.delivered = add(o.delivered, amount, "delivered")?;
+        if let Some(d) = delivery_id {
+            o.deliveries.push((d.clone(), amount));
+        }
+        Ok(())
+    }
+}
+
+/// Open items: invoices, opening balances, charges.
+impl AccountState {
+    /// An invoice: an open item due by its terms (or a due date), taking its value off the order.
+    fn invoiced(&mut self, ev: &Event, terms: &TermsCache) -> Result<(), LedgerError> {
+        let EventKind::Invoiced {
+            invoice_id,
+            amount,
+            currency,
+            terms: notation,
+            due_date,
+            order_id,
+            delivery_id,
+            discount_base,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", false)?;
+        self.ensure_new_item(ev, invoice_id)?;
+        let order = match order_id {
+            Some(oid) => {
+                let i = self.order_idx(ev, oid)?;
+                Self::same(ev, *currency, self.orders[i].currency)?;
+                Some(i)
+            }
+            None => None,
+        };
+        if let Some(d) = delivery_id {
+            let known =
+                order.is_some_and(|i| self.orders[i].deliveries.iter().any(|(id, _)| id == d));
+            if !known {
+                return Err(Self::not_allowed(
+                    ev,
+                    format!("delivery {d} is not a delivery of the invoiced order"),
+                ));
+            }
+        }
+        let term_err = |source| LedgerError::Terms {
+            event: ev.id.clone(),
+            source,
+        };
+        let money = Money::new(amount, *currency).map_err(|source| LedgerError::Money {
+            event: ev.id.clone(),
+            source,
+        })?;
+        let mut installments = Vec::new();
+        let (due, discounts) = match (notation, due_date) {
+            (Some(text), None) => {
+                let base =
+                    match discount_base {
+                        Some(b) => Some(Money::new(*b, *currency).map_err(|source| {
+                            LedgerError::Money {
+                                event: ev.id.clone(),
+                                source,
+                            }
+                        })?),
+                        None => None,
+                    };
+                let opts = ScheduleOptions {
+                    discount_base: base,
+                    ..Default::default()
+                };
+                let s = terms
+                    .get(text)
+                    .map_err(term_err)?
+                    .schedule(ev.date, money, &opts)
+                    .map_err(term_err)?;
+                let d: Vec<(NaiveDate, Decimal)> = s
+                    .discounts
+                    .iter()
+                    .map(|d| (d.deadline, d.amount.amount()))
+                    .collect();
+                if s.installments.len() > 1 {
+                    installments = s
+                        .installments
+                        .iter()
+                        .map(|i| (i.due_date, i.amount.amount()))
+                        .collect();
+                }
+                (s.net_due_date(), d)
+            }
+            (None, Some(d)) => {
+                if *d < ev.date {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("due date {d} is before the invoice date {}", ev.date),
+                    ));
+                }
+                (*d, Vec::new())
+            }
+            _ => {
+                return Err(Self::not_allowed(
+                    ev,
+                    "an invoice needs exactly one of terms or due_date".into(),
+                ))
+            }
+        };
+        if let Some(i) = order {
+            let o = &mut self.orders[i];
+            o.invoiced = add(o.invoiced, amount, "invoiced")?;
+        }
+        self.insert_item(OpenItem {
+            discounts,
+            order_id: order_id.clone(),
+            delivery_id: delivery_id.clone(),
+            collection: ItemCollection {
+                installments,
+                ..ItemCollection::default()
+            },
+            ..OpenItem::fresh(invoice_id.clone(), *currency, ev.date, due, amount, amount)
+        });
+        Ok(())
+    }
+
+    /// An open item of an opening balance.
+    fn item_imported(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::OpenItemImported {
+            invoice_id,
+            invoice_date,
+            due_date,
+            amount,
+            open,
+            currency,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", false)?;
+        let open = self.money(ev, *open, *currency, "open", false)?;
+        if open > amount {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "open",
+                value: open,
+                reason: "exceeds the invoice amount",
+            });
+        }
+        self.ensure_new_item(ev, invoice_id)?;
+        self.insert_item(OpenItem {
+            collection: ItemCollection {
+                imported: true,
+                ..ItemCollection::default()
+            },
+            ..OpenItem::fresh(
+                invoice_id.clone(),
+                *currency,
+                *invoice_date,
+                *due_date,
+                amount,
+                open,
+            )
+        });
+        Ok(())
+    }
+
+    /// A charge (interest, fee, compensation) as an open item of its own.
+    fn charged(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::Charged {
+            charge_id,
+            kind,
+            amount,
+            currency,
+            for_invoice,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        self.ensure_new_item(ev, charge_id)?;
+        let target = match for_invoice {
+            Some(inv) => Some(self.item_idx(ev, inv)?),
+            None => None,
+        };
+        if let Some(t) = target {
+            let it = &mut self.items[t];
+            match kind {
+                ChargeKind::Interest => {
+                    it.collection.interest_charged =
+                        add(it.collection.interest_charged, amount, "interest charged")?
+                }
+                ChargeKind::Compensation => it.collection.compensation_charged = true,
+                _ => {}
+            }
+        }
+        self.insert_item(OpenItem {
+            collection: ItemCollection {
+                charge: Some(*kind),
+                for_invoice: for_invoice.clone(),
+                ..ItemCollection::default()
+            },
+            ..OpenItem::fresh(
+                charge_id.clone(),
+                *currency,
+                ev.date,
+                ev.date,
+                amount,
+                amount,
+            )
+        });
+        Ok(())
+    }
+}
+
+/// Reductions other than payments: credit notes and write-offs.
+impl AccountState {
+    /// A credit note: on an invoice, or unapplied on account.
+    fn credit_note(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::CreditNote {
+            invoice_id,
+            amount,
+            currency,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        match invoice_id {
+            Some(inv) => {
+                self.reduce_item(ev, inv, amount, *currency)?;
+            }
+            None => self.credit_unapplied(*currency, amount)?,
+        }
+        Ok(())
+    }
+
+    /// A write-off of (part of) an invoice.
+    fn write_off(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::WriteOff {
+            invoice_id,
+            amount,
+            currency,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        let i = self.reduce_item(ev, invoice_id, amount, *currency)?;
+        let it = &mut self.items[i];
+        // written_off ≤ amount of the item, so this cannot overflow.
+        it.written_off += amount;
+        Ok(())
+    }
+}
+
+/// Disputes.
+impl AccountState {
+    /// A dispute opened or resolved on part of an invoice's open amount.
+    fn dispute(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let (EventKind::DisputeOpened {
+            invoice_id,
+            amount,
+            currency,
+        }
+        | EventKind::DisputeResolved {
+            invoice_id,
+            amount,
+            currency,
+        }) = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let opened = matches!(ev.kind, EventKind::DisputeOpened { .. });
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        let i = self.item_idx(ev, invoice_id)?;
+        let it = &self.items[i];
+        Self::same(ev, *currency, it.currency)?;
+        let new = if opened {
+            add(it.disputed, amount, "disputed")?
+        } else {
+            it.disputed - amount
+        };
+        if new > it.open || new < Decimal::ZERO {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "amount",
+                value: amount,
+                reason: if opened {
+                    "disputed amount would exceed the open amount"
+                } else {
+                    "exceeds the disputed amount"
+                },
+            });
+        }
+        self.items[i].disputed = new;
+        Ok(())
+    }
+}
+
+/// Collections: promises, dunning notices and blocks.
+impl AccountState {
+    /// A promise to pay.
+    fn promise(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::PromiseToPay {
+            amount,
+            currency,
+            promised_date,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", true)?;
+        if *promised_date < ev.date {
+            return Err(Self::not_allowed(
+                ev,
+                format!("promised date {promised_date} is before the promise"),
+            ));
+        }
+        self.promises.push(Promise {
+            made_on: ev.date,
+            amount,
+            currency: *currency,
+            promised_date: *promised_date,
+            paid: Decimal::ZERO,
+        });
+        Ok(())
+    }
+
+    /// A dunning notice: raises the items' levels.
+    fn dunning_notice(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::DunningNotice { level, invoices } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        if *level == 0 {
+            return Err(Self::not_allowed(ev, "dunning levels start at 1".into()));
+        }
+        let mut idx = Vec::with_capacity(invoices.len());
+        for inv in invoices {
+            idx.push(self.item_idx(ev, inv)?);
+        }
+        for i in idx {
+            let it = &mut self.items[i];
+            it.dunning_level = it.dunning_level.max(*level);
+            it.collection.last_dunned = Some(ev.date);
+        }
+        Ok(())
+    }
+
+    /// A dunning block on an item or the whole account.
+    fn dunning_blocked(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::DunningBlocked {
+            invoice_id,
+            reason,
+            until,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let block = DunningBlock {
+            reason: reason.clone(),
+            until: *until,
+        };
+        match invoice_id {
+            Some(inv) => {
+                let i = self.item_idx(ev, inv)?;
+                self.items[i].collection.block = Some(block);
+            }
+            None => self.dunning_block = Some(block),
+        }
+        Ok(())
+    }
+}
+
+/// Master data carried by events: ratings, special liabilities.
+impl AccountState {
+    /// An external rating.
+    fn rating(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::RatingReceived { agency, rating } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        self.ratings.push((agency.clone(), rating.clone(), ev.date));
+        Ok(())
+    }
+
+    /// The host's special liabilities (replaces the previous figure).
+    fn special_liabilities(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::SpecialLiabilities { amount, currency } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        let amount = self.money(ev, *amount, *currency, "amount", false)?;
+        Self::same(ev, *currency, self.currency)?;
+        self.special_liabilities = amount;
+        Ok(())
+    }
+}
+
+/// Payments: allocation (given or oldest due first), early-payment
+/// discounts, unapplied cash and promises kept.
+impl AccountState {
+    fn apply_payment(
+        &mut self,
+        ev: &Event,
+        amount: Decimal,
+        currency: Currency,
+        allocations: &[Allocation],
+        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
+    ) -> Result<(), LedgerError> {
+        let amount = self.money(ev, amount, currency, "amount", true)?;
+        // Plan every application first; write only when the plan is valid.
+        // Each entry: (item index, amount applied, discount taken).
+        let mut plan: Vec<(usize, Decimal, Decimal)> = Vec::new();
+        let mut left = amount;
+        if allocations.is_empty() {
+            for (i, it) in self.items.iter().enumerate() {
+                if left.is_zero() {
+                    break;
+                }
+                if it.currency != currency || it.open.is_zero() {
+                    continue;
+                }
+                let disc = it.discount_on(ev.date);
+                let settle = it.open - disc;
+                if left >= settle {
+                    plan.push((i, settle, disc));
+                    left -= settle;
+                } else {
+                    plan.push((i, left, Decimal::ZERO));
+                    left = Decimal::ZERO;
+                }
+            }
+        } else {
+            for a in allocations {
+                let a_amt = self.money(ev, a.amount, currency, "allocation amount", true)?;
+                let i = self.item_idx(ev, &a.invoice_id)?;
+                if plan.iter().any(|(j, _, _)| *j == i) {
+                    return Err(Self::not_allowed(
+                        ev,
+                        format!("invoice {} is allocated twice", a.invoice_id),
+                    ));
+                }
+                let it = &self.items[i];
+                Self::same(ev, currency, it.currency)?;
+                if a_amt > it.open {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "allocation amount",
+                        value: a_amt,
+                        reason: "exceeds the open amount of the invoice",
+                    });
+                }
+                if a_amt > left {
+                    return Err(LedgerError::InvalidAmount {
+                        event: ev.id.clone(),
+                        field: "allocations",
+                        value: a_amt,
+                        reason: "allocations exceed the payment amount",
+                    });
+                }
+                let disc = it.discount_on(ev.date);
+                // The discount is accepted only when this payment settles the
+                // rest exactly and its date earns it; otherwise a short payment
+                // simply stays open.
+                let taken = if !disc.is_zero() && a_amt == it.open - disc {
+                    disc
+                } else {
+                    Decimal::ZERO
+                };
+                plan.push((i, a_amt, taken));
+                left -= a_amt;
+            }
+        }
+        let applied_total = amount - left;
+        if let Some(t) = trace {
+            t.extend_from_slice(&plan);
+        }
+        for (i, paid, disc) in plan {
+            let it = &mut self.items[i];
+            it.open -= paid + disc;
+            it.discount_taken += disc;
+            it.disputed = it.disputed.min(it.open);
+            it.collection.reductions.push((ev.date, paid + disc));
+            it.collection.payments.push((ev.date, paid + disc));
+            it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
+        }
+        if !left.is_zero() {
+            self.credit_unapplied(currency, left)?;
+        }
+        // Payments count towards active promises, oldest first.
+        let mut towards = applied_total + left;
+        for p in self.promises.iter_mut() {
+            if towards.is_zero() {
+                break;
+            }
+            if p.currency != currency
+                || ev.date < p.made_on
+                || ev.date > p.promised_date
+                || p.paid >= p.amount
+            {
+                continue;
+            }
+            let take = (p.amount - p.paid).min(towards);
+            p.paid += take;
+            towards -= take;
+        }
+        Ok(())
+    }
+}
