@@ -670,7 +670,8 @@ enum credit_status credit_book_restore(const char *snapshot_json, struct credit_
 
 /**
  * Replaces the policy. If `out_releasable_json` is not NULL it receives
- * the held orders that now pass, as a JSON array.
+ * the held orders that now pass, as a JSON array of decision reports
+ * (`order_id`, `outcome`, `reasons` with messages, exposure figures).
  *
  * # Safety
  * `book` a live handle; `policy_json` a string; the output NULL or writable.

@@ -276,7 +276,7 @@ pub struct BusinessCalendar {
     /// Weekend days, e.g. `["Sat", "Sun"]`.
     pub weekend: Weekend,
     /// Holidays (dates that are not business days), as ISO dates.
-    #[serde(default)]
+    #[serde(default, with = "crate::serde_date::set")]
     pub holidays: BTreeSet<NaiveDate>,
 }
 

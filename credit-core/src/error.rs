@@ -176,6 +176,47 @@ pub trait Classify: std::error::Error {
     }
 }
 
+/// A name that is not one of the accepted ones (a checkpoint, a grouping,
+/// a rounding mode…).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?}; expected one of {}", expected.join(", "))]
+pub struct UnknownName {
+    /// What was named (`checkpoint`, `group_by`, …).
+    pub what: &'static str,
+    /// The name given.
+    pub name: String,
+    /// The names accepted.
+    pub expected: Vec<&'static str>,
+}
+
+impl UnknownName {
+    /// The item of `all` whose `name` is `given`, or the error listing them.
+    ///
+    /// # Errors
+    /// [`UnknownName`] when none is.
+    pub fn find<T: Copy>(
+        what: &'static str,
+        given: &str,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+    ) -> Result<T, UnknownName> {
+        all.iter()
+            .copied()
+            .find(|t| name(*t) == given)
+            .ok_or_else(|| UnknownName {
+                what,
+                name: given.to_string(),
+                expected: all.iter().map(|t| name(*t)).collect(),
+            })
+    }
+}
+
+impl Classify for UnknownName {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Validation
+    }
+}
+
 /// A [`Detail::Text`] from anything printable.
 pub(crate) fn text(v: impl fmt::Display) -> Detail {
     Detail::Text(v.to_string())

@@ -45,6 +45,7 @@ use crate::scoring::{Attributes, Value};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Features {
     /// The date the features describe.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Payment-weighted average days to pay, last 3 months.
     pub avg_days_to_pay_3m: Option<f64>,

@@ -14,7 +14,7 @@
 //!
 //! | rank | module | holds |
 //! | --- | --- | --- |
-//! | 0 | [`error`], [`bounds`], `fnv`, `chunks`, `tagged`, [`serde_decimal`], [`json`] | one error classification, size bounds, hashing, shared append-only logs, flat tagged serde, decimal text, the bounded JSON reader |
+//! | 0 | [`error`], [`bounds`], `fnv`, `chunks`, `tagged`, [`serde_decimal`], [`serde_date`], [`json`], [`rows`] | one error classification, size bounds, hashing, shared append-only logs, flat tagged serde, decimal and date text marked by type, the bounded JSON reader, flat report records |
 //! | 1 | [`money`], [`calendar`] | currencies, exact money, rounding, allocation; business days, day counts |
 //! | 2 | [`terms`] | payment terms, their notation, schedules and settlements |
 //! | 3 | [`ids`], [`customer`] | the host's ids; customers, segments, hierarchy, limits; a book's directory (hierarchy walks, each customer's accounts) |
@@ -64,7 +64,9 @@ pub mod monitor;
 pub mod plans;
 pub mod policy;
 pub mod risk;
+pub mod rows;
 pub mod scoring;
+pub mod serde_date;
 pub mod serde_decimal;
 mod tagged;
 pub mod terms;

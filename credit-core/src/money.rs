@@ -459,6 +459,36 @@ impl RoundingMode {
     }
 }
 
+/// `value` written with exactly `dp` decimals when that loses nothing
+/// (`52500.0000` → `52500.00`, `25000` → `25000.00` for a currency with two
+/// decimals); a value with more significant decimals than that keeps them
+/// (`1025.01025` stays as it is): shown at its currency's precision, never
+/// rounded.
+///
+/// ```
+/// use credit_core::money::at_precision;
+/// use rust_decimal::Decimal;
+/// let d = |s: &str| s.parse::<Decimal>().unwrap();
+/// assert_eq!(at_precision(d("52500.0000"), 2).to_string(), "52500.00");
+/// assert_eq!(at_precision(d("25000"), 2).to_string(), "25000.00");
+/// assert_eq!(at_precision(d("1025.01025"), 2).to_string(), "1025.01025");
+/// assert_eq!(at_precision(d("1200000.0"), 0).to_string(), "1200000");
+/// ```
+pub fn at_precision(value: Decimal, dp: u32) -> Decimal {
+    let mut v = value.normalize();
+    if v.scale() > dp {
+        return value;
+    }
+    // Raising the scale keeps the value; at the 28-digit limit rescale
+    // settles for fewer decimals, and the value then stays as it was.
+    v.rescale(dp);
+    if v.scale() == dp && v == value {
+        v
+    } else {
+        value
+    }
+}
+
 /// Rounds `value` to `dp` decimal places with `mode`.
 ///
 /// ```

@@ -257,6 +257,7 @@ pub struct PayoffDiscount {
     )]
     pub fixed: Option<Decimal>,
     /// Paid off on or before this date to earn it.
+    #[serde(with = "crate::serde_date")]
     pub deadline: NaiveDate,
 }
 
@@ -317,6 +318,7 @@ pub struct PlanTerms {
     #[serde(with = "crate::serde_decimal")]
     pub principal: Decimal,
     /// Plan start: interest runs from here; the down payment is due here.
+    #[serde(with = "crate::serde_date")]
     pub start: NaiveDate,
     /// Installment frequency.
     pub frequency: Frequency,
@@ -339,7 +341,11 @@ pub struct PlanTerms {
     )]
     pub down_payment: Option<Decimal>,
     /// First installment's due date (default: one period after the start).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::serde_date::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub first_due: Option<NaiveDate>,
     /// Calendar for moving due dates to business days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -394,6 +400,7 @@ pub struct PlanInstallment {
     /// Number (0 = down payment, then 1..).
     pub number: u32,
     /// Due date.
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Principal part.
     #[serde(with = "crate::serde_decimal")]
@@ -416,6 +423,7 @@ pub struct PlanInstallment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanPayment {
     /// Date received.
+    #[serde(with = "crate::serde_date")]
     pub date: NaiveDate,
     /// Amount.
     #[serde(with = "crate::serde_decimal")]
@@ -431,11 +439,13 @@ pub enum PlanState {
     /// Cancelled on a date.
     Cancelled {
         /// Date.
+        #[serde(with = "crate::serde_date")]
         on: NaiveDate,
     },
     /// The remainder was rescheduled into another plan on a date.
     Rescheduled {
         /// Date.
+        #[serde(with = "crate::serde_date")]
         on: NaiveDate,
     },
 }
@@ -1009,6 +1019,7 @@ pub struct InstallmentStatus {
     /// Number.
     pub number: u32,
     /// Due date.
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Scheduled total plus penalties charged.
     #[serde(with = "crate::serde_decimal")]
@@ -1059,6 +1070,7 @@ pub enum PlanStatusKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanStatus {
     /// The date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Status.
     pub status: PlanStatusKind,
@@ -1406,6 +1418,7 @@ impl PaymentPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payoff {
     /// The date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Principal outstanding.
     #[serde(with = "crate::serde_decimal")]

@@ -1,15 +1,42 @@
-//! Serde helpers: decimals as JSON strings, never as floats.
+//! Serde helpers: decimals as JSON strings, never as floats, marked by
+//! their type.
 //!
 //! `#[serde(with = "credit_core::serde_decimal")]` on a `Decimal` field
 //! writes `"12.50"` and reads only strings (a JSON number is refused, since a
 //! parser may already have turned it into a binary float).
+//!
+//! **Marked by type.** A decimal is written as a newtype struct named
+//! [`MARK`] holding its exact string. JSON (and every serializer that does
+//! not know the name) writes just the string; a serializer that knows it —
+//! the Python binding's — makes a `decimal.Decimal` of it. So a binding
+//! never guesses a value's type from its field's name.
 
 use rust_decimal::Decimal;
-use serde::{Deserializer, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Writes the decimal as its exact string.
+/// The newtype name every decimal is written under (see the module docs).
+pub const MARK: &str = "$credit::Decimal";
+
+/// A decimal that serializes marked and deserializes from a strict decimal
+/// string: for decimals inside tuples, lists and maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Dec(pub Decimal);
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        deserialize(d).map(Dec)
+    }
+}
+
+/// Writes the decimal as its exact string, marked as a decimal.
 pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.to_string())
+    s.serialize_newtype_struct(MARK, d.to_string().as_str())
 }
 
 /// Reads a decimal string; anything else (a number, a bool) is refused with
@@ -71,10 +98,10 @@ pub mod option {
     use rust_decimal::Decimal;
     use serde::{Deserializer, Serializer};
 
-    /// Writes `null` or the decimal's exact string.
+    /// Writes `null` or the decimal's exact string, marked.
     pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match d {
-            Some(d) => s.serialize_str(&d.to_string()),
+            Some(d) => s.serialize_some(&super::Dec(*d)),
             None => s.serialize_none(),
         }
     }
@@ -107,11 +134,11 @@ pub mod vec {
     use serde::ser::SerializeSeq;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    /// Writes a list of exact decimal strings.
+    /// Writes a list of exact decimal strings, each marked.
     pub fn serialize<S: Serializer>(v: &[Decimal], s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(v.len()))?;
         for d in v {
-            seq.serialize_element(&d.to_string())?;
+            seq.serialize_element(&super::Dec(*d))?;
         }
         seq.end()
     }
@@ -122,5 +149,108 @@ pub mod vec {
             .iter()
             .map(|s| super::parse(s).map_err(serde::de::Error::custom))
             .collect()
+    }
+}
+
+/// The same for `Vec<(K, Decimal)>` (an amount by currency, by delivery,
+/// …): a list of `[key, "decimal"]` pairs.
+pub mod keyed {
+    use rust_decimal::Decimal;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Dec;
+
+    /// Writes `[key, decimal]` pairs, each decimal marked.
+    pub fn serialize<K: Serialize, S: Serializer>(
+        v: &[(K, Decimal)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(k, d)| (k, Dec(*d))))
+    }
+
+    /// Reads `[key, "decimal"]` pairs.
+    pub fn deserialize<'de, K: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(K, Decimal)>, D::Error> {
+        let v = Vec::<(K, Dec)>::deserialize(d)?;
+        Ok(v.into_iter().map(|(k, x)| (k, x.0)).collect())
+    }
+}
+
+/// The same for `Vec<(A, B, Decimal)>` (an FX rate from, to): a list of
+/// `[a, b, "decimal"]` triples.
+pub mod keyed2 {
+    use rust_decimal::Decimal;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Dec;
+
+    /// Writes `[a, b, decimal]` triples, each decimal marked.
+    pub fn serialize<A: Serialize, B: Serialize, S: Serializer>(
+        v: &[(A, B, Decimal)],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(a, b, d)| (a, b, Dec(*d))))
+    }
+
+    /// Reads `[a, b, "decimal"]` triples.
+    pub fn deserialize<'de, A: DeserializeOwned, B: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(A, B, Decimal)>, D::Error> {
+        let v = Vec::<(A, B, Dec)>::deserialize(d)?;
+        Ok(v.into_iter().map(|(a, b, x)| (a, b, x.0)).collect())
+    }
+}
+
+/// The same for `BTreeMap<K, Decimal>`: a map of decimal strings.
+pub mod map {
+    use std::collections::BTreeMap;
+
+    use rust_decimal::Decimal;
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Dec;
+
+    /// Writes the map, each decimal marked.
+    pub fn serialize<K: Serialize, S: Serializer>(
+        m: &BTreeMap<K, Decimal>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(m.iter().map(|(k, d)| (k, Dec(*d))))
+    }
+
+    /// Reads a map of decimal strings.
+    pub fn deserialize<'de, K: DeserializeOwned + Ord, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<K, Decimal>, D::Error> {
+        let m = BTreeMap::<K, Dec>::deserialize(d)?;
+        Ok(m.into_iter().map(|(k, x)| (k, x.0)).collect())
+    }
+}
+
+/// The same for `Vec<(NaiveDate, Decimal)>` (dated amounts): a list of
+/// `["date", "decimal"]` pairs, both marked.
+pub mod dated {
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::Dec;
+    use crate::serde_date::Day;
+
+    /// Writes `[date, decimal]` pairs, both marked.
+    pub fn serialize<S: Serializer>(v: &[(NaiveDate, Decimal)], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|(t, d)| (Day(*t), Dec(*d))))
+    }
+
+    /// Reads `["date", "decimal"]` pairs.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<(NaiveDate, Decimal)>, D::Error> {
+        let v = Vec::<(Day, Dec)>::deserialize(d)?;
+        Ok(v.into_iter().map(|(t, x)| (t.0, x.0)).collect())
     }
 }

@@ -789,6 +789,7 @@ pub struct ScheduledInstallment {
     #[serde(with = "crate::serde_decimal")]
     pub percent: Decimal,
     /// Due date (adjusted if a calendar was given).
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Amount due.
     pub amount: Money,
@@ -801,6 +802,7 @@ pub struct ScheduledDiscount {
     #[serde(with = "crate::serde_decimal")]
     pub percent: Decimal,
     /// Last day (inclusive) to pay and earn it.
+    #[serde(with = "crate::serde_date")]
     pub deadline: NaiveDate,
     /// The discount amount.
     pub amount: Money,
@@ -812,8 +814,10 @@ pub struct ScheduledDiscount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
     /// The invoice date.
+    #[serde(with = "crate::serde_date")]
     pub invoice_date: NaiveDate,
     /// The baseline all periods ran from.
+    #[serde(with = "crate::serde_date")]
     pub baseline: NaiveDate,
     /// The invoice amount.
     pub amount: Money,
@@ -830,6 +834,7 @@ pub struct Schedule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settlement {
     /// The payment date.
+    #[serde(with = "crate::serde_date")]
     pub payment_date: NaiveDate,
     /// Percent of the discount earned, if any.
     #[serde(with = "crate::serde_decimal::option")]

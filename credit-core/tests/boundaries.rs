@@ -121,6 +121,7 @@ fn group_limit_is_a_ceiling_that_may_be_reached() {
             exposure_before: dec(before),
             order_amount: dec(order),
             limit: dec("5000.00"),
+            currency: credit_core::money::Currency::iso("EUR").unwrap(),
         })
     };
     i.group = g("4990.00", "10.00");
@@ -399,4 +400,50 @@ fn aging_buckets_take_their_upper_bound() {
     // 61–90: I61 + I90 (32 + 64); 91+: I91 (128).
     assert_eq!(row.buckets, want);
     assert_eq!(row.total, dec("255.00"));
+}
+
+/// Money figures in a decision show at their currency's precision when that
+/// is exact, and keep every significant decimal when it is not: the demo
+/// used to print "exceeds limit 52500.0000" (50000.00 × 1.05) and "exceeds
+/// maximum 25000.0000" (a policy maximum of 25000 × 1).
+#[test]
+fn money_figures_show_at_their_currency_precision() {
+    // 900.00 open + 300.00 order = 1200.00 > 1000.00 + 5 % = 1050.00.
+    let p = policy(
+        r#"[{"step": "static_limit", "action": "block", "tolerance_percent": "5"},
+            {"step": "max_order_value", "action": "warn", "amount": "250"}]"#,
+    );
+    let dec_of = evaluate(&p.check_config(), &inputs("300.00")).unwrap();
+    let t: Vec<String> = dec_of
+        .reasons
+        .iter()
+        .map(|r| format!("{} {}", r.threshold.unwrap(), r.observed.unwrap()))
+        .collect();
+    assert_eq!(t, ["1050.00 1200.00", "250.00 300.00"]);
+    assert_eq!(
+        dec_of.reasons[0].to_string(),
+        "STATIC_LIMIT_EXCEEDED (block): exposure after order 1200.00 exceeds limit 1050.00"
+    );
+    // 2.5 % of 1000.00 is 25.0000 -> 1025.00; of 1000.01 it is 25.00025:
+    // 1025.01025 is no amount of cents and is shown as it is, not rounded.
+    let p = policy(r#"[{"step": "static_limit", "action": "block", "tolerance_percent": "2.5"}]"#);
+    let mut i = inputs("300.00");
+    i.limit = LimitView::Amount {
+        amount: dec("1000.01"),
+        expired: false,
+    };
+    let r = &evaluate(&p.check_config(), &i).unwrap().reasons[0];
+    assert_eq!(r.threshold.unwrap().to_string(), "1025.01025");
+    // A weight of 1.0 makes 1200.000; the decision shows 1200.00.
+    let mut p = policy(r#"[]"#);
+    p.weights.open_receivables = dec("1.0");
+    p.weights.open_orders = dec("1.0");
+    let d0 = evaluate(&p.check_config(), &inputs("300.00")).unwrap();
+    assert_eq!(
+        (
+            d0.exposure_before.to_string(),
+            d0.exposure_after.to_string()
+        ),
+        ("900.00".into(), "1200.00".into())
+    );
 }

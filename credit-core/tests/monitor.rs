@@ -7,7 +7,7 @@ use credit_core::customer::{CreditLimit, Customer, CustomerId, RiskClass};
 use credit_core::engine::CreditBook;
 use credit_core::ledger::Event;
 use credit_core::money::{Currency, Money};
-use credit_core::monitor::{GoalStatus, GroupBy, Partial};
+use credit_core::monitor::{Figure, GoalStatus, GroupBy, Partial};
 use credit_core::policy::Policy;
 use rust_decimal::Decimal;
 
@@ -234,7 +234,13 @@ fn alerts_are_raised_once_and_cleared() {
             (AlertCode::ItemOverdue, "C2", "B1")
         ]
     );
-    assert_eq!(r1.raised[0].observed, "35.00");
+    assert_eq!(r1.raised[0].observed, Figure::Decimal(m("35.00")));
+    assert_eq!(r1.raised[0].threshold, Figure::Decimal(m("30")));
+    // The overdue item's figures are day counts: 120 days > 30.
+    assert_eq!(
+        (&r1.raised[1].observed, &r1.raised[1].threshold),
+        (&Figure::Count(120), &Figure::Count(30))
+    );
     // The next day: the same conditions, nothing raised again.
     let r2 = b.alerts(d("2026-03-01"), &r1.active, None, &[]).unwrap();
     assert!(r2.raised.is_empty() && r2.cleared.is_empty());
@@ -256,9 +262,9 @@ fn alerts_are_raised_once_and_cleared() {
         (
             r4.raised[0].code,
             r4.raised[0].subject.as_str(),
-            r4.raised[0].observed.as_str()
+            &r4.raised[0].observed
         ),
-        (AlertCode::LargeOrder, "SO-9", "133.33")
+        (AlertCode::LargeOrder, "SO-9", &Figure::Decimal(m("133.33")))
     );
     // Deterministic and serializable.
     let again = b.alerts(d("2026-03-05"), &r3.active, None, &[]).unwrap();

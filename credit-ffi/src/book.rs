@@ -139,10 +139,10 @@ unsafe fn maybe_json<T: serde::Serialize>(
     unsafe { put_json(out_json, "out_json", value) }
 }
 
-fn releasable_json(list: Vec<(OrderId, Decision)>) -> Vec<serde_json::Value> {
-    list.into_iter()
-        .map(|(o, d)| serde_json::json!({"order_id": o, "decision": d}))
-        .collect()
+/// The held orders that now pass, as the decision reports Python returns
+/// too (`order_id`, `outcome`, `reasons` with messages, figures).
+fn releasable_json(list: &[(OrderId, Decision)]) -> Vec<credit_core::check::DecisionReport<'_>> {
+    list.iter().map(|(o, d)| d.report(o.as_str())).collect()
 }
 
 /// Creates a book from a policy document (JSON). Free it with
@@ -222,7 +222,8 @@ pub unsafe extern "C" fn credit_book_restore(
 }
 
 /// Replaces the policy. If `out_releasable_json` is not NULL it receives
-/// the held orders that now pass, as a JSON array.
+/// the held orders that now pass, as a JSON array of decision reports
+/// (`order_id`, `outcome`, `reasons` with messages, exposure figures).
 ///
 /// # Safety
 /// `book` a live handle; `policy_json` a string; the output NULL or writable.
@@ -239,7 +240,7 @@ pub unsafe extern "C" fn credit_book_set_policy(
         let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
             .map_err(BookError::from)?;
         let r = b.write().set_policy(p, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
     })
 }
 
@@ -265,7 +266,7 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
             &b.read().policy().bounds,
         )?;
         let r = b.write().upsert_customer(c, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
     })
 }
 
@@ -291,7 +292,7 @@ pub unsafe extern "C" fn credit_book_set_limit(
             &b.read().policy().bounds,
         )?;
         let r = b.write().set_limit(l, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
     })
 }
 
@@ -317,7 +318,7 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
             &b.read().policy().bounds,
         )?;
         let r = b.write().set_group_limit(l, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(r)) }
+        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
     })
 }
 
@@ -551,9 +552,7 @@ pub unsafe extern "C" fn credit_book_query(
         let bk = b.read();
         let value = match query {
             0 => serde_json::to_value(bk.holds().collect::<Vec<_>>()),
-            1 => Ok(serde_json::Value::Array(releasable_json(
-                bk.releasable(to_date(as_of, "as_of")?),
-            ))),
+            1 => serde_json::to_value(releasable_json(&bk.releasable(to_date(as_of, "as_of")?))),
             2 => serde_json::to_value(bk.releases()),
             3 => serde_json::to_value(bk.decision_log()),
             _ => {

@@ -5,8 +5,7 @@
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::Value;
+use pyo3::types::{PyBool, PyInt, PyString};
 
 use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome, Reason};
@@ -17,357 +16,10 @@ use credit_core::ledger::{Event, OpenItemRow};
 use credit_core::money::Currency;
 use credit_core::policy::{Checkpoint, Policy};
 
-use crate::{
-    money_arg, py_date, py_decimal, to_currency, to_date, to_decimal, DATE, DATETIME, DECIMAL,
+use crate::conversions::{
+    from_py, from_py_bounded, money_arg, parse_json, py_decimal, serde_to_py, to_currency, to_date,
+    to_decimal,
 };
-
-// ---------------------------------------------------------------------------
-// Python <-> JSON values.
-
-/// One step of the path to a value inside the object being converted.
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// `root.key[3].field`, built only when an error needs it (a path string
-/// per level would cost O(depth²) on deep input).
-fn path_text(root: &str, stack: &[Seg]) -> String {
-    let mut p = root.to_string();
-    for s in stack {
-        match s {
-            Seg::Key(k) => {
-                p.push('.');
-                p.push_str(k);
-            }
-            Seg::Index(i) => p.push_str(&format!("[{i}]")),
-        }
-    }
-    p
-}
-
-/// A Python value as JSON: dicts with str keys, lists/tuples, str, int,
-/// bool, None, `Decimal` (as its exact string) and `date` (ISO). Floats are
-/// refused: they cannot hold exact amounts. Nesting is bounded by
-/// `bounds.max_json_depth` and a dict or list that contains itself is
-/// refused, each with an error naming the path.
-pub(crate) fn to_json_value(
-    obj: &Bound<'_, PyAny>,
-    root: &str,
-    bounds: &Bounds,
-) -> PyResult<Value> {
-    let mut stack = Vec::new();
-    let mut open = Vec::new();
-    convert(obj, root, bounds, &mut stack, &mut open)
-}
-
-fn convert(
-    obj: &Bound<'_, PyAny>,
-    root: &str,
-    bounds: &Bounds,
-    stack: &mut Vec<Seg>,
-    open: &mut Vec<usize>,
-) -> PyResult<Value> {
-    let py = obj.py();
-    let path = |stack: &[Seg]| path_text(root, stack);
-    if obj.is_none() {
-        return Ok(Value::Null);
-    }
-    if obj.is_instance_of::<PyBool>() {
-        return Ok(Value::Bool(obj.extract()?));
-    }
-    if obj.is_instance_of::<PyFloat>() {
-        return Err(crate::errors::type_err(
-            py,
-            format!(
-                "{} is a float ({}): pass decimal.Decimal or str for amounts",
-                path(stack),
-                obj.repr()?
-            ),
-        ));
-    }
-    if obj.is_instance_of::<PyInt>() {
-        let v: i64 = obj.extract().map_err(|_| {
-            crate::errors::kind_err(
-                py,
-                ErrorKind::Validation,
-                format!(
-                    "{}: integer {} out of range",
-                    path(stack),
-                    obj.repr().map(|r| r.to_string()).unwrap_or_default()
-                ),
-            )
-        })?;
-        return Ok(Value::from(v));
-    }
-    if obj.is_instance_of::<PyString>() {
-        return Ok(Value::String(obj.extract()?));
-    }
-    if obj.is_instance(DECIMAL.import(py, "decimal", "Decimal")?)? {
-        let field = path(stack);
-        return to_decimal(obj, "decimal")
-            .map(|d| Value::String(d.to_string()))
-            .map_err(|e| crate::errors::with_prefix(py, e, &field));
-    }
-    if obj.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
-        return Err(crate::errors::type_err(
-            py,
-            format!("{} is a datetime: pass datetime.date", path(stack)),
-        ));
-    }
-    if obj.is_instance(DATE.import(py, "datetime", "date")?)? {
-        let field = path(stack);
-        return to_date(obj, "date")
-            .map(|d| Value::String(d.to_string()))
-            .map_err(|e| crate::errors::with_prefix(py, e, &field));
-    }
-    let is_dict = obj.is_instance_of::<PyDict>();
-    let is_list = obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>();
-    if is_dict || is_list {
-        if stack.len() >= bounds.max_json_depth {
-            return Err(crate::errors::err_at(
-                py,
-                credit_core::bounds::BoundsError::TooLarge {
-                    field: "nesting depth",
-                    size: stack.len() + 1,
-                    max: bounds.max_json_depth,
-                },
-                &path(stack),
-            ));
-        }
-        let id = obj.as_ptr() as usize;
-        if open.contains(&id) {
-            return Err(crate::errors::kind_err(
-                py,
-                ErrorKind::Validation,
-                format!("{}: a dict or list that contains itself", path(stack)),
-            ));
-        }
-        open.push(id);
-        let out = if let Ok(d) = obj.downcast::<PyDict>() {
-            let mut m = serde_json::Map::new();
-            for (k, v) in d.iter() {
-                let key: String = k.extract().map_err(|_| {
-                    crate::errors::type_err(py, format!("{}: dict keys must be str", path(stack)))
-                })?;
-                stack.push(Seg::Key(key.clone()));
-                let val = convert(&v, root, bounds, stack, open);
-                stack.pop();
-                m.insert(key, val?);
-            }
-            Value::Object(m)
-        } else {
-            let mut v = Vec::new();
-            for (i, item) in obj.try_iter()?.enumerate() {
-                stack.push(Seg::Index(i));
-                let val = convert(&item?, root, bounds, stack, open);
-                stack.pop();
-                v.push(val?);
-            }
-            Value::Array(v)
-        };
-        open.pop();
-        return Ok(out);
-    }
-    // Event objects: anything with to_dict(), or a dataclass instance.
-    if obj.hasattr("to_dict")? {
-        return convert(&obj.call_method0("to_dict")?, root, bounds, stack, open);
-    }
-    let dataclasses = py.import("dataclasses")?;
-    if dataclasses
-        .call_method1("is_dataclass", (obj,))?
-        .is_truthy()?
-        && !obj.is_instance_of::<pyo3::types::PyType>()
-    {
-        return convert(
-            &dataclasses.call_method1("asdict", (obj,))?,
-            root,
-            bounds,
-            stack,
-            open,
-        );
-    }
-    Err(crate::errors::type_err(
-        py,
-        format!(
-            "{}: unsupported type {}",
-            path(stack),
-            obj.get_type().name()?
-        ),
-    ))
-}
-
-/// Reads a dict (or a JSON string) into a core type, bounded by `bounds`;
-/// errors name the path of the field at fault.
-pub(crate) fn from_py_bounded<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &'static str,
-    bounds: &Bounds,
-) -> PyResult<T> {
-    let py = obj.py();
-    if obj.is_instance_of::<PyString>() {
-        let text: String = obj.extract()?;
-        return credit_core::json::from_str(what, &text, bounds)
-            .map_err(|e| crate::errors::err(py, e));
-    }
-    let value = to_json_value(obj, what, bounds)?;
-    credit_core::json::from_value(what, value).map_err(|e| crate::errors::err(py, e))
-}
-
-/// [`from_py_bounded`] with the default bounds (inputs not for a book).
-pub(crate) fn from_py<T: serde::de::DeserializeOwned>(
-    obj: &Bound<'_, PyAny>,
-    what: &'static str,
-) -> PyResult<T> {
-    from_py_bounded(obj, what, &Bounds::DEFAULT)
-}
-
-/// Field names whose string values are decimals in output dicts.
-const DECIMAL_KEYS: &[&str] = &[
-    "amount",
-    "open",
-    "disputed",
-    "written_off",
-    "discount_taken",
-    "threshold",
-    "observed",
-    "exposure_before",
-    "exposure_after",
-    "limit",
-    "available",
-    "order_amount",
-    "open_orders",
-    "open_orders_in_horizon",
-    "delivered_not_invoiced",
-    "receivables",
-    "special_liabilities",
-    "reserved",
-    "total",
-    "overdue_amount",
-    "balance",
-    "avg_monthly_sales_12m",
-    "basis_value",
-    "factor",
-    "raw",
-    "current",
-    "proposed",
-    "current_limit",
-    "principal",
-    "interest",
-    "fee",
-    "balance_after",
-    "due",
-    "paid",
-    "outstanding",
-    "overdue",
-    "penalty",
-    "unapplied",
-    "interest_due",
-    "accrued_interest",
-    "fees",
-    "discount",
-    "total_interest",
-    "total_fees",
-    "total_cost",
-    "total_payments",
-    "base",
-    "rate",
-    "compensation",
-    "min_amount",
-    "priority",
-    "outstanding_by_component",
-    "annual_rate",
-    "down_payment",
-    "installment_amount",
-    "interest_charged",
-    "buckets",
-    "receivables",
-    "current",
-    "credit_sales",
-    "value",
-    "actual",
-    "gap",
-    "target",
-    "tolerance",
-    "collected",
-    "disputes_resolved",
-];
-/// Field names whose string values are ISO dates in output dicts.
-const DATE_KEYS: &[&str] = &[
-    "as_of",
-    "date",
-    "due_date",
-    "invoice_date",
-    "requested_delivery",
-    "next_review",
-    "made_on",
-    "promised_date",
-    "reviewed_on",
-    "due",
-    "from",
-    "to",
-    "start",
-    "first_due",
-    "deadline",
-    "last_dunned",
-    "until",
-    "on",
-    "end",
-    "raised_on",
-];
-
-/// A JSON value as Python, turning known decimal and date fields into
-/// `Decimal` and `datetime.date`.
-pub(crate) fn to_py(py: Python<'_>, v: &Value, key: Option<&str>) -> PyResult<PyObject> {
-    Ok(match v {
-        Value::Null => py.None(),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.into_pyobject(py)?.into_any().unbind(),
-            // Scores, points and ratios (never money: amounts are strings).
-            None if n.is_f64() => n
-                .as_f64()
-                .unwrap_or(f64::NAN)
-                .into_pyobject(py)?
-                .into_any()
-                .unbind(),
-            None => n.to_string().into_pyobject(py)?.into_any().unbind(),
-        },
-        Value::String(s) => {
-            if key.is_some_and(|k| DECIMAL_KEYS.contains(&k)) {
-                if let Ok(d) = credit_core::money::parse_decimal("decimal", s) {
-                    return py_decimal(py, d);
-                }
-            }
-            if key.is_some_and(|k| DATE_KEYS.contains(&k)) {
-                if let Ok(d) = credit_core::calendar::parse_date("date", s) {
-                    return py_date(py, d);
-                }
-            }
-            s.into_pyobject(py)?.into_any().unbind()
-        }
-        Value::Array(a) => {
-            let l = PyList::empty(py);
-            for x in a {
-                l.append(to_py(py, x, key)?)?;
-            }
-            l.into_any().unbind()
-        }
-        Value::Object(m) => {
-            let d = PyDict::new(py);
-            for (k, x) in m {
-                d.set_item(k, to_py(py, x, Some(k))?)?;
-            }
-            d.into_any().unbind()
-        }
-    })
-}
-
-pub(crate) fn serde_to_py<T: serde::Serialize>(py: Python<'_>, v: &T) -> PyResult<PyObject> {
-    let value =
-        serde_json::to_value(v).map_err(|e| crate::errors::internal_err(py, e.to_string()))?;
-    to_py(py, &value, None)
-}
 
 // ---------------------------------------------------------------------------
 // Decisions.
@@ -419,7 +71,7 @@ impl PyReason {
     /// Reads the JSON written by `to_json`.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::parse_json(py, text, "reason").map(PyReason)
+        parse_json(py, text, "reason").map(PyReason)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -516,7 +168,7 @@ impl PyDecision {
             order_id: String,
             decision: Decision,
         }
-        crate::parse_json::<Repr>(py, text, "decision").map(|r| PyDecision {
+        crate::conversions::parse_json::<Repr>(py, text, "decision").map(|r| PyDecision {
             order_id: r.order_id,
             decision: r.decision,
         })
@@ -589,7 +241,7 @@ impl PyCreditBook {
 impl PyCreditBook {
     /// Shared body of the per-customer queries: converts the date, runs
     /// `query` under the lock, returns its result as Python values.
-    fn account_query<T: serde::Serialize + Send>(
+    pub(crate) fn account_query<T: serde::Serialize + Send>(
         &self,
         py: Python<'_>,
         customer: &str,
@@ -606,27 +258,8 @@ impl PyCreditBook {
     }
 }
 
-fn group_by_arg(py: Python<'_>, name: &str) -> PyResult<credit_core::monitor::GroupBy> {
-    use credit_core::monitor::GroupBy::*;
-    [Total, Customer, Segment, Collector, RiskClass, Currency]
-        .into_iter()
-        .find(|g| g.name() == name)
-        .ok_or_else(|| {
-            crate::errors::kind_err(py, ErrorKind::Validation, format!("group_by {name:?}: one of total, customer, segment, collector, risk_class, currency"))
-        })
-}
-
 fn checkpoint(py: Python<'_>, name: &str) -> PyResult<Checkpoint> {
-    Checkpoint::ALL
-        .into_iter()
-        .find(|c| c.name() == name)
-        .ok_or_else(|| {
-            crate::errors::kind_err(
-                py,
-                ErrorKind::Validation,
-                format!("unknown checkpoint {name:?}; expected order, delivery or invoice"),
-            )
-        })
+    Checkpoint::from_name(name).map_err(|e| crate::errors::err(py, e))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1197,17 +830,9 @@ impl PyCreditBook {
         &self,
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
-        plans: Option<Vec<PyRef<'_, crate::collections::PyPaymentPlan>>>,
+        plans: Option<Vec<PyRef<'_, crate::plans::PyPaymentPlan>>>,
     ) -> PyResult<crate::collections::PyDunningRun> {
-        let day = to_date(as_of, "as_of")?;
-        let plans: Vec<credit_core::plans::PaymentPlan> = plans
-            .unwrap_or_default()
-            .iter()
-            .map(|p| p.0.clone())
-            .collect();
-        py.allow_threads(|| self.read().dunning_run(day, &plans))
-            .map(crate::collections::PyDunningRun)
-            .map_err(|e| crate::errors::err(py, e))
+        self.dunning_run_impl(py, as_of, plans)
     }
 
     /// The collection worklist as of a date, amounts in `currency`: a pandas
@@ -1221,23 +846,9 @@ impl PyCreditBook {
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
         currency: &Bound<'_, PyAny>,
-        plans: Option<Vec<PyRef<'_, crate::collections::PyPaymentPlan>>>,
+        plans: Option<Vec<PyRef<'_, crate::plans::PyPaymentPlan>>>,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let cur = to_currency(currency)?;
-        let plans: Vec<credit_core::plans::PaymentPlan> = plans
-            .unwrap_or_default()
-            .iter()
-            .map(|p| p.0.clone())
-            .collect();
-        let w = py
-            .allow_threads(|| self.read().worklist(day, cur, &plans))
-            .map_err(|e| crate::errors::err(py, e))?;
-        let rows = serde_to_py(py, &w)?;
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("worklist_frame", (rows,))?
-            .unbind())
+        self.worklist_impl(py, as_of, currency, plans)
     }
 
     /// Aging as of a date: a pandas DataFrame with one row per group (`key`,
@@ -1255,17 +866,7 @@ impl PyCreditBook {
         currency: Option<&Bound<'_, PyAny>>,
         floats: bool,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let g = group_by_arg(py, group_by)?;
-        let cur = currency.map(to_currency).transpose()?;
-        let a = py
-            .allow_threads(|| self.read().aging(day, g, cur))
-            .map_err(|e| crate::errors::err(py, e))?;
-        let v = serde_to_py(py, &a)?;
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("aging_frame", (v, floats))?
-            .unbind())
+        self.aging_impl(py, as_of, group_by, currency, floats)
     }
 
     /// KPIs for the period `from_date ..= to_date` per group, in `currency`:
@@ -1284,18 +885,7 @@ impl PyCreditBook {
         group_by: &str,
         floats: bool,
     ) -> PyResult<PyObject> {
-        let f = crate::to_date(from_date, "from_date")?;
-        let t = crate::to_date(to_date, "to_date")?;
-        let g = group_by_arg(py, group_by)?;
-        let cur = to_currency(currency)?;
-        let r = py
-            .allow_threads(|| self.read().kpis(f, t, g, cur))
-            .map_err(|e| crate::errors::err(py, e))?;
-        let v = serde_to_py(py, &r)?;
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("kpi_frame", (v, floats))?
-            .unbind())
+        self.kpis_impl(py, from_date, to_date, currency, group_by, floats)
     }
 
     /// KPIs for consecutive periods (`start ..= ends[0]`, then up to each
@@ -1312,21 +902,7 @@ impl PyCreditBook {
         group_by: &str,
         floats: bool,
     ) -> PyResult<PyObject> {
-        let s = to_date(start, "start")?;
-        let e: Vec<chrono::NaiveDate> = ends
-            .iter()
-            .map(|d| to_date(d, "ends"))
-            .collect::<PyResult<_>>()?;
-        let g = group_by_arg(py, group_by)?;
-        let cur = to_currency(currency)?;
-        let r = py
-            .allow_threads(|| self.read().kpi_series(s, &e, g, cur))
-            .map_err(|e| crate::errors::err(py, e))?;
-        let v = serde_to_py(py, &r)?;
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("series_frame", (v, floats))?
-            .unbind())
+        self.kpi_series_impl(py, start, ends, currency, group_by, floats)
     }
 
     /// Every goal of the policy as of a date: a pandas DataFrame (name, kpi,
@@ -1337,16 +913,7 @@ impl PyCreditBook {
         as_of: &Bound<'_, PyAny>,
         currency: &Bound<'_, PyAny>,
     ) -> PyResult<PyObject> {
-        let day = to_date(as_of, "as_of")?;
-        let cur = to_currency(currency)?;
-        let r = py
-            .allow_threads(|| self.read().goals_report(day, cur))
-            .map_err(|e| crate::errors::err(py, e))?;
-        let v = serde_to_py(py, &r)?;
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("goals_frame", (v,))?
-            .unbind())
+        self.goals_impl(py, as_of, currency)
     }
 
     /// Creditworthiness alerts as of a date, by the policy's thresholds:
@@ -1358,23 +925,11 @@ impl PyCreditBook {
         &self,
         py: Python<'_>,
         as_of: &Bound<'_, PyAny>,
-        previous: Option<PyRef<'_, crate::collections::PyAlertRun>>,
+        previous: Option<PyRef<'_, crate::monitor::PyAlertRun>>,
         reviews: Option<PyRef<'_, crate::scoring::PyReviewRun>>,
-        plans: Option<Vec<(String, PyRef<'_, crate::collections::PyPaymentPlan>)>>,
-    ) -> PyResult<crate::collections::PyAlertRun> {
-        let day = to_date(as_of, "as_of")?;
-        let prev = previous.map(|p| p.0.active.clone()).unwrap_or_default();
-        let plans: Vec<(CustomerId, credit_core::plans::PaymentPlan)> = plans
-            .unwrap_or_default()
-            .iter()
-            .map(|(c, p)| (CustomerId::from(c.as_str()), p.0.clone()))
-            .collect();
-        {
-            let run = reviews.as_ref().map(|r| &r.0);
-            py.allow_threads(|| self.read().alerts(day, &prev, run, &plans))
-        }
-        .map(crate::collections::PyAlertRun)
-        .map_err(|e| crate::errors::err(py, e))
+        plans: Option<Vec<(String, PyRef<'_, crate::plans::PyPaymentPlan>)>>,
+    ) -> PyResult<crate::monitor::PyAlertRun> {
+        self.alerts_impl(py, as_of, previous, reviews, plans)
     }
 
     /// Promises to pay of an account and their state as of a date (open,
@@ -1387,7 +942,7 @@ impl PyCreditBook {
         as_of: &Bound<'_, PyAny>,
         segment: &str,
     ) -> PyResult<PyObject> {
-        self.account_query(py, customer, as_of, segment, CreditBook::promises)
+        self.promises_impl(py, customer, as_of, segment)
     }
 
     /// Number of events applied.

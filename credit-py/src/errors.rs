@@ -80,7 +80,10 @@ fn build(
                 Detail::Text(t) => t.into_pyobject(py)?.into_any().unbind(),
                 Detail::Int(i) => i.into_pyobject(py)?.into_any().unbind(),
                 Detail::Currency { code, minor_units } => match Currency::new(&code, minor_units) {
-                    Ok(c) => crate::PyCurrency(c).into_pyobject(py)?.into_any().unbind(),
+                    Ok(c) => crate::money::PyCurrency(c)
+                        .into_pyobject(py)?
+                        .into_any()
+                        .unbind(),
                     Err(_) => code.into_pyobject(py)?.into_any().unbind(),
                 },
             };

@@ -18,8 +18,8 @@ use credit_core::scoring::{
     TableOptions, TableRow, Value,
 };
 
-use crate::book::{serde_to_py, PyCreditBook};
-use crate::{to_date, DECIMAL};
+use crate::book::PyCreditBook;
+use crate::conversions::{parse_json, serde_to_py, table, to_date, DECIMAL};
 
 /// A card-like document (dict or JSON text) as JSON text. Unlike money
 /// inputs, scorecards are made of floats (cut points, points, PDs), so the
@@ -638,7 +638,7 @@ impl PyReviewRun {
     /// Reads a stored run.
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
-        crate::parse_json(py, text, "review run").map(PyReviewRun)
+        parse_json(py, text, "review run").map(PyReviewRun)
     }
 
     /// The run as JSON.
@@ -649,7 +649,7 @@ impl PyReviewRun {
     /// The run's date.
     #[getter]
     fn as_of(&self, py: Python<'_>) -> PyResult<PyObject> {
-        crate::py_date(py, self.0.as_of)
+        crate::conversions::py_date(py, self.0.as_of)
     }
 
     /// Customers reviewed in this run.
@@ -667,44 +667,25 @@ impl PyReviewRun {
     /// This run's events, as dicts (`customer`, `type`, and the figures).
     #[getter]
     fn events(&self, py: Python<'_>) -> PyResult<PyObject> {
-        let list = PyList::empty(py);
-        for e in &self.0.events {
-            let v = serde_json::to_value(e)
-                .map_err(|err| crate::errors::internal_err(py, err.to_string()))?;
-            let mut flat = serde_json::Map::new();
-            if let serde_json::Value::Object(m) = v {
-                for (k, x) in m {
-                    match (k.as_str(), x) {
-                        ("kind", serde_json::Value::Object(inner)) => flat.extend(inner),
-                        (_, x) => {
-                            flat.insert(k, x);
-                        }
-                    }
-                }
-            }
-            list.append(serde_to_py(py, &serde_json::Value::Object(flat))?)?;
-        }
-        Ok(list.into_any().unbind())
+        serde_to_py(py, &self.0.events)
     }
 
-    /// The results as a pandas DataFrame, one row per customer: customer,
-    /// reviewed (in this run), reviewed_on, score, risk_class, pd,
-    /// previous_score, previous_class, current_limit, proposed_limit, rule,
-    /// next_review, reasons (codes).
-    fn to_frame(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
-        let py = slf.py();
-        Ok(py
-            .import("credit._batch")?
-            .call_method1("review_frame", (slf,))?
-            .unbind())
+    /// The results as a pandas DataFrame, one row per customer (the core's
+    /// records): customer, reviewed (in this run), reviewed_on, score,
+    /// risk_class, pd, previous_score, previous_class, block_new_orders,
+    /// current_limit, proposed_limit, limit_rule, next_review, reasons
+    /// (codes).
+    fn to_frame(&self, py: Python<'_>) -> PyResult<PyObject> {
+        table(py, &self.0.rows())
     }
 
-    /// This run's events as a pandas DataFrame.
-    fn events_frame(slf: &Bound<'_, Self>) -> PyResult<PyObject> {
-        let py = slf.py();
+    /// This run's events as a pandas DataFrame: customer, type and each
+    /// event type's figures.
+    fn events_frame(&self, py: Python<'_>) -> PyResult<PyObject> {
+        let events = serde_to_py(py, &self.0.events)?;
         Ok(py
             .import("credit._batch")?
-            .call_method1("events_frame", (slf,))?
+            .call_method1("rows_frame", (events,))?
             .unbind())
     }
 
@@ -805,7 +786,11 @@ impl PyCreditBook {
                     Some(r.get().0.clone())
                 } else if p.is_instance_of::<PyString>() {
                     let text: String = p.extract()?;
-                    Some(crate::parse_json::<ReviewRun>(py, &text, "review run")?)
+                    Some(crate::conversions::parse_json::<ReviewRun>(
+                        py,
+                        &text,
+                        "review run",
+                    )?)
                 } else {
                     return Err(crate::errors::type_err(
                         py,

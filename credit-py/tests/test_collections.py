@@ -141,7 +141,8 @@ def test_dunning_run_issue_and_worklist() -> None:
     assert (i1["level"], i1["interest"]) == (2, Decimal("4.16"))
     w = b.worklist(date(2026, 2, 25), "EUR")
     assert list(w.columns)[:2] == ["collector", "customer"]
-    assert w.loc[0, "overdue"] == Decimal("640.00") and w.loc[0, "next_action"] == "notice 2"
+    assert w.loc[0, "overdue"] == Decimal("640.00")
+    assert (w.loc[0, "next_action"], w.loc[0, "notice_level"]) == ("notice", 2)
     b.apply({"id": "pr", "customer": "C1", "date": "2026-02-26", "type": "promise_to_pay", "amount": "100.00",
              "currency": "EUR", "promised_date": "2026-03-01"})
     assert b.promises("C1", date(2026, 3, 2))[0]["state"] == "broken"

@@ -37,11 +37,12 @@ pub struct OrderRequest {
     /// Order value (converted to the credit currency with the book's FX rates).
     pub amount: Money,
     /// Requested delivery date (for the dynamic limit's horizon).
-    #[serde(default)]
+    #[serde(with = "crate::serde_date::option", default)]
     pub requested_delivery: Option<NaiveDate>,
     /// Where in the flow the check runs.
     pub checkpoint: Checkpoint,
     /// Check date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
 }
 
@@ -87,6 +88,7 @@ pub struct Release {
     /// Why.
     pub reason: String,
     /// When.
+    #[serde(with = "crate::serde_date")]
     pub date: NaiveDate,
     /// The blocking decision's log entry.
     pub decision_seq: u64,
@@ -102,8 +104,10 @@ pub struct Reservation {
     /// Value in the credit currency.
     pub amount: Money,
     /// Requested delivery date.
+    #[serde(with = "crate::serde_date::option")]
     pub requested_delivery: Option<NaiveDate>,
     /// Date of the check that reserved it.
+    #[serde(with = "crate::serde_date")]
     pub date: NaiveDate,
 }
 
@@ -167,7 +171,9 @@ pub(crate) struct Reserved {
     pub(crate) order_id: OrderId,
     /// In the account's credit currency.
     pub(crate) amount: Money,
+    #[serde(with = "crate::serde_date::option")]
     pub(crate) requested_delivery: Option<NaiveDate>,
+    #[serde(with = "crate::serde_date")]
     pub(crate) date: NaiveDate,
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::customer::RiskClass;
 use crate::exposure::ExposureWeights;
 pub use crate::exposure::Figures;
-use crate::money::Currency;
+use crate::money::{at_precision, Currency};
 
 pub mod desk;
 
@@ -32,6 +32,14 @@ pub enum Checkpoint {
 impl Checkpoint {
     /// Every checkpoint.
     pub const ALL: [Checkpoint; 3] = [Checkpoint::Order, Checkpoint::Delivery, Checkpoint::Invoice];
+
+    /// The checkpoint of this name.
+    ///
+    /// # Errors
+    /// [`crate::error::UnknownName`] listing the names.
+    pub fn from_name(name: &str) -> Result<Self, crate::error::UnknownName> {
+        crate::error::UnknownName::find("checkpoint", name, &Self::ALL, Self::name)
+    }
 
     /// The snake_case name.
     pub fn name(self) -> &'static str {
@@ -165,15 +173,9 @@ pub struct CheckStep {
 
 impl Serialize for CheckStep {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap};
-        let kind = crate::tagged::to_flat(&self.kind, "step").map_err(S::Error::custom)?;
-        let mut m = s.serialize_map(Some(2 + kind.len()))?;
-        if let Some(t) = kind.get("step") {
-            m.serialize_entry("step", t)?;
-        }
-        for (k, v) in kind.iter().filter(|(k, _)| k.as_str() != "step") {
-            m.serialize_entry(k, v)?;
-        }
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        crate::tagged::write_flat(&self.kind, "step", &mut m)?;
         m.serialize_entry("action", &self.action)?;
         m.serialize_entry("checkpoints", &self.checkpoints)?;
         m.end()
@@ -286,6 +288,9 @@ pub struct GroupView {
     /// The group limit in force.
     #[serde(with = "crate::serde_decimal")]
     pub limit: Decimal,
+    /// The group's currency (the head's credit currency), in which the
+    /// three figures are.
+    pub currency: Currency,
 }
 
 impl GroupView {
@@ -305,6 +310,7 @@ pub struct ReleaseView {
     #[serde(with = "crate::serde_decimal")]
     pub amount: Decimal,
     /// Release date.
+    #[serde(with = "crate::serde_date")]
     pub date: NaiveDate,
 }
 
@@ -312,6 +318,7 @@ pub struct ReleaseView {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckInputs {
     /// Check date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Where in the flow.
     pub checkpoint: Checkpoint,
@@ -343,6 +350,7 @@ pub struct CheckInputs {
     /// Highest dunning level on an open item (0: none).
     pub max_dunning_level: u8,
     /// The customer's next review date.
+    #[serde(with = "crate::serde_date::option")]
     pub next_review: Option<NaiveDate>,
     /// An earlier release of this order.
     pub release: Option<ReleaseView>,
@@ -616,15 +624,19 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
         .ok_or(CheckOverflow)?;
     let after = before.checked_add(order_weighted).ok_or(CheckOverflow)?;
     let limit = inputs.limit.amount();
+    // Money figures are shown at their currency's precision wherever that
+    // is exact (see `at_precision`); comparisons use the exact values.
+    let mu = inputs.currency.minor_units();
+    let shown = |v: Decimal| at_precision(v, mu);
     let mut d = Decision {
         outcome: Outcome::Approved,
         reasons: Vec::new(),
         protected_by_release: false,
         currency: inputs.currency,
-        exposure_before: before,
-        exposure_after: after,
-        limit,
-        available: limit.and_then(|l| l.checked_sub(before)),
+        exposure_before: shown(before),
+        exposure_after: shown(after),
+        limit: limit.map(shown),
+        available: limit.and_then(|l| l.checked_sub(before)).map(shown),
     };
     if let Some(r) = inputs.release {
         let max_value = r
@@ -650,6 +662,14 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
                 threshold,
                 observed,
             };
+        // A money figure of the account's (or the group's) currency.
+        let money = |code: &'static str, threshold: Decimal, observed: Decimal, dp: u32| {
+            fail(
+                code,
+                Some(at_precision(threshold, dp)),
+                Some(at_precision(observed, dp)),
+            )
+        };
         let failed: Option<Reason> = match &step.kind {
             StepKind::CustomerBlocked => inputs
                 .customer_blocked
@@ -668,7 +688,9 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
             } => {
                 let dynamic = matches!(step.kind, StepKind::DynamicLimit { .. });
                 match inputs.limit {
-                    LimitView::NotDefined => Some(fail("NO_LIMIT_DEFINED", None, Some(after))),
+                    LimitView::NotDefined => {
+                        Some(fail("NO_LIMIT_DEFINED", None, Some(shown(after))))
+                    }
                     LimitView::Unlimited { .. } => None,
                     LimitView::Amount { amount, .. } => {
                         let exposure = if dynamic {
@@ -684,8 +706,7 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
                         let ceiling = amount
                             .checked_add(tolerance(amount, *tolerance_percent, *tolerance_amount)?)
                             .ok_or(CheckOverflow)?;
-                        (exposure > ceiling)
-                            .then(|| fail(step.kind.code(), Some(ceiling), Some(exposure)))
+                        (exposure > ceiling).then(|| money(step.kind.code(), ceiling, exposure, mu))
                     }
                 }
             }
@@ -699,8 +720,9 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
                                 .ok_or(CheckOverflow)?,
                         )
                         .ok_or(CheckOverflow)?;
-                    (after_g > g.limit)
-                        .then(|| fail(step.kind.code(), Some(g.limit), Some(after_g)))
+                    (after_g > g.limit).then(|| {
+                        money(step.kind.code(), g.limit, after_g, g.currency.minor_units())
+                    })
                 }
                 None => None,
             },
@@ -717,7 +739,7 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
                     (a, b) => a.or(b),
                 };
                 max.filter(|m| inputs.order_amount > *m)
-                    .map(|m| fail(step.kind.code(), Some(m), Some(inputs.order_amount)))
+                    .map(|m| money(step.kind.code(), m, inputs.order_amount, mu))
             }
             StepKind::OldestOverdue { days, .. } => inputs
                 .oldest_overdue_days
@@ -742,7 +764,7 @@ pub fn evaluate(policy: &CheckConfig<'_>, inputs: &CheckInputs) -> Result<Decisi
                     (a, b) => a.or(b),
                 };
                 max.filter(|m| inputs.overdue_amount > *m)
-                    .map(|m| fail(step.kind.code(), Some(m), Some(inputs.overdue_amount)))
+                    .map(|m| money(step.kind.code(), m, inputs.overdue_amount, mu))
             }
             StepKind::DunningLevel { level } => (inputs.max_dunning_level >= *level).then(|| {
                 fail(

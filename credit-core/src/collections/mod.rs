@@ -75,6 +75,7 @@ pub struct RateSeries(pub Vec<RatePoint>);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RatePoint {
     /// In force from this date.
+    #[serde(with = "crate::serde_date")]
     pub from: NaiveDate,
     /// Annual rate in percent.
     #[serde(with = "crate::serde_decimal")]
@@ -157,8 +158,10 @@ fn act365() -> DayCount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InterestPeriod {
     /// First day accruing.
+    #[serde(with = "crate::serde_date")]
     pub from: NaiveDate,
     /// Last day accruing (inclusive).
+    #[serde(with = "crate::serde_date")]
     pub to: NaiveDate,
     /// Days.
     pub days: i64,
@@ -458,7 +461,7 @@ pub struct WorklistPolicy {
     pub priority: Priority,
     /// Probability of default by risk class (percent), for `overdue_times_pd`;
     /// a customer without a class or PD counts 100 %.
-    #[serde(default)]
+    #[serde(with = "crate::serde_decimal::map", default)]
     pub pd_by_class: BTreeMap<RiskClass, Decimal>,
     /// Call the customer once the oldest item is this many days overdue.
     #[serde(default = "call_days")]
@@ -580,6 +583,7 @@ pub struct NoticeLine {
     /// The installment number (1-based) for installment terms.
     pub installment: Option<u32>,
     /// Due date.
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Days past due.
     pub days_overdue: i64,
@@ -644,6 +648,7 @@ pub struct Exclusion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DunningRun {
     /// The run's date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Policy id.
     pub policy_id: String,
@@ -671,8 +676,41 @@ pub enum NextAction {
     StopSupply,
 }
 
-/// A worklist entry.
+impl NextAction {
+    /// The action's name: `reminder`, `call`, `notice` or `stop_supply`.
+    pub fn name(self) -> &'static str {
+        match self {
+            NextAction::Reminder => "reminder",
+            NextAction::Call => "call",
+            NextAction::Notice { .. } => "notice",
+            NextAction::StopSupply => "stop_supply",
+        }
+    }
+
+    /// The notice level, for a notice.
+    pub fn level(self) -> Option<u8> {
+        match self {
+            NextAction::Notice { level } => Some(level),
+            _ => None,
+        }
+    }
+}
+
+/// `reminder`, `call`, `notice 2`, `stop_supply`.
+impl std::fmt::Display for NextAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.level() {
+            Some(l) => write!(f, "{} {l}", self.name()),
+            None => f.write_str(self.name()),
+        }
+    }
+}
+
+/// A worklist entry. Serialized flat (a [`Row`](crate::rows::Row)): the
+/// next action as `next_action` (its name) and `notice_level` (`null`
+/// unless a notice).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "WorkRow", try_from = "WorkRow")]
 pub struct WorkItem {
     /// Collector (`None`: unassigned).
     pub collector: Option<String>,
@@ -681,7 +719,6 @@ pub struct WorkItem {
     /// Currency of the amounts (the worklist's).
     pub currency: Currency,
     /// Overdue amount.
-    #[serde(with = "crate::serde_decimal")]
     pub overdue: Decimal,
     /// Days the oldest overdue item is past due.
     pub max_days_overdue: i64,
@@ -690,10 +727,141 @@ pub struct WorkItem {
     /// Risk class.
     pub risk_class: Option<RiskClass>,
     /// The priority figure (higher first).
-    #[serde(with = "crate::serde_decimal")]
     pub priority: Decimal,
     /// What to do next.
     pub next_action: NextAction,
+}
+
+/// [`WorkItem`]'s flat record.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkRow {
+    collector: Option<String>,
+    customer: CustomerId,
+    currency: Currency,
+    #[serde(with = "crate::serde_decimal")]
+    overdue: Decimal,
+    max_days_overdue: i64,
+    dunning_level: u8,
+    risk_class: Option<RiskClass>,
+    #[serde(with = "crate::serde_decimal")]
+    priority: Decimal,
+    next_action: String,
+    notice_level: Option<u8>,
+}
+
+impl From<WorkItem> for WorkRow {
+    fn from(w: WorkItem) -> Self {
+        WorkRow {
+            collector: w.collector,
+            customer: w.customer,
+            currency: w.currency,
+            overdue: w.overdue,
+            max_days_overdue: w.max_days_overdue,
+            dunning_level: w.dunning_level,
+            risk_class: w.risk_class,
+            priority: w.priority,
+            next_action: w.next_action.name().to_string(),
+            notice_level: w.next_action.level(),
+        }
+    }
+}
+
+impl TryFrom<WorkRow> for WorkItem {
+    type Error = String;
+
+    fn try_from(r: WorkRow) -> Result<Self, String> {
+        let next_action = match (r.next_action.as_str(), r.notice_level) {
+            ("reminder", None) => NextAction::Reminder,
+            ("call", None) => NextAction::Call,
+            ("notice", Some(level)) => NextAction::Notice { level },
+            ("stop_supply", None) => NextAction::StopSupply,
+            (a, l) => {
+                return Err(format!(
+                    "next_action {a:?} with notice_level {l:?}: expected reminder, call, \
+                     stop_supply (no level) or notice (with a level)"
+                ))
+            }
+        };
+        Ok(WorkItem {
+            collector: r.collector,
+            customer: r.customer,
+            currency: r.currency,
+            overdue: r.overdue,
+            max_days_overdue: r.max_days_overdue,
+            dunning_level: r.dunning_level,
+            risk_class: r.risk_class,
+            priority: r.priority,
+            next_action,
+        })
+    }
+}
+
+impl crate::rows::Row for WorkItem {
+    const COLUMNS: &'static [&'static str] = &[
+        "collector",
+        "customer",
+        "currency",
+        "overdue",
+        "max_days_overdue",
+        "dunning_level",
+        "risk_class",
+        "priority",
+        "next_action",
+        "notice_level",
+    ];
+}
+
+/// One line of a dunning run as a flat record: the notice's customer,
+/// segment, level and currency beside the line's figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoticeLineRow<'a> {
+    /// Customer.
+    pub customer: &'a CustomerId,
+    /// Segment.
+    pub segment: &'a str,
+    /// The notice's level.
+    pub notice_level: u8,
+    /// The notice's currency.
+    pub currency: Currency,
+    /// The line.
+    #[serde(flatten)]
+    pub line: &'a NoticeLine,
+}
+
+impl crate::rows::Row for NoticeLineRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "customer",
+        "segment",
+        "notice_level",
+        "currency",
+        "invoice_id",
+        "installment",
+        "due_date",
+        "days_overdue",
+        "amount",
+        "interest",
+        "compensation",
+        "level",
+    ];
+}
+
+impl DunningRun {
+    /// Every notice line of the run, as flat records, notice by notice.
+    pub fn lines(&self) -> Vec<NoticeLineRow<'_>> {
+        self.notices
+            .iter()
+            .flat_map(|n| {
+                n.lines.iter().map(move |line| NoticeLineRow {
+                    customer: &n.customer,
+                    segment: &n.segment,
+                    notice_level: n.level,
+                    currency: n.currency,
+                    line,
+                })
+            })
+            .collect()
+    }
 }
 
 impl crate::error::Classify for CollectionsError {

@@ -148,7 +148,7 @@ pub struct Customer {
     #[serde(default)]
     pub blocked: Option<String>,
     /// Next credit review date.
-    #[serde(default)]
+    #[serde(with = "crate::serde_date::option", default)]
     pub next_review: Option<NaiveDate>,
     /// Assigned collector.
     #[serde(default)]
@@ -276,8 +276,10 @@ pub struct TemporaryIncrease {
     /// The extra amount.
     pub amount: Money,
     /// First day it applies.
+    #[serde(with = "crate::serde_date")]
     pub from: NaiveDate,
     /// Last day it applies.
+    #[serde(with = "crate::serde_date")]
     pub to: NaiveDate,
 }
 
@@ -295,7 +297,7 @@ pub struct CreditLimit {
     #[serde(rename = "limit")]
     pub amount: LimitAmount,
     /// Last day the limit is valid; after it, the limit-expired step fails.
-    #[serde(default)]
+    #[serde(with = "crate::serde_date::option", default)]
     pub valid_to: Option<NaiveDate>,
     /// Temporary increases.
     #[serde(default)]

@@ -86,6 +86,7 @@ impl CreditBook {
                 exposure_before: self.group_exposure_for_check(h, &req.segment, req, gcur)?,
                 order_amount: self.fx.convert(order_amount, currency, gcur)?,
                 limit,
+                currency: gcur,
             };
             if best.as_ref().is_none_or(|b| view.headroom() < b.headroom()) {
                 best = Some(view);

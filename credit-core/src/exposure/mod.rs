@@ -101,6 +101,7 @@ impl Default for ExposureWeights {
 /// Host-supplied FX rates: `amount_in_to = amount_in_from × rate`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FxRates {
+    #[serde(with = "crate::serde_decimal::keyed2")]
     rates: Vec<(Currency, Currency, Decimal)>,
 }
 

@@ -24,6 +24,7 @@ pub struct Exposure {
     /// Credit currency.
     pub currency: Currency,
     /// The date the figures stand at.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Categories, unweighted. Reservations are included in `open_orders`.
     pub figures: Figures,
@@ -48,6 +49,7 @@ pub struct GroupExposure {
     /// The head's credit currency (the group total's currency).
     pub currency: Currency,
     /// The date the figures stand at.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Each member's weighted exposure in the group currency.
     pub members: Vec<GroupMember>,

@@ -161,7 +161,7 @@ pub enum EventKind {
         /// Currency.
         currency: Currency,
         /// Requested delivery date (for the credit horizon).
-        #[serde(default)]
+        #[serde(with = "crate::serde_date::option", default)]
         requested_delivery: Option<NaiveDate>,
         /// Prepaid orders carry no credit risk: they count zero.
         #[serde(default)]
@@ -177,7 +177,7 @@ pub enum EventKind {
         /// Currency (must be the order's).
         currency: Currency,
         /// New requested delivery date, if it changed.
-        #[serde(default)]
+        #[serde(with = "crate::serde_date::option", default)]
         requested_delivery: Option<NaiveDate>,
     },
     /// The undelivered remainder of an order was cancelled.
@@ -213,7 +213,7 @@ pub enum EventKind {
         #[serde(default)]
         terms: Option<String>,
         /// Explicit due date (instead of terms).
-        #[serde(default)]
+        #[serde(with = "crate::serde_date::option", default)]
         due_date: Option<NaiveDate>,
         /// The order invoiced, if any.
         #[serde(default)]
@@ -290,6 +290,7 @@ pub enum EventKind {
         /// Currency.
         currency: Currency,
         /// Date promised.
+        #[serde(with = "crate::serde_date")]
         promised_date: NaiveDate,
     },
     /// A dunning notice was issued for open items.
@@ -339,6 +340,7 @@ pub enum EventKind {
         /// Why.
         reason: String,
         /// Blocked up to and including this date.
+        #[serde(with = "crate::serde_date")]
         until: NaiveDate,
     },
     /// An open item imported from another system (opening balance).
@@ -346,8 +348,10 @@ pub enum EventKind {
         /// Invoice id.
         invoice_id: InvoiceId,
         /// Invoice date.
+        #[serde(with = "crate::serde_date")]
         invoice_date: NaiveDate,
         /// Due date.
+        #[serde(with = "crate::serde_date")]
         due_date: NaiveDate,
         /// Original amount.
         #[serde(with = "crate::serde_decimal")]
@@ -473,19 +477,13 @@ impl Event {
 
 impl Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeMap};
-        let kind = crate::tagged::to_flat(&self.kind, "type").map_err(S::Error::custom)?;
-        let mut m = s.serialize_map(Some(4 + kind.len()))?;
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &self.id)?;
         m.serialize_entry("customer", &self.customer)?;
         m.serialize_entry("segment", &self.segment)?;
-        m.serialize_entry("date", &self.date)?;
-        if let Some(t) = kind.get("type") {
-            m.serialize_entry("type", t)?;
-        }
-        for (k, v) in kind.iter().filter(|(k, _)| k.as_str() != "type") {
-            m.serialize_entry(k, v)?;
-        }
+        m.serialize_entry("date", &crate::serde_date::Day(self.date))?;
+        crate::tagged::write_flat(&self.kind, "type", &mut m)?;
         m.end()
     }
 }
@@ -525,8 +523,10 @@ pub struct OpenItemRow {
     /// Invoice id.
     pub invoice_id: InvoiceId,
     /// Invoice date (the event's date).
+    #[serde(with = "crate::serde_date")]
     pub invoice_date: NaiveDate,
     /// Net due date.
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Original amount.
     #[serde(with = "crate::serde_decimal")]
@@ -570,18 +570,23 @@ pub struct OrderState {
     /// Currency.
     pub currency: Currency,
     /// Total order value.
+    #[serde(with = "crate::serde_decimal")]
     pub total: Decimal,
     /// Value delivered so far.
+    #[serde(with = "crate::serde_decimal")]
     pub delivered: Decimal,
     /// Value invoiced so far against this order.
+    #[serde(with = "crate::serde_decimal")]
     pub invoiced: Decimal,
     /// Requested delivery date.
+    #[serde(with = "crate::serde_date::option")]
     pub requested_delivery: Option<NaiveDate>,
     /// Prepaid orders count zero.
     pub prepaid: bool,
     /// Undelivered remainder cancelled.
     pub cancelled: bool,
     /// Deliveries with an id: (delivery id, value).
+    #[serde(with = "crate::serde_decimal::keyed")]
     pub deliveries: Vec<(String, Decimal)>,
 }
 
@@ -611,8 +616,10 @@ pub struct OpenItem {
     /// Currency.
     pub currency: Currency,
     /// Invoice date.
+    #[serde(with = "crate::serde_date")]
     pub invoice_date: NaiveDate,
     /// Net due date.
+    #[serde(with = "crate::serde_date")]
     pub due_date: NaiveDate,
     /// Original amount.
     #[serde(with = "crate::serde_decimal")]
@@ -632,6 +639,7 @@ pub struct OpenItem {
     /// Highest dunning level issued for it (0: none).
     pub dunning_level: u8,
     /// Discount tiers: (last day, discount amount), best first.
+    #[serde(with = "crate::serde_decimal::dated")]
     pub discounts: Vec<(NaiveDate, Decimal)>,
     /// The order invoiced, if any.
     pub order_id: Option<OrderId>,
@@ -662,6 +670,7 @@ pub struct DunningBlock {
     /// Why.
     pub reason: String,
     /// Blocked up to and including this date.
+    #[serde(with = "crate::serde_date")]
     pub until: NaiveDate,
 }
 
@@ -669,21 +678,41 @@ pub struct DunningBlock {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ItemCollection {
     /// Installments (due date, amount) when the terms have several.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        with = "crate::serde_decimal::dated",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub installments: Vec<(NaiveDate, Decimal)>,
     /// Reductions of the open amount (payments with their discount, credit
     /// notes, write-offs): (date, amount).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        with = "crate::serde_decimal::dated",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub reductions: Vec<(NaiveDate, Decimal)>,
     /// Payments applied (with the discount they earned): (date, amount).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        with = "crate::serde_decimal::dated",
+        default,
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub payments: Vec<(NaiveDate, Decimal)>,
     /// The latest date in `reductions` (kept inline so that period scans
     /// skip items with nothing in the period without touching the lists).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::serde_date::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_reduction: Option<NaiveDate>,
     /// Date of the latest dunning notice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::serde_date::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_dunned: Option<NaiveDate>,
     /// Set when the item is itself a charge (interest, fee, compensation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -760,6 +789,7 @@ impl OpenItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Promise {
     /// Date the promise was made.
+    #[serde(with = "crate::serde_date")]
     pub made_on: NaiveDate,
     /// Amount promised.
     #[serde(with = "crate::serde_decimal")]
@@ -767,6 +797,7 @@ pub struct Promise {
     /// Currency.
     pub currency: Currency,
     /// Date promised.
+    #[serde(with = "crate::serde_date")]
     pub promised_date: NaiveDate,
     /// Paid towards it (payments dated from `made_on` to `promised_date`).
     #[serde(with = "crate::serde_decimal")]
@@ -820,6 +851,7 @@ pub struct AccountState {
     /// Open items, kept sorted by due date (then arrival).
     pub items: Vec<OpenItem>,
     /// Unapplied credits (payments or credit notes on account) by currency.
+    #[serde(with = "crate::serde_decimal::keyed")]
     pub unapplied: Vec<(Currency, Decimal)>,
     /// Host-supplied special liabilities (credit currency).
     #[serde(with = "crate::serde_decimal")]
@@ -827,6 +859,7 @@ pub struct AccountState {
     /// Promises to pay.
     pub promises: Vec<Promise>,
     /// External ratings received: (agency, rating, date).
+    #[serde(with = "crate::serde_date::keyed2")]
     pub ratings: Vec<(String, String, NaiveDate)>,
     /// A dunning block on the whole account.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{Alert, AlertCode, AlertPolicy, AlertRun, MonitorError};
+use super::{Alert, AlertCode, AlertPolicy, AlertRun, Figure, MonitorError};
 use crate::customer::{CustomerId, OrderId};
 use crate::exposure::BookView;
 use crate::ledger::{AccountState, EventKind};
@@ -42,8 +42,8 @@ fn alert(
     code: AlertCode,
     customer: &CustomerId,
     subject: String,
-    observed: String,
-    threshold: String,
+    observed: Figure,
+    threshold: Figure,
 ) -> Alert {
     Alert {
         code,
@@ -69,6 +69,19 @@ fn percent(part: Decimal, whole: Decimal, what: &'static str) -> Result<Decimal,
     Ok(two_places(share(part, whole, what)?))
 }
 
+/// A score or day count held as a float (features, scores) as a decimal
+/// with two places: the float's shortest text, rounded once half-even (a
+/// non-finite value is zero: it cannot pass a threshold test anyway).
+fn two_places_f64(v: f64) -> Decimal {
+    let d = if v.is_finite() {
+        // `{}` of an f64 is its shortest round-trip text, never exponent form.
+        crate::serde_decimal::parse_strict(&format!("{v}")).unwrap_or(Decimal::ZERO)
+    } else {
+        Decimal::ZERO
+    };
+    two_places(d)
+}
+
 fn two_places(v: Decimal) -> Decimal {
     let mut r = round_dp(v, 2, RoundingMode::HalfEven);
     r.rescale(2);
@@ -89,14 +102,13 @@ pub fn account_alerts(
 ) -> Result<(), MonitorError> {
     let id = f.customer;
     if let (true, Some(valid_to)) = (pol.expired, f.limit_expired) {
-        let v = valid_to.map(|d| d.to_string()).unwrap_or_default();
         out.push(alert(
             as_of,
             AlertCode::LimitExpired,
             id,
             f.segment.into(),
-            v,
-            as_of.to_string(),
+            valid_to.map_or(Figure::None, Figure::Date),
+            Figure::Date(as_of),
         ));
     }
     if let (Some(t), Some((exposure, limit))) = (pol.utilisation_above, f.utilisation) {
@@ -107,8 +119,8 @@ pub fn account_alerts(
                 AlertCode::UtilisationHigh,
                 id,
                 f.segment.into(),
-                pct.to_string(),
-                t.to_string(),
+                Figure::Decimal(pct),
+                Figure::Decimal(t),
             ));
         }
     }
@@ -121,8 +133,8 @@ pub fn account_alerts(
                     AlertCode::ItemOverdue,
                     id,
                     it.invoice_id.0.clone(),
-                    days.to_string(),
-                    n.to_string(),
+                    Figure::Count(days),
+                    Figure::Count(n),
                 ));
             }
         }
@@ -136,8 +148,8 @@ pub fn account_alerts(
                     AlertCode::PromiseBroken,
                     id,
                     p.promised_date.to_string(),
-                    format!("{} of {} paid", p.paid, p.amount),
-                    format!("within {n} days"),
+                    Figure::Decimal(p.paid),
+                    Figure::Decimal(p.amount),
                 ));
             }
         }
@@ -150,8 +162,8 @@ pub fn account_alerts(
                 AlertCode::DbtWorsening,
                 id,
                 f.segment.into(),
-                format!("{trend:.2}"),
-                t.to_string(),
+                Figure::Decimal(two_places_f64(trend)),
+                Figure::Decimal(t),
             ));
         }
     }
@@ -167,8 +179,8 @@ pub fn account_alerts(
                         AlertCode::LargeOrder,
                         id,
                         order.0.clone(),
-                        two_places(s).to_string(),
-                        pct.to_string(),
+                        Figure::Decimal(two_places(s)),
+                        Figure::Decimal(pct),
                     ));
                 }
             }
@@ -199,8 +211,8 @@ pub fn customer_alerts(
             AlertCode::ReviewExpired,
             id,
             String::new(),
-            r.to_string(),
-            as_of.to_string(),
+            Figure::Date(r),
+            Figure::Date(as_of),
         ));
     }
     if let Some(run) = reviews {
@@ -214,8 +226,8 @@ pub fn customer_alerts(
                         AlertCode::ScoreDrop,
                         id,
                         r.reviewed_on.to_string(),
-                        format!("{prev} -> {score}"),
-                        n.to_string(),
+                        Figure::Decimal(two_places_f64(prev - score)),
+                        Figure::Count(i64::from(n)),
                     ));
                 }
             }
@@ -228,8 +240,8 @@ pub fn customer_alerts(
                         AlertCode::ClassDowngrade,
                         id,
                         run.as_of.to_string(),
-                        format!("{from} -> {to}"),
-                        String::new(),
+                        Figure::Text(to.to_string()),
+                        Figure::Text(from.to_string()),
                     ));
                 }
             }
@@ -248,8 +260,8 @@ pub fn customer_alerts(
                     AlertCode::PlanBroken,
                     id,
                     subject,
-                    "broken".into(),
-                    format!("{:?}", p.terms.broken),
+                    Figure::Text("broken".into()),
+                    Figure::Text(format!("{:?}", p.terms.broken)),
                 ));
             }
         }

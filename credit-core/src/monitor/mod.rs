@@ -175,6 +175,24 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// Every grouping.
+    pub const ALL: [GroupBy; 6] = [
+        GroupBy::Total,
+        GroupBy::Customer,
+        GroupBy::Segment,
+        GroupBy::Collector,
+        GroupBy::RiskClass,
+        GroupBy::Currency,
+    ];
+
+    /// The grouping of this name.
+    ///
+    /// # Errors
+    /// [`crate::error::UnknownName`] listing the names.
+    pub fn from_name(name: &str) -> Result<Self, crate::error::UnknownName> {
+        crate::error::UnknownName::find("group_by", name, &Self::ALL, Self::name)
+    }
+
     /// The snake_case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -653,6 +671,112 @@ pub enum Kpi {
     PromisesKept,
 }
 
+impl Kpi {
+    /// Every KPI, in report order.
+    pub const ALL: [Kpi; 12] = [
+        Kpi::Dso,
+        Kpi::CountbackDso,
+        Kpi::BestPossibleDso,
+        Kpi::AverageDaysDelinquent,
+        Kpi::Cei,
+        Kpi::AverageDaysToPay,
+        Kpi::AverageDaysBeyondTerms,
+        Kpi::PercentCurrent,
+        Kpi::PercentOver90,
+        Kpi::BadDebtRatio,
+        Kpi::LimitUtilisation,
+        Kpi::PromisesKept,
+    ];
+
+    /// The KPI's name, as in JSON (`dso`, `countback_dso`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Kpi::Dso => "dso",
+            Kpi::CountbackDso => "countback_dso",
+            Kpi::BestPossibleDso => "best_possible_dso",
+            Kpi::AverageDaysDelinquent => "average_days_delinquent",
+            Kpi::Cei => "cei",
+            Kpi::AverageDaysToPay => "average_days_to_pay",
+            Kpi::AverageDaysBeyondTerms => "average_days_beyond_terms",
+            Kpi::PercentCurrent => "percent_current",
+            Kpi::PercentOver90 => "percent_over_90",
+            Kpi::BadDebtRatio => "bad_debt_ratio",
+            Kpi::LimitUtilisation => "limit_utilisation",
+            Kpi::PromisesKept => "promises_kept",
+        }
+    }
+}
+
+/// One group of a KPI report as a flat record: `key`, the amounts and
+/// counts, then every KPI's value by [`Kpi::name`] (`null` when undefined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KpiRow<'a> {
+    /// The group's key.
+    pub key: &'a str,
+    /// Its KPIs.
+    pub kpis: &'a Kpis,
+}
+
+impl Serialize for KpiRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let k = self.kpis;
+        let mut m = s.serialize_map(Some(<Self as crate::rows::Row>::COLUMNS.len()))?;
+        m.serialize_entry("key", self.key)?;
+        let dec = crate::serde_decimal::Dec;
+        m.serialize_entry("receivables", &dec(k.receivables))?;
+        m.serialize_entry("current", &dec(k.current))?;
+        m.serialize_entry("overdue", &dec(k.overdue))?;
+        m.serialize_entry("disputed", &dec(k.disputed))?;
+        m.serialize_entry("credit_sales", &dec(k.credit_sales))?;
+        m.serialize_entry("collected", &dec(k.collected))?;
+        m.serialize_entry("disputes_resolved", &dec(k.disputes_resolved))?;
+        m.serialize_entry("promises_made", &k.promises_made)?;
+        m.serialize_entry("promises_kept_count", &k.promises_kept_count)?;
+        for kpi in Kpi::ALL {
+            m.serialize_entry(kpi.name(), &k.get(kpi).value.map(dec))?;
+        }
+        m.end()
+    }
+}
+
+impl crate::rows::Row for KpiRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "key",
+        "receivables",
+        "current",
+        "overdue",
+        "disputed",
+        "credit_sales",
+        "collected",
+        "disputes_resolved",
+        "promises_made",
+        "promises_kept_count",
+        "dso",
+        "countback_dso",
+        "best_possible_dso",
+        "average_days_delinquent",
+        "cei",
+        "average_days_to_pay",
+        "average_days_beyond_terms",
+        "percent_current",
+        "percent_over_90",
+        "bad_debt_ratio",
+        "limit_utilisation",
+        "promises_kept",
+    ];
+}
+
+impl KpiReport {
+    /// One flat record per group, in key order.
+    pub fn rows(&self) -> Vec<KpiRow<'_>> {
+        self.groups
+            .iter()
+            .map(|(key, kpis)| KpiRow { key, kpis })
+            .collect()
+    }
+}
+
 impl Kpis {
     /// A figure by its JSON name: a KPI (`Some(None)` when undefined), an
     /// amount (`collected`, `receivables`, `current`, `overdue`,
@@ -671,8 +795,7 @@ impl Kpis {
             "promises_made" => Decimal::from(self.promises_made),
             "promises_kept_count" => Decimal::from(self.promises_kept_count),
             _ => {
-                let kpi: Kpi =
-                    serde_json::from_value(serde_json::Value::String(name.to_string())).ok()?;
+                let kpi = Kpi::ALL.into_iter().find(|k| k.name() == name)?;
                 return Some(self.get(kpi).value);
             }
         };
@@ -723,6 +846,7 @@ pub struct AgingRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aging {
     /// The date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Grouping.
     pub group_by: GroupBy,
@@ -738,8 +862,10 @@ pub struct Aging {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KpiReport {
     /// First day of the period.
+    #[serde(with = "crate::serde_date")]
     pub from: NaiveDate,
     /// Last day of the period (the as-of date).
+    #[serde(with = "crate::serde_date")]
     pub to: NaiveDate,
     /// Grouping.
     pub group_by: GroupBy,
@@ -840,8 +966,10 @@ pub struct GoalResult {
     /// The goal.
     pub goal: Goal,
     /// Period measured.
+    #[serde(with = "crate::serde_date")]
     pub from: NaiveDate,
     /// To.
+    #[serde(with = "crate::serde_date")]
     pub to: NaiveDate,
     /// Actual value.
     #[serde(with = "crate::serde_decimal::option")]
@@ -855,10 +983,94 @@ pub struct GoalResult {
     pub trend: Vec<TrendPoint>,
 }
 
+/// A goal's result as a flat record: the goal's fields, the period, the
+/// actual value, gap and status, and the trend's values (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GoalRow<'a> {
+    /// The goal's name.
+    pub name: &'a str,
+    /// The KPI.
+    pub kpi: Kpi,
+    /// Its scope.
+    pub scope: GroupBy,
+    /// The group key, if the scope has one.
+    pub key: Option<&'a str>,
+    /// The target.
+    #[serde(with = "crate::serde_decimal")]
+    pub target: Decimal,
+    /// Whether higher or lower is better.
+    pub direction: Direction,
+    /// The tolerance band.
+    #[serde(with = "crate::serde_decimal")]
+    pub tolerance: Decimal,
+    /// The period's first day.
+    #[serde(with = "crate::serde_date")]
+    pub from: NaiveDate,
+    /// The date of the result.
+    #[serde(with = "crate::serde_date")]
+    pub to: NaiveDate,
+    /// The KPI over the period to date.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub actual: Option<Decimal>,
+    /// The gap to the target.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub gap: Option<Decimal>,
+    /// Met, within tolerance, missed or undefined.
+    pub status: GoalStatus,
+    /// The KPI at the end of each earlier period, oldest first (`None`
+    /// where undefined).
+    pub trend: Vec<Option<crate::serde_decimal::Dec>>,
+}
+
+impl GoalResult {
+    /// The result as a flat record.
+    pub fn row(&self) -> GoalRow<'_> {
+        let g = &self.goal;
+        GoalRow {
+            name: &g.name,
+            kpi: g.kpi,
+            scope: g.scope,
+            key: g.key.as_deref(),
+            target: g.target,
+            direction: g.direction,
+            tolerance: g.tolerance,
+            from: self.from,
+            to: self.to,
+            actual: self.actual,
+            gap: self.gap,
+            status: self.status,
+            trend: self
+                .trend
+                .iter()
+                .map(|t| t.value.map(crate::serde_decimal::Dec))
+                .collect(),
+        }
+    }
+}
+
+impl crate::rows::Row for GoalRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "name",
+        "kpi",
+        "scope",
+        "key",
+        "target",
+        "direction",
+        "tolerance",
+        "from",
+        "to",
+        "actual",
+        "gap",
+        "status",
+        "trend",
+    ];
+}
+
 /// A KPI value at the end of a past period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrendPoint {
     /// The period's last day.
+    #[serde(with = "crate::serde_date")]
     pub end: NaiveDate,
     /// The KPI (`None`: undefined).
     #[serde(with = "crate::serde_decimal::option")]
@@ -954,9 +1166,121 @@ pub enum AlertCode {
     LargeOrder,
 }
 
+/// A figure an alert shows: its observed value or the threshold it is
+/// compared with. Its kind is fixed by the alert's code (see
+/// [`AlertCode::figures`]), so every surface reads it back as the same
+/// type: a count of days or points, a decimal (a percentage, an amount), a
+/// date, a label, or nothing.
+///
+/// In JSON a figure is its plain value: a number, a decimal string, an ISO
+/// date string, a string, or `null`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Figure {
+    /// No figure.
+    None,
+    /// A count: days, points, a level.
+    Count(i64),
+    /// A decimal: a percentage, an amount, a trend in days.
+    Decimal(Decimal),
+    /// A date.
+    Date(NaiveDate),
+    /// A label: a risk class, a plan state.
+    Text(String),
+}
+
+/// The kind of figure an alert code shows (see [`AlertCode::figures`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FigureKind {
+    /// [`Figure::Count`].
+    Count,
+    /// [`Figure::Decimal`].
+    Decimal,
+    /// [`Figure::Date`] (or [`Figure::None`] when the date is unknown).
+    Date,
+    /// [`Figure::Text`].
+    Text,
+}
+
+impl std::fmt::Display for Figure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Figure::None => Ok(()),
+            Figure::Count(n) => write!(f, "{n}"),
+            Figure::Decimal(d) => write!(f, "{d}"),
+            Figure::Date(d) => write!(f, "{d}"),
+            Figure::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+impl Serialize for Figure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Figure::None => s.serialize_none(),
+            Figure::Count(n) => s.serialize_i64(*n),
+            Figure::Decimal(d) => crate::serde_decimal::serialize(d, s),
+            Figure::Date(d) => crate::serde_date::serialize(d, s),
+            Figure::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
+impl Figure {
+    /// Reads a figure of `kind` from its JSON value.
+    fn read(kind: FigureKind, v: serde_json::Value, field: &str) -> Result<Figure, String> {
+        use serde_json::Value as V;
+        let bad = |v: &V| format!("{field}: expected a {kind:?} figure, got {v}");
+        Ok(match (kind, v) {
+            (_, V::Null) => Figure::None,
+            (FigureKind::Count, V::Number(n)) => {
+                Figure::Count(n.as_i64().ok_or_else(|| bad(&V::Number(n.clone())))?)
+            }
+            (FigureKind::Decimal, V::String(t)) => Figure::Decimal(
+                crate::serde_decimal::parse_strict(&t).ok_or_else(|| bad(&V::String(t.clone())))?,
+            ),
+            (FigureKind::Date, V::String(t)) => {
+                Figure::Date(t.parse().map_err(|_| bad(&V::String(t.clone())))?)
+            }
+            (FigureKind::Text, V::String(t)) => Figure::Text(t),
+            (_, v) => return Err(bad(&v)),
+        })
+    }
+}
+
+impl AlertCode {
+    /// The kinds of the observed figure and of the threshold this code
+    /// shows:
+    ///
+    /// | code | observed | threshold |
+    /// | --- | --- | --- |
+    /// | `UTILISATION_HIGH` | utilisation in % (decimal) | the policy's % |
+    /// | `ITEM_OVERDUE` | days overdue (count) | the policy's days |
+    /// | `DBT_WORSENING` | the DBT trend in days (decimal) | the policy's days |
+    /// | `SCORE_DROP` | the drop in points (decimal) | the policy's points (count) |
+    /// | `CLASS_DOWNGRADE` | the new class (text) | the previous class |
+    /// | `PROMISE_BROKEN` | the amount paid (decimal) | the amount promised |
+    /// | `PLAN_BROKEN` | the plan's state (text) | the plan's breaking rule (text) |
+    /// | `LIMIT_EXPIRED` | the limit's valid-to date (date, or none) | the date of the run |
+    /// | `REVIEW_EXPIRED` | the review date (date) | the date of the run |
+    /// | `LARGE_ORDER` | the order in % of monthly sales (decimal) | the policy's % |
+    pub fn figures(self) -> (FigureKind, FigureKind) {
+        use FigureKind as F;
+        match self {
+            AlertCode::UtilisationHigh | AlertCode::DbtWorsening | AlertCode::LargeOrder => {
+                (F::Decimal, F::Decimal)
+            }
+            AlertCode::PromiseBroken => (F::Decimal, F::Decimal),
+            AlertCode::ItemOverdue => (F::Count, F::Count),
+            AlertCode::ScoreDrop => (F::Decimal, F::Count),
+            AlertCode::ClassDowngrade | AlertCode::PlanBroken => (F::Text, F::Text),
+            AlertCode::LimitExpired | AlertCode::ReviewExpired => (F::Date, F::Date),
+        }
+    }
+}
+
 /// An alert: a condition that holds for a customer (and a subject such as
 /// an invoice or an order), with the figures and the threshold.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Alert {
     /// Code.
     pub code: AlertCode,
@@ -965,12 +1289,40 @@ pub struct Alert {
     /// What it is about within the customer (invoice, order, promise date;
     /// empty for the account).
     pub subject: String,
-    /// The observed figure.
-    pub observed: String,
-    /// The threshold from the policy.
-    pub threshold: String,
+    /// The observed figure (its kind: [`AlertCode::figures`]).
+    pub observed: Figure,
+    /// The threshold it is compared with.
+    pub threshold: Figure,
     /// The date the condition was first seen.
+    #[serde(with = "crate::serde_date")]
     pub raised_on: NaiveDate,
+}
+
+impl<'de> Deserialize<'de> for Alert {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct In {
+            code: AlertCode,
+            customer: crate::customer::CustomerId,
+            subject: String,
+            observed: serde_json::Value,
+            threshold: serde_json::Value,
+            #[serde(with = "crate::serde_date")]
+            raised_on: NaiveDate,
+        }
+        let a = In::deserialize(d)?;
+        let (o, t) = a.code.figures();
+        let err = serde::de::Error::custom;
+        Ok(Alert {
+            code: a.code,
+            customer: a.customer,
+            subject: a.subject,
+            observed: Figure::read(o, a.observed, "observed").map_err(err)?,
+            threshold: Figure::read(t, a.threshold, "threshold").map_err(err)?,
+            raised_on: a.raised_on,
+        })
+    }
 }
 
 impl Alert {
@@ -980,10 +1332,33 @@ impl Alert {
     }
 }
 
+/// An active alert as a flat record, with whether this run raised it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AlertRow<'a> {
+    /// The alert.
+    #[serde(flatten)]
+    pub alert: &'a Alert,
+    /// Raised by this run (the condition started now).
+    pub new: bool,
+}
+
+impl crate::rows::Row for AlertRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "code",
+        "customer",
+        "subject",
+        "observed",
+        "threshold",
+        "raised_on",
+        "new",
+    ];
+}
+
 /// An alert run: what started, what ended, what is active.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertRun {
     /// The date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Conditions that started (not active in the previous run).
     pub raised: Vec<Alert>,
@@ -1026,6 +1401,19 @@ impl AlertRun {
             cleared,
             active,
         }
+    }
+
+    /// The active alerts as flat records, each marked when this run raised
+    /// it, in (code, customer, subject) order.
+    pub fn rows(&self) -> Vec<AlertRow<'_>> {
+        let raised: std::collections::BTreeSet<_> = self.raised.iter().map(Alert::key).collect();
+        self.active
+            .iter()
+            .map(|alert| AlertRow {
+                alert,
+                new: raised.contains(&alert.key()),
+            })
+            .collect()
     }
 }
 

@@ -386,6 +386,7 @@ pub enum ReviewEventKind {
     /// The review was due before the run's date.
     ReviewOverdue {
         /// When it was due.
+        #[serde(with = "crate::serde_date")]
         due: NaiveDate,
         /// Days past that date.
         days: i64,
@@ -403,12 +404,15 @@ pub enum ReviewEventKind {
     },
 }
 
-/// A review event for a customer.
+/// A review event for a customer: one flat record, `{"customer": …,
+/// "type": "limit_proposed", "current": …, "proposed": …, "rule": …}`, the
+/// same on every surface.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewEvent {
     /// The customer.
     pub customer: CustomerId,
-    /// What happened.
+    /// What happened (its `type` and fields, beside `customer`).
+    #[serde(flatten)]
     pub kind: ReviewEventKind,
 }
 
@@ -418,6 +422,7 @@ pub struct ReviewResult {
     /// The customer.
     pub customer: CustomerId,
     /// When the review ran.
+    #[serde(with = "crate::serde_date")]
     pub reviewed_on: NaiveDate,
     /// The score (`None` when the card rejected the customer's data).
     pub score: Option<f64>,
@@ -439,6 +444,7 @@ pub struct ReviewResult {
     /// The recommended limit.
     pub recommendation: Option<LimitRecommendation>,
     /// The next review date.
+    #[serde(with = "crate::serde_date")]
     pub next_review: NaiveDate,
 }
 
@@ -447,6 +453,7 @@ pub struct ReviewResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRun {
     /// The run's date.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// The scorecard's name.
     pub scorecard: String,
@@ -462,7 +469,88 @@ pub struct ReviewRun {
     pub events: Vec<ReviewEvent>,
 }
 
+/// A customer's latest review result as a flat record: whether this run
+/// reviewed it, the score and class before and after, the limit now and
+/// proposed, the next review date and the reason codes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewRow<'a> {
+    /// The customer.
+    pub customer: &'a CustomerId,
+    /// Reviewed in this run (else carried over from an earlier one).
+    pub reviewed: bool,
+    /// The review's date.
+    #[serde(with = "crate::serde_date")]
+    pub reviewed_on: NaiveDate,
+    /// The score (`None`: not scored).
+    pub score: Option<f64>,
+    /// The risk class.
+    pub risk_class: Option<RiskClass>,
+    /// The class's probability of default.
+    pub pd: Option<f64>,
+    /// The previous review's score.
+    pub previous_score: Option<f64>,
+    /// The previous review's class.
+    pub previous_class: Option<RiskClass>,
+    /// Whether the class blocks new orders.
+    pub block_new_orders: bool,
+    /// The limit in force at the review.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub current_limit: Option<Decimal>,
+    /// The limit the rules propose.
+    #[serde(with = "crate::serde_decimal::option")]
+    pub proposed_limit: Option<Decimal>,
+    /// The rule that proposed it.
+    pub limit_rule: Option<usize>,
+    /// The next review date.
+    #[serde(with = "crate::serde_date")]
+    pub next_review: NaiveDate,
+    /// The reason codes, most points lost first.
+    pub reasons: Vec<&'a str>,
+}
+
+impl crate::rows::Row for ReviewRow<'_> {
+    const COLUMNS: &'static [&'static str] = &[
+        "customer",
+        "reviewed",
+        "reviewed_on",
+        "score",
+        "risk_class",
+        "pd",
+        "previous_score",
+        "previous_class",
+        "block_new_orders",
+        "current_limit",
+        "proposed_limit",
+        "limit_rule",
+        "next_review",
+        "reasons",
+    ];
+}
+
 impl ReviewRun {
+    /// One flat record per customer result, in customer order.
+    pub fn rows(&self) -> Vec<ReviewRow<'_>> {
+        self.results
+            .iter()
+            .map(|r| ReviewRow {
+                customer: &r.customer,
+                reviewed: self.reviewed.contains(&r.customer),
+                reviewed_on: r.reviewed_on,
+                score: r.score,
+                risk_class: r.class,
+                pd: r.pd,
+                previous_score: r.previous_score,
+                previous_class: r.previous_class,
+                block_new_orders: r.block_new_orders,
+                current_limit: r.current_limit,
+                proposed_limit: r.recommendation.as_ref().map(|x| x.limit),
+                limit_rule: r.recommendation.as_ref().map(|x| x.rule),
+                next_review: r.next_review,
+                reasons: r.reasons.iter().map(|c| c.code.as_str()).collect(),
+            })
+            .collect()
+    }
+
     /// The run as JSON.
     pub fn to_json(&self) -> String {
         // Scores are finite numbers; every other field is a string or date.

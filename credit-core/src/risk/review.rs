@@ -25,6 +25,7 @@ pub struct CustomerScore {
     /// The credit segment.
     pub segment: String,
     /// The date scored.
+    #[serde(with = "crate::serde_date")]
     pub as_of: NaiveDate,
     /// Behavioural features from the ledger.
     pub features: Features,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -250,81 +251,12 @@ def _table_row(i: int, row: Any) -> tuple[str, str, float]:
     return (v, _bin_text(b), float(p))
 
 
-def review_frame(run: Any) -> Any:
-    """One row per customer of a review run."""
+def rows_frame(rows: list, columns: list[str] | None = None) -> Any:
+    """A report's flat records (the core's rows: Decimal and date values
+    kept) as a DataFrame, with the core's columns in the core's order (an
+    empty report keeps them)."""
     import pandas as pd  # type: ignore[import-untyped]
 
-    reviewed = set(run.reviewed)
-    rows = []
-    for r in run.results:
-        rec = r.get("recommendation") or {}
-        rows.append(
-            {
-                "customer": r["customer"],
-                "reviewed": r["customer"] in reviewed,
-                "reviewed_on": r["reviewed_on"],
-                "score": r["score"],
-                "risk_class": r["class"],
-                "pd": r["pd"],
-                "previous_score": r["previous_score"],
-                "previous_class": r["previous_class"],
-                "block_new_orders": r["block_new_orders"],
-                "current_limit": r["current_limit"],
-                "proposed_limit": rec.get("limit"),
-                "limit_rule": rec.get("rule"),
-                "next_review": r["next_review"],
-                "reasons": [x["code"] for x in r["reasons"]],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def events_frame(run: Any) -> Any:
-    """This run's events, one row each."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    return pd.DataFrame(run.events)
-
-
-def rows_frame(rows: list) -> Any:
-    """A list of dicts as a DataFrame (Decimal and date values kept)."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    return pd.DataFrame(rows)
-
-
-def dunning_frame(notices: list) -> Any:
-    """One row per notice line of a dunning run."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    rows = []
-    for n in notices:
-        for line in n["lines"]:
-            rows.append(
-                {
-                    "customer": n["customer"],
-                    "segment": n["segment"],
-                    "notice_level": n["level"],
-                    "currency": n["currency"],
-                    **line,
-                }
-            )
-    columns = ["customer", "segment", "notice_level", "currency", "invoice_id", "installment", "due_date",
-               "days_overdue", "amount", "interest", "compensation", "level"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def worklist_frame(items: list) -> Any:
-    """The collection worklist as a DataFrame (next_action flattened)."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    rows = []
-    for w in items:
-        action = w.pop("next_action")
-        w["next_action"] = action["action"] + (f" {action['level']}" if "level" in action else "")
-        rows.append(w)
-    columns = ["collector", "customer", "currency", "overdue", "max_days_overdue", "dunning_level",
-               "risk_class", "priority", "next_action"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -348,68 +280,29 @@ def aging_frame(aging: dict, floats: bool) -> Any:
     return frame
 
 
-_KPIS = ["dso", "countback_dso", "best_possible_dso", "average_days_delinquent", "cei",
-         "average_days_to_pay", "average_days_beyond_terms", "percent_current", "percent_over_90",
-         "bad_debt_ratio", "limit_utilisation", "promises_kept"]
-
-
-def kpi_frame(report: dict, floats: bool) -> Any:
-    """A KPI report as a DataFrame indexed by group key."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    rows = {}
-    for key, k in report["groups"].items():
-        row = {c: k[c] for c in ("receivables", "current", "overdue", "disputed", "credit_sales", "collected",
-                                 "promises_made", "promises_kept_count", "disputes_resolved")}
-        for name in _KPIS:
-            row[name] = k[name]["value"]
-        rows[key] = row
-    amounts = ["receivables", "current", "overdue", "disputed", "credit_sales", "collected", "disputes_resolved"]
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[
-        *amounts, "promises_made", "promises_kept_count", *_KPIS])
+def kpi_frame(rows: Any, floats: bool, period: tuple) -> Any:
+    """A KPI report's rows (a DataFrame of the core's records) indexed by
+    group key; Decimal values become floats (NaN where undefined) when
+    ``floats``; ``attrs`` holds the period and currency."""
+    frame = rows.set_index("key")
+    frame.index.name = None
     if floats:
-        for c in [*amounts, *_KPIS]:
-            frame[c] = frame[c].map(lambda v: float("nan") if v is None else float(v))
-    frame.attrs["from"] = report["from"]
-    frame.attrs["to"] = report["to"]
-    frame.attrs["currency"] = report["currency"]
+        for c in frame.columns:
+            if len(frame) and frame[c].map(lambda v: v is None or isinstance(v, Decimal)).all():
+                frame[c] = frame[c].map(lambda v: float("nan") if v is None else float(v))
+    frame.attrs["from"], frame.attrs["to"], frame.attrs["currency"] = period
     return frame
 
 
-def goals_frame(results: list) -> Any:
-    """A goals report as a DataFrame."""
+def series_frame(frames: list) -> Any:
+    """A KPI series as one DataFrame: a row per period end and group (`to`,
+    `key`, then the KPI columns)."""
     import pandas as pd  # type: ignore[import-untyped]
 
-    rows = []
-    for r in results:
-        g = r["goal"]
-        rows.append({
-            "name": g["name"], "kpi": g["kpi"], "scope": g["scope"], "key": g.get("key"),
-            "target": g["target"], "direction": g["direction"], "tolerance": g["tolerance"],
-            "from": r["from"], "to": r["to"], "actual": r["actual"], "gap": r["gap"], "status": r["status"],
-            "trend": [t["value"] for t in r["trend"]],
-        })
-    return pd.DataFrame(rows)
-
-
-def alerts_frame(active: list, raised: list) -> Any:
-    """Active alerts as a DataFrame; `new` marks those raised by this run."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    new = {(a["code"], a["customer"], a["subject"]) for a in raised}
-    rows = [{**a, "new": (a["code"], a["customer"], a["subject"]) in new} for a in active]
-    columns = ["code", "customer", "subject", "observed", "threshold", "raised_on", "new"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def series_frame(reports: list, floats: bool) -> Any:
-    """A KPI series as one DataFrame: a row per period end and group."""
-    import pandas as pd  # type: ignore[import-untyped]
-
-    frames = []
-    for r in reports:
-        f = kpi_frame(r, floats)
-        f.insert(0, "to", r["to"])
+    out = []
+    for f in frames:
+        f = f.copy()
+        f.insert(0, "to", f.attrs["to"])
         f.insert(1, "key", f.index)
-        frames.append(f.reset_index(drop=True))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        out.append(f.reset_index(drop=True))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
