@@ -1454,6 +1454,16 @@ enum credit_status credit_book_kpi_series(const struct credit_book *book,
                                           char **out_json);
 
 /**
+ * The KPI names, in report order, as a JSON array of strings (`["dso",
+ * "countback_dso", …]`): the names `credit_book_kpi` and a goal's `kpi`
+ * take. Free the string with `credit_string_free`.
+ *
+ * # Safety
+ * `out_json` writable.
+ */
+enum credit_status credit_kpi_names(char **out_json);
+
+/**
  * Loads and validates a scorecard from JSON (free with
  * `credit_scorecard_free`). Errors: `CREDIT_PARSE_ERROR` (malformed JSON or
  * an unknown field), `CREDIT_VALIDATION_ERROR` (cut points not increasing,

@@ -299,3 +299,21 @@ pub unsafe extern "C" fn credit_book_kpi_series(
         unsafe { put_json(out_json, "out_json", &r) }
     })
 }
+
+/// The KPI names, in report order, as a JSON array of strings (`["dso",
+/// "countback_dso", …]`): the names `credit_book_kpi` and a goal's `kpi`
+/// take. Free the string with `credit_string_free`.
+///
+/// # Safety
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_kpi_names(out_json: *mut *mut c_char) -> credit_status {
+    guard(|| {
+        let names: Vec<&str> = credit_core::monitor::Kpi::ALL
+            .iter()
+            .map(|k| k.name())
+            .collect();
+        // SAFETY: caller contract.
+        unsafe { put_json(out_json, "out_json", &names) }
+    })
+}

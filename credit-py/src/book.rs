@@ -570,14 +570,7 @@ impl PyCreditBook {
                 ),
             ))
         };
-        let date_of = |v: &Bound<'_, PyAny>, field: &'static str| -> PyResult<chrono::NaiveDate> {
-            if v.is_instance_of::<PyString>() {
-                let s: String = v.extract()?;
-                credit_core::calendar::parse_date(field, &s).map_err(|e| crate::errors::err(py, e))
-            } else {
-                to_date(v, field)
-            }
-        };
+        let date_of = crate::conversions::to_date_cell;
         let mut rows = Vec::with_capacity(n);
         for i in 0..n {
             let row = || -> PyResult<OpenItemRow> {

@@ -153,6 +153,17 @@ pub(crate) fn to_date(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<N
     })
 }
 
+/// A date in a column of rows (an ERP export read from a file): what
+/// [`to_date`] accepts, or its ISO text (`"2026-01-31"`, strictly).
+pub(crate) fn to_date_cell(obj: &Bound<'_, PyAny>, field: &'static str) -> PyResult<NaiveDate> {
+    if obj.is_instance_of::<PyString>() {
+        let s: String = obj.extract()?;
+        return credit_core::calendar::parse_date(field, &s)
+            .map_err(|e| crate::errors::err(obj.py(), e));
+    }
+    to_date(obj, field)
+}
+
 pub(crate) fn py_date(py: Python<'_>, d: NaiveDate) -> PyResult<PyObject> {
     Ok(DATE
         .import(py, "datetime", "date")?

@@ -47,6 +47,7 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(collections::late_interest, m)?)?;
     m.add_function(wrap_pyfunction!(collections::compensation, m)?)?;
     m.add_function(wrap_pyfunction!(plans::plan_performance, m)?)?;
+    m.add_function(wrap_pyfunction!(monitor::kpi_names, m)?)?;
     m.add_function(wrap_pyfunction!(calendar::year_fraction, m)?)?;
     m.add_function(wrap_pyfunction!(money::rounding_modes, m)?)?;
     m.add_function(wrap_pyfunction!(errors::error_kinds, m)?)?;

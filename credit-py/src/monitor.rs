@@ -7,6 +7,16 @@ use credit_core::monitor::{GoalResult, GoalRow, KpiReport};
 
 use crate::conversions::{parse_json, serde_to_py, table, to_currency, to_date};
 
+/// The KPI names, in report order (the columns of `CreditBook.kpis`,
+/// the `kpi` of a goal).
+#[pyfunction]
+pub(crate) fn kpi_names() -> Vec<&'static str> {
+    credit_core::monitor::Kpi::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect()
+}
+
 fn group_by_arg(py: Python<'_>, name: &str) -> PyResult<credit_core::monitor::GroupBy> {
     credit_core::monitor::GroupBy::from_name(name).map_err(|e| crate::errors::err(py, e))
 }

@@ -230,6 +230,10 @@ int main(int argc, char **argv) {
     CHECK(contains_and_free(json, "\"key\":\"bob\""));
     CHECK(credit_book_aging(b, feb28, 9, "EUR", &json) == CREDIT_INVALID_ARGUMENT);
     CHECK(credit_book_aging(b, feb28, CREDIT_GROUP_TOTAL, NULL, &json) == CREDIT_VALIDATION_ERROR);
+    /* The KPI names, from the core, in report order. */
+    CHECK(credit_kpi_names(&json) == CREDIT_OK);
+    CHECK(strncmp(json, "[\"dso\",\"countback_dso\",", strlen("[\"dso\",\"countback_dso\",")) == 0);
+    CHECK(contains_and_free(json, "\"promises_kept\"]"));
     /* KPIs: DSO 4400 / 1900 x 28 = 64.84; CEI 30.56. */
     CHECK(credit_book_kpis(b, feb1, feb28, CREDIT_GROUP_TOTAL, "EUR", &json) == CREDIT_OK);
     CHECK(contains_and_free(json, "\"dso\":{\"value\":\"64.84\"}"));
@@ -263,6 +267,8 @@ int main(int argc, char **argv) {
     credit_date mar1 = {2026, 3, 1};
     CHECK(credit_book_alerts(b, feb28, NULL, NULL, &run1) == CREDIT_OK);
     CHECK(strstr(run1, "\"raised\":[{\"code\":\"ITEM_OVERDUE\",\"customer\":\"C2\",\"subject\":\"B1\"") != NULL);
+    /* Its figures are day counts, written as numbers: 120 days > 30. */
+    CHECK(strstr(run1, "\"subject\":\"B1\",\"observed\":120,\"threshold\":30,") != NULL);
     CHECK(credit_book_alerts(b, mar1, run1, NULL, &run2) == CREDIT_OK);
     CHECK(contains_and_free(run2, "\"raised\":[]"));
     credit_string_free(run1);

@@ -5,7 +5,9 @@ calendars, day counts and payment terms with schedules, discounts and
 settlements; a credit book with exposure, checks, holds and releases;
 scorecards with batch scoring over numpy/pandas columns, reason codes,
 behavioural features, limit recommendations and review runs. The engine is Rust (``credit-core``); this package is a thin
-binding over it.
+binding over it. Every dict it returns is a ``TypedDict`` of
+``credit.types`` (``credit.types.DecisionDict``, …), with ``Decimal``
+amounts and ``datetime.date`` dates.
 
 >>> from datetime import date
 >>> from decimal import Decimal
@@ -44,6 +46,7 @@ from credit._credit import (
     compensation,
     discrimination,
     feature_names,
+    kpi_names,
     late_interest,
     plan_performance,
     psi,
@@ -52,6 +55,7 @@ from credit._credit import (
     score_psi,
     year_fraction,
 )
+from credit import _types as types
 from credit._errors import (
     ArithmeticOverflow,
     ConflictingEvent,
@@ -83,6 +87,7 @@ from credit._errors import (
 )
 
 __all__ = [
+    "types",
     "AlertRun",
     "ArithmeticOverflow",
     "Calendar",
@@ -131,6 +136,7 @@ __all__ = [
     "discrimination",
     "error_kinds",
     "feature_names",
+    "kpi_names",
     "late_interest",
     "plan_performance",
     "psi",

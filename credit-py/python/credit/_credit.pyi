@@ -4,6 +4,39 @@ import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Optional, Sequence, Tuple, Union, final
 
+from pandas import DataFrame
+
+from credit._types import (
+    AlertDict,
+    BacktestDict,
+    CustomerScoreDict,
+    DecisionDict,
+    DiscriminationDict,
+    DunningExclusionDict,
+    ExposureDict,
+    FeaturesDict,
+    GroupExposureDict,
+    HoldDict,
+    LateInterestDict,
+    LogEntryDict,
+    NoticeDict,
+    OpenItemDict,
+    PayoffDict,
+    PlanEvaluationDict,
+    PlanPerformanceDict,
+    PlanStatusDict,
+    PromiseStatusDict,
+    PsiDict,
+    ReasonDict,
+    ReleaseDict,
+    ReviewEventDict,
+    ReviewResultDict,
+    ScheduleRowDict,
+    ScoreCharacteristicDict,
+    ScoreReasonDict,
+    ScoreResultDict,
+)
+
 _DecimalLike = Union[Decimal, str, int]
 _CurrencyLike = Union["Currency", str]
 
@@ -31,6 +64,7 @@ __all__ = [
     "discrimination",
     "error_kinds",
     "feature_names",
+    "kpi_names",
     "late_interest",
     "plan_performance",
     "psi",
@@ -331,7 +365,7 @@ class Reason:
     @property
     def message(self) -> str:
         """A readable sentence."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ReasonDict:
         """As a dict (code, action, threshold, observed, message)."""
     def to_json(self) -> str:
         """JSON form."""
@@ -376,7 +410,7 @@ class Decision:
     @property
     def available(self) -> Optional[Decimal]:
         """Limit − exposure before the order (None without a limit amount)."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> DecisionDict:
         """As a dict with ``Decimal`` amounts and the reasons as dicts."""
     def to_json(self) -> str:
         """JSON form (order id and decision)."""
@@ -442,29 +476,29 @@ class CreditBook:
         checkpoint: str = "order",
     ) -> Decision:
         """What ``check_order`` would decide, without recording anything."""
-    def release(self, order_id: str, by: str, reason: str, date: _Date) -> dict[str, Any]:
+    def release(self, order_id: str, by: str, reason: str, date: _Date) -> ReleaseDict:
         """Releases a held order (who, why, when); returns the release as a dict."""
     def withdraw_order(self, order_id: str) -> bool:
         """Withdraws a checked order that will not be placed (drops its reservation or hold)."""
     def releasable(self, as_of: _Date) -> list[Decision]:
         """Held orders that would pass if re-checked on ``as_of``."""
-    def holds(self) -> list[dict[str, Any]]:
+    def holds(self) -> list[HoldDict]:
         """Held orders as dicts."""
-    def releases(self) -> list[dict[str, Any]]:
+    def releases(self) -> list[ReleaseDict]:
         """Every release, oldest first, as dicts."""
-    def decision_log(self) -> list[dict[str, Any]]:
+    def decision_log(self) -> list[LogEntryDict]:
         """The decision log as dicts."""
-    def decisions_for(self, order_id: str) -> list[dict[str, Any]]:
+    def decisions_for(self, order_id: str) -> list[LogEntryDict]:
         """The logged decisions for one order, oldest first."""
-    def backtest(self, policy: _Json) -> dict[str, Any]:
+    def backtest(self, policy: _Json) -> BacktestDict:
         """Re-runs the decision log under another policy."""
-    def exposure(self, customer: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+    def exposure(self, customer: str, as_of: _Date, segment: str = "default") -> ExposureDict:
         """An account's exposure as it stood on ``as_of``."""
-    def group_exposure(self, head: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+    def group_exposure(self, head: str, as_of: _Date, segment: str = "default") -> GroupExposureDict:
         """The exposure of the group headed by ``head`` as it stood on ``as_of``."""
-    def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
+    def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[OpenItemDict]:
         """Open items of an account as they stood on ``as_of``."""
-    def features(self, customer: str, as_of: _Date, segment: str = "default") -> dict[str, Any]:
+    def features(self, customer: str, as_of: _Date, segment: str = "default") -> FeaturesDict:
         """Behavioural features of an account as of a date; undefined ones are None."""
     def score_customer(
         self,
@@ -473,7 +507,7 @@ class CreditBook:
         as_of: _Date,
         attributes: Optional[Mapping[str, _AttrValue]] = None,
         segment: str = "default",
-    ) -> dict[str, Any]:
+    ) -> CustomerScoreDict:
         """Scores a customer from its features and host attributes; recommends a limit."""
     def review_run(
         self,
@@ -486,15 +520,17 @@ class CreditBook:
         """Runs the credit review as of a date (customers due are re-scored)."""
     def dunning_run(self, as_of: _Date, plans: Optional[Sequence[PaymentPlan]] = None) -> DunningRun:
         """Proposes dunning notices as of a date by the policy's procedure."""
-    def worklist(self, as_of: _Date, currency: _CurrencyLike, plans: Optional[Sequence[PaymentPlan]] = None) -> Any:
+    def worklist(
+        self, as_of: _Date, currency: _CurrencyLike, plans: Optional[Sequence[PaymentPlan]] = None
+    ) -> DataFrame:
         """The collection worklist as a pandas DataFrame."""
     def aging(
         self, as_of: _Date, group_by: str = "total", currency: Optional[_CurrencyLike] = None, floats: bool = False
-    ) -> Any:
+    ) -> DataFrame:
         """Aging as of a date as a pandas DataFrame."""
     def kpis(
         self, from_date: _Date, to_date: _Date, currency: _CurrencyLike, group_by: str = "total", floats: bool = False
-    ) -> Any:
+    ) -> DataFrame:
         """KPIs for a period as a pandas DataFrame indexed by group key."""
     def kpi_series(
         self,
@@ -503,9 +539,9 @@ class CreditBook:
         currency: _CurrencyLike,
         group_by: str = "total",
         floats: bool = False,
-    ) -> Any:
+    ) -> DataFrame:
         """KPIs for consecutive periods in one pass, as a pandas DataFrame."""
-    def goals(self, as_of: _Date, currency: _CurrencyLike) -> Any:
+    def goals(self, as_of: _Date, currency: _CurrencyLike) -> DataFrame:
         """Every goal of the policy as of a date, as a pandas DataFrame."""
     def alerts(
         self,
@@ -515,7 +551,7 @@ class CreditBook:
         plans: Optional[Sequence[Tuple[str, PaymentPlan]]] = None,
     ) -> AlertRun:
         """Creditworthiness alerts, raised once and cleared."""
-    def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[dict[str, Any]]:
+    def promises(self, customer: str, as_of: _Date, segment: str = "default") -> list[PromiseStatusDict]:
         """Promises to pay of an account and their state as of a date."""
     @property
     def event_count(self) -> int:
@@ -544,12 +580,12 @@ class ScoreResult:
     def points(self) -> dict[str, float]:
         """Points per characteristic, in card order."""
     @property
-    def characteristics(self) -> list[dict[str, Any]]:
+    def characteristics(self) -> list[ScoreCharacteristicDict]:
         """Per characteristic: name, code, value, bin, points."""
     @property
-    def reasons(self) -> list[dict[str, Any]]:
+    def reasons(self) -> list[ScoreReasonDict]:
         """Reason codes, most points lost first."""
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ScoreResultDict:
         """The result as a dict."""
 
 @final
@@ -613,7 +649,7 @@ class Scorecard:
         reasons: int = 0,
         points: bool = False,
         output: str = "pandas",
-    ) -> Any:
+    ) -> Union[DataFrame, dict[str, Any]]:
         """Scores many rows (DataFrame or dict of columns) without the GIL."""
     def bin_counts(self, data: Any) -> dict[str, list[int]]:
         """How many values of each column fall in each bin of its characteristic."""
@@ -640,27 +676,30 @@ class ReviewRun:
     def reviewed(self) -> list[str]:
         """Customers reviewed in this run."""
     @property
-    def results(self) -> list[dict[str, Any]]:
+    def results(self) -> list[ReviewResultDict]:
         """Latest result per customer."""
     @property
-    def events(self) -> list[dict[str, Any]]:
+    def events(self) -> list[ReviewEventDict]:
         """This run's events."""
-    def to_frame(self) -> Any:
+    def to_frame(self) -> DataFrame:
         """The results as a pandas DataFrame."""
-    def events_frame(self) -> Any:
+    def events_frame(self) -> DataFrame:
         """This run's events as a pandas DataFrame."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
 
-def psi(baseline: Sequence[int], current: Sequence[int]) -> dict[str, Any]:
+def psi(baseline: Sequence[int], current: Sequence[int]) -> PsiDict:
     """Population stability index between two distributions of counts per bin."""
 
-def score_psi(card: Scorecard, baseline: Sequence[float], current: Sequence[float]) -> dict[str, Any]:
+def score_psi(card: Scorecard, baseline: Sequence[float], current: Sequence[float]) -> PsiDict:
     """Population stability index of two score samples over the card's bands."""
 
-def discrimination(scores: Sequence[float], bad: Sequence[bool]) -> dict[str, Any]:
+def discrimination(scores: Sequence[float], bad: Sequence[bool]) -> DiscriminationDict:
     """AUC, Gini and KS of scores against outcomes."""
+
+def kpi_names() -> list[str]:
+    """The KPI names, in report order (the columns of ``CreditBook.kpis``)."""
 
 def feature_names() -> list[str]:
     """The names of the behavioural features the book computes."""
@@ -686,17 +725,17 @@ class PaymentPlan:
     @property
     def terms(self) -> dict[str, Any]:
         """The plan's terms."""
-    def schedule_rows(self) -> list[dict[str, Any]]:
+    def schedule_rows(self) -> list[ScheduleRowDict]:
         """The schedule as a list of dicts."""
-    def schedule(self) -> Any:
+    def schedule(self) -> DataFrame:
         """The schedule as a pandas DataFrame."""
     def apply_payment(self, date: _Date, amount: _DecimalLike) -> None:
         """Records a payment."""
-    def status(self, as_of: _Date) -> dict[str, Any]:
+    def status(self, as_of: _Date) -> PlanStatusDict:
         """The plan as of a date."""
-    def payoff(self, as_of: _Date) -> dict[str, Any]:
+    def payoff(self, as_of: _Date) -> PayoffDict:
         """What paying the plan off on a date costs."""
-    def evaluate(self) -> dict[str, Any]:
+    def evaluate(self) -> PlanEvaluationDict:
         """Total interest, fees, cost, payments and the effective annual rate."""
     def reschedule(self, on: _Date, terms: _Json) -> PaymentPlan:
         """Reschedules what is outstanding into a new plan."""
@@ -716,14 +755,14 @@ class DunningRun:
     def to_json(self) -> str:
         """The run as JSON."""
     @property
-    def notices(self) -> list[dict[str, Any]]:
+    def notices(self) -> list[NoticeDict]:
         """Notices as dicts."""
     @property
-    def excluded(self) -> list[dict[str, Any]]:
+    def excluded(self) -> list[DunningExclusionDict]:
         """Items and accounts left out, with the reason."""
     def events(self) -> list[dict[str, Any]]:
         """The ledger events that issue the run."""
-    def to_frame(self) -> Any:
+    def to_frame(self) -> DataFrame:
         """One row per notice line."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
@@ -736,7 +775,7 @@ def late_interest(
     until: datetime.date,
     currency: _CurrencyLike,
     payments: Optional[list[Tuple[datetime.date, _DecimalLike]]] = None,
-) -> dict[str, Any]:
+) -> LateInterestDict:
     """Late-payment interest on a debt."""
 
 def compensation(tiers: Sequence[Mapping[str, Any]], amount: _DecimalLike) -> Decimal:
@@ -752,19 +791,19 @@ class AlertRun:
     def to_json(self) -> str:
         """The run as JSON."""
     @property
-    def raised(self) -> list[dict[str, Any]]:
+    def raised(self) -> list[AlertDict]:
         """Alerts raised by this run."""
     @property
-    def cleared(self) -> list[dict[str, Any]]:
+    def cleared(self) -> list[AlertDict]:
         """Alerts cleared by this run."""
     @property
-    def active(self) -> list[dict[str, Any]]:
+    def active(self) -> list[AlertDict]:
         """Every alert active now."""
-    def to_frame(self) -> Any:
+    def to_frame(self) -> DataFrame:
         """Active alerts as a pandas DataFrame."""
     def __eq__(self, other: object, /) -> bool: ...
     def __ne__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> Tuple[object, Tuple[str]]: ...
 
-def plan_performance(plans: Sequence[PaymentPlan], as_of: datetime.date) -> dict[str, Any]:
+def plan_performance(plans: Sequence[PaymentPlan], as_of: datetime.date) -> PlanPerformanceDict:
     """Payment plans by status as of a date."""
