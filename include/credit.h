@@ -854,6 +854,21 @@ enum credit_status credit_book_open_items(const struct credit_book *book,
                                           char **out_json);
 
 /**
+ * An account's open credits as they stood on `as_of` (JSON array): cash
+ * and credit notes on account not yet fully cleared, each with
+ * `credit_id`, `kind` (`payment` or `credit_note`), `currency`, `date`,
+ * `amount`, `open` and `clearings`.
+ *
+ * # Safety
+ * As `credit_book_exposure`.
+ */
+enum credit_status credit_book_open_credits(const struct credit_book *book,
+                                            const char *customer,
+                                            const char *segment,
+                                            struct credit_date as_of,
+                                            char **out_json);
+
+/**
  * Re-runs the decision log under another policy (JSON) and writes JSON:
  * `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...]}`.
  *

@@ -78,6 +78,7 @@ if command -v valgrind >/dev/null 2>&1; then
     cc "${CFLAGS[@]}" tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
     cc "${CFLAGS[@]}" tests/c/test_monitor.c "${LIBS[@]}" -o "$BUILD/test_monitor"
+    cc "${CFLAGS[@]}" tests/c/test_receivables.c "${LIBS[@]}" -o "$BUILD/test_receivables"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -89,6 +90,7 @@ else
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_scoring.c "${LIBS[@]}" -o "$BUILD/test_scoring"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_plans.c "${LIBS[@]}" -o "$BUILD/test_plans"
     cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_monitor.c "${LIBS[@]}" -o "$BUILD/test_monitor"
+    cc "${CFLAGS[@]}" -fsanitize=address,undefined tests/c/test_receivables.c "${LIBS[@]}" -o "$BUILD/test_receivables"
     for f in "$BUILD"/readme/readme_*.c; do
         cc "${CFLAGS[@]}" -fsanitize=address,undefined "$f" "${LIBS[@]}" -o "${f%.c}"
     done
@@ -99,6 +101,7 @@ fi
 "${RUN[@]}" "$BUILD/test_scoring" tests/conformance/scoring_cases.json
 "${RUN[@]}" "$BUILD/test_plans" tests/conformance/plan_cases.txt
 "${RUN[@]}" "$BUILD/test_monitor" tests/conformance/monitor_cases.txt
+"${RUN[@]}" "$BUILD/test_receivables" tests/conformance/event_kinds.jsonl
 "${RUN[@]}" "$BUILD/test_nulls"
 "${RUN[@]}" "$BUILD/test_hostile"
 for f in "$BUILD"/readme/readme_*.c; do

@@ -14,9 +14,10 @@
 //! * `max_days_overdue_12m` — the most days past due of an invoice settled
 //!   in the window or still open;
 //! * `current_days_overdue` — days past due of the oldest open overdue item
-//!   (0 if none);
-//! * `overdue_share` — overdue open amount / open balance (undefined when
-//!   nothing is open);
+//!   that open credits (cash and credit notes on account, oldest items
+//!   first) do not cover (0 if none);
+//! * `overdue_share` — uncovered overdue amount / open balance net of open
+//!   credits (undefined when that is not positive);
 //! * `utilisation` — exposure / effective limit (set by the book; undefined
 //!   without a limit or with an unlimited one);
 //! * `max_dunning_level_12m`, `disputes_12m`, `broken_promises_12m`,
@@ -37,7 +38,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::exposure::{BookView, FxRates};
-use crate::ledger::{AccountState, Event, EventKind, LedgerError, TermsCache};
+use crate::ledger::{AccountState, ApplyRules, Event, EventKind, LedgerError};
 use crate::money::{Currency, RoundingMode};
 use crate::scoring::{Attributes, Value};
 
@@ -207,13 +208,13 @@ pub(crate) fn of_account<B: BookView>(
 ) -> Result<Features, B::Error> {
     let currency = book.customer(c).segment_currency(segment);
     let Some(a) = book.account_in(c, segment) else {
-        return Ok(compute([], currency, as_of, book.terms(), book.fx())?);
+        return Ok(compute([], currency, as_of, book.rules(), book.fx())?);
     };
     let mut f = compute(
         book.effective_events(a),
         currency,
         as_of,
-        book.terms(),
+        book.rules(),
         book.fx(),
     )?;
     let x = book.exposure(a, as_of)?;
@@ -236,7 +237,7 @@ pub fn compute<'a>(
     events: impl IntoIterator<Item = &'a Event>,
     currency: Currency,
     as_of: NaiveDate,
-    terms: &TermsCache,
+    terms: &ApplyRules,
     fx: &FxRates,
 ) -> Result<Features, LedgerError> {
     let starts = [
@@ -306,6 +307,11 @@ pub fn compute<'a>(
             }
         }
     }
+    // Balance and overdue net of open credits (cash and credit notes on
+    // account), which cover the oldest overdue items first — as the
+    // check does by default (`CreditCover`).
+    let credits = crate::exposure::open_credits(&st, currency, fx)?;
+    let mut credit_left = credits;
     let mut balance = Decimal::ZERO;
     let mut overdue = Decimal::ZERO;
     let mut current = 0i64;
@@ -315,12 +321,18 @@ pub fn compute<'a>(
             .checked_add(v)
             .ok_or(LedgerError::Overflow("balance"))?;
         if it.due_date < as_of {
+            let by_credit = v.min(credit_left);
+            credit_left -= by_credit;
+            if by_credit == v {
+                continue;
+            }
             overdue = overdue
-                .checked_add(v)
+                .checked_add(v - by_credit)
                 .ok_or(LedgerError::Overflow("overdue"))?;
             current = current.max((as_of - it.due_date).num_days());
         }
     }
+    balance -= credits;
     let (mut broken, mut kept) = (0u32, 0u32);
     for p in &st.promises {
         if p.promised_date > starts[2] && p.promised_date < as_of {

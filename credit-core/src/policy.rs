@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::check::CheckConfig;
 pub use crate::check::{Action, CheckStep, Checkpoint, Rerelease, StepKind};
 use crate::customer::RiskClass;
-pub use crate::exposure::ExposureWeights;
+pub use crate::exposure::{CreditCover, ExposureWeights};
+pub use crate::ledger::{LedgerConventions, PartialDiscount};
 
 /// The schema version this build reads and writes.
 pub const POLICY_SCHEMA_VERSION: u32 = 1;
@@ -72,6 +73,15 @@ pub struct Policy {
     pub rerelease: Rerelease,
     /// The ordered check steps.
     pub steps: Vec<CheckStep>,
+    /// Whether open credits (cash and credit notes on account) cover the
+    /// oldest overdue items in the check and in dunning (yes by default).
+    #[serde(default, skip_serializing_if = "CreditCover::is_default")]
+    pub credits: CreditCover,
+    /// The ledger's settlement conventions (discounts on part payments).
+    /// Fixed once the book holds events: they decide how past events
+    /// settled.
+    #[serde(default, skip_serializing_if = "LedgerConventions::is_default")]
+    pub ledger: LedgerConventions,
     /// Limit rules by risk class (risk analysis).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limit_rules: Vec<crate::risk::LimitRule>,

@@ -741,3 +741,57 @@ fn dunning_and_worklist_on_huge_amounts_are_errors_not_panics() {
     assert!(small.dunning_run(d("2026-03-01"), &[]).is_ok());
     assert!(small.worklist(d("2026-03-01"), cur("EUR"), &[]).is_ok());
 }
+
+/// One event of every kind (a valid sequence for customer C1 in EUR),
+/// shared with the Python and C tests.
+const EVERY_KIND: &str = include_str!("../../tests/conformance/event_kinds.jsonl");
+
+#[test]
+fn every_event_kind_refuses_an_unknown_field_and_changes_nothing() {
+    use credit_core::ledger::EventKind;
+    let lines: Vec<&str> = EVERY_KIND
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    // The fixture holds each type exactly once, and every type there is.
+    let mut types: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            let e: Event = serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"));
+            e.kind.type_name()
+        })
+        .collect();
+    types.sort_unstable();
+    let mut all = EventKind::TYPES.to_vec();
+    all.sort_unstable();
+    assert_eq!(types, all);
+    let mut b = CreditBook::new(
+        Policy::from_json(r#"{"schema_version": 1, "policy_id": "p", "steps": []}"#).unwrap(),
+    )
+    .unwrap();
+    b.upsert_customer(
+        Customer::new("C1", "Acme", Currency::iso("EUR").unwrap()),
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+    )
+    .unwrap();
+    for l in &lines {
+        // With a misspelt field the event is refused, naming the field and
+        // the valid ones, and the book is unchanged…
+        let bad = format!("{},\"pre_paid\":true}}", l.trim_end().trim_end_matches('}'));
+        let before = b.state_digest();
+        let e = serde_json::from_str::<Event>(&bad).unwrap_err().to_string();
+        assert!(e.contains("unknown field `pre_paid`, expected"), "{l}: {e}");
+        let e = credit_core::json::from_str::<Event>(
+            "event",
+            &bad,
+            &credit_core::bounds::Bounds::DEFAULT,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("pre_paid"), "{l}: {e}");
+        assert_eq!(b.state_digest(), before);
+        // …and without it, it applies.
+        b.apply(serde_json::from_str(l).unwrap())
+            .unwrap_or_else(|e| panic!("{l}: {e}"));
+    }
+}

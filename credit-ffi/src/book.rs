@@ -677,6 +677,37 @@ pub unsafe extern "C" fn credit_book_open_items(
     })
 }
 
+/// An account's open credits as they stood on `as_of` (JSON array): cash
+/// and credit notes on account not yet fully cleared, each with
+/// `credit_id`, `kind` (`payment` or `credit_note`), `currency`, `date`,
+/// `amount`, `open` and `clearings`.
+///
+/// # Safety
+/// As `credit_book_exposure`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_open_credits(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        unsafe {
+            account_query(
+                book,
+                customer,
+                "customer",
+                segment,
+                as_of,
+                out_json,
+                CreditBook::open_credits,
+            )
+        }
+    })
+}
+
 /// Re-runs the decision log under another policy (JSON) and writes JSON:
 /// `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...]}`.
 ///

@@ -766,6 +766,19 @@ impl PyCreditBook {
         self.account_query(py, customer, as_of, segment, CreditBook::open_items)
     }
 
+    /// Open credits of an account as they stood on `as_of` (cash and credit
+    /// notes on account not yet fully cleared), as dicts.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn open_credits(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        self.account_query(py, customer, as_of, segment, CreditBook::open_credits)
+    }
+
     /// Behavioural features of an account as of a date (days to pay, days
     /// beyond terms, overdue, utilisation, dunning, disputes, promises…), as
     /// a dict; undefined ones are None.

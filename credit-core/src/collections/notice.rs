@@ -200,7 +200,9 @@ pub(crate) fn overdue_parts(it: &OpenItem, as_of: NaiveDate) -> Vec<(NaiveDate, 
 /// if any: every open item past its due date (or an installment past its
 /// own) by more than the grace days, not blocked, not covered by a current
 /// payment plan (`covered`), not dunned within the level's interval, net of
-/// disputes and of the cover of active promises to pay (oldest first), with
+/// disputes, of open credits (cash and credit notes on account, when
+/// `credits_cover`; see [`crate::exposure::CreditCover`]) and of the cover
+/// of active promises to pay (both oldest first), with
 /// late interest and compensation where the level charges them. Items left
 /// out are recorded in `excluded` with the reason. Amounts are converted to
 /// the account's credit currency with `fx`.
@@ -216,6 +218,7 @@ pub fn notice_for(
     segment: &str,
     as_of: NaiveDate,
     covered: &BTreeSet<InvoiceId>,
+    credits_cover: bool,
     excluded: &mut Vec<Exclusion>,
 ) -> Result<Option<Notice>, CollectionsError> {
     let exclude = |excluded: &mut Vec<Exclusion>, inv: Option<&InvoiceId>, reason: &str| {
@@ -241,6 +244,15 @@ pub fn notice_for(
     for it in st.items.iter().filter(|i| !i.open.is_zero()) {
         balance = add(balance, conv(it.open, it.currency)?)?;
     }
+    // The balance is net of open credits; with `credits_cover` they cover
+    // the oldest overdue amounts first.
+    let credits = crate::exposure::open_credits(st, cur, fx)?;
+    balance = (balance - credits).max(Decimal::ZERO);
+    let mut credit_left = if credits_cover {
+        credits
+    } else {
+        Decimal::ZERO
+    };
     let mut promised = Decimal::ZERO;
     for p in &st.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
@@ -339,8 +351,16 @@ pub fn notice_for(
             if days < i64::from(level.min_days_overdue) {
                 continue;
             }
-            // Promises cover the oldest overdue amounts first.
+            // Credits on account, then promises, cover the oldest
+            // overdue amounts first.
             let mut amount = conv(open, it.currency)?;
+            let by_credit = amount.min(credit_left);
+            amount -= by_credit;
+            credit_left -= by_credit;
+            if amount.is_zero() {
+                exclude(excluded, Some(inv), "credit_on_account");
+                continue;
+            }
             let cover = amount.min(promised);
             amount -= cover;
             promised -= cover;

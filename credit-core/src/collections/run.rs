@@ -48,7 +48,8 @@ fn covered_invoices(
 /// interval since its previous notice has passed; installment terms are
 /// dunned per overdue installment. Left out (and listed in `excluded`):
 /// accounts and items under a dunning block, disputed amounts, amounts
-/// covered by an active promise to pay (oldest first), invoices of `plans`
+/// covered by open credits (with `credits_cover`) or an active promise to
+/// pay (oldest first), invoices of `plans`
 /// that are current or late (not broken), notices below the level's
 /// minimum amount. Deterministic: customers in id order, then segments.
 ///
@@ -61,6 +62,7 @@ pub(crate) fn dunning_run<B: CollectionsView>(
     policy_id: &str,
     as_of: NaiveDate,
     plans: &[PaymentPlan],
+    credits_cover: bool,
 ) -> Result<DunningRun, B::Error> {
     let covered = covered_invoices(plans, as_of)?;
     let mut order: Vec<(usize, usize)> = (0..book.customer_count())
@@ -86,6 +88,7 @@ pub(crate) fn dunning_run<B: CollectionsView>(
             book.segment(a),
             as_of,
             &covered,
+            credits_cover,
             &mut run.excluded,
         )? {
             run.notices.push(n);
@@ -113,7 +116,9 @@ fn add(a: Decimal, b: Decimal) -> Result<Decimal, CollectionsError> {
     crate::money::add_exact(a, b).ok_or(CollectionsError::Overflow("worklist sums"))
 }
 
-/// Customer `c`'s overdue amounts as of `as_of` (covered invoices left out).
+/// Customer `c`'s overdue amounts as of `as_of` (covered invoices left
+/// out; with `credits_cover`, each account's open credits cover its oldest
+/// overdue amounts first).
 fn customer_overdue<B: CollectionsView>(
     book: &B,
     proc_: &DunningProcedure,
@@ -121,18 +126,30 @@ fn customer_overdue<B: CollectionsView>(
     as_of: NaiveDate,
     currency: Currency,
     covered: &BTreeSet<InvoiceId>,
+    credits_cover: bool,
 ) -> Result<Overdue, B::Error> {
     let grace = chrono::Days::new(u64::from(proc_.grace_days));
     let mut o = Overdue::default();
     for &a in book.accounts_of(c) {
         let st = book.state_at(a, as_of)?;
+        let mut credit_left = if credits_cover {
+            crate::exposure::open_credits(&st, currency, book.fx())?
+        } else {
+            Decimal::ZERO
+        };
         for it in st
             .items
             .iter()
             .filter(|i| !i.open.is_zero() && !covered.contains(&i.invoice_id))
         {
             for (due, open) in overdue_parts(it, as_of) {
-                let v = book.fx().convert(open, it.currency, currency)?;
+                let mut v = book.fx().convert(open, it.currency, currency)?;
+                let by_credit = v.min(credit_left);
+                credit_left -= by_credit;
+                v -= by_credit;
+                if v.is_zero() {
+                    continue;
+                }
                 let days = (as_of - due).num_days();
                 o.amount = add(o.amount, v)?;
                 let w = v
@@ -172,12 +189,13 @@ pub(crate) fn worklist<B: CollectionsView>(
     as_of: NaiveDate,
     currency: Currency,
     plans: &[PaymentPlan],
+    credits_cover: bool,
 ) -> Result<Vec<WorkItem>, B::Error> {
     let covered = covered_invoices(plans, as_of)?;
     let wl = &proc_.worklist;
     let mut out = Vec::new();
     for ci in 0..book.customer_count() {
-        let o = customer_overdue(book, proc_, ci, as_of, currency, &covered)?;
+        let o = customer_overdue(book, proc_, ci, as_of, currency, &covered, credits_cover)?;
         if o.amount.is_zero() {
             continue;
         }

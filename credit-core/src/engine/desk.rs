@@ -28,6 +28,7 @@ impl CreditBook {
             as_of,
             horizon_end,
             materiality(&self.policy.steps),
+            self.policy.credits.in_check,
             &self.fx,
             Some(exclude),
         )?;

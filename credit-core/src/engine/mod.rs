@@ -137,11 +137,13 @@ impl CreditBook {
     /// [`BookError::Policy`] if the policy does not validate.
     pub fn new(policy: Policy) -> Result<Self, BookError> {
         policy.validate()?;
+        let mut ledger = Ledger::default();
+        ledger.set_conventions(policy.ledger);
         Ok(CreditBook {
             policy,
             directory: Directory::default(),
             accounts: Vec::new(),
-            ledger: Ledger::default(),
+            ledger,
             desk: OrderDesk::default(),
             fx: FxRates::default(),
         })
@@ -284,13 +286,25 @@ impl CreditBook {
     /// Replaces the policy. Returns the held orders that now pass.
     ///
     /// # Errors
-    /// [`BookError::Policy`] if it does not validate.
+    /// [`BookError::Policy`] if it does not validate, or if it changes the
+    /// ledger's settlement conventions (`ledger`) of a book that holds
+    /// events (they decide how those events settled; history is never
+    /// rewritten).
     pub fn set_policy(
         &mut self,
         policy: Policy,
         as_of: NaiveDate,
     ) -> Result<Vec<(OrderId, crate::check::Decision)>, BookError> {
         policy.validate()?;
+        if !self.ledger.set_conventions(policy.ledger) {
+            return Err(crate::policy::PolicyError::InvalidField {
+                field: "ledger.partial_payment_discount".into(),
+                value: serde_json::to_string(&policy.ledger.partial_payment_discount)
+                    .unwrap_or_default(),
+                reason: "the ledger conventions cannot change once the book holds events",
+            }
+            .into());
+        }
         self.policy = policy;
         Ok(self.releasable(as_of))
     }

@@ -111,7 +111,9 @@ impl CreditBook {
     /// Proposes dunning notices as of a date, for every account, by the
     /// policy's dunning procedure (rules in [`crate::collections`]): past due
     /// plus grace, the level's days and interval, installments per overdue
-    /// installment; blocks, disputes, promises, current or late `plans` and
+    /// installment; blocks, disputes, amounts covered by open credits (cash
+    /// and credit notes on account, unless the policy's
+    /// `credits.in_dunning` is off), promises, current or late `plans` and
     /// amounts below a level's minimum are left out and listed. Issue a run
     /// by applying [`DunningRun::events`].
     ///
@@ -124,7 +126,14 @@ impl CreditBook {
         plans: &[PaymentPlan],
     ) -> Result<DunningRun, BookError> {
         let p = self.procedure()?;
-        crate::collections::dunning_run(self, p, &self.policy.policy_id, as_of, plans)
+        crate::collections::dunning_run(
+            self,
+            p,
+            &self.policy.policy_id,
+            as_of,
+            plans,
+            self.policy.credits.in_dunning,
+        )
     }
 
     /// The collection worklist as of a date: every customer with overdue
@@ -141,7 +150,14 @@ impl CreditBook {
         currency: Currency,
         plans: &[PaymentPlan],
     ) -> Result<Vec<WorkItem>, BookError> {
-        crate::collections::worklist(self, self.procedure()?, as_of, currency, plans)
+        crate::collections::worklist(
+            self,
+            self.procedure()?,
+            as_of,
+            currency,
+            plans,
+            self.policy.credits.in_dunning,
+        )
     }
 
     /// Promises to pay of an account and whether each was kept, as of a date.

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::{BookError, CreditBook};
 use crate::customer::{CreditLimit, Customer, CustomerId};
 use crate::exposure::{self, BookView, Exposure, Figures, FxRates, GroupExposure, GroupMember};
-use crate::ledger::{AccountState, Event, OpenItem, TermsCache};
+use crate::ledger::{AccountState, ApplyRules, Event, OpenCredit, OpenItem};
 
 impl BookView for CreditBook {
     type Error = BookError;
@@ -20,8 +20,8 @@ impl BookView for CreditBook {
         &self.fx
     }
 
-    fn terms(&self) -> &TermsCache {
-        self.ledger.terms()
+    fn rules(&self) -> &ApplyRules {
+        self.ledger.rules()
     }
 
     fn customer_count(&self) -> usize {
@@ -175,6 +175,32 @@ impl CreditBook {
             .items
             .iter()
             .filter(|i| !i.open.is_zero())
+            .cloned()
+            .collect())
+    }
+
+    /// Open credits of an account as they stood on `as_of`: cash and
+    /// credit notes on account not yet fully cleared, oldest first. With
+    /// [`CreditBook::open_items`] they are the account's open items
+    /// (credits counting negative).
+    ///
+    /// # Errors
+    /// Unknown customer.
+    pub fn open_credits(
+        &self,
+        customer: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+    ) -> Result<Vec<OpenCredit>, BookError> {
+        let c = self.cust(customer)?;
+        let Some(a) = self.account_idx(c, segment) else {
+            return Ok(Vec::new());
+        };
+        let st = self.ledger.state_at(a, as_of)?;
+        Ok(st
+            .credits
+            .iter()
+            .filter(|c| !c.open.is_zero())
             .cloned()
             .collect())
     }

@@ -26,7 +26,8 @@ pub struct Figures {
     /// Delivered, not yet invoiced.
     #[serde(with = "crate::serde_decimal")]
     pub delivered_not_invoiced: Decimal,
-    /// Open receivables, undisputed part, net of unapplied credits.
+    /// Open receivables, undisputed part, net of open credits (cash and
+    /// credit notes on account).
     #[serde(with = "crate::serde_decimal")]
     pub receivables: Decimal,
     /// Disputed part of open receivables.
@@ -169,6 +170,62 @@ impl FxRates {
     }
 }
 
+/// Whether open credits (cash and credit notes on account, not yet
+/// cleared) cover the oldest overdue items. Covered items neither block
+/// the check's overdue steps nor are dunned: the customer has paid, the
+/// clearing is only pending. Both default to yes — SAP's credit check
+/// ("oldest open item" and "maximum open items %" checks in FD32/UKM)
+/// and dunning (F150, which offsets credit items against overdue items of
+/// the account) read the account balance net of credits on account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreditCover {
+    /// Open credits cover the oldest overdue items in the check's
+    /// `oldest_overdue` and `overdue_amount` steps.
+    #[serde(default = "yes")]
+    pub in_check: bool,
+    /// Open credits cover the oldest overdue items in dunning runs and the
+    /// collection worklist.
+    #[serde(default = "yes")]
+    pub in_dunning: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for CreditCover {
+    fn default() -> Self {
+        CreditCover {
+            in_check: true,
+            in_dunning: true,
+        }
+    }
+}
+
+impl CreditCover {
+    /// Whether these are the defaults (left out of a policy document).
+    pub fn is_default(&self) -> bool {
+        *self == CreditCover::default()
+    }
+}
+
+/// The open credits of an account (not yet cleared), converted to `cur`.
+///
+/// # Errors
+/// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+pub fn open_credits(
+    account: &AccountState,
+    cur: Currency,
+    fx: &FxRates,
+) -> Result<Decimal, LedgerError> {
+    let mut total = Decimal::ZERO;
+    for c in account.credits.iter().filter(|c| !c.open.is_zero()) {
+        total = add(total, fx.convert(c.open, c.currency, cur)?, "open credits")?;
+    }
+    Ok(total)
+}
+
 /// Exposure figures in the credit currency, counting in the horizon only
 /// orders with no requested delivery or one on or before `horizon_end`.
 /// `exclude_order` leaves one order out (the one being checked).
@@ -186,6 +243,7 @@ pub fn figures(
         NaiveDate::MIN,
         horizon_end,
         Decimal::ZERO,
+        false,
         fx,
         exclude_order,
     )?
@@ -194,7 +252,9 @@ pub fn figures(
 
 /// Overdue figures as of `as_of` in the credit currency: days the oldest
 /// material, uncovered item is overdue; overdue undisputed amount;
-/// balance (undisputed + disputed); highest dunning level on open items.
+/// balance (undisputed + disputed, net of open credits); highest dunning
+/// level on open items. With `credits_cover`, open credits cover the
+/// oldest overdue items (see [`CreditCover`]).
 ///
 /// # Errors
 /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
@@ -202,16 +262,20 @@ pub fn overdue(
     account: &AccountState,
     as_of: NaiveDate,
     materiality: Decimal,
+    credits_cover: bool,
     fx: &FxRates,
 ) -> Result<Overdue, LedgerError> {
-    Ok(scan(account, as_of, as_of, materiality, fx, None)?.1)
+    Ok(scan(account, as_of, as_of, materiality, credits_cover, fx, None)?.1)
 }
 
 /// Exposure and overdue figures in one pass over orders and items (the
 /// credit check's scan). Items are sorted by due date, so the first
 /// overdue item whose amount — net of disputes and of the cover of
-/// active promises to pay, oldest first — exceeds `materiality` is the
-/// oldest one that counts.
+/// active promises to pay and (with `credits_cover`) of open credits,
+/// oldest first — exceeds `materiality` is the oldest one that counts.
+/// With `credits_cover` the overdue amount is net of open credits too
+/// (never below zero). Receivables and the balance are always net of
+/// open credits (the balance never below zero).
 ///
 /// # Errors
 /// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
@@ -220,6 +284,7 @@ pub fn scan(
     as_of: NaiveDate,
     horizon_end: NaiveDate,
     materiality: Decimal,
+    credits_cover: bool,
     fx: &FxRates,
     exclude_order: Option<&OrderId>,
 ) -> Result<(Figures, Overdue), LedgerError> {
@@ -252,6 +317,8 @@ pub fn scan(
     let mu = cur.minor_units();
     let u = |d: Decimal| to_units(d, mu);
     let overflow = || LedgerError::Overflow("receivables");
+    let credits = u(open_credits(account, cur, fx)?)?;
+    let mut credit_cover = if credits_cover { credits } else { 0 };
     let mut cover = 0i128;
     for p in &account.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
@@ -290,25 +357,23 @@ pub fn scan(
             continue;
         }
         over = over.checked_add(undisputed).ok_or_else(overflow)?;
-        // Items are sorted by due date: promises cover the oldest first,
-        // and the first material, uncovered one is the oldest that counts.
-        let covered = cover.min(undisputed);
+        // Items are sorted by due date: credits and promises cover the
+        // oldest first, and the first material, uncovered one is the
+        // oldest that counts.
+        let by_credits = credit_cover.min(undisputed);
+        credit_cover -= by_credits;
+        over -= by_credits;
+        let covered = cover.min(undisputed - by_credits);
         cover -= covered;
-        if out.oldest_overdue_days.is_none() && undisputed - covered > materiality_u {
+        if out.oldest_overdue_days.is_none() && undisputed - by_credits - covered > materiality_u {
             out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
         }
     }
     let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
-    f.receivables = dec(recv)?;
+    f.receivables = dec(recv - credits)?;
     f.disputed = dec(disp)?;
-    out.balance = dec(bal)?;
+    out.balance = dec((bal - credits).max(0))?;
     out.overdue_amount = dec(over)?;
-    for (c, u) in &account.unapplied {
-        f.receivables = f
-            .receivables
-            .checked_sub(fx.convert(*u, *c, cur)?)
-            .ok_or(LedgerError::Overflow("unapplied credits"))?;
-    }
     f.special_liabilities = account.special_liabilities;
     Ok((f, out))
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Figures, FxRates};
 use crate::customer::{CreditLimit, Customer, CustomerId};
-use crate::ledger::{AccountState, Event, LedgerError, TermsCache};
+use crate::ledger::{AccountState, ApplyRules, Event, LedgerError};
 use crate::money::{Currency, MoneyError};
 
 /// An account's exposure by category, in its credit currency.
@@ -81,7 +81,7 @@ pub(crate) trait BookView {
     /// The book's FX rates.
     fn fx(&self) -> &FxRates;
     /// Parsed payment terms, shared by every replay.
-    fn terms(&self) -> &TermsCache;
+    fn rules(&self) -> &ApplyRules;
     /// Customers held (positions `0..customer_count()`).
     fn customer_count(&self) -> usize;
     /// The customer at position `c`.

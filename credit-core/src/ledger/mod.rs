@@ -282,6 +282,24 @@ pub enum EventKind {
         /// The event reversed.
         event_id: EventId,
     },
+    /// An open credit (cash or a credit note on account, see
+    /// [`OpenCredit`]) is applied to open items, in full or in part:
+    /// each item and the credit are reduced on the event's date (the
+    /// clearing date, which SAP also records as the item's payment date
+    /// in its payment history). Allocations are in the credit's currency;
+    /// none means oldest due first, up to the credit's open amount. Cash
+    /// received within an item's discount period earns the discount when
+    /// it settles the rest of the item (judged on the date the cash came
+    /// in, not the clearing date); a credit note earns none. Undone by a
+    /// [`EventKind::Reversal`] of this event; a payment or credit note
+    /// cleared later can only be reversed after its clearings.
+    Cleared {
+        /// The open credit: the id of the payment or credit note event.
+        credit_id: EventId,
+        /// Explicit allocations; empty means oldest due first.
+        #[serde(default)]
+        allocations: Vec<Allocation>,
+    },
     /// The customer promised to pay an amount by a date.
     PromiseToPay {
         /// Amount promised.
@@ -364,6 +382,57 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// Every event type, as the `type` field names it.
+    pub const TYPES: [&'static str; 19] = [
+        "order_placed",
+        "order_changed",
+        "order_cancelled",
+        "delivered",
+        "invoiced",
+        "payment",
+        "credit_note",
+        "write_off",
+        "dispute_opened",
+        "dispute_resolved",
+        "reversal",
+        "cleared",
+        "promise_to_pay",
+        "dunning_notice",
+        "rating_received",
+        "special_liabilities",
+        "charged",
+        "dunning_blocked",
+        "open_item_imported",
+    ];
+
+    /// This event's type, as the `type` field names it (one of
+    /// [`EventKind::TYPES`]).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EventKind::OrderPlaced { .. } => "order_placed",
+            EventKind::OrderChanged { .. } => "order_changed",
+            EventKind::OrderCancelled { .. } => "order_cancelled",
+            EventKind::Delivered { .. } => "delivered",
+            EventKind::Invoiced { .. } => "invoiced",
+            EventKind::Payment { .. } => "payment",
+            EventKind::CreditNote { .. } => "credit_note",
+            EventKind::WriteOff { .. } => "write_off",
+            EventKind::DisputeOpened { .. } => "dispute_opened",
+            EventKind::DisputeResolved { .. } => "dispute_resolved",
+            EventKind::Reversal { .. } => "reversal",
+            EventKind::Cleared { .. } => "cleared",
+            EventKind::PromiseToPay { .. } => "promise_to_pay",
+            EventKind::DunningNotice { .. } => "dunning_notice",
+            EventKind::RatingReceived { .. } => "rating_received",
+            EventKind::SpecialLiabilities { .. } => "special_liabilities",
+            EventKind::Charged { .. } => "charged",
+            EventKind::DunningBlocked { .. } => "dunning_blocked",
+            EventKind::OpenItemImported { .. } => "open_item_imported",
+        }
+    }
+}
+
 /// An event: id, customer, segment, date and what happened.
 ///
 /// JSON: one flat map, `{"id": "e1", "customer": "C1", "segment":
@@ -442,6 +511,15 @@ impl Event {
             | EventKind::DisputeResolved { invoice_id, .. }
             | EventKind::OpenItemImported { invoice_id, .. } => invoice(invoice_id)?,
             EventKind::Reversal { event_id } => b.check_id("event_id", &event_id.0)?,
+            EventKind::Cleared {
+                credit_id,
+                allocations,
+            } => {
+                b.check_id("credit_id", &credit_id.0)?;
+                for a in allocations {
+                    invoice(&a.invoice_id)?;
+                }
+            }
             EventKind::PromiseToPay { .. } | EventKind::SpecialLiabilities { .. } => {}
             EventKind::DunningNotice { invoices, .. } => {
                 for i in invoices {
@@ -772,17 +850,156 @@ impl OpenItem {
         }
     }
 
-    /// The discount a payment on `date` earns, if the item is still untouched.
-    fn discount_on(&self, date: NaiveDate) -> Decimal {
-        if self.open != self.amount {
-            return Decimal::ZERO;
-        }
+    /// The discount of the best tier a payment on `date` is in time for,
+    /// as scheduled on the whole invoice (zero: none).
+    fn tier_on(&self, date: NaiveDate) -> Decimal {
         self.discounts
             .iter()
             .find(|(deadline, _)| date <= *deadline)
             .map(|(_, d)| *d)
             .unwrap_or(Decimal::ZERO)
     }
+
+    /// How `cash` paid on `date` settles this item: (cash applied,
+    /// discount taken), with cash applied ≤ `cash` and their sum ≤ the open
+    /// amount.
+    ///
+    /// The discount base shrinks with the open amount: a tier worth `D` on
+    /// the invoice amount `A` is worth `D × open / A` on what is open
+    /// (so a credit note of 10 % takes 10 % off the discount). Cash of at
+    /// least `open − D × open / A` settles the item (the discount is then
+    /// the rest). Less cash settles pro rata under
+    /// [`PartialDiscount::ProRata`]: `cash × A / (A − D)` of the item, the
+    /// difference being the discount, as SAP and Dynamics 365 treat a
+    /// partial payment with cash discount; under
+    /// [`PartialDiscount::AllOrNothing`] it settles only itself. Every
+    /// amount is computed exactly in minor units and rounded once, half to
+    /// even. With `take_all`, the whole `cash` is applied (an explicit
+    /// allocation); otherwise only what settles the item.
+    ///
+    /// # Errors
+    /// [`LedgerError::Overflow`] for amounts whose products exceed 128 bits.
+    fn settle(
+        &self,
+        cash: Decimal,
+        discount_date: Option<NaiveDate>,
+        rule: PartialDiscount,
+        take_all: bool,
+    ) -> Result<(Decimal, Decimal), LedgerError> {
+        let mu = self.currency.minor_units();
+        let tier = discount_date.map_or(Decimal::ZERO, |d| self.tier_on(d));
+        let (open, cash_u) = (to_units(self.open, mu)?, to_units(cash, mu)?);
+        let dec = |u: i128| {
+            Decimal::try_from_i128_with_scale(u, mu).map_err(|_| LedgerError::Overflow("discount"))
+        };
+        let amount = to_units(self.amount, mu)?;
+        let d = to_units(tier, mu)?;
+        if d == 0 || amount <= 0 || open <= 0 {
+            let applied = cash_u.min(open);
+            return Ok((dec(applied)?, Decimal::ZERO));
+        }
+        let overflow = || LedgerError::Overflow("discount");
+        // The tier's worth on the open amount: D × open / A.
+        let left_disc = div_half_even(d.checked_mul(open).ok_or_else(overflow)?, amount);
+        let needed = open - left_disc;
+        if cash_u >= needed {
+            // Settled: the discount is what the cash leaves of the item.
+            let applied = if take_all { cash_u.min(open) } else { needed };
+            return Ok((dec(applied)?, dec(open - applied)?));
+        }
+        match rule {
+            PartialDiscount::AllOrNothing => Ok((cash, Decimal::ZERO)),
+            PartialDiscount::ProRata => {
+                // cash × A / (A − D) of the item, below what settles it.
+                let gross =
+                    div_half_even(cash_u.checked_mul(amount).ok_or_else(overflow)?, amount - d)
+                        .min(open - 1)
+                        .max(cash_u);
+                Ok((cash, dec(gross - cash_u)?))
+            }
+        }
+    }
+}
+
+/// `n / d` rounded half to even (`n ≥ 0`, `d > 0`).
+fn div_half_even(n: i128, d: i128) -> i128 {
+    let (q, r) = (n / d, n % d);
+    match (2 * r).cmp(&d) {
+        std::cmp::Ordering::Less => q,
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+    }
+}
+
+/// How a payment inside a discount period that does not settle the whole
+/// item earns its discount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartialDiscount {
+    /// Each part payment earns its share: cash `P` settles `P / (1 − d)`
+    /// of the item at discount rate `d` (SAP's and Dynamics 365's
+    /// treatment of partial payments with cash discount). The default.
+    #[default]
+    ProRata,
+    /// Only a payment that settles the rest of the item earns the
+    /// discount (on what is then open); a part payment earns none.
+    AllOrNothing,
+}
+
+/// The ledger's settlement conventions: how events settle items. They are
+/// part of the ledger's history, so a book refuses to change them once it
+/// holds events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerConventions {
+    /// Discounts on part payments (pro rata by default).
+    #[serde(default)]
+    pub partial_payment_discount: PartialDiscount,
+}
+
+impl LedgerConventions {
+    /// Whether these are the defaults (left out of a policy document).
+    pub fn is_default(&self) -> bool {
+        *self == LedgerConventions::default()
+    }
+}
+
+/// What an open credit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditKind {
+    /// Cash received on account: a payment without allocations while
+    /// nothing was open, or the part of a payment left after them.
+    Payment,
+    /// A credit note issued on account (without an invoice).
+    CreditNote,
+}
+
+/// Cash or a credit note on account: an open item of its own that counts
+/// negative in every view (exposure, aging, KPIs) until it is cleared
+/// against items by an [`EventKind::Cleared`] event. In aging it is aged
+/// from its own date, as SAP's due-date analysis ages a payment on account
+/// from its baseline (document) date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenCredit {
+    /// The payment or credit note event it comes from.
+    pub credit_id: EventId,
+    /// Cash or a credit note.
+    pub kind: CreditKind,
+    /// Currency.
+    pub currency: Currency,
+    /// The date of the payment or credit note.
+    #[serde(with = "crate::serde_date")]
+    pub date: NaiveDate,
+    /// Amount on account (positive).
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+    /// Amount not yet cleared (positive; zero when fully cleared).
+    #[serde(with = "crate::serde_decimal")]
+    pub open: Decimal,
+    /// Clearings so far: (date, amount).
+    #[serde(with = "crate::serde_decimal::dated")]
+    pub clearings: Vec<(NaiveDate, Decimal)>,
 }
 
 /// A promise to pay and how much of it payments have kept.
@@ -804,25 +1021,46 @@ pub struct Promise {
     pub paid: Decimal,
 }
 
-/// Parsed payment terms by notation, so each distinct text parses once.
-/// Shared between threads: lookups take a read lock, a first parse a write
-/// lock (so queries that replay events can run side by side).
+/// What applying an event reads beside the event and the account: the
+/// ledger's settlement conventions and the parsed payment terms by
+/// notation (so each distinct text parses once). Shared between threads:
+/// lookups take a read lock, a first parse a write lock (so queries that
+/// replay events can run side by side).
 #[derive(Debug, Default)]
-pub struct TermsCache(std::sync::RwLock<crate::fnv::FnvMap<String, Arc<PaymentTerms>>>);
+pub struct ApplyRules {
+    conventions: LedgerConventions,
+    terms: std::sync::RwLock<crate::fnv::FnvMap<String, Arc<PaymentTerms>>>,
+}
 
-impl Clone for TermsCache {
+impl Clone for ApplyRules {
     fn clone(&self) -> Self {
-        TermsCache(std::sync::RwLock::new(self.read().clone()))
+        ApplyRules {
+            conventions: self.conventions,
+            terms: std::sync::RwLock::new(self.read().clone()),
+        }
     }
 }
 
-impl TermsCache {
+impl ApplyRules {
+    /// Rules with these conventions (and nothing parsed yet).
+    pub fn new(conventions: LedgerConventions) -> Self {
+        ApplyRules {
+            conventions,
+            ..ApplyRules::default()
+        }
+    }
+
+    /// The settlement conventions.
+    pub fn conventions(&self) -> LedgerConventions {
+        self.conventions
+    }
+
     fn read(
         &self,
     ) -> std::sync::RwLockReadGuard<'_, crate::fnv::FnvMap<String, Arc<PaymentTerms>>> {
         // A panic while holding the lock cannot leave the map half-written
         // (an insert is one call), so a poisoned lock is still sound.
-        self.0
+        self.terms
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -834,7 +1072,7 @@ impl TermsCache {
         }
         let t = Arc::new(PaymentTerms::parse(text)?);
         let mut map = self
-            .0
+            .terms
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(Arc::clone(map.entry(text.to_string()).or_insert(t)))
@@ -850,9 +1088,9 @@ pub struct AccountState {
     pub orders: Vec<OrderState>,
     /// Open items, kept sorted by due date (then arrival).
     pub items: Vec<OpenItem>,
-    /// Unapplied credits (payments or credit notes on account) by currency.
-    #[serde(with = "crate::serde_decimal::keyed")]
-    pub unapplied: Vec<(Currency, Decimal)>,
+    /// Open credits (cash and credit notes on account), in date order;
+    /// cleared ones stay with a zero open amount.
+    pub credits: Vec<OpenCredit>,
     /// Host-supplied special liabilities (credit currency).
     #[serde(with = "crate::serde_decimal")]
     pub special_liabilities: Decimal,

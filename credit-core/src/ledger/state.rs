@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{
-    add, AccountState, Allocation, ChargeKind, DunningBlock, Event, EventKind, ItemCollection,
-    LedgerError, OpenItem, OrderState, Promise, TermsCache,
+    add, AccountState, Allocation, ApplyRules, ChargeKind, CreditKind, DunningBlock, Event,
+    EventKind, ItemCollection, LedgerError, OpenCredit, OpenItem, OrderState, PartialDiscount,
+    Promise,
 };
-use crate::customer::{InvoiceId, OrderId};
+use crate::customer::{EventId, InvoiceId, OrderId};
 use crate::money::{Currency, Money};
 use crate::terms::ScheduleOptions;
 
@@ -30,7 +31,7 @@ impl AccountState {
             currency,
             orders: Vec::new(),
             items: Vec::new(),
-            unapplied: Vec::new(),
+            credits: Vec::new(),
             special_liabilities: Decimal::ZERO,
             promises: Vec::new(),
             ratings: Vec::new(),
@@ -171,12 +172,39 @@ impl AccountState {
         Ok(i)
     }
 
-    fn credit_unapplied(&mut self, currency: Currency, amount: Decimal) -> Result<(), LedgerError> {
-        match self.unapplied.iter_mut().find(|(c, _)| *c == currency) {
-            Some(u) => u.1 = add(u.1, amount, "unapplied credit")?,
-            None => self.unapplied.push((currency, amount)),
+    /// Refuses a credit on account that would take the open credits in
+    /// `currency` past the decimal range (every view sums them).
+    fn room_on_account(&self, currency: Currency, amount: Decimal) -> Result<(), LedgerError> {
+        let mut total = amount;
+        for c in self.credits.iter().filter(|c| c.currency == currency) {
+            total = add(total, c.open, "open credits")?;
         }
         Ok(())
+    }
+
+    /// Puts `amount` on account as an open credit of the event (after
+    /// [`AccountState::room_on_account`]).
+    fn credit_on_account(
+        &mut self,
+        ev: &Event,
+        kind: CreditKind,
+        currency: Currency,
+        amount: Decimal,
+    ) {
+        self.credits.push(OpenCredit {
+            credit_id: ev.id.clone(),
+            kind,
+            currency,
+            date: ev.date,
+            amount,
+            open: amount,
+            clearings: Vec::new(),
+        });
+    }
+
+    /// The open credit from event `id`.
+    pub fn credit(&self, id: &EventId) -> Option<&OpenCredit> {
+        self.credits.iter().find(|c| &c.credit_id == id)
     }
 
     /// Applies an event as [`AccountState::apply`] does and, for a payment,
@@ -188,16 +216,18 @@ impl AccountState {
     pub fn apply_traced(
         &mut self,
         ev: &Event,
-        terms: &TermsCache,
+        rules: &ApplyRules,
         applied: &mut Vec<(usize, Decimal, Decimal)>,
     ) -> Result<(), LedgerError> {
+        let rule = rules.conventions().partial_payment_discount;
         match &ev.kind {
             EventKind::Payment {
                 amount,
                 currency,
                 allocations,
-            } => self.apply_payment(ev, *amount, *currency, allocations, Some(applied)),
-            _ => self.apply(ev, terms),
+            } => self.apply_payment(ev, *amount, *currency, allocations, rule, Some(applied)),
+            EventKind::Cleared { .. } => self.cleared(ev, rule, Some(applied)),
+            _ => self.apply(ev, rules),
         }
     }
 
@@ -206,8 +236,9 @@ impl AccountState {
     ///
     /// # Errors
     /// The [`LedgerError`] naming the event and the problem.
-    pub fn apply(&mut self, ev: &Event, terms: &TermsCache) -> Result<(), LedgerError> {
+    pub fn apply(&mut self, ev: &Event, terms: &ApplyRules) -> Result<(), LedgerError> {
         use EventKind as K;
+        let rule = terms.conventions().partial_payment_discount;
         match &ev.kind {
             K::OrderPlaced { .. } => self.order_placed(ev),
             K::OrderChanged { .. } => self.order_changed(ev),
@@ -220,7 +251,8 @@ impl AccountState {
                 amount,
                 currency,
                 allocations,
-            } => self.apply_payment(ev, *amount, *currency, allocations, None),
+            } => self.apply_payment(ev, *amount, *currency, allocations, rule, None),
+            K::Cleared { .. } => self.cleared(ev, rule, None),
             K::CreditNote { .. } => self.credit_note(ev),
             K::WriteOff { .. } => self.write_off(ev),
             K::DisputeOpened { .. } | K::DisputeResolved { .. } => self.dispute(ev),
@@ -363,7 +395,7 @@ impl AccountState {
 /// Open items: invoices, opening balances, charges.
 impl AccountState {
     /// An invoice: an open item due by its terms (or a due date), taking its value off the order.
-    fn invoiced(&mut self, ev: &Event, terms: &TermsCache) -> Result<(), LedgerError> {
+    fn invoiced(&mut self, ev: &Event, terms: &ApplyRules) -> Result<(), LedgerError> {
         let EventKind::Invoiced {
             invoice_id,
             amount,
@@ -580,7 +612,10 @@ impl AccountState {
             Some(inv) => {
                 self.reduce_item(ev, inv, amount, *currency)?;
             }
-            None => self.credit_unapplied(*currency, amount)?,
+            None => {
+                self.room_on_account(*currency, amount)?;
+                self.credit_on_account(ev, CreditKind::CreditNote, *currency, amount)
+            }
         }
         Ok(())
     }
@@ -745,22 +780,24 @@ impl AccountState {
     }
 }
 
-/// Payments: allocation (given or oldest due first), early-payment
-/// discounts, unapplied cash and promises kept.
+/// Payments and clearings: allocation (given or oldest due first),
+/// early-payment discounts, cash on account and promises kept.
 impl AccountState {
-    fn apply_payment(
-        &mut self,
+    /// Plans how `cash` in `currency` settles items, by `allocations` or
+    /// (none given) oldest due first: (item index, cash applied, discount
+    /// taken) per item, and the cash left. Changes nothing.
+    #[allow(clippy::type_complexity)]
+    fn plan_settlement(
+        &self,
         ev: &Event,
-        amount: Decimal,
+        cash: Decimal,
         currency: Currency,
         allocations: &[Allocation],
-        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
-    ) -> Result<(), LedgerError> {
-        let amount = self.money(ev, amount, currency, "amount", true)?;
-        // Plan every application first; write only when the plan is valid.
-        // Each entry: (item index, amount applied, discount taken).
+        discount_date: Option<NaiveDate>,
+        rule: PartialDiscount,
+    ) -> Result<(Vec<(usize, Decimal, Decimal)>, Decimal), LedgerError> {
         let mut plan: Vec<(usize, Decimal, Decimal)> = Vec::new();
-        let mut left = amount;
+        let mut left = cash;
         if allocations.is_empty() {
             for (i, it) in self.items.iter().enumerate() {
                 if left.is_zero() {
@@ -769,75 +806,90 @@ impl AccountState {
                 if it.currency != currency || it.open.is_zero() {
                     continue;
                 }
-                let disc = it.discount_on(ev.date);
-                let settle = it.open - disc;
-                if left >= settle {
-                    plan.push((i, settle, disc));
-                    left -= settle;
-                } else {
-                    plan.push((i, left, Decimal::ZERO));
-                    left = Decimal::ZERO;
-                }
+                let (paid, disc) = it.settle(left, discount_date, rule, false)?;
+                plan.push((i, paid, disc));
+                left -= paid;
             }
-        } else {
-            for a in allocations {
-                let a_amt = self.money(ev, a.amount, currency, "allocation amount", true)?;
-                let i = self.item_idx(ev, &a.invoice_id)?;
-                if plan.iter().any(|(j, _, _)| *j == i) {
-                    return Err(Self::not_allowed(
-                        ev,
-                        format!("invoice {} is allocated twice", a.invoice_id),
-                    ));
-                }
-                let it = &self.items[i];
-                Self::same(ev, currency, it.currency)?;
-                if a_amt > it.open {
-                    return Err(LedgerError::InvalidAmount {
-                        event: ev.id.clone(),
-                        field: "allocation amount",
-                        value: a_amt,
-                        reason: "exceeds the open amount of the invoice",
-                    });
-                }
-                if a_amt > left {
-                    return Err(LedgerError::InvalidAmount {
-                        event: ev.id.clone(),
-                        field: "allocations",
-                        value: a_amt,
-                        reason: "allocations exceed the payment amount",
-                    });
-                }
-                let disc = it.discount_on(ev.date);
-                // The discount is accepted only when this payment settles the
-                // rest exactly and its date earns it; otherwise a short payment
-                // simply stays open.
-                let taken = if !disc.is_zero() && a_amt == it.open - disc {
-                    disc
-                } else {
-                    Decimal::ZERO
-                };
-                plan.push((i, a_amt, taken));
-                left -= a_amt;
+            return Ok((plan, left));
+        }
+        for a in allocations {
+            let a_amt = self.money(ev, a.amount, currency, "allocation amount", true)?;
+            let i = self.item_idx(ev, &a.invoice_id)?;
+            if plan.iter().any(|(j, _, _)| *j == i) {
+                return Err(Self::not_allowed(
+                    ev,
+                    format!("invoice {} is allocated twice", a.invoice_id),
+                ));
             }
+            let it = &self.items[i];
+            Self::same(ev, currency, it.currency)?;
+            if a_amt > it.open {
+                return Err(LedgerError::InvalidAmount {
+                    event: ev.id.clone(),
+                    field: "allocation amount",
+                    value: a_amt,
+                    reason: "exceeds the open amount of the invoice",
+                });
+            }
+            if a_amt > left {
+                return Err(LedgerError::InvalidAmount {
+                    event: ev.id.clone(),
+                    field: "allocations",
+                    value: a_amt,
+                    reason: "allocations exceed the amount available",
+                });
+            }
+            let (paid, disc) = it.settle(a_amt, discount_date, rule, true)?;
+            plan.push((i, paid, disc));
+            left -= paid;
         }
-        let applied_total = amount - left;
-        if let Some(t) = trace {
-            t.extend_from_slice(&plan);
-        }
-        for (i, paid, disc) in plan {
+        Ok((plan, left))
+    }
+
+    /// Writes a settlement plan: each item reduced by cash and discount on
+    /// the event's date; `as_payment` records it as a payment too.
+    fn settle_items(
+        &mut self,
+        date: NaiveDate,
+        plan: &[(usize, Decimal, Decimal)],
+        as_payment: bool,
+    ) {
+        for &(i, paid, disc) in plan {
             let it = &mut self.items[i];
             it.open -= paid + disc;
             it.discount_taken += disc;
             it.disputed = it.disputed.min(it.open);
-            it.collection.reductions.push((ev.date, paid + disc));
-            it.collection.payments.push((ev.date, paid + disc));
-            it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
+            it.collection.reductions.push((date, paid + disc));
+            if as_payment {
+                it.collection.payments.push((date, paid + disc));
+            }
+            it.collection.last_reduction = it.collection.last_reduction.max(Some(date));
         }
+    }
+
+    fn apply_payment(
+        &mut self,
+        ev: &Event,
+        amount: Decimal,
+        currency: Currency,
+        allocations: &[Allocation],
+        rule: PartialDiscount,
+        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
+    ) -> Result<(), LedgerError> {
+        let amount = self.money(ev, amount, currency, "amount", true)?;
+        // Plan every application first; write only when the plan is valid.
+        let (plan, left) =
+            self.plan_settlement(ev, amount, currency, allocations, Some(ev.date), rule)?;
+        self.room_on_account(currency, left)?;
+        if let Some(t) = trace {
+            t.extend_from_slice(&plan);
+        }
+        self.settle_items(ev.date, &plan, true);
         if !left.is_zero() {
-            self.credit_unapplied(currency, left)?;
+            self.credit_on_account(ev, CreditKind::Payment, currency, left);
         }
         // Payments count towards active promises, oldest first.
-        let mut towards = applied_total + left;
+        let mut towards = amount;
         for p in self.promises.iter_mut() {
             if towards.is_zero() {
                 break;
@@ -853,6 +905,58 @@ impl AccountState {
             p.paid += take;
             towards -= take;
         }
+        Ok(())
+    }
+
+    /// Applies an open credit to items (see [`EventKind::Cleared`]).
+    fn cleared(
+        &mut self,
+        ev: &Event,
+        rule: PartialDiscount,
+        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
+    ) -> Result<(), LedgerError> {
+        let EventKind::Cleared {
+            credit_id,
+            allocations,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let k = self
+            .credits
+            .iter()
+            .position(|c| &c.credit_id == credit_id)
+            .ok_or_else(|| {
+                Self::not_allowed(ev, format!("no open credit {credit_id} on the account"))
+            })?;
+        let c = &self.credits[k];
+        if c.open.is_zero() {
+            return Err(Self::not_allowed(
+                ev,
+                format!("credit {credit_id} is already cleared"),
+            ));
+        }
+        // Cash earns a discount by the day it came in; a credit note none.
+        let discount_date = (c.kind == CreditKind::Payment).then_some(c.date);
+        let as_payment = c.kind == CreditKind::Payment;
+        let (plan, left) =
+            self.plan_settlement(ev, c.open, c.currency, allocations, discount_date, rule)?;
+        let used = c.open - left;
+        if used.is_zero() {
+            return Err(Self::not_allowed(
+                ev,
+                format!("credit {credit_id} has nothing to clear in its currency"),
+            ));
+        }
+        if let Some(t) = trace {
+            if as_payment {
+                t.extend_from_slice(&plan);
+            }
+        }
+        self.settle_items(ev.date, &plan, as_payment);
+        let c = &mut self.credits[k];
+        c.open = left;
+        c.clearings.push((ev.date, used));
         Ok(())
     }
 }

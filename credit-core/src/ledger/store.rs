@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{AccountState, Event, EventKind, LedgerError, TermsCache};
+use super::{AccountState, ApplyRules, Event, EventKind, LedgerError};
 use crate::chunks::Chunked;
 use crate::customer::EventId;
 use crate::fnv::FnvMap;
@@ -197,7 +197,7 @@ struct Undo {
 pub(crate) struct Ledger {
     store: EventStore,
     journals: Vec<Journal>,
-    terms: TermsCache,
+    terms: ApplyRules,
     undo: Option<Undo>,
 }
 
@@ -207,9 +207,23 @@ impl Ledger {
         &self.store
     }
 
-    /// The parsed-terms cache every invoice event reads.
-    pub(crate) fn terms(&self) -> &TermsCache {
+    /// The rules every apply reads (settlement conventions, parsed terms).
+    pub(crate) fn rules(&self) -> &ApplyRules {
         &self.terms
+    }
+
+    /// Sets the settlement conventions. Only a ledger without events may
+    /// change them (they decide how every past event settled); returns
+    /// false, changing nothing, otherwise.
+    pub(crate) fn set_conventions(&mut self, c: super::LedgerConventions) -> bool {
+        if c == self.terms.conventions() {
+            return true;
+        }
+        if self.store.len() > 0 {
+            return false;
+        }
+        self.terms = ApplyRules::new(c);
+        true
     }
 
     /// Account `a`'s journal.

@@ -150,6 +150,10 @@ pub(crate) struct ItemColumns {
     payments: PerItem,
     /// Write-offs, resolved disputes and promises made, by day.
     pub(crate) counted: Vec<CountedEvent>,
+    /// Credit notes (not on charges), by day: (day, currency index, minor
+    /// units), taken off the credit sales of their month when sales are
+    /// net.
+    credit_notes: Vec<(i32, usize, i128)>,
     /// The day of the latest opening balance imported.
     pub(crate) last_import: Option<i32>,
     /// The day of the account's first event.
@@ -159,7 +163,10 @@ pub(crate) struct ItemColumns {
 impl ItemColumns {
     /// The columns of `st`, with the counted events among `events` (the
     /// account's, in date order, each with whether it was reversed;
-    /// reversed ones are not counted).
+    /// reversed ones are not counted). Open credits (cash and credit notes
+    /// on account) are rows of their own after the items: negative open
+    /// amounts dated (and due) on their own date, their clearings as
+    /// negative reductions, never a sale.
     pub(crate) fn build<'e>(
         st: &AccountState,
         events: impl IntoIterator<Item = (&'e Event, bool)>,
@@ -205,6 +212,34 @@ impl ItemColumns {
             c.last_reduction
                 .push(days.last().copied().unwrap_or(i32::MIN));
         }
+        let slot = |c: &mut ItemColumns, cur: Currency| -> usize {
+            match c.currencies.iter().position(|&x| x == cur) {
+                Some(k) => k,
+                None => {
+                    c.currencies.push(cur);
+                    c.currencies.len() - 1
+                }
+            }
+        };
+        for (j, cr) in st.credits.iter().enumerate() {
+            let item =
+                u32::try_from(n + j).map_err(|_| MonitorError::Overflow("monitoring columns"))?;
+            let k = slot(&mut c, cr.currency);
+            let mu = cr.currency.minor_units();
+            c.cur
+                .push(u16::try_from(k).map_err(|_| MonitorError::Overflow("monitoring columns"))?);
+            c.invoice_day.push(day(cr.date));
+            c.due_day.push(day(cr.date));
+            c.open
+                .push(narrow(-units(cr.open, mu)?, item, &mut c.wide_open));
+            c.sale.push(0);
+            let negated: Vec<(NaiveDate, Decimal)> =
+                cr.clearings.iter().map(|&(d, x)| (d, -x)).collect();
+            c.reductions.push(&negated, mu)?;
+            c.payments.push(&[], mu)?;
+            c.last_reduction
+                .push(cr.clearings.last().map_or(i32::MIN, |&(d, _)| day(d)));
+        }
         if c.currencies.len() <= 1 {
             c.cur = Vec::new();
         }
@@ -216,6 +251,24 @@ impl ItemColumns {
                 c.last_import = Some(day(e.date));
             }
             if reversed {
+                continue;
+            }
+            if let EventKind::CreditNote {
+                invoice_id,
+                amount,
+                currency,
+            } = &e.kind
+            {
+                let on_charge = invoice_id.as_ref().is_some_and(|i| {
+                    st.items
+                        .iter()
+                        .any(|it| &it.invoice_id == i && it.collection.charge.is_some())
+                });
+                if !on_charge {
+                    let k = slot(&mut c, *currency);
+                    c.credit_notes
+                        .push((day(e.date), k, units(*amount, currency.minor_units())?));
+                }
                 continue;
             }
             let (kind, currency, amount) = match &e.kind {
@@ -340,6 +393,20 @@ impl ItemColumns {
             local[slots[k]].1 = acc;
             run = end;
         }
+        // Net credit sales: credit notes come off the sales of their month.
+        if w.net_sales {
+            for &(d, k, u) in &self.credit_notes {
+                if d < w.history || d > w.to {
+                    continue;
+                }
+                let u = conv(u, k)?;
+                let p = &mut local[slots[k]].1;
+                p.monthly_sales[usize::from(w.month_of[(d - w.history) as usize])] -= u;
+                if d >= w.from {
+                    p.sales -= u;
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -354,6 +421,8 @@ pub(crate) struct Window<'a> {
     /// For each day from `history` to `to`: its month in the sales
     /// history (0: the month of `to`, 1: the one before, …).
     pub(crate) month_of: Vec<u8>,
+    /// Credit sales net of credit notes (else gross invoices).
+    pub(crate) net_sales: bool,
 }
 
 /// An account's cached [`ItemColumns`]: not part of the book's value (equal

@@ -1084,12 +1084,36 @@ pub struct MonitoringPolicy {
     /// Aging buckets.
     #[serde(default)]
     pub aging: AgingPolicy,
+    /// Credit sales net of credit notes (the default) or gross.
+    #[serde(default, skip_serializing_if = "SalesBasis::is_net")]
+    pub sales: SalesBasis,
     /// Goals.
     #[serde(default)]
     pub goals: Vec<Goal>,
     /// Creditworthiness alerts.
     #[serde(default)]
     pub alerts: AlertPolicy,
+}
+
+/// What the credit sales of DSO, CEI, countback DSO and the bad-debt
+/// ratio count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SalesBasis {
+    /// Net credit sales: invoices less credit notes dated in the period
+    /// (credit notes on charges left out), the usual definition (the
+    /// Credit Research Foundation's DSO and CEI use net credit sales;
+    /// so do SAP's and Dynamics 365's DSO). The default.
+    #[default]
+    Net,
+    /// Gross: invoices only.
+    Gross,
+}
+
+impl SalesBasis {
+    fn is_net(&self) -> bool {
+        *self == SalesBasis::Net
+    }
 }
 
 /// Alert thresholds; an absent threshold turns its alert off.

@@ -283,6 +283,7 @@ fn fold_groups<B: MonitorView>(
                 .map(|d| starts.iter().position(|&s| d >= s).map_or(0, |m| m as u8))
                 .collect()
         },
+        net_sales: policy.sales == super::SalesBasis::Net,
     };
     let fx = book.fx();
     // Customers in key order: per customer, each group is then complete
@@ -383,6 +384,10 @@ fn fold_groups<B: MonitorView>(
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
                     let (rc, open) = conv(it.open, it.currency)?;
                     locals.part(rc).ar_begin += open;
+                }
+                for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
+                    let (rc, open) = conv(cr.open, cr.currency)?;
+                    locals.part(rc).ar_begin -= open;
                 }
             }
             // Promises due in the period.
@@ -644,6 +649,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
     }
     let months = 12usize;
     let aging = &policy.aging;
+    let net_sales = policy.sales == super::SalesBasis::Net;
     let nb = aging.bounds.len() + 1;
     let mu = currency.minor_units();
     let mut parts: Vec<BTreeMap<String, Partial>> = vec![BTreeMap::new(); ends.len()];
@@ -669,6 +675,9 @@ pub(crate) fn kpi_series<B: MonitorView>(
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
                     t += cv(it.open, it.currency)?;
                 }
+                for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
+                    t -= cv(cr.open, cr.currency)?;
+                }
                 Ok(t)
             };
             while k < ends.len() {
@@ -683,10 +692,32 @@ pub(crate) fn kpi_series<B: MonitorView>(
                         prev_ar = ar_of(&st)?;
                         begin_set = true;
                     }
+                    // A credit note on a charge is not a sales return.
+                    let on_charge = match &e.kind {
+                        EventKind::CreditNote {
+                            invoice_id: Some(i),
+                            ..
+                        } => st
+                            .items
+                            .iter()
+                            .any(|it| &it.invoice_id == i && it.collection.charge.is_some()),
+                        _ => false,
+                    };
                     traced.clear();
-                    st.apply_traced(e, book.terms(), &mut traced)?;
+                    st.apply_traced(e, book.rules(), &mut traced)?;
                     let in_period = e.date >= period_start;
                     match &e.kind {
+                        EventKind::CreditNote {
+                            amount,
+                            currency: c2,
+                            ..
+                        } if net_sales && !on_charge => {
+                            let u = cv(*amount, *c2)?;
+                            *monthly.entry((e.date.year(), e.date.month())).or_insert(0) -= u;
+                            if in_period {
+                                cur_part.sales -= u;
+                            }
+                        }
                         EventKind::Invoiced {
                             amount,
                             currency: c2,
@@ -733,6 +764,10 @@ pub(crate) fn kpi_series<B: MonitorView>(
                     let open = cv(it.open, it.currency)?;
                     let disputed = cv(it.disputed, it.currency)?;
                     cur_part.add_open(aging, end, it.due_date, it.invoice_date, open, disputed);
+                }
+                for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
+                    let open = cv(cr.open, cr.currency)?;
+                    cur_part.add_open(aging, end, cr.date, cr.date, -open, 0);
                 }
                 for p in &st.promises {
                     if p.promised_date >= period_start && p.promised_date <= end {

@@ -20,6 +20,7 @@ from credit._types import (
     LateInterestDict,
     LogEntryDict,
     NoticeDict,
+    OpenCreditDict,
     OpenItemDict,
     PayoffDict,
     PlanEvaluationDict,
@@ -498,6 +499,10 @@ class CreditBook:
         """The exposure of the group headed by ``head`` as it stood on ``as_of``."""
     def open_items(self, customer: str, as_of: _Date, segment: str = "default") -> list[OpenItemDict]:
         """Open items of an account as they stood on ``as_of``."""
+    def open_credits(self, customer: str, as_of: _Date, segment: str = "default") -> list[OpenCreditDict]:
+        """Open credits of an account as they stood on ``as_of``: cash and
+        credit notes on account not yet fully cleared (they count negative
+        in exposure, aging and KPIs until a ``cleared`` event applies them)."""
     def features(self, customer: str, as_of: _Date, segment: str = "default") -> FeaturesDict:
         """Behavioural features of an account as of a date; undefined ones are None."""
     def score_customer(

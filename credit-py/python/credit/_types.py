@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, List, Optional, TypedDict
+from typing import Any, List, Literal, Optional, TypedDict
 
 __all__ = [
     "AlertDict",
@@ -45,6 +45,7 @@ __all__ = [
     "NoticeDict",
     "NoticeLineDict",
     "OpenItemDict",
+    "OpenCreditDict",
     "OrderRequestDict",
     "PayoffDict",
     "PlanEvaluationDict",
@@ -243,6 +244,20 @@ class OpenItemDict(_OpenItemBase, total=False):
     charges) only when it holds something."""
 
     collection: dict[str, Any]
+
+
+class OpenCreditDict(TypedDict):
+    """Cash or a credit note on account, not yet fully cleared: an open item
+    that counts negative in exposure, aging and KPIs until a ``cleared``
+    event applies it to invoices."""
+
+    credit_id: str
+    kind: Literal["payment", "credit_note"]
+    currency: str
+    date: datetime.date
+    amount: Decimal
+    open: Decimal
+    clearings: List[List[Any]]
 
 
 class FeaturesDict(TypedDict):

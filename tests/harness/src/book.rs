@@ -249,6 +249,10 @@ pub enum Kind {
         cur: Cur,
         due: Day,
     },
+    Cleared {
+        event: u8,
+        allocs: Vec<(u8, Amt)>,
+    },
 }
 
 /// An event: id from a small set (so ids repeat), customer, segment, date.
@@ -374,6 +378,17 @@ impl Ev {
             },
             Kind::Reversal { event } => EventKind::Reversal {
                 event_id: EventId(format!("e{event}")),
+            },
+            Kind::Cleared { event, allocs } => EventKind::Cleared {
+                credit_id: EventId(format!("e{event}")),
+                allocations: allocs
+                    .iter()
+                    .take(3)
+                    .map(|(i, a)| Allocation {
+                        invoice_id: inv_id(*i),
+                        amount: a.dec(),
+                    })
+                    .collect(),
             },
             Kind::Promise { amount, cur, days } => EventKind::PromiseToPay {
                 amount: amount.dec(),
@@ -850,10 +865,10 @@ impl World {
                         )?;
                     }
                 }
-                for (uc, u) in &st.unapplied {
+                for cr in &st.credits {
                     undisputed = add(
                         undisputed,
-                        -conv(&self.fx, *u, *uc).map_err(|e| e.to_string())?,
+                        -conv(&self.fx, cr.open, cr.currency).map_err(|e| e.to_string())?,
                     )?;
                 }
                 // The total is the sum of its categories at the policy's
@@ -964,9 +979,9 @@ impl World {
             let e = reduced.entry(it.currency).or_default();
             *e = add(*e, r - it.discount_taken)?;
         }
-        for (cur, u) in &st.unapplied {
-            let e = reduced.entry(*cur).or_default();
-            *e = add(*e, *u)?;
+        for cr in &st.credits {
+            let e = reduced.entry(cr.currency).or_default();
+            *e = add(*e, cr.open)?;
         }
         // What came in: the active (not reversed) events of this account.
         let reversed: Vec<&EventId> = self

@@ -1,0 +1,163 @@
+/*
+ * C tests for receivables of record (issue 13): cash on account is an open
+ * credit every view nets (exposure, aging, the check, dunning, KPIs); a
+ * "cleared" event applies it and its reversal reopens it; a credit note
+ * shrinks the discount base; and every event kind refuses an unknown field
+ * without changing the book. Figures are worked by hand in the comments
+ * (the same cases as credit-core/tests/receivables.rs).
+ *
+ *   ./test_receivables tests/conformance/event_kinds.jsonl
+ */
+#include "credit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+static const char *POLICY =
+    "{\"schema_version\": 1, \"policy_id\": \"ar\", \"steps\": ["
+    "{\"step\": \"oldest_overdue\", \"action\": \"block\", \"days\": 0},"
+    "{\"step\": \"overdue_amount\", \"action\": \"block\", \"amount\": \"0\"}],"
+    "\"dunning\": {\"levels\": [{\"level\": 1, \"min_days_overdue\": 1}]}}";
+
+static credit_date ymd(int32_t y, int32_t m, int32_t d) {
+    credit_date r = {y, m, d};
+    return r;
+}
+
+static int has(char *s, const char *needle) {
+    int ok = s != NULL && strstr(s, needle) != NULL;
+    if (!ok) fprintf(stderr, "  \"%s\" not in \"%s\"\n", needle, s ? s : "(null)");
+    credit_string_free(s);
+    return ok;
+}
+
+static credit_book *new_book(void) {
+    credit_book *b = NULL;
+    if (credit_book_new(POLICY, &b) != CREDIT_OK) return NULL;
+    credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}", ymd(2026, 1, 1), NULL);
+    credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"1000.00\", \"currency\": \"EUR\"}}",
+                          ymd(2026, 1, 1), NULL);
+    return b;
+}
+
+static int kpi_is(const credit_book *b, const char *name, const char *want) {
+    char *v = NULL;
+    if (credit_book_kpi(b, ymd(2026, 2, 1), ymd(2026, 2, 28), CREDIT_GROUP_TOTAL, "EUR", "total", name, &v) !=
+        CREDIT_OK)
+        return 0;
+    int ok = v != NULL && strcmp(v, want) == 0;
+    if (!ok) fprintf(stderr, "  %s: %s, not %s\n", name, v ? v : "(null)", want);
+    credit_string_free(v);
+    return ok;
+}
+
+static void test_cash_on_account(void) {
+    credit_book *b = new_book();
+    CHECK(b != NULL);
+    /* 500 paid on account on 01-15, an invoice of 500 due 02-01. */
+    CHECK(credit_book_apply(b, "{\"id\": \"p1\", \"customer\": \"C1\", \"date\": \"2026-01-15\", \"type\": \"payment\", "
+                               "\"amount\": \"500.00\", \"currency\": \"EUR\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-20\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"500.00\", \"currency\": \"EUR\", "
+                               "\"due_date\": \"2026-02-01\"}", NULL) == CREDIT_OK);
+    credit_date on = ymd(2026, 3, 1);
+    char *json = NULL;
+    CHECK(credit_book_open_credits(b, "C1", "default", on, &json) == CREDIT_OK &&
+          has(json, "\"credit_id\":\"p1\",\"kind\":\"payment\",\"currency\":\"EUR\",\"date\":\"2026-01-15\","
+                    "\"amount\":\"500.00\",\"open\":\"500.00\""));
+    CHECK(credit_book_exposure(b, "C1", "default", on, &json) == CREDIT_OK && has(json, "\"receivables\":\"0.00\""));
+    /* Aging: +500 in 1-30 (the invoice), -500 in 31-60 (the cash), total 0. */
+    CHECK(credit_book_aging(b, on, CREDIT_GROUP_TOTAL, "EUR", &json) == CREDIT_OK &&
+          has(json, "\"buckets\":[\"0.00\",\"500.00\",\"-500.00\",\"0.00\",\"0.00\"]"));
+    credit_order o;
+    memset(&o, 0, sizeof o);
+    o.customer = "C1";
+    o.order_id = "O-NEW";
+    o.amount = "10.00";
+    o.currency = "EUR";
+    o.as_of = on;
+    o.checkpoint = CREDIT_CHECKPOINT_ORDER;
+    credit_decision *d = NULL;
+    int32_t outcome = -1;
+    CHECK(credit_book_simulate_check(b, &o, &d) == CREDIT_OK);
+    CHECK(credit_decision_outcome(d, &outcome) == CREDIT_OK && outcome == CREDIT_OUTCOME_APPROVED);
+    credit_decision_free(d);
+    CHECK(credit_book_dunning_run(b, on, NULL, &json) == CREDIT_OK &&
+          has(json, "\"notices\":[],\"excluded\":[{\"customer\":\"C1\",\"invoice_id\":\"I1\","
+                    "\"reason\":\"credit_on_account\"}]"));
+    CHECK(kpi_is(b, "receivables", "0.00"));
+    CHECK(kpi_is(b, "overdue", "0.00"));
+    /* Cleared on 03-05: nothing open; its reversal reopens both. */
+    char *before = NULL;
+    CHECK(credit_book_snapshot(b, &before) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"k1\", \"customer\": \"C1\", \"date\": \"2026-03-05\", \"type\": \"cleared\", "
+                               "\"credit_id\": \"p1\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_open_items(b, "C1", "default", ymd(2026, 3, 5), &json) == CREDIT_OK && has(json, "[]"));
+    CHECK(credit_book_open_credits(b, "C1", "default", ymd(2026, 3, 5), &json) == CREDIT_OK && has(json, "[]"));
+    CHECK(credit_book_apply(b, "{\"id\": \"r1\", \"customer\": \"C1\", \"date\": \"2026-03-06\", \"type\": \"reversal\", "
+                               "\"event_id\": \"p1\"}", NULL) == CREDIT_REVERSAL_REFUSED);
+    CHECK(credit_book_apply(b, "{\"id\": \"r2\", \"customer\": \"C1\", \"date\": \"2026-03-06\", \"type\": \"reversal\", "
+                               "\"event_id\": \"k1\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_open_credits(b, "C1", "default", ymd(2026, 3, 6), &json) == CREDIT_OK &&
+          has(json, "\"open\":\"500.00\""));
+    credit_string_free(before);
+    credit_book_free(b);
+}
+
+static void test_discount_after_a_credit_note(void) {
+    /* 1000 on 2/10; credit note 100 on day 1; 882 on day 4 = 900 - 2 % of
+     * 900: settled, 18.00 discount. */
+    credit_book *b = new_book();
+    CHECK(b != NULL);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-03-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"1000.00\", \"currency\": \"EUR\", "
+                               "\"terms\": \"2/10 Net 30\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"c1\", \"customer\": \"C1\", \"date\": \"2026-03-02\", \"type\": \"credit_note\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"100.00\", \"currency\": \"EUR\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"p1\", \"customer\": \"C1\", \"date\": \"2026-03-05\", \"type\": \"payment\", "
+                               "\"amount\": \"882.00\", \"currency\": \"EUR\"}", NULL) == CREDIT_OK);
+    char *json = NULL;
+    CHECK(credit_book_open_items(b, "C1", "default", ymd(2026, 3, 5), &json) == CREDIT_OK && has(json, "[]"));
+    credit_book_free(b);
+}
+
+static void test_every_kind_refuses_unknown_fields(const char *path) {
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    credit_book *b = new_book();
+    CHECK(b != NULL);
+    char line[2048], bad[2100];
+    int kinds = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *end = strrchr(line, '}');
+        if (end == NULL) continue;
+        *end = '\0';
+        snprintf(bad, sizeof bad, "%s, \"pre_paid\": true}", line);
+        *end = '}';
+        char *before = NULL, *after = NULL;
+        CHECK(credit_book_snapshot(b, &before) == CREDIT_OK);
+        CHECK(credit_book_apply(b, bad, NULL) == CREDIT_PARSE_ERROR);
+        CHECK(strstr(credit_last_error(), "unknown field `pre_paid`, expected") != NULL);
+        CHECK(credit_book_snapshot(b, &after) == CREDIT_OK);
+        CHECK(before != NULL && after != NULL && strcmp(before, after) == 0);
+        credit_string_free(before);
+        credit_string_free(after);
+        CHECK(credit_book_apply(b, line, NULL) == CREDIT_OK);
+        kinds++;
+    }
+    fclose(f);
+    CHECK(kinds == 19);
+    credit_book_free(b);
+}
+
+int main(int argc, char **argv) {
+    test_cash_on_account();
+    test_discount_after_a_credit_note();
+    test_every_kind_refuses_unknown_fields(argc > 1 ? argv[1] : "tests/conformance/event_kinds.jsonl");
+    printf("c receivables: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
