@@ -14,7 +14,7 @@
 //! * `max_days_overdue_12m` — the most days past due of an invoice settled
 //!   in the window or still open;
 //! * `current_days_overdue` — days past due of the oldest open overdue item
-//!   that open credits (cash and credit notes on account, oldest items
+//!   or installment that open credits (cash and credit notes on account, oldest items
 //!   first) do not cover (0 if none);
 //! * `overdue_share` — uncovered overdue amount / open balance net of open
 //!   credits (undefined when that is not positive);
@@ -320,7 +320,12 @@ pub fn compute<'a>(
         balance = balance
             .checked_add(v)
             .ok_or(LedgerError::Overflow("balance"))?;
-        if it.due_date < as_of {
+        // Each installment is due on its own date.
+        for (due, open, _) in it.due_lines() {
+            if due >= as_of || open.is_zero() {
+                continue;
+            }
+            let v = fx.convert(open, it.currency, currency)?;
             let by_credit = v.min(credit_left);
             credit_left -= by_credit;
             if by_credit == v {
@@ -329,7 +334,7 @@ pub fn compute<'a>(
             overdue = overdue
                 .checked_add(v - by_credit)
                 .ok_or(LedgerError::Overflow("overdue"))?;
-            current = current.max((as_of - it.due_date).num_days());
+            current = current.max((as_of - due).num_days());
         }
     }
     balance -= credits;

@@ -562,3 +562,87 @@ fn cash_on_account_earns_the_discount_by_the_day_it_came_in() {
         (dec("900.00"), dec("0.00"))
     );
 }
+
+#[test]
+fn each_installment_is_due_on_its_own_date() {
+    // 1000 on "30% due on receipt, 70% net 90" dated 01-05: 45 days later
+    // (02-19) the 300 due on receipt is 45 days overdue, the 700 current.
+    let mut b = book("");
+    apply(
+        &mut b,
+        r#""id": "i1", "date": "2026-01-05", "type": "invoiced", "invoice_id": "I1", "amount": "1000.00", "currency": "EUR", "terms": "30% due on receipt, 70% net 90""#,
+    );
+    let on = "2026-02-19";
+    // Aging: 700 current, 300 in 31–60.
+    let (buckets, total) = aging_total(&b, on);
+    assert_eq!(
+        buckets,
+        vec![
+            dec("700.00"),
+            dec("0.00"),
+            dec("300.00"),
+            dec("0.00"),
+            dec("0.00")
+        ]
+    );
+    assert_eq!(total, dec("1000.00"));
+    // The check sees 45 days and 300 overdue, and blocks.
+    let req = OrderRequest {
+        customer: c1(),
+        segment: "default".into(),
+        order_id: OrderId::from("O-NEW"),
+        amount: Money::parse("10.00", eur()).unwrap(),
+        requested_delivery: None,
+        checkpoint: Checkpoint::Order,
+        as_of: d(on),
+    };
+    let inputs = b.check_inputs(&req).unwrap();
+    assert_eq!(
+        (inputs.oldest_overdue_days, inputs.overdue_amount),
+        (Some(45), dec("300.00"))
+    );
+    assert_eq!(check(&b, on), Outcome::Blocked);
+    assert_eq!(
+        b.features(&c1(), "default", d(on))
+            .unwrap()
+            .current_days_overdue,
+        45
+    );
+    // KPIs for 01-01..02-19 (50 days, sales 1000): BPDSO counts only the
+    // 700 not yet due, 700 / 1000 × 50 = 35.00; DSO 1000 / 1000 × 50.
+    let r = b
+        .kpis(d("2026-01-01"), d(on), GroupBy::Total, eur())
+        .unwrap();
+    let k = &r.groups["total"];
+    assert_eq!(k.figure("best_possible_dso").unwrap(), Some(dec("35.00")));
+    assert_eq!(k.figure("dso").unwrap(), Some(dec("50.00")));
+    assert_eq!(k.figure("overdue").unwrap(), Some(dec("300.00")));
+    // The series sees the same lines.
+    let s = b
+        .kpi_series(d("2026-01-01"), &[d(on)], GroupBy::Total, eur())
+        .unwrap();
+    assert_eq!(
+        s[0].groups["total"].figure("overdue").unwrap(),
+        Some(dec("300.00"))
+    );
+    // Dunning duns the installment, not the invoice.
+    let run = b.dunning_run(d(on), &[]).unwrap();
+    assert_eq!(run.notices[0].lines.len(), 1);
+    assert_eq!(run.notices[0].lines[0].installment, Some(1));
+    assert_eq!(run.notices[0].amount, dec("300.00"));
+    // Paying 300 settles the first installment: nothing is overdue.
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-02-19", "type": "payment", "amount": "300.00", "currency": "EUR""#,
+    );
+    assert_eq!(check(&b, on), Outcome::Approved);
+    let (buckets, _) = aging_total(&b, on);
+    assert_eq!(buckets[0], dec("700.00"));
+    assert_eq!(buckets[2], dec("0.00"));
+    // Paid 45 days after the invoice date and the first installment's due
+    // date: days beyond terms 45, not 0 against the last installment.
+    assert_eq!(
+        kpi(&b, "2026-02-01", "2026-02-28", "average_days_beyond_terms"),
+        Some(dec("45.00"))
+    );
+}

@@ -336,6 +336,26 @@ pub fn scan(
         .unwrap_or(i128::MAX);
     let mut out = Overdue::default();
     let (mut recv, mut disp, mut bal, mut over) = (0i128, 0i128, 0i128, 0i128);
+    // With installment items, whose lines are not in the items' due
+    // order, every overdue line (due date, undisputed units) is gathered
+    // and taken in due-date order; otherwise items are taken as they come.
+    let in_order = !account
+        .items
+        .iter()
+        .any(|i| i.has_installments() && !i.open.is_zero());
+    let mut split: Vec<(NaiveDate, i128)> = Vec::new();
+    // Credits and promises cover the oldest overdue lines first; the first
+    // material, uncovered one is the oldest that counts.
+    let mut take = |due: NaiveDate, undisputed: i128, over: &mut i128, out: &mut Overdue| {
+        let by_credits = credit_cover.min(undisputed);
+        credit_cover -= by_credits;
+        *over -= by_credits;
+        let covered = cover.min(undisputed - by_credits);
+        cover -= covered;
+        if out.oldest_overdue_days.is_none() && undisputed - by_credits - covered > materiality_u {
+            out.oldest_overdue_days = Some((as_of - due).num_days());
+        }
+    };
     for it in &account.items {
         if it.open.is_zero() {
             continue;
@@ -353,21 +373,31 @@ pub fn scan(
         recv = recv.checked_add(undisputed).ok_or_else(overflow)?;
         disp = disp.checked_add(disputed).ok_or_else(overflow)?;
         bal = bal.checked_add(open).ok_or_else(overflow)?;
+        if it.has_installments() {
+            // Each installment is due on its own date.
+            for (due, line_open, line_disputed) in it.due_lines() {
+                if due >= as_of || line_open == line_disputed {
+                    continue;
+                }
+                let v = u(fx.convert(line_open - line_disputed, it.currency, cur)?)?;
+                over = over.checked_add(v).ok_or_else(overflow)?;
+                split.push((due, v));
+            }
+            continue;
+        }
         if it.due_date >= as_of {
             continue;
         }
         over = over.checked_add(undisputed).ok_or_else(overflow)?;
-        // Items are sorted by due date: credits and promises cover the
-        // oldest first, and the first material, uncovered one is the
-        // oldest that counts.
-        let by_credits = credit_cover.min(undisputed);
-        credit_cover -= by_credits;
-        over -= by_credits;
-        let covered = cover.min(undisputed - by_credits);
-        cover -= covered;
-        if out.oldest_overdue_days.is_none() && undisputed - by_credits - covered > materiality_u {
-            out.oldest_overdue_days = Some((as_of - it.due_date).num_days());
+        if in_order {
+            take(it.due_date, undisputed, &mut over, &mut out);
+        } else {
+            split.push((it.due_date, undisputed));
         }
+    }
+    split.sort_by_key(|l| l.0);
+    for (due, v) in split {
+        take(due, v, &mut over, &mut out);
     }
     let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
     f.receivables = dec(recv - credits)?;

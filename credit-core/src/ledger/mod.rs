@@ -850,6 +850,95 @@ impl OpenItem {
         }
     }
 
+    /// Whether the item is due in several installments.
+    pub fn has_installments(&self) -> bool {
+        !self.collection.installments.is_empty()
+    }
+
+    /// The item's due lines, oldest first: (due date, open, disputed) of
+    /// each installment, or of the item itself. Reductions (payments with
+    /// their discounts, credit notes, write-offs) settle installments
+    /// oldest first; the disputed amount sits on the latest lines (so an
+    /// overdue installment counts as disputed only when the dispute exceeds
+    /// what is not yet due). The lines' open amounts sum to the item's.
+    pub fn due_lines(&self) -> Vec<(NaiveDate, Decimal, Decimal)> {
+        if !self.has_installments() {
+            return vec![(self.due_date, self.open, self.disputed)];
+        }
+        let mut reduced = self.amount - self.open;
+        let mut lines: Vec<(NaiveDate, Decimal, Decimal)> = self
+            .collection
+            .installments
+            .iter()
+            .map(|&(due, amount)| {
+                let take = reduced.min(amount).max(Decimal::ZERO);
+                reduced -= take;
+                (due, amount - take, Decimal::ZERO)
+            })
+            .collect();
+        // Installments sum to the amount, so nothing is left over; a
+        // remainder (never the case) stays on the last line.
+        if let Some(last) = lines.last_mut() {
+            last.1 -= reduced;
+        }
+        let mut disputed = self.disputed;
+        for l in lines.iter_mut().rev() {
+            let t = l.1.min(disputed);
+            l.2 = t;
+            disputed -= t;
+        }
+        lines
+    }
+
+    /// Per due line (as [`OpenItem::due_lines`]), the reductions and the
+    /// payments that settled it: (reductions, payments), each (date,
+    /// amount) in date order. Reductions settle the oldest line first; a
+    /// reduction is a payment when the item's payments list it.
+    #[allow(clippy::type_complexity)]
+    pub fn line_histories(&self) -> Vec<(Vec<(NaiveDate, Decimal)>, Vec<(NaiveDate, Decimal)>)> {
+        let c = &self.collection;
+        if !self.has_installments() {
+            return vec![(c.reductions.clone(), c.payments.clone())];
+        }
+        let n = c.installments.len();
+        let mut out = vec![(Vec::new(), Vec::new()); n];
+        let mut pays = c.payments.clone();
+        let (mut k, mut left) = (0, c.installments[0].1);
+        for &(date, amount) in &c.reductions {
+            let is_payment = match pays.iter().position(|p| *p == (date, amount)) {
+                Some(i) => {
+                    pays.remove(i);
+                    true
+                }
+                None => false,
+            };
+            let mut r = amount;
+            while r > Decimal::ZERO {
+                // Past the last installment (never the case: they sum to
+                // the amount) the rest stays on the last line.
+                let t = if k + 1 >= n && left <= Decimal::ZERO {
+                    r
+                } else {
+                    r.min(left)
+                };
+                if t > Decimal::ZERO {
+                    let line = &mut out[k.min(n - 1)];
+                    line.0.push((date, t));
+                    if is_payment {
+                        line.1.push((date, t));
+                    }
+                }
+                r -= t;
+                left -= t;
+                if left <= Decimal::ZERO && k + 1 < n {
+                    k += 1;
+                    left = c.installments[k].1;
+                }
+            }
+        }
+        out
+    }
+
     /// The discount of the best tier a payment on `date` is in time for,
     /// as scheduled on the whole invoice (zero: none).
     fn tier_on(&self, date: NaiveDate) -> Decimal {

@@ -126,7 +126,11 @@ pub fn account_alerts(
     }
     if let Some(n) = pol.overdue_days_above {
         for it in f.state.items.iter().filter(|i| !i.open.is_zero()) {
-            let days = (as_of - it.due_date).num_days();
+            // The oldest open due line (an installment past due counts).
+            let Some(due) = it.due_lines().iter().find(|l| !l.1.is_zero()).map(|l| l.0) else {
+                continue;
+            };
+            let days = (as_of - due).num_days();
             if days > n {
                 out.push(alert(
                     as_of,

@@ -180,9 +180,11 @@ impl ItemColumns {
             sale: Vec::with_capacity(n),
             ..ItemColumns::default()
         };
-        for (i, it) in st.items.iter().enumerate() {
-            let item =
-                u32::try_from(i).map_err(|_| MonitorError::Overflow("monitoring columns"))?;
+        // One row per due line: an item with installments has a row per
+        // installment (aged by its own due date, its sale on the first),
+        // others one row.
+        let mut row = 0usize;
+        for it in &st.items {
             let k = match c.currencies.iter().position(|&x| x == it.currency) {
                 Some(k) => k,
                 None => {
@@ -191,27 +193,52 @@ impl ItemColumns {
                 }
             };
             let mu = it.currency.minor_units();
-            c.cur
-                .push(u16::try_from(k).map_err(|_| MonitorError::Overflow("monitoring columns"))?);
-            c.invoice_day.push(day(it.invoice_date));
-            c.due_day.push(day(it.due_date));
-            c.open
-                .push(narrow(units(it.open, mu)?, item, &mut c.wide_open));
             let sale = if it.collection.charge.is_none() && !it.collection.imported {
                 units(it.amount, mu)?
             } else {
                 0
             };
-            c.sale.push(narrow(sale, item, &mut c.wide_sale));
-            if !it.disputed.is_zero() {
-                c.disputed.push((item, units(it.disputed, mu)?));
+            let lines = it.due_lines();
+            let histories = if it.has_installments() {
+                it.line_histories()
+            } else {
+                Vec::new()
+            };
+            for (j, &(due, open, disputed)) in lines.iter().enumerate() {
+                let item =
+                    u32::try_from(row).map_err(|_| MonitorError::Overflow("monitoring columns"))?;
+                c.cur.push(
+                    u16::try_from(k).map_err(|_| MonitorError::Overflow("monitoring columns"))?,
+                );
+                c.invoice_day.push(day(it.invoice_date));
+                c.due_day.push(day(due));
+                c.open
+                    .push(narrow(units(open, mu)?, item, &mut c.wide_open));
+                c.sale.push(narrow(
+                    if j == 0 { sale } else { 0 },
+                    item,
+                    &mut c.wide_sale,
+                ));
+                if !disputed.is_zero() {
+                    c.disputed.push((item, units(disputed, mu)?));
+                }
+                match histories.get(j) {
+                    Some((reds, pays)) => {
+                        c.reductions.push(reds, mu)?;
+                        c.payments.push(pays, mu)?;
+                    }
+                    None => {
+                        c.reductions.push(&it.collection.reductions, mu)?;
+                        c.payments.push(&it.collection.payments, mu)?;
+                    }
+                }
+                let (days, _) = c.reductions.of(row);
+                c.last_reduction
+                    .push(days.last().copied().unwrap_or(i32::MIN));
+                row += 1;
             }
-            c.reductions.push(&it.collection.reductions, mu)?;
-            c.payments.push(&it.collection.payments, mu)?;
-            let (days, _) = c.reductions.of(i);
-            c.last_reduction
-                .push(days.last().copied().unwrap_or(i32::MIN));
         }
+        let n = row;
         let slot = |c: &mut ItemColumns, cur: Currency| -> usize {
             match c.currencies.iter().position(|&x| x == cur) {
                 Some(k) => k,

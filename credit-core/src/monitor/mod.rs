@@ -248,7 +248,8 @@ pub struct Partial {
     pub promises_made: u64,
     /// Disputed amounts resolved in the period.
     pub disputes_resolved: i128,
-    /// Open items counted.
+    /// Open due lines counted: an item counts once per open installment
+    /// (once without installments); open credits count too.
     pub items: u64,
 }
 

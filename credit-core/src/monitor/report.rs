@@ -761,9 +761,14 @@ pub(crate) fn kpi_series<B: MonitorView>(
                 let end = ends[k];
                 cur_part.ar_begin = prev_ar;
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
-                    let open = cv(it.open, it.currency)?;
-                    let disputed = cv(it.disputed, it.currency)?;
-                    cur_part.add_open(aging, end, it.due_date, it.invoice_date, open, disputed);
+                    for (due, open, disputed) in it.due_lines() {
+                        if open.is_zero() {
+                            continue;
+                        }
+                        let open = cv(open, it.currency)?;
+                        let disputed = cv(disputed, it.currency)?;
+                        cur_part.add_open(aging, end, due, it.invoice_date, open, disputed);
+                    }
                 }
                 for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
                     let open = cv(cr.open, cr.currency)?;
