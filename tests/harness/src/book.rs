@@ -830,7 +830,7 @@ impl World {
         let far = NaiveDate::MAX;
         // Σ open per customer and currency; `None` once the sum leaves the
         // decimal range (the book's aging must then refuse, not report).
-        let mut aging_want: BTreeMap<(String, Currency), Option<Decimal>> = BTreeMap::new();
+        let mut aging_want: BTreeMap<Currency, Option<Decimal>> = BTreeMap::new();
         for c in CUSTOMERS {
             let id = CustomerId::from(c);
             for seg in SEGMENTS {
@@ -839,10 +839,12 @@ impl World {
                 };
                 self.conservation(c, seg, &st)?;
                 for it in &st.items {
-                    let e = aging_want
-                        .entry((c.to_string(), it.currency))
-                        .or_insert(Some(Decimal::ZERO));
+                    let e = aging_want.entry(it.currency).or_insert(Some(Decimal::ZERO));
                     *e = e.and_then(|v| v.checked_add(it.open));
+                }
+                for cr in &st.credits {
+                    let e = aging_want.entry(cr.currency).or_insert(Some(Decimal::ZERO));
+                    *e = e.and_then(|v| v.checked_sub(cr.open));
                 }
                 // Exposure ties to the items and unapplied credits.
                 let x = match self.book.exposure(&id, seg, far) {
@@ -921,11 +923,12 @@ impl World {
                 );
             }
         }
-        // Aging per customer and currency is the open balance of its items.
-        if let Ok(aging) = self.book.aging(far, GroupBy::Customer, None) {
+        // Aging per currency (no conversion) is the open balance of the
+        // items less the open credits in it.
+        if let Ok(aging) = self.book.aging(far, GroupBy::Currency, None) {
             for row in &aging.rows {
                 let Some(want) = aging_want
-                    .get(&(row.key.clone(), row.currency))
+                    .get(&row.currency)
                     .copied()
                     .unwrap_or(Some(Decimal::ZERO))
                 else {
