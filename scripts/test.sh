@@ -116,6 +116,14 @@ done
 step "Demo (order_to_cash)"
 DEMO_OUT=$(cargo run --quiet --locked --example order_to_cash)
 printf '%s\n' "$DEMO_OUT"
+# Receivables of record, hand-checked: on 11-20 the cash (09-25, 56 days)
+# and the credit note (10-12, 39 days) sit at -4500 in 31-60 beside the
+# first installment (3000, 46 days): -1500; they cover the oldest overdue
+# lines first (3000 of INV-H2, then 1500 of INV-H1), leaving 2500 of INV-H1
+# overdue 20 days. Cleared on 11-25, the total is unchanged: 9500.
+grep -q 'receivables 9500.00 EUR; aging current 7000.00, 1-30 4000.00, 31-60 -1500.00, 61-90 0.00, 91+ 0.00 = 9500.00' <<<"$DEMO_OUT"
+grep -q 'check SO-901 1000.00 EUR: Blocked (overdue 2500.00 EUR, oldest uncovered 20 days)' <<<"$DEMO_OUT"
+grep -q 'open item   INV-H2 2500.00 due 2026-10-05; 7000.00 due 2027-01-03' <<<"$DEMO_OUT"
 # Hand-checked: 2026-09-30 + 10 days = Sat 10-10 -> Mon 10-12; + 45 = Sat 11-14 -> Mon 11-16.
 grep -Eq '^INV-1001 .*2026-11-16 +2% by 2026-10-12 = 250\.00 +paid 2026-10-10: took 250\.00 discount, settled 12250\.00' <<<"$DEMO_OUT"
 # 487500 JPY in 30/40/30 %; 2026-11-02 + 60 = 2027-01-01 (holiday, Fri) -> Mon 2027-01-04.

@@ -27,6 +27,11 @@
 //! Part 5, monitoring: the aging of the book, the month's KPIs against the
 //! policy's goals, and the day's creditworthiness alerts.
 //!
+//! Part 6, receivables of record: cash paid before its invoice and a
+//! credit note, both on account, count as open credits in exposure, aging
+//! and the check until a clearing applies them; an installment invoice is
+//! aged and checked per installment.
+//!
 //! ```text
 //! cargo run --release --example order_to_cash [-- invoices.json [book.json]]
 //! ```
@@ -215,7 +220,112 @@ fn main() -> Result<(), Box<dyn Error>> {
         &format!("{data}sample_attributes.json"),
     )?;
     let (plan, later) = collections(&mut book, &names, as_of, &format!("{data}sample_plan.json"))?;
-    monitoring(&mut book, &names, later, &reviews, plan)
+    monitoring(&mut book, &names, later, &reviews, plan)?;
+    receivables(&format!("{data}sample_receivables.json"))
+}
+
+#[derive(Deserialize)]
+struct ReceivablesSample {
+    policy: Policy,
+    customer: Customer,
+    before: String,
+    after: String,
+    events: Vec<Event>,
+}
+
+/// Part 6: open credits, clearings and installments for one customer.
+fn receivables(path: &str) -> Result<(), Box<dyn Error>> {
+    let sample: ReceivablesSample = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let before = parse_date("before", &sample.before)?;
+    let after = parse_date("after", &sample.after)?;
+    let id = sample.customer.id.clone();
+    let eur = Currency::iso("EUR")?;
+    let mut book = CreditBook::new(sample.policy)?;
+    book.upsert_customer(sample.customer, before)?;
+    println!("\n\nReceivables of record — {id}");
+    // The events up to `before`, the views as of then (a check reads the
+    // ledger as it stands, so it runs before the later events arrive),
+    // then the rest and the views as of `after`.
+    let (early, late): (Vec<Event>, Vec<Event>) =
+        sample.events.into_iter().partition(|e| e.date <= before);
+    for (events, as_of) in [(early, before), (late, after)] {
+        println!();
+        for e in events {
+            let date = e.date;
+            let text = match &e.kind {
+                EventKind::Cleared {
+                    credit_id,
+                    allocations,
+                } => format!(
+                    "cleared {credit_id} against {}",
+                    allocations
+                        .iter()
+                        .map(|a| format!("{} {}", a.invoice_id, a.amount))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                EventKind::CreditNote {
+                    amount, currency, ..
+                } => format!("credit note on account: {amount} {currency}"),
+                _ => describe(&e),
+            };
+            book.apply(e)?;
+            println!("  {date}  {text}");
+        }
+        println!("\n  As of {as_of}:");
+        for it in book.open_items(&id, "default", as_of)? {
+            let parts: Vec<String> = it
+                .due_lines()
+                .iter()
+                .filter(|l| !l.1.is_zero())
+                .map(|(due, open, _)| format!("{open} due {due}"))
+                .collect();
+            println!("    open item   {:<8} {}", it.invoice_id, parts.join("; "));
+        }
+        for c in book.open_credits(&id, "default", as_of)? {
+            let kind = match c.kind {
+                credit_core::ledger::CreditKind::Payment => "cash on account",
+                credit_core::ledger::CreditKind::CreditNote => "credit note",
+            };
+            println!(
+                "    open credit {:<8} -{} {} ({kind}, {})",
+                c.credit_id, c.open, c.currency, c.date
+            );
+        }
+        let x = book.exposure(&id, "default", as_of)?;
+        let aging = book.aging(as_of, GroupBy::Total, Some(eur))?;
+        let row = &aging.rows[0];
+        let buckets: Vec<String> = aging
+            .labels
+            .iter()
+            .zip(&row.buckets)
+            .map(|(l, b)| format!("{l} {b}"))
+            .collect();
+        println!(
+            "    receivables {} EUR; aging {} = {}",
+            x.figures.receivables,
+            buckets.join(", "),
+            row.total
+        );
+        let req = OrderRequest {
+            customer: id.clone(),
+            segment: "default".into(),
+            order_id: OrderId::from("SO-901"),
+            amount: Money::parse("1000.00", eur)?,
+            requested_delivery: None,
+            checkpoint: Checkpoint::Order,
+            as_of,
+        };
+        let inputs = book.check_inputs(&req)?;
+        let d = book.simulate_check(&req)?;
+        println!(
+            "    check SO-901 1000.00 EUR: {:?} (overdue {} EUR, oldest uncovered {} days)",
+            d.outcome,
+            inputs.overdue_amount,
+            inputs.oldest_overdue_days.unwrap_or(0)
+        );
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
