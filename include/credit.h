@@ -752,6 +752,36 @@ enum credit_status credit_book_apply(struct credit_book *book,
                                      bool *out_duplicate);
 
 /**
+ * Applies a JSON array of events all or nothing: either every event
+ * applies (or is a reported duplicate) or the book is unchanged. If
+ * `out_json` is not NULL it receives a JSON array with `"applied"` or
+ * `"duplicate"` per event. On error the status is the failing event's (as
+ * `credit_book_apply` gives it) and the message starts with `events[i]: `.
+ *
+ * # Safety
+ * `book` a live handle; `events_json` a string; `out_json` NULL or writable.
+ */
+enum credit_status credit_book_apply_all(struct credit_book *book,
+                                         const char *events_json,
+                                         char **out_json);
+
+/**
+ * Imports an opening balance: a JSON array of open items, each
+ * `{"customer", "segment" (optional), "invoice_id", "invoice_date",
+ * "due_date", "amount", "open" (optional: the whole amount), "currency"}`,
+ * all or nothing. Importing a row twice is a reported duplicate (its event
+ * id is `import:{customer}:{segment}:{invoice}`). `out_count` (NULL or
+ * writable) receives the number of rows. On error nothing changed and the
+ * message starts with `rows[i]: `.
+ *
+ * # Safety
+ * `book` a live handle; `rows_json` a string; `out_count` NULL or writable.
+ */
+enum credit_status credit_book_import_open_items(struct credit_book *book,
+                                                 const char *rows_json,
+                                                 size_t *out_count);
+
+/**
  * Checks an order and records the decision: an approved order's value is
  * reserved in the exposure, a blocked order goes on hold. Free the
  * decision with `credit_decision_free`.

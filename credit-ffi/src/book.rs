@@ -8,7 +8,7 @@ use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId, DEFAULT_SEGMENT};
 use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
-use credit_core::ledger::Event;
+use credit_core::ledger::{Event, OpenItemRow};
 use credit_core::money::{parse_decimal, Money};
 use credit_core::policy::{Checkpoint, Policy};
 
@@ -375,6 +375,88 @@ pub unsafe extern "C" fn credit_book_apply(
         let applied = b.write().apply(e)?;
         if let Some(d) = unsafe { out_duplicate.as_mut() } {
             *d = applied == Applied::Duplicate;
+        }
+        Ok(())
+    })
+}
+
+/// The outcomes of a batch as `"applied"` / `"duplicate"` texts.
+fn outcomes(v: &[Applied]) -> Vec<&'static str> {
+    v.iter()
+        .map(|a| match a {
+            Applied::Duplicate => "duplicate",
+            Applied::Applied => "applied",
+        })
+        .collect()
+}
+
+/// A batch error: the failing entry's status, its message prefixed with
+/// `{what}[i]: `.
+fn batch_error(what: &str, i: usize, e: &BookError) -> FfiError {
+    let f = FfiError::core(e);
+    FfiError::new(f.status, format!("{what}[{i}]: {}", f.message))
+}
+
+/// Applies a JSON array of events all or nothing: either every event
+/// applies (or is a reported duplicate) or the book is unchanged. If
+/// `out_json` is not NULL it receives a JSON array with `"applied"` or
+/// `"duplicate"` per event. On error the status is the failing event's (as
+/// `credit_book_apply` gives it) and the message starts with `events[i]: `.
+///
+/// # Safety
+/// `book` a live handle; `events_json` a string; `out_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_apply_all(
+    book: *mut credit_book,
+    events_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let events: Vec<Event> = json_bounded(
+            unsafe { str_arg(events_json, "events_json") }?,
+            "events",
+            &b.read().policy().bounds,
+        )?;
+        let applied = b
+            .write()
+            .apply_all(events)
+            .map_err(|(i, e)| batch_error("events", i, &e))?;
+        unsafe { maybe_json(out_json, &outcomes(&applied)) }
+    })
+}
+
+/// Imports an opening balance: a JSON array of open items, each
+/// `{"customer", "segment" (optional), "invoice_id", "invoice_date",
+/// "due_date", "amount", "open" (optional: the whole amount), "currency"}`,
+/// all or nothing. Importing a row twice is a reported duplicate (its event
+/// id is `import:{customer}:{segment}:{invoice}`). `out_count` (NULL or
+/// writable) receives the number of rows. On error nothing changed and the
+/// message starts with `rows[i]: `.
+///
+/// # Safety
+/// `book` a live handle; `rows_json` a string; `out_count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_import_open_items(
+    book: *mut credit_book,
+    rows_json: *const c_char,
+    out_count: *mut usize,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let rows: Vec<OpenItemRow> = json_bounded(
+            unsafe { str_arg(rows_json, "rows_json") }?,
+            "rows",
+            &b.read().policy().bounds,
+        )?;
+        let n = b
+            .write()
+            .import_open_items(rows)
+            .map_err(|(i, e)| batch_error("rows", i, &e))?;
+        if let Some(c) = unsafe { out_count.as_mut() } {
+            *c = n;
         }
         Ok(())
     })

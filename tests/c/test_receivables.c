@@ -154,9 +154,56 @@ static void test_every_kind_refuses_unknown_fields(const char *path) {
     credit_book_free(b);
 }
 
+static void test_batches(void) {
+    credit_book *b = new_book();
+    CHECK(b != NULL);
+    char *before = NULL, *after = NULL, *json = NULL;
+    CHECK(credit_book_snapshot(b, &before) == CREDIT_OK);
+    /* All or nothing: the second event's unknown invoice refuses both. */
+    const char *bad = "[{\"id\": \"b1\", \"customer\": \"C1\", \"date\": \"2026-01-05\", \"type\": \"invoiced\", "
+                      "\"invoice_id\": \"I1\", \"amount\": \"100.00\", \"currency\": \"EUR\", \"due_date\": \"2026-02-04\"},"
+                      "{\"id\": \"b2\", \"customer\": \"C1\", \"date\": \"2026-01-06\", \"type\": \"write_off\", "
+                      "\"invoice_id\": \"I9\", \"amount\": \"1.00\", \"currency\": \"EUR\"}]";
+    CHECK(credit_book_apply_all(b, bad, &json) == CREDIT_UNKNOWN_INVOICE && json == NULL);
+    CHECK(strncmp(credit_last_error(), "events[1]: ", 11) == 0);
+    CHECK(credit_book_snapshot(b, &after) == CREDIT_OK && strcmp(before, after) == 0);
+    credit_string_free(after);
+    /* The first alone applies; again, it is a reported duplicate. */
+    const char *good = "[{\"id\": \"b1\", \"customer\": \"C1\", \"date\": \"2026-01-05\", \"type\": \"invoiced\", "
+                       "\"invoice_id\": \"I1\", \"amount\": \"100.00\", \"currency\": \"EUR\", \"due_date\": \"2026-02-04\"}]";
+    CHECK(credit_book_apply_all(b, good, &json) == CREDIT_OK && has(json, "[\"applied\"]"));
+    CHECK(credit_book_apply_all(b, good, &json) == CREDIT_OK && has(json, "[\"duplicate\"]"));
+    /* An opening balance: two rows, 250.00 and 80.00 of 100.00 open. */
+    const char *rows = "[{\"customer\": \"C1\", \"invoice_id\": \"OB1\", \"invoice_date\": \"2025-12-01\", "
+                       "\"due_date\": \"2025-12-31\", \"amount\": \"250.00\", \"currency\": \"EUR\"},"
+                       "{\"customer\": \"C1\", \"invoice_id\": \"OB2\", \"invoice_date\": \"2025-12-10\", "
+                       "\"due_date\": \"2026-01-09\", \"amount\": \"100.00\", \"open\": \"80.00\", \"currency\": \"EUR\"}]";
+    size_t n = 0;
+    CHECK(credit_book_import_open_items(b, rows, &n) == CREDIT_OK && n == 2);
+    /* 100 (I1) + 250 + 80 = 430.00 owed. */
+    CHECK(credit_book_exposure(b, "C1", "default", ymd(2026, 1, 10), &json) == CREDIT_OK &&
+          has(json, "\"receivables\":\"430.00\""));
+    /* A row whose open amount exceeds its amount refuses the whole import. */
+    const char *bad_rows = "[{\"customer\": \"C1\", \"invoice_id\": \"OB3\", \"invoice_date\": \"2025-12-01\", "
+                           "\"due_date\": \"2025-12-31\", \"amount\": \"10.00\", \"currency\": \"EUR\"},"
+                           "{\"customer\": \"C1\", \"invoice_id\": \"OB4\", \"invoice_date\": \"2025-12-01\", "
+                           "\"due_date\": \"2025-12-31\", \"amount\": \"10.00\", \"open\": \"11.00\", \"currency\": \"EUR\"}]";
+    credit_string_free(before);
+    CHECK(credit_book_snapshot(b, &before) == CREDIT_OK);
+    CHECK(credit_book_import_open_items(b, bad_rows, &n) == CREDIT_VALIDATION_ERROR);
+    CHECK(strncmp(credit_last_error(), "rows[1]: ", 9) == 0);
+    CHECK(credit_book_snapshot(b, &after) == CREDIT_OK && strcmp(before, after) == 0);
+    CHECK(credit_book_import_open_items(b, "[{\"customer\": \"C1\", \"invoice_id\": \"X\", \"pre_paid\": 1}]", &n) ==
+          CREDIT_PARSE_ERROR);
+    credit_string_free(before);
+    credit_string_free(after);
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_cash_on_account();
     test_discount_after_a_credit_note();
+    test_batches();
     test_every_kind_refuses_unknown_fields(argc > 1 ? argv[1] : "tests/conformance/event_kinds.jsonl");
     printf("c receivables: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
