@@ -5,6 +5,7 @@ use credit_core::customer::{CreditLimit, Customer, CustomerId, EventId, InvoiceI
 use credit_core::engine::{CreditBook, OrderRequest};
 use credit_core::ledger::{Allocation, Event, EventKind};
 use credit_core::money::{Currency, Money};
+use credit_core::monitor::GroupBy;
 use credit_core::policy::{Checkpoint, Policy};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -155,6 +156,16 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (0usize..40).prop_map(|i| EventKind::Reversal {
             event_id: EventId(format!("e{i}"))
         }),
+        // Clearings of whatever credit event i left on account, in full or
+        // by an allocation; most name no credit and are refused.
+        (0usize..40, prop::option::of((inv.clone(), amount()))).prop_map(|(i, alloc)| {
+            EventKind::Cleared {
+                credit_id: EventId(format!("e{i}")),
+                allocations: alloc
+                    .map(|(invoice_id, amount)| vec![Allocation { invoice_id, amount }])
+                    .unwrap_or_default(),
+            }
+        }),
         (amount(), 0u64..30).prop_map(|(amount, n)| EventKind::PromiseToPay {
             amount,
             currency: eur(),
@@ -170,18 +181,46 @@ fn kind() -> impl Strategy<Value = EventKind> {
 }
 
 fn events() -> impl Strategy<Value = Vec<Event>> {
-    prop::collection::vec((any::<bool>(), 0u64..40, kind()), 1..40).prop_map(|v| {
-        v.into_iter()
-            .enumerate()
-            .map(|(i, (b, day, kind))| Event {
-                id: EventId(format!("e{i}")),
-                customer: CustomerId::from(if b { "A" } else { "B" }),
-                segment: "default".into(),
-                date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(day),
-                kind,
-            })
-            .collect()
-    })
+    prop::collection::vec((any::<bool>(), 0u64..40, kind()), 1..40)
+        .prop_map(|v| {
+            v.into_iter()
+                .enumerate()
+                .map(|(i, (b, day, kind))| Event {
+                    id: EventId(format!("e{i}")),
+                    customer: CustomerId::from(if b { "A" } else { "B" }),
+                    segment: "default".into(),
+                    date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(day),
+                    kind,
+                })
+                .collect::<Vec<Event>>()
+        })
+        .prop_map(|mut evs| {
+            // A clearing names the latest earlier credit of its customer (cash
+            // or a credit note that may have gone on account), so that some
+            // apply; dated before it, a clearing is refused.
+            for k in 0..evs.len() {
+                if !matches!(evs[k].kind, EventKind::Cleared { .. }) {
+                    continue;
+                }
+                let credit = evs[..k].iter().rev().find(|e| {
+                    e.customer == evs[k].customer
+                        && matches!(
+                            e.kind,
+                            EventKind::Payment { .. }
+                                | EventKind::CreditNote {
+                                    invoice_id: None,
+                                    ..
+                                }
+                        )
+                });
+                if let (Some(c), EventKind::Cleared { credit_id, .. }) =
+                    (credit.map(|c| c.id.clone()), &mut evs[k].kind)
+                {
+                    *credit_id = c;
+                }
+            }
+            evs
+        })
 }
 
 fn conv(v: Decimal, c: Currency) -> Decimal {
@@ -229,6 +268,14 @@ fn check_invariants(
             prop_assert!(it.open > Decimal::ZERO && it.open <= it.amount && it.disputed <= it.open);
             sum += conv(it.open - it.disputed, it.currency) + conv(it.disputed, it.currency);
         }
+        // Aging ties to the open items less the open credits, per currency
+        // (no conversion).
+        let credits = b.open_credits(&c, "default", day).unwrap();
+        for cr in &credits {
+            prop_assert!(cr.open > Decimal::ZERO && cr.open <= cr.amount);
+            let cleared: Decimal = cr.clearings.iter().map(|x| x.1).sum();
+            prop_assert_eq!(cr.open + cleared, cr.amount);
+        }
         if current {
             // Receivables + disputed tie to the open items minus unapplied credits.
             let st = b.account_state(&c, "default").unwrap();
@@ -240,6 +287,24 @@ fn check_invariants(
                 );
             }
         }
+    }
+    let aging = b.aging(day, GroupBy::Currency, None).unwrap();
+    for row in &aging.rows {
+        let mut want = Decimal::ZERO;
+        for id in ["A", "B"] {
+            let c = CustomerId::from(id);
+            for it in b.open_items(&c, "default", day).unwrap() {
+                if it.currency == row.currency {
+                    want += it.open;
+                }
+            }
+            for cr in b.open_credits(&c, "default", day).unwrap() {
+                if cr.currency == row.currency {
+                    want -= cr.open;
+                }
+            }
+        }
+        prop_assert_eq!(row.total, want, "aging {} on {}", row.currency, day);
     }
     Ok(())
 }
