@@ -76,7 +76,7 @@ pub struct ExposureWeights {
     /// Delivered, not yet invoiced.
     #[serde(with = "crate::serde_decimal")]
     pub delivered_not_invoiced: Decimal,
-    /// Open receivables (undisputed part, net of unapplied credits).
+    /// Open receivables (undisputed part, net of open credits).
     #[serde(with = "crate::serde_decimal")]
     pub open_receivables: Decimal,
     /// Disputed part of open receivables.

@@ -597,7 +597,7 @@ impl AccountState {
 
 /// Reductions other than payments: credit notes and write-offs.
 impl AccountState {
-    /// A credit note: on an invoice, or unapplied on account.
+    /// A credit note: on an invoice, or on account as an open credit.
     fn credit_note(&mut self, ev: &Event) -> Result<(), LedgerError> {
         let EventKind::CreditNote {
             invoice_id,

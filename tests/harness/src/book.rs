@@ -5,12 +5,13 @@
 //!
 //! * a rejected call leaves the book unchanged (its digest);
 //! * exposure ties to the open items: undisputed receivables = Σ open −
-//!   disputed − unapplied credits, disputed = Σ disputed (converted);
-//!   the open-items view is the account's items with something open;
-//!   aging per customer and currency = Σ open of its items;
+//!   disputed − open credits (cash and credit notes on account),
+//!   disputed = Σ disputed (converted); the open-items view is the
+//!   account's items with something open; aging per currency = Σ open of
+//!   the items − Σ open of the credits in it;
 //! * no cent is created or lost: per account and currency, payments +
 //!   discounts + credit notes + write-offs = Σ reductions of the items +
-//!   unapplied credits; each item's open amount = its amount − its
+//!   open credits; each item's open amount = its amount − its
 //!   reductions (opening balances: their open − their reductions);
 //! * a check decides what its simulation decided, on the same figures;
 //! * restore(snapshot) equals the live book: digest, document, and every
