@@ -382,12 +382,7 @@ pub unsafe extern "C" fn credit_book_apply(
 
 /// The outcomes of a batch as `"applied"` / `"duplicate"` texts.
 fn outcomes(v: &[Applied]) -> Vec<&'static str> {
-    v.iter()
-        .map(|a| match a {
-            Applied::Duplicate => "duplicate",
-            Applied::Applied => "applied",
-        })
-        .collect()
+    v.iter().map(|a| a.name()).collect()
 }
 
 /// A batch error: the failing entry's status, its message prefixed with

@@ -412,13 +412,10 @@ impl PyCreditBook {
     /// fields); returns "applied" or "duplicate".
     fn apply(&self, py: Python<'_>, event: &Bound<'_, PyAny>) -> PyResult<&'static str> {
         let e: Event = from_py_bounded(event, "event", &self.bounds())?;
-        match py
+        Ok(py
             .allow_threads(|| self.write().apply(e))
             .map_err(|e| crate::errors::err(py, e))?
-        {
-            Applied::Applied => Ok("applied"),
-            Applied::Duplicate => Ok("duplicate"),
-        }
+            .name())
     }
 
     /// Applies events all or nothing; returns "applied"/"duplicate" per event.
@@ -433,16 +430,7 @@ impl PyCreditBook {
         }
         let r = py.allow_threads(|| self.write().apply_all(evs));
         match r {
-            Ok(v) => Ok(v
-                .into_iter()
-                .map(|a| {
-                    if a == Applied::Applied {
-                        "applied"
-                    } else {
-                        "duplicate"
-                    }
-                })
-                .collect()),
+            Ok(v) => Ok(v.into_iter().map(Applied::name).collect()),
             Err((i, e)) => Err(crate::errors::with_prefix(
                 py,
                 crate::errors::err(py, e),

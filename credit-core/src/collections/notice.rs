@@ -146,36 +146,14 @@ type Part<'a> = (Option<u32>, NaiveDate, Decimal, Decimal, Reds<'a>);
 type Reds<'a> = std::borrow::Cow<'a, [(NaiveDate, Decimal)]>;
 
 /// Per-installment outstanding amounts and reduction histories of an item
-/// with installment terms: payments go to the oldest installment first.
+/// with installment terms, as the ledger's due lines settle them (oldest
+/// installment first).
 pub(crate) fn installment_split(it: &OpenItem) -> Vec<(NaiveDate, Decimal, Dated)> {
-    let mut out: Vec<(NaiveDate, Decimal, Dated)> = it
-        .collection
-        .installments
-        .iter()
-        .map(|(d, a)| (*d, *a, Vec::new()))
-        .collect();
-    let mut k = 0;
-    let mut left_in_k = out.first().map_or(Decimal::ZERO, |x| x.1);
-    for &(date, amount) in &it.collection.reductions {
-        let mut r = amount;
-        while r > Decimal::ZERO && k < out.len() {
-            let t = r.min(left_in_k);
-            if t > Decimal::ZERO {
-                out[k].2.push((date, t));
-            }
-            r -= t;
-            left_in_k -= t;
-            if left_in_k.is_zero() {
-                k += 1;
-                left_in_k = out.get(k).map_or(Decimal::ZERO, |x| x.1);
-            }
-        }
-    }
-    for o in &mut out {
-        let paid: Decimal = o.2.iter().map(|x| x.1).sum();
-        o.1 -= paid;
-    }
-    out
+    it.due_lines()
+        .into_iter()
+        .zip(it.line_histories())
+        .map(|((due, open, _), (reds, _))| (due, open, reds))
+        .collect()
 }
 
 /// The overdue parts of an item as of a date: (due date, open amount) of

@@ -1193,6 +1193,18 @@ pub struct AccountState {
     pub dunning_block: Option<DunningBlock>,
 }
 
+impl AccountState {
+    /// Whether a credit note on `invoice` (none: on account) is a sales
+    /// return: not when it credits a charge (interest, a fee).
+    pub fn credit_note_is_sales_return(&self, invoice: Option<&InvoiceId>) -> bool {
+        !invoice.is_some_and(|i| {
+            self.items
+                .iter()
+                .any(|it| &it.invoice_id == i && it.collection.charge.is_some())
+        })
+    }
+}
+
 /// An amount with at most `mu` decimals (a stored or converted money
 /// amount) as an integer count of minor units.
 #[inline]

@@ -37,6 +37,16 @@ pub enum Applied {
     Duplicate,
 }
 
+impl Applied {
+    /// The outcome as the bindings report it: `"applied"` or `"duplicate"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Applied::Applied => "applied",
+            Applied::Duplicate => "duplicate",
+        }
+    }
+}
+
 fn id_hash(id: &EventId) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<crate::fnv::Fnv>::default().hash_one(id)

@@ -286,12 +286,7 @@ impl ItemColumns {
                 currency,
             } = &e.kind
             {
-                let on_charge = invoice_id.as_ref().is_some_and(|i| {
-                    st.items
-                        .iter()
-                        .any(|it| &it.invoice_id == i && it.collection.charge.is_some())
-                });
-                if !on_charge {
+                if st.credit_note_is_sales_return(invoice_id.as_ref()) {
                     let k = slot(&mut c, *currency);
                     c.credit_notes
                         .push((day(e.date), k, units(*amount, currency.minor_units())?));

@@ -694,13 +694,9 @@ pub(crate) fn kpi_series<B: MonitorView>(
                     }
                     // A credit note on a charge is not a sales return.
                     let on_charge = match &e.kind {
-                        EventKind::CreditNote {
-                            invoice_id: Some(i),
-                            ..
-                        } => st
-                            .items
-                            .iter()
-                            .any(|it| &it.invoice_id == i && it.collection.charge.is_some()),
+                        EventKind::CreditNote { invoice_id, .. } => {
+                            !st.credit_note_is_sales_return(invoice_id.as_ref())
+                        }
                         _ => false,
                     };
                     traced.clear();
