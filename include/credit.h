@@ -371,7 +371,8 @@ typedef enum credit_query {
    */
   CREDIT_QUERY_HOLDS = 0,
   /**
-   * Held orders that would pass if re-checked on `as_of`.
+   * Re-checks the held orders on `as_of`: `{"releasable": [...],
+   * "not_rechecked": [...]}` as in `credit_book_set_policy`.
    */
   CREDIT_QUERY_RELEASABLE = 1,
   /**
@@ -669,9 +670,13 @@ enum credit_status credit_book_snapshot(const struct credit_book *book, char **o
 enum credit_status credit_book_restore(const char *snapshot_json, struct credit_book **out_book);
 
 /**
- * Replaces the policy. If `out_releasable_json` is not NULL it receives
- * the held orders that now pass, as a JSON array of decision reports
- * (`order_id`, `outcome`, `reasons` with messages, exposure figures).
+ * Replaces the policy. If `out_recheck_json` is not NULL it receives the
+ * re-check of the held orders as JSON: `{"releasable": [...],
+ * "not_rechecked": [...]}`, the first the decision reports of the orders
+ * that now pass (`order_id`, `outcome`, `reasons` with messages, exposure
+ * figures), the second the held orders that could not be re-checked
+ * (`order_id`, `error` (the error kind's name, e.g. `"missing_rate"`),
+ * `message`); those stay on hold.
  *
  * # Safety
  * `book` a live handle; `policy_json` a string; the output NULL or writable.
@@ -679,7 +684,7 @@ enum credit_status credit_book_restore(const char *snapshot_json, struct credit_
 enum credit_status credit_book_set_policy(struct credit_book *book,
                                           const char *policy_json,
                                           struct credit_date as_of,
-                                          char **out_releasable_json);
+                                          char **out_recheck_json);
 
 /**
  * Adds or updates a customer from JSON (`{"id", "name", "currency",
@@ -692,7 +697,7 @@ enum credit_status credit_book_set_policy(struct credit_book *book,
 enum credit_status credit_book_upsert_customer(struct credit_book *book,
                                                const char *customer_json,
                                                struct credit_date as_of,
-                                               char **out_releasable_json);
+                                               char **out_recheck_json);
 
 /**
  * Sets an account's credit limit from JSON (`{"customer", "segment",
@@ -705,7 +710,7 @@ enum credit_status credit_book_upsert_customer(struct credit_book *book,
 enum credit_status credit_book_set_limit(struct credit_book *book,
                                          const char *limit_json,
                                          struct credit_date as_of,
-                                         char **out_releasable_json);
+                                         char **out_recheck_json);
 
 /**
  * Sets a group limit on a group head (same JSON as a limit): shared by the
@@ -718,7 +723,7 @@ enum credit_status credit_book_set_limit(struct credit_book *book,
 enum credit_status credit_book_set_group_limit(struct credit_book *book,
                                                const char *limit_json,
                                                struct credit_date as_of,
-                                               char **out_releasable_json);
+                                               char **out_recheck_json);
 
 /**
  * Sets an FX rate (decimal string): amount_in_to = amount_in_from × rate.

@@ -443,12 +443,14 @@ fn credit_control(path: &str) -> Result<(CreditBook, Names, NaiveDate), Box<dyn 
             }
             Step::Limit { date, limit } => {
                 let who = name(limit.customer.as_str());
-                let releasable = book.set_limit(limit, parse_date("date", &date)?)?;
-                let ids: Vec<&str> = releasable.iter().map(|(o, _)| o.as_str()).collect();
+                let recheck = book.set_limit(limit, parse_date("date", &date)?)?;
                 println!(
                     "{date}  limit    {who:<20} limit changed; releasable now: {}",
-                    ids.join(", ")
+                    recheck.releasable_ids().join(", ")
                 );
+                for n in &recheck.not_rechecked {
+                    println!("{:<41}- {} not re-checked: {}", "", n.order_id, n.error);
+                }
             }
             Step::Release {
                 order_id,

@@ -628,10 +628,8 @@ fn limit_change_reports_releasable_holds() {
     let rel = b
         .set_limit(CreditLimit::amount("C1", eur_m("2000.00")), d("2026-01-11"))
         .unwrap();
-    assert_eq!(
-        rel.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>(),
-        ["O1"]
-    );
+    assert_eq!(rel.releasable_ids(), ["O1"]);
+    assert!(rel.not_rechecked.is_empty());
     // Reported, not released: both stay on hold until someone decides.
     assert_eq!(b.holds().count(), 2);
 }
@@ -974,7 +972,7 @@ fn withdrawn_orders_free_their_reservation_and_hold() {
     assert!(b.withdraw_order(&OrderId::from("O1")));
     assert!(!b.withdraw_order(&OrderId::from("O1")));
     // With O1's 800 gone, O2 fits and is releasable; withdrawing it clears the hold.
-    assert_eq!(b.releasable(d("2026-01-10")).len(), 1);
+    assert_eq!(b.releasable(d("2026-01-10")).releasable_ids(), ["O2"]);
     assert!(b.withdraw_order(&OrderId::from("O2")));
     assert_eq!(
         (
@@ -1019,4 +1017,55 @@ fn opening_balance_import_is_atomic_and_idempotent() {
         .exposure(&CustomerId::from("C1"), "default", d("2026-01-02"))
         .unwrap();
     assert_eq!(x.figures.receivables, dec("140.00"));
+}
+
+#[test]
+fn holds_that_cannot_be_rechecked_are_reported_not_dropped() {
+    let steps = r#"[{"step": "static_limit", "action": "block"}, {"step": "group_limit", "action": "block"}]"#;
+    let mut b = book_with(steps, "1000.00");
+    b.check_order(req("O1", "1500.00", "2026-01-10")).unwrap();
+    let usd = Currency::iso("USD").unwrap();
+    b.upsert_customer(Customer::new("H", "Holding", usd), d("2026-01-10"))
+        .unwrap();
+    b.set_group_limit(
+        CreditLimit::amount("H", Money::parse("10000.00", usd).unwrap()),
+        d("2026-01-10"),
+    )
+    .unwrap();
+    // C1 joins a USD group and its limit rises: O1 would pass its own
+    // limit, but the group check needs EUR→USD, which the book lacks.
+    let mut c1 = Customer::new("C1", "Acme", eur());
+    c1.parent = Some(CustomerId::from("H"));
+    b.upsert_customer(c1, d("2026-01-11")).unwrap();
+    let r = b
+        .set_limit(CreditLimit::amount("C1", eur_m("2000.00")), d("2026-01-11"))
+        .unwrap();
+    assert!(r.releasable.is_empty());
+    assert_eq!(r.not_rechecked.len(), 1);
+    assert_eq!(r.not_rechecked[0].order_id.as_str(), "O1");
+    assert_eq!(
+        r.not_rechecked[0].error,
+        BookError::Ledger(LedgerError::MissingRate {
+            from: eur(),
+            to: usd
+        })
+    );
+    let report = r.report();
+    assert_eq!(
+        (
+            report.not_rechecked[0].error,
+            report.not_rechecked[0].message.as_str()
+        ),
+        ("missing_rate", "no FX rate from EUR to USD")
+    );
+    assert_eq!(
+        b.holds().count(),
+        1,
+        "the hold stays until it can be decided"
+    );
+    // Once the rate is known, the same hold is re-checked and passes:
+    // group 1500 × 1.10 = 1650 USD ≤ 10000.
+    b.set_fx_rate(eur(), usd, dec("1.10")).unwrap();
+    let r = b.releasable(d("2026-01-11"));
+    assert_eq!((r.releasable_ids(), r.not_rechecked.len()), (vec!["O1"], 0));
 }

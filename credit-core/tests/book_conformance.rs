@@ -140,10 +140,9 @@ fn run_case(name: &str, lines: &[&str]) -> Result<usize, String> {
                 let mut ids: Vec<String> = if op == "holds" {
                     b.holds().map(|h| h.request.order_id.0.clone()).collect()
                 } else {
-                    b.releasable(date(args))
-                        .into_iter()
-                        .map(|(o, _)| o.0)
-                        .collect()
+                    let r = b.releasable(date(args));
+                    assert!(r.not_rechecked.is_empty(), "{:?}", r.not_rechecked);
+                    r.releasable.into_iter().map(|(o, _)| o.0).collect()
                 };
                 ids.sort();
                 let got = if ids.is_empty() {

@@ -139,12 +139,6 @@ unsafe fn maybe_json<T: serde::Serialize>(
     unsafe { put_json(out_json, "out_json", value) }
 }
 
-/// The held orders that now pass, as the decision reports Python returns
-/// too (`order_id`, `outcome`, `reasons` with messages, figures).
-fn releasable_json(list: &[(OrderId, Decision)]) -> Vec<credit_core::check::DecisionReport<'_>> {
-    list.iter().map(|(o, d)| d.report(o.as_str())).collect()
-}
-
 /// Creates a book from a policy document (JSON). Free it with
 /// `credit_book_free`. Errors: `CREDIT_PARSE_ERROR` (malformed JSON),
 /// `CREDIT_VALIDATION_ERROR` (a field out of range; the message names it).
@@ -221,9 +215,13 @@ pub unsafe extern "C" fn credit_book_restore(
     })
 }
 
-/// Replaces the policy. If `out_releasable_json` is not NULL it receives
-/// the held orders that now pass, as a JSON array of decision reports
-/// (`order_id`, `outcome`, `reasons` with messages, exposure figures).
+/// Replaces the policy. If `out_recheck_json` is not NULL it receives the
+/// re-check of the held orders as JSON: `{"releasable": [...],
+/// "not_rechecked": [...]}`, the first the decision reports of the orders
+/// that now pass (`order_id`, `outcome`, `reasons` with messages, exposure
+/// figures), the second the held orders that could not be re-checked
+/// (`order_id`, `error` (the error kind's name, e.g. `"missing_rate"`),
+/// `message`); those stay on hold.
 ///
 /// # Safety
 /// `book` a live handle; `policy_json` a string; the output NULL or writable.
@@ -232,7 +230,7 @@ pub unsafe extern "C" fn credit_book_set_policy(
     book: *mut credit_book,
     policy_json: *const c_char,
     as_of: credit_date,
-    out_releasable_json: *mut *mut c_char,
+    out_recheck_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
@@ -240,7 +238,7 @@ pub unsafe extern "C" fn credit_book_set_policy(
         let p = Policy::from_json(unsafe { str_arg(policy_json, "policy_json") }?)
             .map_err(BookError::from)?;
         let r = b.write().set_policy(p, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
+        unsafe { maybe_json(out_recheck_json, &r.report()) }
     })
 }
 
@@ -255,7 +253,7 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
     book: *mut credit_book,
     customer_json: *const c_char,
     as_of: credit_date,
-    out_releasable_json: *mut *mut c_char,
+    out_recheck_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
@@ -266,7 +264,7 @@ pub unsafe extern "C" fn credit_book_upsert_customer(
             &b.read().policy().bounds,
         )?;
         let r = b.write().upsert_customer(c, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
+        unsafe { maybe_json(out_recheck_json, &r.report()) }
     })
 }
 
@@ -281,7 +279,7 @@ pub unsafe extern "C" fn credit_book_set_limit(
     book: *mut credit_book,
     limit_json: *const c_char,
     as_of: credit_date,
-    out_releasable_json: *mut *mut c_char,
+    out_recheck_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
@@ -292,7 +290,7 @@ pub unsafe extern "C" fn credit_book_set_limit(
             &b.read().policy().bounds,
         )?;
         let r = b.write().set_limit(l, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
+        unsafe { maybe_json(out_recheck_json, &r.report()) }
     })
 }
 
@@ -307,7 +305,7 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
     book: *mut credit_book,
     limit_json: *const c_char,
     as_of: credit_date,
-    out_releasable_json: *mut *mut c_char,
+    out_recheck_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
         // SAFETY: caller contract for every pointer below.
@@ -318,7 +316,7 @@ pub unsafe extern "C" fn credit_book_set_group_limit(
             &b.read().policy().bounds,
         )?;
         let r = b.write().set_group_limit(l, to_date(as_of, "as_of")?)?;
-        unsafe { maybe_json(out_releasable_json, &releasable_json(&r)) }
+        unsafe { maybe_json(out_recheck_json, &r.report()) }
     })
 }
 
@@ -602,7 +600,8 @@ pub unsafe extern "C" fn credit_book_withdraw_order(
 pub enum credit_query {
     /// Held orders (JSON array).
     CREDIT_QUERY_HOLDS = 0,
-    /// Held orders that would pass if re-checked on `as_of`.
+    /// Re-checks the held orders on `as_of`: `{"releasable": [...],
+    /// "not_rechecked": [...]}` as in `credit_book_set_policy`.
     CREDIT_QUERY_RELEASABLE = 1,
     /// Every release, oldest first.
     CREDIT_QUERY_RELEASES = 2,
@@ -629,7 +628,7 @@ pub unsafe extern "C" fn credit_book_query(
         let bk = b.read();
         let value = match query {
             0 => serde_json::to_value(bk.holds().collect::<Vec<_>>()),
-            1 => serde_json::to_value(releasable_json(&bk.releasable(to_date(as_of, "as_of")?))),
+            1 => serde_json::to_value(bk.releasable(to_date(as_of, "as_of")?).report()),
             2 => serde_json::to_value(bk.releases()),
             3 => serde_json::to_value(bk.decision_log()),
             _ => {

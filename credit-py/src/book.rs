@@ -10,7 +10,7 @@ use pyo3::types::{PyBool, PyInt, PyString};
 use credit_core::bounds::Bounds;
 use credit_core::check::{Decision, Outcome, Reason};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
-use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest};
+use credit_core::engine::{Applied, BookError, CreditBook, OrderRequest, Recheck};
 use credit_core::error::ErrorKind;
 use credit_core::ledger::{Event, OpenItemRow};
 use credit_core::money::Currency;
@@ -202,8 +202,49 @@ fn decision(order_id: &OrderId, d: Decision) -> PyDecision {
     }
 }
 
-fn releasable_list(list: Vec<(OrderId, Decision)>) -> Vec<PyDecision> {
-    list.into_iter().map(|(o, d)| decision(&o, d)).collect()
+/// What re-checking the held orders found: those that now pass, and those
+/// that could not be re-checked with the reason.
+#[pyclass(name = "Recheck", module = "credit", frozen)]
+pub(crate) struct PyRecheck {
+    releasable: Vec<PyDecision>,
+    not_rechecked: PyObject,
+}
+
+#[pymethods]
+impl PyRecheck {
+    /// The held orders that would now pass, with the decision they would get.
+    #[getter]
+    fn releasable(&self) -> Vec<PyDecision> {
+        self.releasable.clone()
+    }
+    /// The held orders that could not be re-checked (a missing FX rate, an
+    /// overflow): dicts with order_id, error (the error kind's name) and
+    /// message. They stay on hold.
+    #[getter]
+    fn not_rechecked(&self, py: Python<'_>) -> PyObject {
+        self.not_rechecked.clone_ref(py)
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let ids: Vec<&str> = self
+            .releasable
+            .iter()
+            .map(|d| d.order_id.as_str())
+            .collect();
+        let n = self.not_rechecked.bind(py).len()?;
+        Ok(format!("Recheck(releasable={ids:?}, not_rechecked={n})"))
+    }
+}
+
+fn recheck(py: Python<'_>, r: Recheck) -> PyResult<PyRecheck> {
+    let not_rechecked = serde_to_py(py, &r.report().not_rechecked)?;
+    Ok(PyRecheck {
+        releasable: r
+            .releasable
+            .into_iter()
+            .map(|(o, d)| decision(&o, d))
+            .collect(),
+        not_rechecked,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -324,72 +365,72 @@ impl PyCreditBook {
         serde_to_py(py, &p)
     }
 
-    /// Replaces the policy; returns the held orders that now pass.
+    /// Replaces the policy; returns the re-check of the held orders.
     fn set_policy(
         &self,
         py: Python<'_>,
         policy: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<PyRecheck> {
         let p: Policy = from_py(policy, "policy")?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .write()
             .set_policy(p, day)
             .map_err(|e| crate::errors::err(py, e))?;
-        Ok(releasable_list(r))
+        recheck(py, r)
     }
 
     /// Adds or updates a customer (dict: id, name, currency, parent,
     /// risk_class, blocked, next_review, collector, attributes); returns the
-    /// held orders that now pass.
+    /// re-check of the held orders.
     fn upsert_customer(
         &self,
         py: Python<'_>,
         customer: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<PyRecheck> {
         let c: Customer = from_py_bounded(customer, "customer", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .write()
             .upsert_customer(c, day)
             .map_err(|e| crate::errors::err(py, e))?;
-        Ok(releasable_list(r))
+        recheck(py, r)
     }
 
     /// Sets an account's limit (dict: customer, segment, amount
     /// `{"amount": {...money...}}` or `"unlimited"`, valid_to, temporary);
-    /// returns the held orders that now pass.
+    /// returns the re-check of the held orders.
     fn set_limit(
         &self,
         py: Python<'_>,
         limit: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<PyRecheck> {
         let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .write()
             .set_limit(l, day)
             .map_err(|e| crate::errors::err(py, e))?;
-        Ok(releasable_list(r))
+        recheck(py, r)
     }
 
-    /// Sets a group limit on a group head; returns the held orders that now pass.
+    /// Sets a group limit on a group head; returns the re-check of the held orders.
     fn set_group_limit(
         &self,
         py: Python<'_>,
         limit: &Bound<'_, PyAny>,
         as_of: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<PyDecision>> {
+    ) -> PyResult<PyRecheck> {
         let l: CreditLimit = from_py_bounded(limit, "limit", &self.bounds())?;
         let day = to_date(as_of, "as_of")?;
         let r = self
             .write()
             .set_group_limit(l, day)
             .map_err(|e| crate::errors::err(py, e))?;
-        Ok(releasable_list(r))
+        recheck(py, r)
     }
 
     /// Sets an FX rate: amount_in_to = amount_in_from × rate.
@@ -676,10 +717,12 @@ impl PyCreditBook {
         self.write().withdraw_order(&OrderId::from(order_id))
     }
 
-    /// Held orders that would pass if re-checked on `as_of`.
-    fn releasable(&self, as_of: &Bound<'_, PyAny>) -> PyResult<Vec<PyDecision>> {
+    /// Re-checks every held order on `as_of`: those that would now pass, and
+    /// those that could not be re-checked, with the reason.
+    fn releasable(&self, py: Python<'_>, as_of: &Bound<'_, PyAny>) -> PyResult<PyRecheck> {
         let day = to_date(as_of, "as_of")?;
-        Ok(releasable_list(self.read().releasable(day)))
+        let r = self.read().releasable(day);
+        recheck(py, r)
     }
 
     /// Held orders as dicts (the order request and the blocking decision's seq).

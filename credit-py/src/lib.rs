@@ -33,6 +33,7 @@ fn _credit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<terms::PySettlement>()?;
     m.add_class::<book::PyCreditBook>()?;
     m.add_class::<book::PyDecision>()?;
+    m.add_class::<book::PyRecheck>()?;
     m.add_class::<book::PyReason>()?;
     m.add_class::<scoring::PyScorecard>()?;
     m.add_class::<scoring::PyScoreResult>()?;

@@ -160,13 +160,34 @@ def test_set_policy_reports_releasable_and_apply_all_is_atomic():
     b = new_book()
     assert not b.check_order("C1", "O1", "1500.00", "EUR", as_of=D0).approved
     looser = dict(POLICY, policy_id="v2", steps=[{"step": "static_limit", "action": "block", "tolerance_percent": "50"}])
-    assert [d.order_id for d in b.set_policy(looser, D0)] == ["O1"]
+    r = b.set_policy(looser, D0)
+    assert [d.order_id for d in r.releasable] == ["O1"] and r.not_rechecked == []
     assert b.policy["policy_id"] == "v2"
     events = [invoice("a1", "A1", "10.00", D0, date(2026, 1, 31)), invoice("a2", "A2", "-1.00", D0, date(2026, 1, 31))]
     with pytest.raises(credit.ValidationError, match=r"events\[1\]"):
         b.apply_all(events)
     assert b.event_count == 0
     assert b.apply_all(events[:1] + events[:1]) == ["applied", "duplicate"]
+
+
+def test_holds_that_cannot_be_rechecked_are_reported():
+    policy = dict(POLICY, steps=[{"step": "static_limit", "action": "block"}, {"step": "group_limit", "action": "block"}])
+    b = credit.CreditBook(policy)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR"}, D0)
+    b.set_limit({"customer": "C1", "limit": {"amount": "1000.00", "currency": "EUR"}}, D0)
+    assert not b.check_order("C1", "O1", "1500.00", "EUR", as_of=D0).approved
+    b.upsert_customer({"id": "H", "name": "Holding", "currency": "USD"}, D0)
+    b.set_group_limit({"customer": "H", "limit": {"amount": "10000.00", "currency": "USD"}}, D0)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR", "parent": "H"}, D0)
+    # O1 passes its raised limit, but the group check needs EUR->USD.
+    r = b.set_limit({"customer": "C1", "limit": {"amount": "2000.00", "currency": "EUR"}}, D0)
+    assert r.releasable == []
+    assert r.not_rechecked == [{"order_id": "O1", "error": "missing_rate", "message": "no FX rate from EUR to USD"}]
+    assert len(b.holds()) == 1
+    b.set_fx_rate("EUR", "USD", "1.10")  # group: 1500 x 1.10 = 1650 USD <= 10000
+    r = b.releasable(D0)
+    assert [x.order_id for x in r.releasable] == ["O1"] and r.not_rechecked == []
+    assert "O1" in repr(r)
 
 
 def test_withdraw_order():
@@ -181,8 +202,8 @@ def test_limit_change_reports_releasable_and_backtest():
     b.check_order("C1", "O1", "1500.00", "EUR", as_of=D0)
     b.check_order("C1", "O2", "3000.00", "EUR", as_of=D0)
     rel = b.set_limit({"customer": "C1", "limit": {"amount": "2000.00", "currency": "EUR"}}, date(2026, 1, 2))
-    assert [d.order_id for d in rel] == ["O1"]
-    assert [d.order_id for d in b.releasable(date(2026, 1, 2))] == ["O1"]
+    assert [d.order_id for d in rel.releasable] == ["O1"] and rel.not_rechecked == []
+    assert [d.order_id for d in b.releasable(date(2026, 1, 2)).releasable] == ["O1"]
     v2 = dict(POLICY, policy_id="v2", steps=[{"step": "static_limit", "action": "warn"}])
     bt = b.backtest(v2)
     assert bt["total"] == 2 and [c[1] for c in bt["changed"]] == ["O1", "O2"]

@@ -79,7 +79,7 @@ def test_case(name, lines):
             if op == "holds":
                 ids = sorted(h["request"]["order_id"] for h in book.holds())
             else:
-                ids = sorted(x.order_id for x in book.releasable(d(args)))
+                ids = sorted(x.order_id for x in book.releasable(d(args)).releasable)
             assert (",".join(ids) or "-") == expect, line
         else:
             raise AssertionError(f"unknown op {op}")

@@ -563,8 +563,46 @@ static void test_distinct_failures(void) {
     credit_book_free(b);
 }
 
+/* ---- a hold that cannot be re-checked is reported, not dropped --------- */
+
+static void test_not_rechecked(void) {
+    credit_book *b = NULL;
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"g\", \"steps\": ["
+                          "{\"step\": \"static_limit\", \"action\": \"block\"},"
+                          "{\"step\": \"group_limit\", \"action\": \"block\"}]}", &b) == CREDIT_OK);
+    credit_date d0 = ymd(2026, 1, 1);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}", d0, NULL) == CREDIT_OK);
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"1000.00\", \"currency\": \"EUR\"}}", d0,
+                                NULL) == CREDIT_OK);
+    credit_order o1 = order("O1", "1500.00", d0);
+    credit_decision *d = NULL;
+    CHECK(credit_book_check_order(b, &o1, &d) == CREDIT_OK);
+    credit_decision_free(d);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"H\", \"name\": \"Holding\", \"currency\": \"USD\"}", d0, NULL) == CREDIT_OK);
+    CHECK(credit_book_set_group_limit(b, "{\"customer\": \"H\", \"limit\": {\"amount\": \"10000.00\", \"currency\": \"USD\"}}",
+                                      d0, NULL) == CREDIT_OK);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\", \"parent\": \"H\"}", d0,
+                                      NULL) == CREDIT_OK);
+    /* O1 passes its raised limit, but the group check needs EUR->USD. */
+    char *json = NULL;
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"2000.00\", \"currency\": \"EUR\"}}", d0,
+                                &json) == CREDIT_OK);
+    CHECK(json != NULL && strcmp(json, "{\"releasable\":[],\"not_rechecked\":[{\"order_id\":\"O1\",\"error\":\"missing_rate\","
+                                       "\"message\":\"no FX rate from EUR to USD\"}]}") == 0);
+    credit_string_free(json);
+    CHECK(credit_book_query(b, CREDIT_QUERY_HOLDS, d0, &json) == CREDIT_OK && contains_and_free(json, "\"order_id\":\"O1\""));
+    /* With the rate the same hold is re-checked: 1500 x 1.10 = 1650 USD <= 10000. */
+    CHECK(credit_book_set_fx_rate(b, "EUR", "USD", "1.10") == CREDIT_OK);
+    CHECK(credit_book_query(b, CREDIT_QUERY_RELEASABLE, d0, &json) == CREDIT_OK);
+    CHECK(json != NULL && strstr(json, "\"not_rechecked\":[]") != NULL && strstr(json, "\"releasable\":[{") != NULL &&
+          strstr(json, "\"order_id\":\"O1\"") != NULL);
+    credit_string_free(json);
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_lifecycle();
+    test_not_rechecked();
     test_distinct_failures();
     test_threads();
     test_concurrent_reads();

@@ -13,6 +13,77 @@ use crate::exposure::{self, Figures, Overdue};
 use crate::money::{Currency, Money};
 use crate::policy::Policy;
 
+/// What re-checking the held orders found ([`CreditBook::releasable`]; also
+/// returned by every change that can free a hold: a policy, a limit, a
+/// customer's data).
+#[derive(Debug, Clone, Default)]
+pub struct Recheck {
+    /// The held orders that would now pass, with the decision they would get.
+    pub releasable: Vec<(OrderId, Decision)>,
+    /// The held orders that could not be re-checked, with the reason. They
+    /// stay on hold; nothing about them is known to have changed.
+    pub not_rechecked: Vec<NotRechecked>,
+}
+
+/// A held order whose re-check failed.
+#[derive(Debug, Clone)]
+pub struct NotRechecked {
+    /// The held order.
+    pub order_id: OrderId,
+    /// Why it could not be re-checked.
+    pub error: BookError,
+}
+
+/// [`Recheck`] as the bindings return it: decision reports, and each
+/// failed re-check with its error kind's name and message.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RecheckReport<'a> {
+    /// The held orders that would now pass.
+    pub releasable: Vec<crate::check::DecisionReport<'a>>,
+    /// The held orders that could not be re-checked.
+    pub not_rechecked: Vec<NotRecheckedReport<'a>>,
+}
+
+/// One failed re-check in a [`RecheckReport`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NotRecheckedReport<'a> {
+    /// The held order.
+    pub order_id: &'a str,
+    /// The error kind's stable name ([`crate::error::ErrorKind::name`]).
+    pub error: &'static str,
+    /// The error's message.
+    pub message: String,
+}
+
+impl Recheck {
+    /// The report form: every decision with its messages, every failure
+    /// with its kind and message.
+    pub fn report(&self) -> RecheckReport<'_> {
+        use crate::error::Classify;
+        RecheckReport {
+            releasable: self
+                .releasable
+                .iter()
+                .map(|(o, d)| d.report(o.as_str()))
+                .collect(),
+            not_rechecked: self
+                .not_rechecked
+                .iter()
+                .map(|n| NotRecheckedReport {
+                    order_id: n.order_id.as_str(),
+                    error: n.error.kind().name(),
+                    message: n.error.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The ids of the releasable orders, in hold order.
+    pub fn releasable_ids(&self) -> Vec<&str> {
+        self.releasable.iter().map(|(o, _)| o.as_str()).collect()
+    }
+}
+
 impl CreditBook {
     /// Account `a`'s figures for a check of another order than `exclude`:
     /// everything the ledger holds now plus every reservation.
@@ -247,21 +318,51 @@ impl CreditBook {
         self.desk.withdraw(order_id)
     }
 
-    /// Re-checks every held order as of `as_of` (without logging) and
-    /// returns those that would now pass.
-    pub fn releasable(&self, as_of: NaiveDate) -> Vec<(OrderId, Decision)> {
+    /// Re-checks every held order as of `as_of` (without logging): those
+    /// that would now pass, and those that cannot be re-checked (a missing
+    /// FX rate, an overflow), each with its error. A hold still blocked is
+    /// in neither list.
+    ///
+    /// ```
+    /// use credit_core::money::{Currency, Money};
+    /// use credit_core::{Checkpoint, CreditBook, CreditLimit, Customer, OrderRequest, Policy};
+    /// let policy = Policy::from_json(r#"{"schema_version": 1, "policy_id": "v1",
+    ///     "steps": [{"step": "static_limit", "action": "block"}]}"#)?;
+    /// let mut book = CreditBook::new(policy)?;
+    /// let (eur, day) = (Currency::iso("EUR")?, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    /// book.upsert_customer(Customer::new("C1", "Acme", eur), day)?;
+    /// book.set_limit(CreditLimit::amount("C1", Money::parse("1000.00", eur)?), day)?;
+    /// book.check_order(OrderRequest {
+    ///     customer: "C1".into(), segment: "default".into(), order_id: "SO-1".into(),
+    ///     amount: Money::parse("1500.00", eur)?, requested_delivery: None,
+    ///     checkpoint: Checkpoint::Order, as_of: day,
+    /// })?; // blocked: 1500 > 1000
+    /// let r = book.set_limit(CreditLimit::amount("C1", Money::parse("2000.00", eur)?), day)?;
+    /// assert_eq!((r.releasable_ids(), r.not_rechecked.len()), (vec!["SO-1"], 0));
+    /// assert_eq!(book.releasable(day).releasable_ids(), ["SO-1"]); // reported, still held
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn releasable(&self, as_of: NaiveDate) -> Recheck {
         let config = self.policy.check_config();
-        self.desk
-            .holds()
-            .filter_map(|h| {
-                let req = OrderRequest {
-                    as_of,
-                    ..h.request.clone()
-                };
-                let d = evaluate(&config, &self.check_inputs(&req).ok()?).ok()?;
-                (d.outcome != Outcome::Blocked).then_some((req.order_id, d))
-            })
-            .collect()
+        let mut out = Recheck::default();
+        for h in self.desk.holds() {
+            let req = OrderRequest {
+                as_of,
+                ..h.request.clone()
+            };
+            let decided = self
+                .check_inputs(&req)
+                .and_then(|i| evaluate(&config, &i).map_err(|_| BookError::Overflow));
+            match decided {
+                Ok(d) if d.outcome != Outcome::Blocked => out.releasable.push((req.order_id, d)),
+                Ok(_) => {}
+                Err(error) => out.not_rechecked.push(NotRechecked {
+                    order_id: req.order_id,
+                    error,
+                }),
+            }
+        }
+        out
     }
 
     /// Held orders, by order id.

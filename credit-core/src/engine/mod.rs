@@ -31,7 +31,7 @@ use rust_decimal::Decimal;
 use crate::calendar::add_days;
 use crate::check::desk::{DeskError, OrderDesk};
 use crate::customer::directory::Directory;
-use crate::customer::{CreditLimit, Customer, CustomerError, CustomerId, OrderId};
+use crate::customer::{CreditLimit, Customer, CustomerError, CustomerId};
 use crate::exposure::FxRates;
 use crate::ledger::{AccountState, Event, EventKind, Ledger, LedgerError, OpenItemRow};
 use crate::money::{Currency, MoneyError};
@@ -47,6 +47,7 @@ pub use crate::collections::{promise_state, PromiseState, PromiseStatus};
 pub use crate::exposure::{Exposure, GroupExposure, GroupMember};
 pub use crate::ledger::Applied;
 pub use crate::risk::CustomerScore;
+pub use desk::{NotRechecked, NotRecheckedReport, Recheck, RecheckReport};
 pub use snapshot::{SnapshotView, SNAPSHOT_SCHEMA_VERSION};
 
 /// Errors of the book.
@@ -203,7 +204,9 @@ impl CreditBook {
 
     /// Adds or updates a customer. The parent must exist already; changing
     /// the credit currency of a customer with accounts is refused. Returns
-    /// the held orders that now pass (e.g. after a risk-class change).
+    /// the [`Recheck`] of the held orders: those that now pass, and
+    /// those it could not re-check (they stay on hold), e.g. after a
+    /// risk-class change.
     ///
     /// # Errors
     /// [`CustomerError`] for invalid fields, an unknown parent or a cycle.
@@ -211,7 +214,7 @@ impl CreditBook {
         &mut self,
         customer: Customer,
         as_of: NaiveDate,
-    ) -> Result<Vec<(OrderId, crate::check::Decision)>, BookError> {
+    ) -> Result<Recheck, BookError> {
         customer.validate()?;
         customer.check_bounds(&self.policy.bounds)?;
         let (accounts, ledger) = (&self.accounts, &self.ledger);
@@ -238,8 +241,9 @@ impl CreditBook {
         Ok(c)
     }
 
-    /// Sets (replaces) an account's credit limit. Returns the held orders
-    /// that now pass.
+    /// Sets (replaces) an account's credit limit. Returns the
+    /// [`Recheck`] of the held orders: those that now pass, and
+    /// those it could not re-check (they stay on hold).
     ///
     /// # Errors
     /// [`CustomerError`] for an unknown customer or a limit in another currency.
@@ -247,7 +251,7 @@ impl CreditBook {
         &mut self,
         limit: CreditLimit,
         as_of: NaiveDate,
-    ) -> Result<Vec<(OrderId, crate::check::Decision)>, BookError> {
+    ) -> Result<Recheck, BookError> {
         let c = self.validate_limit(&limit)?;
         let a = self.account_or_new(c, &limit.segment.clone());
         self.accounts[a].limit = Some(limit);
@@ -255,7 +259,9 @@ impl CreditBook {
     }
 
     /// Sets a group limit on a group head: shared by it and every customer
-    /// below it, in the limit's segment. Returns the held orders that now pass.
+    /// below it, in the limit's segment. Returns the
+    /// [`Recheck`] of the held orders: those that now pass, and
+    /// those it could not re-check (they stay on hold).
     ///
     /// # Errors
     /// As [`CreditBook::set_limit`].
@@ -263,7 +269,7 @@ impl CreditBook {
         &mut self,
         limit: CreditLimit,
         as_of: NaiveDate,
-    ) -> Result<Vec<(OrderId, crate::check::Decision)>, BookError> {
+    ) -> Result<Recheck, BookError> {
         let c = self.validate_limit(&limit)?;
         let a = self.account_or_new(c, &limit.segment.clone());
         self.accounts[a].group_limit = Some(limit);
@@ -283,18 +289,16 @@ impl CreditBook {
         Ok(self.fx.set(from, to, rate)?)
     }
 
-    /// Replaces the policy. Returns the held orders that now pass.
+    /// Replaces the policy. Returns the
+    /// [`Recheck`] of the held orders: those that now pass, and
+    /// those it could not re-check (they stay on hold).
     ///
     /// # Errors
     /// [`BookError::Policy`] if it does not validate, or if it changes the
     /// ledger's settlement conventions (`ledger`) of a book that holds
     /// events (they decide how those events settled; history is never
     /// rewritten).
-    pub fn set_policy(
-        &mut self,
-        policy: Policy,
-        as_of: NaiveDate,
-    ) -> Result<Vec<(OrderId, crate::check::Decision)>, BookError> {
+    pub fn set_policy(&mut self, policy: Policy, as_of: NaiveDate) -> Result<Recheck, BookError> {
         policy.validate()?;
         if !self.ledger.set_conventions(policy.ledger) {
             return Err(crate::policy::PolicyError::InvalidField {

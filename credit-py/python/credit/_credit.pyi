@@ -21,6 +21,7 @@ from credit._types import (
     LogEntryDict,
     NoticeDict,
     OpenCreditDict,
+    NotRecheckedDict,
     OpenItemDict,
     PayoffDict,
     PlanEvaluationDict,
@@ -50,6 +51,7 @@ __all__ = [
     "DunningRun",
     "PaymentPlan",
     "Reason",
+    "Recheck",
     "ReviewRun",
     "ScoreResult",
     "Scorecard",
@@ -423,6 +425,19 @@ class Decision:
     def __ne__(self, other: object, /) -> bool: ...
 
 @final
+class Recheck:
+    """What re-checking the held orders found: those that now pass, and
+    those that could not be re-checked with the reason."""
+
+    @property
+    def releasable(self) -> list[Decision]:
+        """The held orders that would now pass, with the decision they would get."""
+    @property
+    def not_rechecked(self) -> list[NotRecheckedDict]:
+        """The held orders that could not be re-checked (a missing FX rate, an
+        overflow); they stay on hold."""
+
+@final
 class CreditBook:
     """A credit book: policy, customers, limits, AR ledger, holds and decisions."""
 
@@ -435,14 +450,14 @@ class CreditBook:
     @property
     def policy(self) -> dict[str, Any]:
         """The policy as a dict."""
-    def set_policy(self, policy: _Json, as_of: _Date) -> list[Decision]:
-        """Replaces the policy; returns the held orders that now pass."""
-    def upsert_customer(self, customer: _Json, as_of: _Date) -> list[Decision]:
-        """Adds or updates a customer; returns the held orders that now pass."""
-    def set_limit(self, limit: _Json, as_of: _Date) -> list[Decision]:
-        """Sets an account's limit; returns the held orders that now pass."""
-    def set_group_limit(self, limit: _Json, as_of: _Date) -> list[Decision]:
-        """Sets a group limit on a group head; returns the held orders that now pass."""
+    def set_policy(self, policy: _Json, as_of: _Date) -> Recheck:
+        """Replaces the policy; returns the re-check of the held orders."""
+    def upsert_customer(self, customer: _Json, as_of: _Date) -> Recheck:
+        """Adds or updates a customer; returns the re-check of the held orders."""
+    def set_limit(self, limit: _Json, as_of: _Date) -> Recheck:
+        """Sets an account's limit; returns the re-check of the held orders."""
+    def set_group_limit(self, limit: _Json, as_of: _Date) -> Recheck:
+        """Sets a group limit on a group head; returns the re-check of the held orders."""
     def set_fx_rate(self, from_currency: _CurrencyLike, to_currency_: _CurrencyLike, rate: _DecimalLike) -> None:
         """Sets an FX rate: amount_in_to = amount_in_from × rate."""
     def apply(self, event: _Json) -> str:
@@ -481,8 +496,9 @@ class CreditBook:
         """Releases a held order (who, why, when); returns the release as a dict."""
     def withdraw_order(self, order_id: str) -> bool:
         """Withdraws a checked order that will not be placed (drops its reservation or hold)."""
-    def releasable(self, as_of: _Date) -> list[Decision]:
-        """Held orders that would pass if re-checked on ``as_of``."""
+    def releasable(self, as_of: _Date) -> Recheck:
+        """Re-checks every held order on ``as_of``: those that would now pass,
+        and those that could not be re-checked, with the reason."""
     def holds(self) -> list[HoldDict]:
         """Held orders as dicts."""
     def releases(self) -> list[ReleaseDict]:

@@ -46,6 +46,7 @@ __all__ = [
     "NoticeLineDict",
     "OpenItemDict",
     "OpenCreditDict",
+    "NotRecheckedDict",
     "OrderRequestDict",
     "PayoffDict",
     "PlanEvaluationDict",
@@ -244,6 +245,16 @@ class OpenItemDict(_OpenItemBase, total=False):
     charges) only when it holds something."""
 
     collection: dict[str, Any]
+
+
+class NotRecheckedDict(TypedDict):
+    """A held order that could not be re-checked (``Recheck.not_rechecked``):
+    it stays on hold."""
+
+    order_id: str
+    error: str
+    """The error kind's stable name, e.g. ``"missing_rate"``."""
+    message: str
 
 
 class OpenCreditDict(TypedDict):
