@@ -905,7 +905,11 @@ enum credit_status credit_book_open_credits(const struct credit_book *book,
 
 /**
  * Re-runs the decision log under another policy (JSON) and writes JSON:
- * `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...]}`.
+ * `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...],
+ * "remeasured", "not_remeasured": [seq, ...]}`. When the policy measures
+ * figures differently (horizon, materiality, credit cover, weights) they
+ * are measured again from the ledger as of each decision's date, with the
+ * reservations the check counted; `remeasured` counts them.
  *
  * # Safety
  * `book` a live handle; `policy_json` a string; `out_json` writable.

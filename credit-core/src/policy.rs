@@ -285,6 +285,16 @@ impl Policy {
         }
     }
 
+    /// The settings that change how a check measures its figures.
+    pub fn measures(&self) -> crate::check::desk::Measures {
+        crate::check::desk::Measures {
+            horizon_days: self.horizon_days,
+            materiality: crate::check::desk::materiality(&self.steps),
+            credits_cover: self.credits.in_check,
+            weights: self.weights,
+        }
+    }
+
     /// The policy as JSON (decimals as strings).
     pub fn to_json(&self) -> String {
         // Our own types serialize infallibly (string keys only).

@@ -1069,3 +1069,191 @@ fn holds_that_cannot_be_rechecked_are_reported_not_dropped() {
     let r = b.releasable(d("2026-01-11"));
     assert_eq!((r.releasable_ids(), r.not_rechecked.len()), (vec!["O1"], 0));
 }
+
+#[test]
+fn backtest_measures_again_when_the_policy_measures_differently() {
+    // v1: the oldest item blocks only when more than 500.00 of it is
+    // overdue beyond 30 days, so a 100.00 item 38 days overdue does not.
+    let v = |id: &str, materiality: &str| {
+        Policy::from_json(&format!(
+            r#"{{"schema_version": 1, "policy_id": "{id}", "horizon_days": 30, "steps": [
+                {{"step": "static_limit", "action": "block"}},
+                {{"step": "oldest_overdue", "action": "block", "days": 30, "materiality": "{materiality}"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let mut b = CreditBook::new(v("v1", "500")).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", eur()), d("2026-01-01"))
+        .unwrap();
+    b.set_limit(
+        CreditLimit::amount("C1", eur_m("10000.00")),
+        d("2026-01-01"),
+    )
+    .unwrap();
+    apply(
+        &mut b,
+        r#"{"id":"a","customer":"C1","date":"2026-01-01","type":"invoiced","invoice_id":"I1","amount":"100.00","currency":"EUR","due_date":"2026-02-01"}"#,
+    );
+    let x = b.check_order(req("O1", "50.00", "2026-03-11")).unwrap();
+    assert_eq!((x.outcome, b.decision_log().len()), (Outcome::Approved, 1));
+    // Paid after the check: the back-test must still see it as of 03-11.
+    apply(
+        &mut b,
+        r#"{"id":"p","customer":"C1","date":"2026-03-20","type":"payment","amount":"100.00","currency":"EUR","allocations":[{"invoice_id":"I1","amount":"100.00"}]}"#,
+    );
+    // Same measures: the recorded figures are re-run as they are.
+    let same = b.backtest(&v("v1b", "500")).unwrap();
+    assert_eq!((same.remeasured, same.changed.len()), (0, 0));
+    // Materiality 50: the 100.00 item, 38 days overdue on 03-11 (due
+    // 02-01), now counts, and O1 would have been blocked. The figures the
+    // check recorded said "no material overdue item", so re-running them
+    // as recorded would miss it.
+    let bt = b.backtest(&v("v2", "50")).unwrap();
+    assert_eq!((bt.total, bt.remeasured), (1, 1));
+    assert!(bt.not_remeasured.is_empty());
+    assert_eq!(
+        bt.changed,
+        [(0, OrderId::from("O1"), Outcome::Approved, Outcome::Blocked)]
+    );
+}
+
+#[test]
+fn backtest_keeps_the_reservations_a_check_counted() {
+    // SO-1 (600, delivery 01-20) is approved and reserved; SO-2 (600,
+    // delivery 01-05) then blocks on the dynamic limit: 600 + 600 > 1000
+    // within 30 days. SO-1 is withdrawn later: its reservation is gone
+    // from the book, but SO-2's decision counted it.
+    let v = |id: &str, horizon: u32| {
+        Policy::from_json(&format!(
+            r#"{{"schema_version": 1, "policy_id": "{id}", "horizon_days": {horizon},
+                "steps": [{{"step": "dynamic_limit", "action": "block"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let mut b = CreditBook::new(v("h30", 30)).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", eur()), d("2026-01-01"))
+        .unwrap();
+    b.set_limit(CreditLimit::amount("C1", eur_m("1000.00")), d("2026-01-01"))
+        .unwrap();
+    let order = |id: &str, delivery: &str| {
+        let mut r = req(id, "600.00", "2026-01-01");
+        r.requested_delivery = Some(d(delivery));
+        r
+    };
+    assert_eq!(
+        b.check_order(order("SO-1", "2026-01-20")).unwrap().outcome,
+        Outcome::Approved
+    );
+    assert_eq!(
+        b.check_order(order("SO-2", "2026-01-05")).unwrap().outcome,
+        Outcome::Blocked
+    );
+    let logged = &b.decision_log().iter().nth(1).unwrap().measured;
+    assert_eq!(
+        logged.as_ref().unwrap().reserved,
+        [credit_core::engine::ReservedPart {
+            requested_delivery: Some(d("2026-01-20")),
+            amount: dec("600.00")
+        }]
+    );
+    assert!(b.withdraw_order(&OrderId::from("SO-1")));
+    // 40 days: SO-1 still in the horizon, still counted, SO-2 still blocked.
+    let bt = b.backtest(&v("h40", 40)).unwrap();
+    assert_eq!((bt.remeasured, bt.changed.len()), (2, 0));
+    // 10 days: SO-1 (01-20) is beyond 01-11, SO-2 alone is 600 ≤ 1000.
+    let bt = b.backtest(&v("h10", 10)).unwrap();
+    assert_eq!(
+        bt.changed,
+        [(
+            1,
+            OrderId::from("SO-2"),
+            Outcome::Blocked,
+            Outcome::Approved
+        )]
+    );
+}
+
+#[test]
+fn backtest_weighs_a_groups_members_again() {
+    // Group head C1 (limit 1500 for the group), member C2. C2 has an
+    // approved order of 800 reserved; C1's order of 1000 then blocks on
+    // the group limit: 800 + 1000 > 1500. With open orders weighted at
+    // 50 % the group's exposure before the order is 400 (the order
+    // checked counts in full): 400 + 1000 = 1400 ≤ 1500.
+    let v = |id: &str, w: &str| {
+        Policy::from_json(&format!(
+            r#"{{"schema_version": 1, "policy_id": "{id}",
+                "weights": {{"open_orders": "{w}", "delivered_not_invoiced": "1", "open_receivables": "1", "disputed": "1", "special_liabilities": "1"}},
+                "steps": [{{"step": "group_limit", "action": "block"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let mut b = CreditBook::new(v("w1", "1")).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", eur()), d("2026-01-01"))
+        .unwrap();
+    let mut c2 = Customer::new("C2", "Acme Sub", eur());
+    c2.parent = Some(CustomerId::from("C1"));
+    b.upsert_customer(c2, d("2026-01-01")).unwrap();
+    b.set_group_limit(CreditLimit::amount("C1", eur_m("1500.00")), d("2026-01-01"))
+        .unwrap();
+    let mut r = req("S1", "800.00", "2026-01-02");
+    r.customer = CustomerId::from("C2");
+    assert_eq!(b.check_order(r).unwrap().outcome, Outcome::Approved);
+    let x = b.check_order(req("P1", "1000.00", "2026-01-02")).unwrap();
+    assert_eq!(codes(&x), ["GROUP_LIMIT_EXCEEDED"]);
+    let m = b
+        .decision_log()
+        .iter()
+        .nth(1)
+        .unwrap()
+        .measured
+        .clone()
+        .unwrap();
+    assert_eq!(m.group_head, Some(CustomerId::from("C1")));
+    assert_eq!(
+        m.group_reserved,
+        [credit_core::engine::MemberReserved {
+            customer: CustomerId::from("C2"),
+            amount: dec("800.00")
+        }]
+    );
+    // S1 is withdrawn before the back-test: P1's decision still counts it.
+    assert!(b.withdraw_order(&OrderId::from("S1")));
+    let bt = b.backtest(&v("w05", "0.5")).unwrap();
+    assert_eq!(bt.remeasured, 2);
+    assert_eq!(
+        bt.changed,
+        [(1, OrderId::from("P1"), Outcome::Blocked, Outcome::Approved)]
+    );
+    // A weight of 0.9: 720 + 1000 = 1720 > 1500, still blocked.
+    assert!(b.backtest(&v("w09", "0.9")).unwrap().changed.is_empty());
+}
+
+#[test]
+fn backtest_says_which_entries_it_could_not_measure_again() {
+    let mut b = book_with(STATIC, "1000.00");
+    b.check_order(req("O1", "1500.00", "2026-01-02")).unwrap();
+    // A log written before entries kept their measures.
+    let mut snap: serde_json::Value = serde_json::from_str(&b.snapshot().unwrap()).unwrap();
+    let removed = strip_key(&mut snap, "measured");
+    assert_eq!(removed, 1);
+    let old = CreditBook::restore(&snap.to_string()).unwrap();
+    let bt = old
+        .backtest(
+            &Policy::from_json(r#"{"schema_version": 1, "policy_id": "v2", "horizon_days": 5, "steps": [{"step": "static_limit", "action": "block"}]}"#)
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!((bt.remeasured, bt.not_remeasured), (0, vec![0]));
+}
+
+fn strip_key(v: &mut serde_json::Value, key: &str) -> usize {
+    match v {
+        serde_json::Value::Object(m) => {
+            let here = usize::from(m.remove(key).is_some());
+            here + m.values_mut().map(|x| strip_key(x, key)).sum::<usize>()
+        }
+        serde_json::Value::Array(a) => a.iter_mut().map(|x| strip_key(x, key)).sum(),
+        _ => 0,
+    }
+}

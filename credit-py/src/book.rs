@@ -751,7 +751,9 @@ impl PyCreditBook {
     }
 
     /// Re-runs the decision log under another policy: a dict with
-    /// policy_id, total and changed [(seq, order_id, old, new)].
+    /// policy_id, total, changed [(seq, order_id, old, new)], remeasured
+    /// (decisions whose figures were measured again from the ledger as of
+    /// their date) and not_remeasured (seqs logged without their measures).
     fn backtest(&self, py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<PyObject> {
         let p: Policy = from_py(policy, "policy")?;
         let bt = py

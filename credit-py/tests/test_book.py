@@ -210,6 +210,27 @@ def test_limit_change_reports_releasable_and_backtest():
     assert bt["changed"][0][2:] == ["blocked", "approved_with_warnings"]
 
 
+def test_backtest_measures_again_from_the_ledger_as_of_each_decision():
+    def v(pid: str, materiality: str) -> dict:
+        return dict(POLICY, policy_id=pid, steps=[
+            {"step": "static_limit", "action": "block"},
+            {"step": "oldest_overdue", "action": "block", "days": 30, "materiality": materiality}])
+    b = credit.CreditBook(v("v1", "500"))
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR"}, D0)
+    b.set_limit({"customer": "C1", "limit": {"amount": "10000.00", "currency": "EUR"}}, D0)
+    b.apply(invoice("i1", "I1", "100.00", D0, date(2026, 2, 1)))
+    # 100.00 is 38 days overdue on 03-11, under the 500 materiality: approved.
+    assert b.check_order("C1", "O1", "50.00", "EUR", as_of=date(2026, 3, 11)).approved
+    b.apply({"id": "p1", "customer": "C1", "date": date(2026, 3, 20), "type": "payment", "amount": "100.00",
+             "currency": "EUR", "allocations": [{"invoice_id": "I1", "amount": "100.00"}]})
+    assert b.decision_log()[0]["measured"]["measures"]["materiality"] == Decimal("500")
+    same = b.backtest(v("v1b", "500"))
+    assert (same["remeasured"], same["changed"], same["not_remeasured"]) == (0, [], [])
+    # Materiality 50: the item counts as of 03-11 (paid only on 03-20).
+    bt = b.backtest(v("v2", "50"))
+    assert (bt["total"], bt["remeasured"], bt["changed"]) == (1, 1, [[0, "O1", "approved", "blocked"]])
+
+
 def test_blocked_customer_risk_class_and_overdue_warning():
     b = new_book("100000.00")
     b.apply(invoice("i1", "I1", "100.00", D0, date(2026, 1, 31)))

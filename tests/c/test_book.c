@@ -600,8 +600,44 @@ static void test_not_rechecked(void) {
     credit_book_free(b);
 }
 
+/* ---- a back-test measures again when the policy measures differently -- */
+
+static void test_backtest_remeasures(void) {
+    const char *v1 = "{\"schema_version\": 1, \"policy_id\": \"v1\", \"steps\": [{\"step\": \"static_limit\", \"action\": \"block\"},"
+                     "{\"step\": \"oldest_overdue\", \"action\": \"block\", \"days\": 30, \"materiality\": \"500\"}]}";
+    const char *v2 = "{\"schema_version\": 1, \"policy_id\": \"v2\", \"steps\": [{\"step\": \"static_limit\", \"action\": \"block\"},"
+                     "{\"step\": \"oldest_overdue\", \"action\": \"block\", \"days\": 30, \"materiality\": \"50\"}]}";
+    credit_book *b = NULL;
+    CHECK(credit_book_new(v1, &b) == CREDIT_OK);
+    credit_date d0 = ymd(2026, 1, 1);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}", d0, NULL) == CREDIT_OK);
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"10000.00\", \"currency\": \"EUR\"}}", d0,
+                                NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"100.00\", \"currency\": \"EUR\", \"due_date\": \"2026-02-01\"}",
+                            NULL) == CREDIT_OK);
+    credit_order o1 = order("O1", "50.00", ymd(2026, 3, 11));
+    credit_decision *d = NULL;
+    int32_t outcome = -1;
+    CHECK(credit_book_check_order(b, &o1, &d) == CREDIT_OK && credit_decision_outcome(d, &outcome) == CREDIT_OK &&
+          outcome == CREDIT_OUTCOME_APPROVED);
+    credit_decision_free(d);
+    /* Paid after the check: as of 03-11 the item was still 38 days overdue. */
+    CHECK(credit_book_apply(b, "{\"id\": \"p1\", \"customer\": \"C1\", \"date\": \"2026-03-20\", \"type\": \"payment\", "
+                               "\"amount\": \"100.00\", \"currency\": \"EUR\", \"allocations\": [{\"invoice_id\": \"I1\", "
+                               "\"amount\": \"100.00\"}]}",
+                            NULL) == CREDIT_OK);
+    char *json = NULL;
+    CHECK(credit_book_backtest(b, v2, &json) == CREDIT_OK);
+    CHECK(json != NULL && strcmp(json, "{\"policy_id\":\"v2\",\"total\":1,\"changed\":[[0,\"O1\",\"approved\",\"blocked\"]],"
+                                       "\"remeasured\":1,\"not_remeasured\":[]}") == 0);
+    credit_string_free(json);
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_lifecycle();
+    test_backtest_remeasures();
     test_not_rechecked();
     test_distinct_failures();
     test_threads();

@@ -21,6 +21,7 @@ use super::{evaluate, CheckConfig, CheckInputs, Checkpoint, Decision, Figures, O
 use crate::bounds::{Bounds, BoundsError};
 use crate::chunks::{Chunked, Entries};
 use crate::customer::{CustomerId, OrderId, DEFAULT_SEGMENT};
+use crate::exposure::ExposureWeights;
 use crate::fnv::FnvMap;
 use crate::money::{Money, MoneyError};
 
@@ -63,6 +64,71 @@ pub struct LogEntry {
     pub inputs: CheckInputs,
     /// The decision.
     pub decision: Decision,
+    /// How the check measured its figures and the reservations it counted,
+    /// so that a back-test under a policy that measures differently can
+    /// measure them again from the ledger. `None` in entries logged before
+    /// the book kept it (a back-test then reuses their figures and says so).
+    #[serde(default)]
+    pub measured: Option<Measured>,
+}
+
+/// How a check measured its figures: the policy settings that change them
+/// (the horizon, the oldest-overdue materiality, whether open credits
+/// cover overdue items, the exposure weights of a group's members).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measures {
+    /// Days ahead for the dynamic limit's horizon.
+    pub horizon_days: u32,
+    /// The `oldest_overdue` step's materiality (zero without one).
+    #[serde(with = "crate::serde_decimal")]
+    pub materiality: Decimal,
+    /// Open credits cover the oldest overdue items.
+    pub credits_cover: bool,
+    /// The exposure weights (a group's exposure is weighted per member).
+    pub weights: ExposureWeights,
+}
+
+/// What a logged check measured with, and the reservations it counted
+/// (without the order checked): the desk's part of the figures, which the
+/// ledger cannot give back later (a reservation ends when its order is
+/// placed or withdrawn).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    /// The settings the figures were measured with.
+    pub measures: Measures,
+    /// The account's reservations, summed by requested delivery date
+    /// (`None`: no date given), in the account's credit currency.
+    pub reserved: Vec<ReservedPart>,
+    /// The head of the group whose limit the check used, if any.
+    pub group_head: Option<CustomerId>,
+    /// The reservations of that group's other members, per member, in the
+    /// member's credit currency (members with none are left out).
+    pub group_reserved: Vec<MemberReserved>,
+}
+
+/// Reservations with one requested delivery date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReservedPart {
+    /// The requested delivery date (`None`: none given).
+    #[serde(with = "crate::serde_date::option", default)]
+    pub requested_delivery: Option<NaiveDate>,
+    /// Their sum.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
+}
+
+/// A group member's reservations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberReserved {
+    /// The member.
+    pub customer: CustomerId,
+    /// Their sum, in the member's credit currency.
+    #[serde(with = "crate::serde_decimal")]
+    pub amount: Decimal,
 }
 
 /// A blocked order waiting for a credit decision.
@@ -120,6 +186,14 @@ pub struct Backtest {
     pub total: usize,
     /// Decisions whose outcome changes: (seq, order, old, new).
     pub changed: Vec<(u64, OrderId, Outcome, Outcome)>,
+    /// Decisions whose figures were measured again from the ledger as of
+    /// their date, because the policy measures them differently than the
+    /// check did (horizon, materiality, credit cover, weights).
+    pub remeasured: usize,
+    /// Decisions logged without their measures (by an earlier version,
+    /// see [`LogEntry::measured`]): their recorded figures were reused
+    /// whatever the policy measures. By seq.
+    pub not_remeasured: Vec<u64>,
 }
 
 /// Errors of the order desk.
@@ -269,6 +343,7 @@ impl OrderDesk {
         inputs: CheckInputs,
         decision: &Decision,
         reserve: Option<Reserve>,
+        measured: Measured,
     ) {
         let seq = self.log.len() as u64;
         if decision.outcome == Outcome::Blocked {
@@ -291,7 +366,33 @@ impl OrderDesk {
             policy_id: policy_id.to_string(),
             inputs,
             decision: decision.clone(),
+            measured: Some(measured),
         });
+    }
+
+    /// Account `a`'s reservations without `exclude`, summed by requested
+    /// delivery date (in date order, `None` first).
+    pub(crate) fn reserved_parts(
+        &self,
+        a: usize,
+        exclude: &OrderId,
+    ) -> Result<Vec<ReservedPart>, DeskError> {
+        let mut by: BTreeMap<Option<NaiveDate>, Decimal> = BTreeMap::new();
+        for r in self.reserved_in(a) {
+            if &r.order_id != exclude {
+                let v = by.entry(r.requested_delivery).or_default();
+                *v = v
+                    .checked_add(r.amount.amount())
+                    .ok_or(DeskError::Overflow)?;
+            }
+        }
+        Ok(by
+            .into_iter()
+            .map(|(requested_delivery, amount)| ReservedPart {
+                requested_delivery,
+                amount,
+            })
+            .collect())
     }
 
     /// Reserves `amount` for `req` in account `a`, replacing the order's
@@ -443,14 +544,27 @@ impl OrderDesk {
     ///
     /// # Errors
     /// [`DeskError::Overflow`].
-    pub(crate) fn backtest(
+    pub(crate) fn backtest<E: From<DeskError>>(
         &self,
         config: &CheckConfig<'_>,
         policy_id: &str,
-    ) -> Result<Backtest, DeskError> {
-        let mut changed = Vec::new();
+        measures: &Measures,
+        remeasure: impl Fn(&LogEntry, &Measured) -> Result<CheckInputs, E>,
+    ) -> Result<Backtest, E> {
+        let (mut changed, mut remeasured, mut not_remeasured) = (Vec::new(), 0, Vec::new());
         for e in self.log.iter() {
-            let d = evaluate(config, &e.inputs).map_err(|_| DeskError::Overflow)?;
+            let inputs = match &e.measured {
+                Some(m) if &m.measures != measures => {
+                    remeasured += 1;
+                    remeasure(e, m)?
+                }
+                Some(_) => e.inputs,
+                None => {
+                    not_remeasured.push(e.seq);
+                    e.inputs
+                }
+            };
+            let d = evaluate(config, &inputs).map_err(|_| DeskError::Overflow)?;
             if d.outcome != e.decision.outcome {
                 changed.push((
                     e.seq,
@@ -464,6 +578,8 @@ impl OrderDesk {
             policy_id: policy_id.to_string(),
             total: self.log.len(),
             changed,
+            remeasured,
+            not_remeasured,
         })
     }
 

@@ -1,11 +1,17 @@
 //! The book's order desk: what a check sees, the check itself, holds,
 //! releases and the decision log (the rules are in [`crate::check`]).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{BookError, CreditBook};
-use crate::check::desk::{materiality, Backtest, Hold, LogEntry, OrderRequest, Release, Reserve};
+use crate::calendar::add_days;
+use crate::check::desk::{
+    Backtest, Hold, LogEntry, Measured, Measures, MemberReserved, OrderRequest, Release, Reserve,
+    ReservedPart,
+};
 use crate::check::{evaluate, CheckInputs, Decision, GroupView, LimitView, Outcome, ReleaseView};
 use crate::chunks::Entries;
 use crate::customer::OrderId;
@@ -84,47 +90,107 @@ impl Recheck {
     }
 }
 
+/// Where a check's figures come from.
+#[derive(Clone, Copy)]
+enum Source<'e> {
+    /// Everything the book holds now, with the desk's reservations (a check).
+    Now,
+    /// The ledger as of the check's date, with the reservations a logged
+    /// check counted (a back-test measuring again).
+    Logged(&'e Measured, usize),
+}
+
+/// The reservations added to an account's ledger figures.
+enum Reservations<'e> {
+    /// The desk's, now.
+    Desk,
+    /// Recorded by delivery date.
+    Parts(&'e [ReservedPart]),
+    /// A recorded total (a group member: a group weighs all its orders).
+    Total(Decimal),
+}
+
+/// The end of the horizon of `days` from `as_of`.
+pub(super) fn horizon_end(as_of: NaiveDate, days: u32) -> NaiveDate {
+    add_days(as_of, days).unwrap_or(NaiveDate::MAX)
+}
+
 impl CreditBook {
-    /// Account `a`'s figures for a check of another order than `exclude`:
-    /// everything the ledger holds now plus every reservation.
+    /// Account `a`'s figures for a check of another order than `exclude`,
+    /// measured with `m`: the ledger (now, or as of `as_of` for a logged
+    /// check) plus `res`.
     fn check_figures(
         &self,
         a: usize,
         as_of: NaiveDate,
         exclude: &OrderId,
+        m: &Measures,
+        res: Reservations<'_>,
     ) -> Result<(Figures, Overdue), BookError> {
-        let horizon_end = self.horizon_end(as_of);
-        let (f, o) = exposure::scan(
-            self.ledger.journal(a).state(),
+        let horizon_end = horizon_end(as_of, m.horizon_days);
+        let state = match res {
+            Reservations::Desk => Cow::Borrowed(self.ledger.journal(a).state()),
+            _ => self.ledger.state_at(a, as_of)?,
+        };
+        let (mut f, o) = exposure::scan(
+            &state,
             as_of,
             horizon_end,
-            materiality(&self.policy.steps),
-            self.policy.credits.in_check,
+            m.materiality,
+            m.credits_cover,
             &self.fx,
             Some(exclude),
         )?;
-        let f = self
-            .desk
-            .add_reservations(a, f, horizon_end, Some(exclude), None)?;
+        let add = |x: Decimal, v: Decimal| x.checked_add(v).ok_or(BookError::Overflow);
+        match res {
+            Reservations::Desk => {
+                f = self
+                    .desk
+                    .add_reservations(a, f, horizon_end, Some(exclude), None)?;
+            }
+            Reservations::Parts(parts) => {
+                for p in parts {
+                    f.open_orders = add(f.open_orders, p.amount)?;
+                    if p.requested_delivery.is_none_or(|d| d <= horizon_end) {
+                        f.open_orders_in_horizon = add(f.open_orders_in_horizon, p.amount)?;
+                    }
+                }
+            }
+            Reservations::Total(t) => f.open_orders = add(f.open_orders, t)?,
+        }
         Ok((f, o))
     }
 
     /// Weighted exposure (in `gcur`) of the group headed by customer `h` in
-    /// `segment`, without the order being checked.
+    /// `segment`, without the order being checked, measured with `m`.
     fn group_exposure_for_check(
         &self,
         h: usize,
-        segment: &str,
         req: &OrderRequest,
         gcur: Currency,
+        m: &Measures,
+        src: Source<'_>,
     ) -> Result<Decimal, BookError> {
         let mut total = Decimal::ZERO;
         self.directory.walk_subtree(h, &mut |c| {
-            if let Some(a) = self.account_idx(c, segment) {
-                let (f, _) = self.check_figures(a, req.as_of, &req.order_id)?;
-                let w = f
-                    .weighted(&self.policy.weights, false)
-                    .ok_or(BookError::Overflow)?;
+            if let Some(a) = self.account_idx(c, &req.segment) {
+                let res = match src {
+                    Source::Now => Reservations::Desk,
+                    Source::Logged(rec, checked) if c == checked => {
+                        Reservations::Parts(&rec.reserved)
+                    }
+                    Source::Logged(rec, _) => {
+                        let id = &self.directory.customer(c).id;
+                        Reservations::Total(
+                            rec.group_reserved
+                                .iter()
+                                .find(|r| &r.customer == id)
+                                .map_or(Decimal::ZERO, |r| r.amount),
+                        )
+                    }
+                };
+                let (f, _) = self.check_figures(a, req.as_of, &req.order_id, m, res)?;
+                let w = f.weighted(&m.weights, false).ok_or(BookError::Overflow)?;
                 let v = self
                     .fx
                     .convert(w, self.ledger.journal(a).state().currency, gcur)?;
@@ -136,15 +202,16 @@ impl CreditBook {
     }
 
     /// The tightest group limit over the customer's group heads (the one
-    /// with the least headroom after the order).
+    /// with the least headroom after the order), with its head.
     fn group_view(
         &self,
         c: usize,
         req: &OrderRequest,
         order_amount: Decimal,
         currency: Currency,
-    ) -> Result<Option<GroupView>, BookError> {
-        let mut best: Option<GroupView> = None;
+    ) -> Result<Option<(usize, GroupView)>, BookError> {
+        let m = self.policy.measures();
+        let mut best: Option<(usize, GroupView)> = None;
         for h in self.directory.ancestors(c) {
             let Some(limit) = self
                 .account_idx(h, &req.segment)
@@ -155,13 +222,16 @@ impl CreditBook {
             };
             let gcur = self.directory.customer(h).segment_currency(&req.segment);
             let view = GroupView {
-                exposure_before: self.group_exposure_for_check(h, &req.segment, req, gcur)?,
+                exposure_before: self.group_exposure_for_check(h, req, gcur, &m, Source::Now)?,
                 order_amount: self.fx.convert(order_amount, currency, gcur)?,
                 limit,
                 currency: gcur,
             };
-            if best.as_ref().is_none_or(|b| view.headroom() < b.headroom()) {
-                best = Some(view);
+            if best
+                .as_ref()
+                .is_none_or(|(_, b)| view.headroom() < b.headroom())
+            {
+                best = Some((h, view));
             }
         }
         Ok(best)
@@ -180,6 +250,12 @@ impl CreditBook {
     /// [`BookError::InvalidArgument`] for an order amount that is not
     /// positive; unknown customer, missing FX rate, overflow.
     pub fn check_inputs(&self, req: &OrderRequest) -> Result<CheckInputs, BookError> {
+        Ok(self.measure(req)?.0)
+    }
+
+    /// [`CreditBook::check_inputs`], with the head of the group whose
+    /// limit it used.
+    fn measure(&self, req: &OrderRequest) -> Result<(CheckInputs, Option<usize>), BookError> {
         if req.amount.is_negative() || req.amount.is_zero() {
             // A negative order would lower the exposure and free limit for
             // other orders; a zero one has nothing to check.
@@ -199,9 +275,11 @@ impl CreditBook {
         let order_amount = self
             .fx
             .convert(req.amount.amount(), req.amount.currency(), currency)?;
+        let m = self.policy.measures();
         let (figures, limit, overdue) = match self.account_idx(c, &req.segment) {
             Some(a) => {
-                let (f, o) = self.check_figures(a, req.as_of, &req.order_id)?;
+                let (f, o) =
+                    self.check_figures(a, req.as_of, &req.order_id, &m, Reservations::Desk)?;
                 (
                     f,
                     LimitView::of(self.accounts[a].limit.as_ref(), req.as_of),
@@ -214,7 +292,8 @@ impl CreditBook {
                 Overdue::default(),
             ),
         };
-        Ok(CheckInputs {
+        let group = self.group_view(c, req, order_amount, currency)?;
+        let inputs = CheckInputs {
             as_of: req.as_of,
             checkpoint: req.checkpoint,
             currency,
@@ -224,7 +303,7 @@ impl CreditBook {
                 .is_none_or(|d| d <= self.horizon_end(req.as_of)),
             figures,
             limit,
-            group: self.group_view(c, req, order_amount, currency)?,
+            group: group.as_ref().map(|(_, g)| *g),
             customer_blocked: cust.blocked.is_some(),
             risk_class: cust.risk_class,
             oldest_overdue_days: overdue.oldest_overdue_days,
@@ -236,7 +315,75 @@ impl CreditBook {
                 amount: r.amount.amount(),
                 date: r.date,
             }),
+        };
+        Ok((inputs, group.map(|(h, _)| h)))
+    }
+
+    /// What a check of `req` measured with and the reservations it
+    /// counted (for its log entry); `head` the group whose limit it used.
+    fn measured(&self, req: &OrderRequest, head: Option<usize>) -> Result<Measured, BookError> {
+        let c = self.cust(&req.customer)?;
+        let reserved = match self.account_idx(c, &req.segment) {
+            Some(a) => self.desk.reserved_parts(a, &req.order_id)?,
+            None => Vec::new(),
+        };
+        let mut group_reserved = Vec::new();
+        if let Some(h) = head {
+            self.directory.walk_subtree(h, &mut |m| {
+                let Some(a) = self.account_idx(m, &req.segment).filter(|_| m != c) else {
+                    return Ok(());
+                };
+                let mut amount = Decimal::ZERO;
+                for p in self.desk.reserved_parts(a, &req.order_id)? {
+                    amount = amount.checked_add(p.amount).ok_or(BookError::Overflow)?;
+                }
+                if !amount.is_zero() {
+                    let customer = self.directory.customer(m).id.clone();
+                    group_reserved.push(MemberReserved { customer, amount });
+                }
+                Ok::<(), BookError>(())
+            })?;
+        }
+        Ok(Measured {
+            measures: self.policy.measures(),
+            reserved,
+            group_head: head.map(|h| self.directory.customer(h).id.clone()),
+            group_reserved,
         })
+    }
+
+    /// A logged check's inputs with its figures measured again with `m`:
+    /// from the ledger as of the check's date (events dated on or before
+    /// it) plus the reservations it counted. What does not depend on how
+    /// figures are measured (the order, limits, class, blocked flag, review
+    /// date, release) is kept as recorded.
+    fn remeasure(
+        &self,
+        e: &LogEntry,
+        rec: &Measured,
+        m: &Measures,
+    ) -> Result<CheckInputs, BookError> {
+        let req = &e.request;
+        let mut i = e.inputs;
+        let c = self.cust(&req.customer)?;
+        i.order_in_horizon = req
+            .requested_delivery
+            .is_none_or(|d| d <= horizon_end(req.as_of, m.horizon_days));
+        if let Some(a) = self.account_idx(c, &req.segment) {
+            let res = Reservations::Parts(&rec.reserved);
+            let (f, o) = self.check_figures(a, req.as_of, &req.order_id, m, res)?;
+            i.figures = f;
+            i.oldest_overdue_days = o.oldest_overdue_days;
+            i.overdue_amount = o.overdue_amount;
+            i.balance = o.balance;
+            i.max_dunning_level = o.max_dunning_level;
+        }
+        if let (Some(g), Some(head)) = (i.group.as_mut(), rec.group_head.as_ref()) {
+            let h = self.cust(head)?;
+            g.exposure_before =
+                self.group_exposure_for_check(h, req, g.currency, m, Source::Logged(rec, c))?;
+        }
+        Ok(i)
     }
 
     /// What checking `req` would decide now, without logging, reserving or
@@ -264,9 +411,10 @@ impl CreditBook {
     /// Unknown customer, missing FX rate, precision, overflow. Nothing is
     /// logged or reserved on error.
     pub fn check_order(&mut self, req: OrderRequest) -> Result<Decision, BookError> {
-        let inputs = self.check_inputs(&req)?;
+        let (inputs, head) = self.measure(&req)?;
         let decision =
             evaluate(&self.policy.check_config(), &inputs).map_err(|_| BookError::Overflow)?;
+        let measured = self.measured(&req, head)?;
         // The converted value is at the credit currency's precision.
         let value = Money::new(inputs.order_amount, inputs.currency)?;
         let c = self.cust(&req.customer)?;
@@ -281,7 +429,7 @@ impl CreditBook {
         });
         let policy_id = self.policy.policy_id.clone();
         self.desk
-            .record(req, &policy_id, inputs, &decision, reserve);
+            .record(req, &policy_id, inputs, &decision, reserve, measured);
         Ok(decision)
     }
 
@@ -389,18 +537,56 @@ impl CreditBook {
             .filter(move |e| e.request.order_id == id)
     }
 
-    /// Re-runs every logged decision under `policy` with the figures it saw,
-    /// and lists the decisions whose outcome changes. Thresholds, actions,
-    /// steps, checkpoints, weights and blocked risk classes take effect;
-    /// figures measured with the old policy's horizon and materiality are
-    /// reused as recorded.
+    /// Re-runs every logged decision under `policy` and lists the
+    /// decisions whose outcome changes. Thresholds, actions, steps,
+    /// checkpoints, weights and blocked risk classes take effect.
+    ///
+    /// A decision is re-run with the figures it saw when `policy` measures
+    /// them as its check did. When `policy` measures them differently — the
+    /// horizon, the `oldest_overdue` materiality, whether open credits cover
+    /// overdue items, or the weights of a group's members — they are
+    /// measured again: from the ledger as of the decision's date (events
+    /// dated on or before it) plus the reservations the check counted
+    /// (kept with its log entry, as the ledger cannot give them back). The
+    /// order, the limits, the class, the blocked flag, the review date and
+    /// any release stay as recorded; FX rates are today's. The count is in
+    /// [`Backtest::remeasured`]; entries logged without their measures (by
+    /// an earlier version) are listed in [`Backtest::not_remeasured`].
+    ///
+    /// ```
+    /// use credit_core::money::{Currency, Money};
+    /// use credit_core::{Checkpoint, CreditBook, CreditLimit, Customer, OrderRequest, Outcome, Policy};
+    /// let policy = |horizon: u32| Policy::from_json(&format!(r#"{{"schema_version": 1,
+    ///     "policy_id": "h{horizon}", "horizon_days": {horizon},
+    ///     "steps": [{{"step": "dynamic_limit", "action": "block"}}]}}"#));
+    /// let mut book = CreditBook::new(policy(30)?)?;
+    /// let (eur, day) = (Currency::iso("EUR")?, chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+    /// book.upsert_customer(Customer::new("C1", "Acme", eur), day)?;
+    /// book.set_limit(CreditLimit::amount("C1", Money::parse("1000.00", eur)?), day)?;
+    /// let order = |id: &str, delivery: u32| OrderRequest {
+    ///     customer: "C1".into(), segment: "default".into(), order_id: id.into(),
+    ///     amount: Money::parse("600.00", eur).unwrap(),
+    ///     requested_delivery: chrono::NaiveDate::from_ymd_opt(2026, 1, delivery),
+    ///     checkpoint: Checkpoint::Order, as_of: day,
+    /// };
+    /// book.check_order(order("SO-1", 20))?; // approved, reserved for delivery on the 20th
+    /// // 600 + 600 > 1000, but SO-1 is due beyond a 10-day horizon:
+    /// assert_eq!(book.check_order(order("SO-2", 5))?.outcome, Outcome::Blocked);
+    /// let bt = book.backtest(&policy(10)?)?;
+    /// assert_eq!((bt.remeasured, bt.changed.len()), (2, 1));
+    /// assert_eq!(bt.changed[0].1.as_str(), "SO-2");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
-    /// [`BookError::Policy`] if `policy` does not validate; overflow.
+    /// [`BookError::Policy`] if `policy` does not validate; missing FX
+    /// rate, overflow.
     pub fn backtest(&self, policy: &Policy) -> Result<Backtest, BookError> {
         policy.validate()?;
-        Ok(self
-            .desk
-            .backtest(&policy.check_config(), &policy.policy_id)?)
+        let m = policy.measures();
+        self.desk
+            .backtest(&policy.check_config(), &policy.policy_id, &m, |e, rec| {
+                self.remeasure(e, rec, &m)
+            })
     }
 }

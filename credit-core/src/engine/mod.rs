@@ -28,7 +28,6 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::calendar::add_days;
 use crate::check::desk::{DeskError, OrderDesk};
 use crate::customer::directory::Directory;
 use crate::customer::{CreditLimit, Customer, CustomerError, CustomerId};
@@ -41,7 +40,10 @@ mod desk;
 mod reports;
 mod snapshot;
 mod view;
-pub use crate::check::desk::{Backtest, Hold, LogEntry, OrderRequest, Release, Reservation};
+pub use crate::check::desk::{
+    Backtest, Hold, LogEntry, Measured, Measures, MemberReserved, OrderRequest, Release,
+    Reservation, ReservedPart,
+};
 pub use crate::chunks::Entries;
 pub use crate::collections::{promise_state, PromiseState, PromiseStatus};
 pub use crate::exposure::{Exposure, GroupExposure, GroupMember};
@@ -419,7 +421,7 @@ impl CreditBook {
     }
 
     fn horizon_end(&self, as_of: NaiveDate) -> NaiveDate {
-        add_days(as_of, self.policy.horizon_days).unwrap_or(NaiveDate::MAX)
+        desk::horizon_end(as_of, self.policy.horizon_days)
     }
 
     /// An account's current state (all events applied), if it exists.

@@ -47,6 +47,10 @@ __all__ = [
     "OpenItemDict",
     "OpenCreditDict",
     "NotRecheckedDict",
+    "MeasuresDict",
+    "MeasuredDict",
+    "ReservedPartDict",
+    "MemberReservedDict",
     "OrderRequestDict",
     "PayoffDict",
     "PlanEvaluationDict",
@@ -174,22 +178,62 @@ class DecisionRecordDict(TypedDict):
     available: Optional[Decimal]
 
 
+class MeasuresDict(TypedDict):
+    """The policy settings a check measured its figures with."""
+
+    horizon_days: int
+    materiality: Decimal
+    credits_cover: bool
+    weights: dict[str, Decimal]
+
+
+class ReservedPartDict(TypedDict):
+    """Reservations a check counted with one requested delivery date."""
+
+    requested_delivery: Optional[datetime.date]
+    amount: Decimal
+
+
+class MemberReservedDict(TypedDict):
+    """A group member's reservations a check counted (member's currency)."""
+
+    customer: str
+    amount: Decimal
+
+
+class MeasuredDict(TypedDict):
+    """How a logged check measured its figures and the reservations it
+    counted (so that a back-test can measure them again)."""
+
+    measures: MeasuresDict
+    reserved: List[ReservedPartDict]
+    group_head: Optional[str]
+    group_reserved: List[MemberReservedDict]
+
+
 class LogEntryDict(TypedDict):
-    """One entry of the decision log."""
+    """One entry of the decision log (``measured`` is None in entries
+    logged by an earlier version)."""
 
     seq: int
     request: OrderRequestDict
     policy_id: str
     inputs: CheckInputsDict
     decision: DecisionRecordDict
+    measured: Optional[MeasuredDict]
 
 
 class BacktestDict(TypedDict):
-    """The decisions whose outcome another policy changes: (seq, order, old, new)."""
+    """The decisions whose outcome another policy changes: (seq, order,
+    old, new); how many were measured again from the ledger because the
+    policy measures figures differently; the seqs logged without their
+    measures (their recorded figures were reused)."""
 
     policy_id: str
     total: int
     changed: List[List[Any]]
+    remeasured: int
+    not_remeasured: List[int]
 
 
 class ExposureDict(TypedDict):
