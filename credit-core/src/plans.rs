@@ -452,6 +452,7 @@ pub enum PlanState {
 
 /// A payment plan: terms, schedule, payments and state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PaymentPlan {
     /// Terms.
     pub terms: PlanTerms,
@@ -1347,9 +1348,13 @@ impl PaymentPlan {
         })
     }
 
-    /// Reschedules what is outstanding on `on` into a new plan with `terms`
-    /// (its principal is set to the outstanding principal, interest and
-    /// fees); this plan is marked rescheduled and keeps its history.
+    /// Reschedules what is owed on `on` into a new plan with `terms`: its
+    /// principal is what paying off would cost that day before any payoff
+    /// discount ([`PaymentPlan::payoff`]: the principal outstanding, the
+    /// interest due and unpaid, the interest accrued since the last due
+    /// date, and the unpaid fees), so that arrears are capitalised and
+    /// interest not yet earned is not. This plan is marked rescheduled and
+    /// keeps its history.
     ///
     /// # Errors
     /// As [`PaymentPlan::new`] for the new terms; [`PlanError::Closed`] if
@@ -1363,13 +1368,19 @@ impl PaymentPlan {
         if self.state != PlanState::Active {
             return Err(PlanError::Closed("no longer active"));
         }
-        let st = self.status(on)?;
-        if st.outstanding.is_zero() {
+        let owed = self.payoff(on)?;
+        let owed = owed
+            .principal
+            .checked_add(owed.interest_due)
+            .and_then(|x| x.checked_add(owed.accrued_interest))
+            .and_then(|x| x.checked_add(owed.fees))
+            .ok_or(PlanError::Overflow("rescheduled amount"))?;
+        if owed.is_zero() {
             return Err(PlanError::Payment(
                 "nothing outstanding to reschedule".into(),
             ));
         }
-        terms.principal = st.outstanding;
+        terms.principal = owed;
         terms.currency = self.terms.currency;
         if terms.invoices.is_empty() {
             terms.invoices = self.terms.invoices.clone();

@@ -338,3 +338,43 @@ fn amounts_beyond_64_bits_stay_exact() {
     // 10^17 / (10^17 + 0.01) × 31 = 30.999… rounds to 31.00.
     assert_eq!(t.dso.value, Some(m("31.00")));
 }
+
+#[test]
+fn a_broken_plan_raises_plan_broken_once() {
+    use credit_core::monitor::AlertCode;
+    use credit_core::plans::PaymentPlan;
+    let p = Policy::from_json(r#"{"schema_version": 1, "policy_id": "a", "steps": [], "monitoring": {"alerts": {"broken_plan": true}}}"#).unwrap();
+    let mut b = CreditBook::new(p).unwrap();
+    b.upsert_customer(Customer::new("C1", "Acme", eur()), d("2026-01-01"))
+        .unwrap();
+    // 300 in three monthly installments from 02-01, broken at the first
+    // one missed; nothing is paid.
+    let plan = PaymentPlan::from_terms_json(
+        r#"{"currency": "EUR", "principal": "300.00", "start": "2026-01-01", "frequency": "monthly",
+            "installments": 3, "method": "annuity", "annual_rate": "0",
+            "broken": {"missed_installments": 1}, "invoices": ["I1"]}"#,
+    )
+    .unwrap();
+    let plans = [(CustomerId::from("C1"), plan)];
+    assert!(b
+        .alerts(d("2026-02-01"), &[], None, &plans)
+        .unwrap()
+        .raised
+        .is_empty());
+    let r = b.alerts(d("2026-03-15"), &[], None, &plans).unwrap();
+    let raised: Vec<_> = r
+        .raised
+        .iter()
+        .map(|a| (a.code, a.customer.as_str(), a.subject.as_str()))
+        .collect();
+    assert_eq!(raised, [(AlertCode::PlanBroken, "C1", "I1")]);
+    // Raised once: the next run with it active raises nothing.
+    let again = b.alerts(d("2026-03-16"), &r.active, None, &plans).unwrap();
+    assert!(again.raised.is_empty() && again.active.len() == 1);
+    // Without the plan: nothing to alert on.
+    assert!(b
+        .alerts(d("2026-03-15"), &[], None, &[])
+        .unwrap()
+        .raised
+        .is_empty());
+}

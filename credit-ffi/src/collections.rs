@@ -4,9 +4,9 @@
 use std::ffi::c_char;
 use std::sync::{Mutex, MutexGuard};
 
-use credit_core::collections::LateInterestPolicy;
+use credit_core::collections::{CompensationTier, LateInterestPolicy};
 use credit_core::money::parse_decimal;
-use credit_core::plans::PaymentPlan;
+use credit_core::plans::{PaymentPlan, PlanTerms};
 
 use crate::book::{credit_book, json, read_book};
 use crate::credit_date;
@@ -56,6 +56,145 @@ pub unsafe extern "C" fn credit_plan_new(
 pub unsafe extern "C" fn credit_plan_free(plan: *mut credit_plan) {
     // SAFETY: caller contract.
     unsafe { free_handle(plan) }
+}
+
+/// Proposes a plan for `amount` (decimal string) on `terms_json` (its
+/// principal is replaced): the installment count that keeps each
+/// installment at or under `max_installment` (decimal string, or NULL),
+/// or exactly `installments` (0 = not given). Give exactly one of the two.
+/// Free it with `credit_plan_free`. Errors: `CREDIT_VALIDATION_ERROR`
+/// naming the term.
+///
+/// # Safety
+/// `terms_json` and `amount` NUL-terminated; `max_installment` NULL or
+/// NUL-terminated; `out_plan` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_propose(
+    terms_json: *const c_char,
+    amount: *const c_char,
+    max_installment: *const c_char,
+    installments: u32,
+    out_plan: *mut *mut credit_plan,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_plan, "out_plan") }?;
+        let terms: PlanTerms = json(unsafe { str_arg(terms_json, "terms_json") }?, "plan terms")?;
+        let a = parse_decimal("amount", unsafe { str_arg(amount, "amount") }?)?;
+        let m = unsafe { opt_str_arg(max_installment, "max_installment") }?
+            .map(|t| parse_decimal("max_installment", t))
+            .transpose()?;
+        let n = (installments > 0).then_some(installments);
+        let p = PaymentPlan::propose(terms, a, m, n)?;
+        *slot = into_handle(credit_plan(Mutex::new(p)));
+        Ok(())
+    })
+}
+
+/// A plan from `credit_plan_to_json` output (schedule, payments and state
+/// included; unknown fields are refused). Free it with `credit_plan_free`.
+///
+/// # Safety
+/// `plan_json` NUL-terminated; `out_plan` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_from_json(
+    plan_json: *const c_char,
+    out_plan: *mut *mut credit_plan,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_plan, "out_plan") }?;
+        let p: PaymentPlan = json(unsafe { str_arg(plan_json, "plan_json") }?, "payment plan")?;
+        *slot = into_handle(credit_plan(Mutex::new(p)));
+        Ok(())
+    })
+}
+
+/// What the plan costs (JSON: total_interest, total_fees, total_cost,
+/// total_paid, effective_annual_rate).
+///
+/// # Safety
+/// `plan` a live handle; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_evaluate(
+    plan: *const credit_plan,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let p = unsafe { borrow(plan, "plan") }?;
+        let e = p.lock().evaluate();
+        unsafe { put_json(out_json, "out_json", &e) }
+    })
+}
+
+/// Reschedules what is outstanding on `on` into a new plan with
+/// `terms_json` (its principal is replaced by the outstanding amount);
+/// `plan` is marked rescheduled. Free the new plan with
+/// `credit_plan_free`. Errors: `CREDIT_PLAN_CLOSED` for a plan no longer
+/// active, `CREDIT_VALIDATION_ERROR` naming a term; `plan` is unchanged
+/// then.
+///
+/// # Safety
+/// `plan` a live handle; `terms_json` NUL-terminated; `out_plan` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_reschedule(
+    plan: *mut credit_plan,
+    on: credit_date,
+    terms_json: *const c_char,
+    out_plan: *mut *mut credit_plan,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let p = unsafe { borrow(plan, "plan") }?;
+        let slot = unsafe { out(out_plan, "out_plan") }?;
+        let terms: PlanTerms = json(unsafe { str_arg(terms_json, "terms_json") }?, "plan terms")?;
+        let next = p.lock().reschedule(to_date(on, "on")?, terms)?;
+        *slot = into_handle(credit_plan(Mutex::new(next)));
+        Ok(())
+    })
+}
+
+/// Cancels the plan on a date (its invoices are given back to dunning).
+///
+/// # Safety
+/// `plan` a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn credit_plan_cancel(
+    plan: *mut credit_plan,
+    on: credit_date,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract.
+        let p = unsafe { borrow(plan, "plan") }?;
+        p.lock().cancel(to_date(on, "on")?);
+        Ok(())
+    })
+}
+
+/// The fixed compensation for a late invoice of `amount` (decimal string)
+/// by `tiers_json` (a JSON array of `{"min_amount", "amount"}`: the tier
+/// with the highest `min_amount` at or under the amount applies; none:
+/// 0), written as a decimal string.
+///
+/// # Safety
+/// `tiers_json` and `amount` NUL-terminated; `out_amount` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_compensation(
+    tiers_json: *const c_char,
+    amount: *const c_char,
+    out_amount: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let tiers: Vec<CompensationTier> = json(
+            unsafe { str_arg(tiers_json, "tiers_json") }?,
+            "compensation tiers",
+        )?;
+        let a = parse_decimal("amount", unsafe { str_arg(amount, "amount") }?)?;
+        let c = credit_core::collections::compensation(&tiers, a);
+        unsafe { put_string(out_amount, "out_amount", c.to_string()) }
+    })
 }
 
 /// Number of schedule rows (the down payment, if any, is row 0).

@@ -233,10 +233,20 @@ pub unsafe extern "C" fn credit_book_headline(
     })
 }
 
+/// A payment plan with its customer, as `credit_book_alerts` reads it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomerPlan {
+    customer: credit_core::customer::CustomerId,
+    plan: credit_core::plans::PaymentPlan,
+}
+
 /// Creditworthiness alerts as of a date (JSON: raised, cleared, active).
 /// `previous_json`: NULL or the previous run's JSON (this function's
 /// output); a condition active there is not raised again. `reviews_json`:
 /// NULL or the latest review run (`credit_book_review_run` output).
+/// `plans_json`: NULL or a JSON array of `{"customer": id, "plan": plan}`
+/// (`plan` as `credit_plan_to_json` writes it), for `PLAN_BROKEN`.
 ///
 /// # Safety
 /// `book` a live handle; strings NULL or NUL-terminated; `out_json` writable.
@@ -246,6 +256,7 @@ pub unsafe extern "C" fn credit_book_alerts(
     as_of: credit_date,
     previous_json: *const c_char,
     reviews_json: *const c_char,
+    plans_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> credit_status {
     guard(|| {
@@ -264,7 +275,12 @@ pub unsafe extern "C" fn credit_book_alerts(
                 Some(t) => Some(crate::book::json(t, "review run")?),
                 None => None,
             };
-        let run = read_book(b).alerts(to_date(as_of, "as_of")?, &prev, reviews.as_ref(), &[])?;
+        let plans: Vec<CustomerPlan> = match unsafe { opt_str_arg(plans_json, "plans_json") }? {
+            Some(t) => crate::book::json(t, "plans")?,
+            None => Vec::new(),
+        };
+        let plans: Vec<_> = plans.into_iter().map(|p| (p.customer, p.plan)).collect();
+        let run = read_book(b).alerts(to_date(as_of, "as_of")?, &prev, reviews.as_ref(), &plans)?;
         unsafe { put_json(out_json, "out_json", &run) }
     })
 }

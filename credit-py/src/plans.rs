@@ -118,8 +118,9 @@ impl PyPaymentPlan {
         serde_to_py(py, &self.0.evaluate())
     }
 
-    /// Reschedules what is outstanding on `on` into a new plan with `terms`
-    /// (its principal is replaced); this plan is marked rescheduled.
+    /// Reschedules what is owed on `on` (the payoff before any discount)
+    /// into a new plan with `terms` (its principal is replaced); this plan
+    /// is marked rescheduled.
     fn reschedule(
         &mut self,
         py: Python<'_>,

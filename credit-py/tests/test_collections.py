@@ -80,8 +80,12 @@ def test_schedule_frame_pickle_and_errors() -> None:
     # Proposal: at most 300 a month on 1000 at 12 %: four installments.
     prop = credit.PaymentPlan.propose(TERMS, Decimal("1000.00"), max_installment=Decimal("300.00"))
     assert [r["total"] for r in prop.schedule_rows()] == [Decimal("300.00")] * 3 + [Decimal("122.48")]
+    # Rescheduled on 02-15: what is owed that day, 9211.51 principal plus
+    # interest accrued since 02-01 (9211.51 x 12 % x 14/365 = 42.40).
+    owed = p.payoff(date(2026, 2, 15))
     nxt = p.reschedule(date(2026, 2, 15), {**TERMS, "installments": 6})
-    assert nxt.terms["principal"] == p.status(date(2026, 2, 15))["outstanding"]
+    assert (owed["principal"], owed["accrued_interest"]) == (Decimal("9211.51"), Decimal("42.40"))
+    assert nxt.terms["principal"] == Decimal("9253.91")
     assert p.status(date(2026, 2, 16))["status"]["status"] == "rescheduled"
 
 

@@ -101,6 +101,20 @@ def test_alerts_raised_once_and_cleared() -> None:
     assert pickle.loads(pickle.dumps(r3)) == r3
 
 
+def test_a_broken_plan_raises_plan_broken() -> None:
+    policy = {"schema_version": 1, "policy_id": "a", "steps": [], "monitoring": {"alerts": {"broken_plan": True}}}
+    b = credit.CreditBook(policy)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR"}, date(2026, 1, 1))
+    # 300 in three monthly installments from 02-01, broken at the first one missed.
+    plan = credit.PaymentPlan({"currency": "EUR", "principal": "300.00", "start": date(2026, 1, 1), "frequency": "monthly",
+                               "installments": 3, "method": "annuity", "annual_rate": "0",
+                               "broken": {"missed_installments": 1}, "invoices": ["I1"]})
+    assert b.alerts(date(2026, 2, 1), plans=[("C1", plan)]).raised == []
+    r = b.alerts(date(2026, 3, 15), plans=[("C1", plan)])
+    assert [(a["code"], a["customer"], a["subject"]) for a in r.raised] == [("PLAN_BROKEN", "C1", "I1")]
+    assert b.alerts(date(2026, 3, 15)).raised == []
+
+
 def test_kpi_series_in_one_pass() -> None:
     b = book()
     s = b.kpi_series(date(2026, 1, 1), [date(2026, 1, 31), date(2026, 2, 28)], "EUR")

@@ -167,7 +167,7 @@ static int run_line(credit_book **book, char **previous, char *line, char *why, 
     }
     if (strcmp(line, "alerts") == 0 && na == 1) {
         char *run = NULL, raised[2048], cleared[2048], wr[256], wc[256];
-        if (credit_book_alerts(*book, parse_date(a[0]), *previous, NULL, &run) != CREDIT_OK)
+        if (credit_book_alerts(*book, parse_date(a[0]), *previous, NULL, NULL, &run) != CREDIT_OK)
             return snprintf(why, n, "%s", credit_last_error()), 0;
         if (sscanf(want, "%255s | %255s", wr, wc) != 2) return credit_string_free(run), snprintf(why, n, "alerts expectation"), 0;
         section(run, "raised", raised, sizeof raised);
@@ -265,14 +265,14 @@ int main(int argc, char **argv) {
     /* B1 is 120 days past due: raised once, then only active. */
     char *run1 = NULL, *run2 = NULL;
     credit_date mar1 = {2026, 3, 1};
-    CHECK(credit_book_alerts(b, feb28, NULL, NULL, &run1) == CREDIT_OK);
+    CHECK(credit_book_alerts(b, feb28, NULL, NULL, NULL, &run1) == CREDIT_OK);
     CHECK(strstr(run1, "\"raised\":[{\"code\":\"ITEM_OVERDUE\",\"customer\":\"C2\",\"subject\":\"B1\"") != NULL);
     /* Its figures are day counts, written as numbers: 120 days > 30. */
     CHECK(strstr(run1, "\"subject\":\"B1\",\"observed\":120,\"threshold\":30,") != NULL);
-    CHECK(credit_book_alerts(b, mar1, run1, NULL, &run2) == CREDIT_OK);
+    CHECK(credit_book_alerts(b, mar1, run1, NULL, NULL, &run2) == CREDIT_OK);
     CHECK(contains_and_free(run2, "\"raised\":[]"));
     credit_string_free(run1);
-    CHECK(credit_book_alerts(b, mar1, "{", NULL, &run2) == CREDIT_PARSE_ERROR);
+    CHECK(credit_book_alerts(b, mar1, "{", NULL, NULL, &run2) == CREDIT_PARSE_ERROR);
     /* One figure: DSO as above; an unknown figure or group is refused. */
     char *v = NULL;
     CHECK(credit_book_kpi(b, feb1, feb28, CREDIT_GROUP_TOTAL, "EUR", "total", "dso", &v) == CREDIT_OK);

@@ -226,6 +226,133 @@ static void test_dunning(void) {
     credit_book_free(b);
 }
 
+/* ---- proposals, reschedules, cancellations, cost, compensation ------- */
+
+#define TERMS_12 "{\"currency\": \"EUR\", \"principal\": \"10000.00\", \"start\": \"2026-01-01\", \"frequency\": " \
+                 "\"monthly\", \"installments\": 12, \"method\": \"annuity\", \"annual_rate\": \"12\"}"
+
+static void test_plan_lifecycle(void) {
+    /* At most 300 a month on 1000 at 12 % a year (1 % a month), worked by
+     * hand: interest 10.00, 7.10, 4.17, 1.21; principal 290.00, 292.90,
+     * 295.83, 121.27; the last installment 122.48. */
+    credit_plan *prop = NULL;
+    CHECK(credit_plan_propose(TERMS_12, "1000.00", "300.00", 0, &prop) == CREDIT_OK);
+    size_t n = 0;
+    CHECK(credit_plan_installment_count(prop, &n) == CREDIT_OK && n == 4);
+    uint32_t number = 0;
+    credit_date due = {0, 0, 0};
+    char *pr = NULL, *in = NULL, *fee = NULL, *total = NULL;
+    CHECK(credit_plan_installment(prop, 3, &number, &due, &pr, &in, &fee, &total) == CREDIT_OK);
+    CHECK(eq_free(pr, "121.27") && eq_free(in, "1.21") && eq_free(total, "122.48"));
+    credit_string_free(fee);
+    credit_plan_free(prop);
+    /* Exactly 4 installments instead: the annuity of 1000 at 1 % over 4
+     * months is 1000 x 0.01 / (1 - 1.01^-4) = 256.28 (numpy-financial pmt). */
+    CHECK(credit_plan_propose(TERMS_12, "1000.00", NULL, 4, &prop) == CREDIT_OK);
+    CHECK(credit_plan_installment(prop, 0, &number, &due, &pr, &in, &fee, &total) == CREDIT_OK);
+    CHECK(eq_free(total, "256.28"));
+    credit_string_free(pr);
+    credit_string_free(in);
+    credit_string_free(fee);
+    credit_plan_free(prop);
+    CHECK(credit_plan_propose(TERMS_12, "-1.00", NULL, 4, &prop) == CREDIT_VALIDATION_ERROR);
+    CHECK(credit_plan_propose(TERMS_12, "1000.00", NULL, 4, NULL) == CREDIT_NULL_ARGUMENT);
+
+    /* 10000 over 12 months at 1 %: 888.49 a month (numpy-financial pmt);
+     * the interest over the plan is 661.86 (the last installment takes
+     * the rounding). */
+    credit_plan *p = NULL;
+    CHECK(credit_plan_new(TERMS_12, &p) == CREDIT_OK);
+    char *json = NULL;
+    CHECK(credit_plan_evaluate(p, &json) == CREDIT_OK && contains(json, "\"total_interest\":\"661.86\""));
+    credit_string_free(json);
+    credit_date feb1 = {2026, 2, 1}, feb15 = {2026, 2, 15}, feb16 = {2026, 2, 16}, mar1 = {2026, 3, 1};
+    CHECK(credit_plan_apply_payment(p, feb1, "888.49") == CREDIT_OK);
+    /* A stored plan reads back equal. */
+    char *stored = NULL, *again = NULL;
+    credit_plan *q = NULL;
+    CHECK(credit_plan_to_json(p, &stored) == CREDIT_OK && credit_plan_from_json(stored, &q) == CREDIT_OK);
+    CHECK(credit_plan_to_json(q, &again) == CREDIT_OK && strcmp(stored, again) == 0);
+    credit_string_free(again);
+    credit_plan_free(q);
+    CHECK(credit_plan_from_json("{\"terms\": 1}", &q) != CREDIT_OK);
+    /* An unknown field is refused, not dropped. */
+    size_t len = strlen(stored);
+    char *extra = malloc(len + 16);
+    CHECK(extra != NULL);
+    if (extra) {
+        memcpy(extra, stored, len - 1);
+        strcpy(extra + len - 1, ",\"x\":1}");
+        CHECK(credit_plan_from_json(extra, &q) == CREDIT_PARSE_ERROR && strstr(credit_last_error(), "x") != NULL);
+        free(extra);
+    }
+    credit_string_free(stored);
+    /* Rescheduled on 02-15: the new plan's principal is what is owed that
+     * day, principal 10000 - (888.49 - 100.00 interest) = 9211.51 plus
+     * interest accrued since 02-01, 9211.51 x 12 % x 14/365 = 42.40. */
+    credit_plan *next = NULL;
+    CHECK(credit_plan_reschedule(p, feb15, TERMS_12, &next) == CREDIT_OK);
+    CHECK(credit_plan_to_json(next, &json) == CREDIT_OK && contains(json, "\"principal\":\"9253.91\""));
+    credit_string_free(json);
+    CHECK(credit_plan_status(p, feb16, &json) == CREDIT_OK && contains(json, "\"status\":\"rescheduled\""));
+    credit_string_free(json);
+    CHECK(credit_plan_reschedule(p, feb16, TERMS_12, &q) == CREDIT_PLAN_CLOSED);
+    CHECK(credit_plan_cancel(next, mar1) == CREDIT_OK);
+    CHECK(credit_plan_status(next, mar1, &json) == CREDIT_OK && contains(json, "\"status\":\"cancelled\""));
+    credit_string_free(json);
+    credit_plan_free(next);
+    credit_plan_free(p);
+
+    /* UK statutory compensation (Late Payment of Commercial Debts
+     * (Interest) Act 1998, s. 5A): 40 under 1000, 70 under 10000, 100 above. */
+    const char *uk = "[{\"min_amount\": \"0\", \"amount\": \"40\"}, {\"min_amount\": \"1000\", \"amount\": \"70\"},"
+                     "{\"min_amount\": \"10000\", \"amount\": \"100\"}]";
+    char *c = NULL;
+    CHECK(credit_compensation(uk, "999.99", &c) == CREDIT_OK && eq_free(c, "40"));
+    CHECK(credit_compensation(uk, "1000.00", &c) == CREDIT_OK && eq_free(c, "70"));
+    CHECK(credit_compensation(uk, "10000", &c) == CREDIT_OK && eq_free(c, "100"));
+    CHECK(credit_compensation("[{\"min_amount\": \"0\", \"amount\": \"40\", \"cap\": 1}]", "5", &c) == CREDIT_PARSE_ERROR);
+    CHECK(credit_compensation(uk, "abc", &c) != CREDIT_OK);
+}
+
+/* ---- a broken plan raises PLAN_BROKEN ---------------------------------- */
+
+static void test_plan_alerts(void) {
+    credit_book *b = NULL;
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"a\", \"steps\": [], "
+                          "\"monitoring\": {\"alerts\": {\"broken_plan\": true}}}", &b) == CREDIT_OK);
+    credit_date jan1 = {2026, 1, 1}, feb1 = {2026, 2, 1}, mar15 = {2026, 3, 15};
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}", jan1, NULL) == CREDIT_OK);
+    /* 300 in three monthly installments, broken at the first one missed. */
+    credit_plan *p = NULL;
+    CHECK(credit_plan_new("{\"currency\": \"EUR\", \"principal\": \"300.00\", \"start\": \"2026-01-01\", \"frequency\": "
+                          "\"monthly\", \"installments\": 3, \"method\": \"annuity\", \"annual_rate\": \"0\", "
+                          "\"broken\": {\"missed_installments\": 1}, \"invoices\": [\"I1\"]}", &p) == CREDIT_OK);
+    char *plan = NULL, *plans = NULL, *run = NULL;
+    CHECK(credit_plan_to_json(p, &plan) == CREDIT_OK);
+    size_t cap = strlen(plan) + 64;
+    plans = malloc(cap);
+    CHECK(plans != NULL);
+    if (plans) {
+        snprintf(plans, cap, "[{\"customer\": \"C1\", \"plan\": %s}]", plan);
+        /* Before the first installment is due: nothing. */
+        CHECK(credit_book_alerts(b, feb1, NULL, NULL, plans, &run) == CREDIT_OK && strstr(run, "PLAN_BROKEN") == NULL);
+        credit_string_free(run);
+        /* 03-15: the 02-01 and 03-01 installments are missed. */
+        CHECK(credit_book_alerts(b, mar15, NULL, NULL, plans, &run) == CREDIT_OK);
+        CHECK(contains(run, "\"code\":\"PLAN_BROKEN\"") && contains(run, "\"subject\":\"I1\""));
+        credit_string_free(run);
+        /* Without the plans: no such alert. */
+        CHECK(credit_book_alerts(b, mar15, NULL, NULL, NULL, &run) == CREDIT_OK && strstr(run, "PLAN_BROKEN") == NULL);
+        credit_string_free(run);
+        CHECK(credit_book_alerts(b, mar15, NULL, NULL, "[{\"customer\": \"C1\"}]", &run) == CREDIT_PARSE_ERROR);
+        free(plans);
+    }
+    credit_string_free(plan);
+    credit_plan_free(p);
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: %s tests/conformance/plan_cases.txt\n", argv[0]);
@@ -235,6 +362,8 @@ int main(int argc, char **argv) {
     test_errors();
     test_late_interest();
     test_dunning();
+    test_plan_lifecycle();
+    test_plan_alerts();
     printf("test_plans: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

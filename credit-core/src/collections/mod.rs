@@ -390,6 +390,7 @@ impl LateInterestPolicy {
 
 /// A compensation tier: invoices of at least `min_amount` get `amount`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CompensationTier {
     /// Lowest invoice amount of the tier (inclusive).
     #[serde(with = "crate::serde_decimal")]

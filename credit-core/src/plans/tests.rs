@@ -361,7 +361,10 @@ fn status_is_monotone_without_payments_and_reschedule_keeps_history() {
     let next = p
         .reschedule(d("2026-02-15"), terms("1", 5, Method::EqualSplit, "0"))
         .unwrap();
-    assert_eq!(next.terms.principal, m("505.00"));
+    // What is owed on 02-15, not the rest of the schedule (505.00, which
+    // holds interest up to 03-01): principal 500.00 + interest accrued
+    // since 02-01, 500 × 12 % × 14/365 = 2.30.
+    assert_eq!(next.terms.principal, m("502.30"));
     assert_eq!(
         p.status(d("2026-02-16")).unwrap().status,
         PlanStatusKind::Rescheduled

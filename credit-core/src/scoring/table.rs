@@ -28,6 +28,7 @@ use super::{
 
 /// One row of a tabular card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TableRow {
     /// Variable (attribute) name.
     pub variable: String,
@@ -200,6 +201,11 @@ pub fn parse_bin(text: &str) -> Result<Vec<BinNotation>, ScoringError> {
             Ok(Some(iv)) => {
                 out.push(iv);
                 continue;
+            }
+            // Shaped like an interval (an open end and a comma) but not
+            // one: a typo in a bound, not a category of that name.
+            Ok(None) if (p.starts_with('(') || p.ends_with(')')) && p.contains(',') => {
+                return Err(err("an interval whose bounds are not numbers"))
             }
             Ok(None) => {}
             Err(_) => {

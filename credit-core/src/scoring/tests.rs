@@ -568,6 +568,11 @@ fn parse_bin_notations() {
     assert!(parse_bin("[1, 2]").is_err()); // both ends closed
     assert!(parse_bin("(3, 1]").is_err());
     assert!(parse_bin("  ").is_err());
+    // Interval-shaped with a bound that is not a number: a typo, refused
+    // rather than read as a category named "[5,oops)".
+    assert!(parse_bin("[5,oops)").is_err());
+    assert!(parse_bin("(abc, 2]").is_err());
+    assert_eq!(parse_bin("(other)").unwrap(), [cats(&["(other)"])]);
 }
 
 fn row(v: &str, b: &str, p: f64) -> TableRow {

@@ -759,7 +759,8 @@ class PaymentPlan:
     def evaluate(self) -> PlanEvaluationDict:
         """Total interest, fees, cost, payments and the effective annual rate."""
     def reschedule(self, on: _Date, terms: _Json) -> PaymentPlan:
-        """Reschedules what is outstanding into a new plan."""
+        """Reschedules what is owed on ``on`` (principal, interest due and accrued,
+        fees: the payoff before any discount) into a new plan."""
     def cancel(self, on: _Date) -> None:
         """Cancels the plan on a date."""
     def __eq__(self, other: object, /) -> bool: ...
