@@ -380,9 +380,14 @@ typedef enum credit_query {
    */
   CREDIT_QUERY_RELEASES = 2,
   /**
-   * The decision log (seq, request, policy id, inputs, decision).
+   * The decision log (seq, request, policy id, inputs, decision,
+   * measured).
    */
   CREDIT_QUERY_DECISION_LOG = 3,
+  /**
+   * The policy in force (the document `credit_book_set_policy` takes).
+   */
+  CREDIT_QUERY_POLICY = 4,
 } credit_query;
 
 /**
@@ -848,6 +853,26 @@ enum credit_status credit_book_query(const struct credit_book *book,
                                      int32_t query,
                                      struct credit_date as_of,
                                      char **out_json);
+
+/**
+ * The logged decisions for one order, oldest first, as a JSON array of
+ * decision-log entries ("why was this order blocked on that day?"); `[]`
+ * for an order never checked.
+ *
+ * # Safety
+ * `book` a live handle; `order_id` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_decisions_for(const struct credit_book *book,
+                                             const char *order_id,
+                                             char **out_json);
+
+/**
+ * The number of events applied to the book (duplicates not counted).
+ *
+ * # Safety
+ * `book` a live handle; `out_count` writable.
+ */
+enum credit_status credit_book_event_count(const struct credit_book *book, size_t *out_count);
 
 /**
  * An account's exposure (JSON: categories, reserved, weighted total,
@@ -1582,6 +1607,16 @@ enum credit_status credit_book_kpi_series(const struct credit_book *book,
                                           int32_t group,
                                           const char *currency_code,
                                           char **out_json);
+
+/**
+ * The behavioural feature names, in the order `credit_book_features`
+ * reports them, as a JSON array of strings. Free the string with
+ * `credit_string_free`.
+ *
+ * # Safety
+ * `out_json` writable.
+ */
+enum credit_status credit_feature_names(char **out_json);
 
 /**
  * The KPI names, in report order, as a JSON array of strings (`["dso",

@@ -605,8 +605,11 @@ pub enum credit_query {
     CREDIT_QUERY_RELEASABLE = 1,
     /// Every release, oldest first.
     CREDIT_QUERY_RELEASES = 2,
-    /// The decision log (seq, request, policy id, inputs, decision).
+    /// The decision log (seq, request, policy id, inputs, decision,
+    /// measured).
     CREDIT_QUERY_DECISION_LOG = 3,
+    /// The policy in force (the document `credit_book_set_policy` takes).
+    CREDIT_QUERY_POLICY = 4,
 }
 
 /// Runs a book-wide query (a `credit_query` value) and writes its JSON
@@ -631,15 +634,55 @@ pub unsafe extern "C" fn credit_book_query(
             1 => serde_json::to_value(bk.releasable(to_date(as_of, "as_of")?).report()),
             2 => serde_json::to_value(bk.releases()),
             3 => serde_json::to_value(bk.decision_log()),
+            4 => serde_json::to_value(bk.policy()),
             _ => {
                 return Err(FfiError::invalid(format!(
-                    "query {query} is not a credit_query value (0..=3)"
+                    "query {query} is not a credit_query value (0..=4)"
                 )))
             }
         }
         .map_err(|e| FfiError::new(credit_status::CREDIT_PANIC, e.to_string()))?;
         // SAFETY: caller contract.
         unsafe { put_json(out_json, "out_json", &value) }
+    })
+}
+
+/// The logged decisions for one order, oldest first, as a JSON array of
+/// decision-log entries ("why was this order blocked on that day?"); `[]`
+/// for an order never checked.
+///
+/// # Safety
+/// `book` a live handle; `order_id` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_decisions_for(
+    book: *const credit_book,
+    order_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let id = OrderId::from(unsafe { str_arg(order_id, "order_id") }?);
+        let bk = b.read();
+        let entries: Vec<_> = bk.decisions_for(&id).collect();
+        unsafe { put_json(out_json, "out_json", &entries) }
+    })
+}
+
+/// The number of events applied to the book (duplicates not counted).
+///
+/// # Safety
+/// `book` a live handle; `out_count` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_event_count(
+    book: *const credit_book,
+    out_count: *mut usize,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        *unsafe { out(out_count, "out_count") }? = b.read().event_count();
+        Ok(())
     })
 }
 

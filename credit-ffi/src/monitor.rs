@@ -316,6 +316,20 @@ pub unsafe extern "C" fn credit_book_kpi_series(
     })
 }
 
+/// The behavioural feature names, in the order `credit_book_features`
+/// reports them, as a JSON array of strings. Free the string with
+/// `credit_string_free`.
+///
+/// # Safety
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_feature_names(out_json: *mut *mut c_char) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract.
+        unsafe { put_json(out_json, "out_json", &credit_core::features::FEATURE_NAMES) }
+    })
+}
+
 /// The KPI names, in report order, as a JSON array of strings (`["dso",
 /// "countback_dso", …]`): the names `credit_book_kpi` and a goal's `kpi`
 /// take. Free the string with `credit_string_free`.

@@ -632,6 +632,23 @@ static void test_backtest_remeasures(void) {
     CHECK(json != NULL && strcmp(json, "{\"policy_id\":\"v2\",\"total\":1,\"changed\":[[0,\"O1\",\"approved\",\"blocked\"]],"
                                        "\"remeasured\":1,\"not_remeasured\":[]}") == 0);
     credit_string_free(json);
+    /* The log of one order, the event count (a duplicate is not counted),
+     * the policy in force. */
+    CHECK(credit_book_decisions_for(b, "O1", &json) == CREDIT_OK && strncmp(json, "[{\"seq\":0,", 10) == 0 &&
+          strstr(json, "\"materiality\":\"500\"") != NULL);
+    credit_string_free(json);
+    CHECK(credit_book_decisions_for(b, "NONE", &json) == CREDIT_OK && strcmp(json, "[]") == 0);
+    credit_string_free(json);
+    size_t events = 0;
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"100.00\", \"currency\": \"EUR\", \"due_date\": \"2026-02-01\"}",
+                            NULL) == CREDIT_OK);
+    CHECK(credit_book_event_count(b, &events) == CREDIT_OK && events == 2);
+    CHECK(credit_book_query(b, CREDIT_QUERY_POLICY, d0, &json) == CREDIT_OK && strstr(json, "\"policy_id\":\"v1\"") != NULL);
+    credit_string_free(json);
+    CHECK(credit_book_query(b, 5, d0, &json) == CREDIT_INVALID_ARGUMENT);
+    CHECK(credit_feature_names(&json) == CREDIT_OK && strstr(json, "[\"avg_days_to_pay_3m\",") == json);
+    credit_string_free(json);
     credit_book_free(b);
 }
 
