@@ -15,7 +15,8 @@
 //!   in the window or still open;
 //! * `current_days_overdue` — days past due of the oldest open overdue item
 //!   or installment that open credits (cash and credit notes on account, oldest items
-//!   first) do not cover (0 if none);
+//!   first) do not cover (0 if none); credits cover only when the policy's
+//!   `credits.in_check` says so (the default), as in the credit check;
 //! * `overdue_share` — uncovered overdue amount / open balance net of open
 //!   credits (undefined when that is not positive);
 //! * `utilisation` — exposure / effective limit (set by the book; undefined
@@ -208,7 +209,14 @@ pub(crate) fn of_account<B: BookView>(
 ) -> Result<Features, B::Error> {
     let currency = book.customer(c).segment_currency(segment);
     let Some(a) = book.account_in(c, segment) else {
-        return Ok(compute([], currency, as_of, book.rules(), book.fx())?);
+        return Ok(compute(
+            [],
+            currency,
+            as_of,
+            book.rules(),
+            book.fx(),
+            false,
+        )?);
     };
     let mut f = compute(
         book.effective_events(a),
@@ -216,6 +224,7 @@ pub(crate) fn of_account<B: BookView>(
         as_of,
         book.rules(),
         book.fx(),
+        book.credit_cover().in_check,
     )?;
     let x = book.exposure(a, as_of)?;
     f.utilisation = match x.limit {
@@ -227,7 +236,8 @@ pub(crate) fn of_account<B: BookView>(
 
 /// Computes an account's features from its events (in date order, dated on
 /// or before `as_of`, reversed ones left out). `utilisation` is left
-/// undefined: the book sets it.
+/// undefined: the book sets it. `credits_cover`: open credits cover the
+/// oldest overdue items (the policy's `credits.in_check`).
 ///
 /// # Errors
 /// A [`LedgerError`] if an event does not apply (as when the book applied
@@ -239,6 +249,7 @@ pub fn compute<'a>(
     as_of: NaiveDate,
     terms: &ApplyRules,
     fx: &FxRates,
+    credits_cover: bool,
 ) -> Result<Features, LedgerError> {
     let starts = [
         months_back(as_of, 3),
@@ -307,11 +318,15 @@ pub fn compute<'a>(
             }
         }
     }
-    // Balance and overdue net of open credits (cash and credit notes on
-    // account), which cover the oldest overdue items first — as the
-    // check does by default (`CreditCover`).
+    // The balance is net of open credits (cash and credit notes on
+    // account); with `credits_cover` (the check's reading, `CreditCover`)
+    // they also cover the oldest overdue items first.
     let credits = crate::exposure::open_credits(&st, currency, fx)?;
-    let mut credit_left = credits;
+    let mut credit_left = if credits_cover {
+        credits
+    } else {
+        Decimal::ZERO
+    };
     let mut balance = Decimal::ZERO;
     let mut overdue = Decimal::ZERO;
     let mut current = 0i64;

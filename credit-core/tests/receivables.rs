@@ -152,6 +152,8 @@ fn cash_on_account_is_an_open_credit_every_view_nets() {
     // Features: the oldest overdue item is covered.
     let f = b.features(&c1(), "default", d("2026-03-01")).unwrap();
     assert_eq!(f.current_days_overdue, 0);
+    // No overdue alert either: the customer has paid.
+    assert!(overdue_alerts(&b, "alerts").is_empty());
 }
 
 #[test]
@@ -187,6 +189,27 @@ fn credits_cover_overdue_only_when_the_policy_says_so() {
     let run = b.dunning_run(d("2026-03-01"), &[]).unwrap();
     assert_eq!(run.notices.len(), 1);
     assert_eq!(run.notices[0].amount, dec("500.00"));
+    // Features and the overdue alert read as the check: 28 days.
+    let f = b.features(&c1(), "default", d("2026-03-01")).unwrap();
+    assert_eq!(f.current_days_overdue, 28);
+    assert_eq!(overdue_alerts(&b, "credits_in_check_false"), ["I1"]);
+}
+
+/// The invoices an `ITEM_OVERDUE` alert (beyond 7 days) names on 03-01,
+/// under the book's policy with the alert turned on.
+fn overdue_alerts(b: &CreditBook, id: &str) -> Vec<String> {
+    let mut p = b.policy().clone();
+    p.policy_id = id.into();
+    p.monitoring.alerts.overdue_days_above = Some(7);
+    let mut b = b.clone();
+    b.set_policy(p, d("2026-03-01")).unwrap();
+    b.alerts(d("2026-03-01"), &[], None, &[])
+        .unwrap()
+        .raised
+        .iter()
+        .filter(|a| a.code == credit_core::monitor::AlertCode::ItemOverdue)
+        .map(|a| a.subject.clone())
+        .collect()
 }
 
 #[test]

@@ -24,6 +24,10 @@ impl BookView for CreditBook {
         self.ledger.rules()
     }
 
+    fn credit_cover(&self) -> exposure::CreditCover {
+        self.policy.credits
+    }
+
     fn customer_count(&self) -> usize {
         self.directory.len()
     }

@@ -82,6 +82,10 @@ pub(crate) trait BookView {
     fn fx(&self) -> &FxRates;
     /// Parsed payment terms, shared by every replay.
     fn rules(&self) -> &ApplyRules;
+    /// Whether open credits cover the oldest overdue items (the policy's
+    /// `credits`): the check's reading also governs the credit-assessment
+    /// views (features, overdue alerts), dunning's governs collections.
+    fn credit_cover(&self) -> super::CreditCover;
     /// Customers held (positions `0..customer_count()`).
     fn customer_count(&self) -> usize;
     /// The customer at position `c`.

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Alert, AlertCode, AlertPolicy, AlertRun, Figure, MonitorError};
-use crate::customer::{CustomerId, OrderId};
+use crate::customer::{CustomerId, InvoiceId, OrderId};
 use crate::exposure::BookView;
 use crate::ledger::{AccountState, EventKind};
 use crate::money::{round_dp, RoundingMode};
@@ -35,6 +35,47 @@ pub struct AccountFacts<'a> {
     /// Orders placed in the seven days up to the date, valued in the
     /// credit currency.
     pub recent_orders: Vec<(&'a OrderId, Decimal)>,
+    /// Overdue invoices whose overdue lines open credits cover in full
+    /// (oldest lines first, when the policy's `credits.in_check` says
+    /// credits cover, as in the check): no `ITEM_OVERDUE` for them.
+    pub covered: Vec<&'a InvoiceId>,
+}
+
+/// The overdue invoices of `state` on `as_of` whose overdue lines open
+/// credits cover in full, the oldest lines first (see
+/// [`AccountFacts::covered`]).
+///
+/// # Errors
+/// A missing FX rate; overflow.
+pub fn covered_overdue<'a>(
+    state: &'a AccountState,
+    as_of: NaiveDate,
+    fx: &crate::exposure::FxRates,
+) -> Result<Vec<&'a InvoiceId>, crate::ledger::LedgerError> {
+    let cur = state.currency;
+    let mut cover = crate::exposure::open_credits(state, cur, fx)?;
+    let mut lines = Vec::new();
+    for it in state.items.iter().filter(|i| !i.open.is_zero()) {
+        for (due, open, _) in it.due_lines() {
+            if !open.is_zero() && due < as_of {
+                lines.push((due, fx.convert(open, it.currency, cur)?, &it.invoice_id));
+            }
+        }
+    }
+    // Stable: lines due the same day keep the items' order.
+    lines.sort_by_key(|l| l.0);
+    let (mut covered, mut short) = (Vec::new(), Vec::new());
+    for (_, v, id) in lines {
+        let by = v.min(cover);
+        cover -= by;
+        if by < v {
+            short.push(id);
+        } else if !covered.contains(&id) {
+            covered.push(id);
+        }
+    }
+    covered.retain(|id| !short.contains(id));
+    Ok(covered)
 }
 
 fn alert(
@@ -126,6 +167,9 @@ pub fn account_alerts(
     }
     if let Some(n) = pol.overdue_days_above {
         for it in f.state.items.iter().filter(|i| !i.open.is_zero()) {
+            if f.covered.contains(&&it.invoice_id) {
+                continue;
+            }
             // The oldest open due line (an installment past due counts).
             let Some(due) = it.due_lines().iter().find(|l| !l.1.is_zero()).map(|l| l.0) else {
                 continue;
@@ -320,6 +364,11 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
                 dbt_trend: None,
                 avg_monthly_sales: Decimal::ZERO,
                 recent_orders: Vec::new(),
+                covered: if book.credit_cover().in_check && pol.overdue_days_above.is_some() {
+                    covered_overdue(&state, as_of, book.fx())?
+                } else {
+                    Vec::new()
+                },
             };
             if pol.dbt_worsening_days.is_some()
                 || pol.large_order_percent_of_monthly_sales.is_some()

@@ -47,7 +47,7 @@ mod alerts;
 pub(crate) mod columns;
 mod report;
 pub(crate) use alerts::run as alert_run;
-pub use alerts::{account_alerts, customer_alerts, AccountFacts};
+pub use alerts::{account_alerts, covered_overdue, customer_alerts, AccountFacts};
 pub(crate) use report::{aging, goals_report, kpi_series, kpis, partials, MonitorView};
 
 /// Errors of the monitoring figures.
