@@ -320,37 +320,29 @@ pub fn compute<'a>(
     }
     // The balance is net of open credits (cash and credit notes on
     // account); with `credits_cover` (the check's reading, `CreditCover`)
-    // they also cover the oldest overdue items first.
+    // they also cover the oldest overdue lines first — the same walk as
+    // the check's (`exposure::overdue_lines`). Disputed amounts still
+    // count as overdue here (a behaviour signal), never covered.
     let credits = crate::exposure::open_credits(&st, currency, fx)?;
-    let mut credit_left = if credits_cover {
-        credits
-    } else {
-        Decimal::ZERO
-    };
     let mut balance = Decimal::ZERO;
-    let mut overdue = Decimal::ZERO;
-    let mut current = 0i64;
     for it in st.items.iter().filter(|i| !i.open.is_zero()) {
         let v = fx.convert(it.open, it.currency, currency)?;
         balance = balance
             .checked_add(v)
             .ok_or(LedgerError::Overflow("balance"))?;
-        // Each installment is due on its own date.
-        for (due, open, _) in it.due_lines() {
-            if due >= as_of || open.is_zero() {
-                continue;
-            }
-            let v = fx.convert(open, it.currency, currency)?;
-            let by_credit = v.min(credit_left);
-            credit_left -= by_credit;
-            if by_credit == v {
-                continue;
-            }
-            overdue = overdue
-                .checked_add(v - by_credit)
-                .ok_or(LedgerError::Overflow("overdue"))?;
-            current = current.max((as_of - due).num_days());
+    }
+    let mut overdue = Decimal::ZERO;
+    let mut current = 0i64;
+    for l in crate::exposure::overdue_lines(&st, as_of, fx, credits_cover)? {
+        let disputed = fx.convert(l.disputed, st.items[l.item].currency, currency)?;
+        let left = l.uncovered() + disputed;
+        if left.is_zero() {
+            continue;
         }
+        overdue = overdue
+            .checked_add(left)
+            .ok_or(LedgerError::Overflow("overdue"))?;
+        current = current.max((as_of - l.due).num_days());
     }
     balance -= credits;
     let (mut broken, mut kept) = (0u32, 0u32);

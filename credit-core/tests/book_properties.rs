@@ -19,7 +19,9 @@ fn base_book() -> CreditBook {
         r#"{"schema_version": 1, "policy_id": "p", "horizon_days": 20, "steps": [
             {"step": "static_limit", "action": "block"},
             {"step": "oldest_overdue", "action": "warn", "days": 10, "materiality": "5"},
-            {"step": "group_limit", "action": "block"}]}"#,
+            {"step": "group_limit", "action": "block"}],
+            "dunning": {"grace_days": 0, "levels": [{"level": 1, "min_days_overdue": 1}],
+                        "worklist": {"priority": "overdue_times_days"}}}"#,
     )
     .unwrap();
     let mut b = CreditBook::new(p).unwrap();
@@ -96,15 +98,19 @@ fn kind() -> impl Strategy<Value = EventKind> {
             amount(),
             cur.clone(),
             prop::option::of(order.clone()),
-            any::<bool>()
+            0u8..3
         )
             .prop_map(|(invoice_id, amount, currency, order_id, terms)| {
                 EventKind::Invoiced {
                     invoice_id,
                     amount,
                     currency,
-                    terms: terms.then(|| "2/10 Net 30".to_string()),
-                    due_date: (!terms).then(|| NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
+                    terms: match terms {
+                        1 => Some("2/10 Net 30".to_string()),
+                        2 => Some("30% net 5, 70% net 45".to_string()),
+                        _ => None,
+                    },
+                    due_date: (terms == 0).then(|| NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()),
                     order_id,
                     delivery_id: None,
                     discount_base: None,
@@ -277,6 +283,7 @@ fn check_invariants(
             prop_assert_eq!(cr.open + cleared, cr.amount);
         }
         if current {
+            overdue_views_agree(b, &c, day)?;
             // Receivables + disputed tie to the open items minus unapplied credits.
             let st = b.account_state(&c, "default").unwrap();
             let unapplied: Decimal = st.credits.iter().map(|c| conv(c.open, c.currency)).sum();
@@ -305,6 +312,124 @@ fn check_invariants(
             }
         }
         prop_assert_eq!(row.total, want, "aging {} on {}", row.currency, day);
+    }
+    Ok(())
+}
+
+/// The check's overdue figures, features, the worklist, dunning and the
+/// item-overdue alert read one overdue walk: computed here from the open
+/// items and credits alone — every due line past due, oldest due date
+/// first (items' order on the same day), credits on account covering the
+/// undisputed amounts oldest first, then active promises (for the check's
+/// oldest line) — they must all agree with it.
+fn overdue_views_agree(
+    b: &CreditBook,
+    c: &CustomerId,
+    day: NaiveDate,
+) -> Result<(), TestCaseError> {
+    let st = b.account_state(c, "default").unwrap();
+    let mut lines: Vec<(NaiveDate, usize, Decimal, Decimal)> = Vec::new();
+    for (i, it) in st
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.open.is_zero())
+    {
+        for (due, open, disputed) in it.due_lines() {
+            if due < day && !open.is_zero() {
+                lines.push((
+                    due,
+                    i,
+                    conv(open - disputed, it.currency),
+                    conv(disputed, it.currency),
+                ));
+            }
+        }
+    }
+    lines.sort_by_key(|l| l.0);
+    let mut credits: Decimal = st.credits.iter().map(|c| conv(c.open, c.currency)).sum();
+    let (mut uncovered, mut oldest_left, mut with_disputed) = (Decimal::ZERO, None, 0i64);
+    let mut short = std::collections::BTreeSet::new();
+    let mut overdue_invoices = std::collections::BTreeSet::new();
+    // Active promises cover, after credits, the oldest lines too (for the
+    // check's oldest overdue line only).
+    let mut promised: Decimal = st
+        .promises
+        .iter()
+        .filter(|p| p.made_on <= day && day <= p.promised_date && p.paid < p.amount)
+        .map(|p| conv(p.amount - p.paid, p.currency))
+        .sum();
+    for &(due, i, undisputed, disputed) in &lines {
+        let by = undisputed.min(credits);
+        credits -= by;
+        let left = undisputed - by;
+        uncovered += left;
+        let days = (day - due).num_days();
+        let by_promise = left.min(promised);
+        promised -= by_promise;
+        if left > by_promise {
+            oldest_left.get_or_insert(days);
+        }
+        if left + disputed > Decimal::ZERO {
+            with_disputed = with_disputed.max(days);
+            short.insert(st.items[i].invoice_id.clone());
+        }
+        overdue_invoices.insert(st.items[i].invoice_id.clone());
+    }
+    // The check (materiality 0: any uncovered amount counts).
+    let eur_fx = {
+        let mut fx = credit_core::exposure::FxRates::default();
+        fx.set(Currency::iso("USD").unwrap(), eur(), "0.9".parse().unwrap())
+            .unwrap();
+        fx
+    };
+    let o = credit_core::exposure::overdue(st, day, Decimal::ZERO, true, &eur_fx).unwrap();
+    prop_assert_eq!(o.overdue_amount, uncovered, "check overdue amount of {}", c);
+    prop_assert_eq!(
+        o.oldest_overdue_days,
+        oldest_left,
+        "check oldest overdue of {}",
+        c
+    );
+    // Features: the oldest line not covered (a disputed amount still counts).
+    let f = b.features(c, "default", day).unwrap();
+    prop_assert_eq!(f.current_days_overdue, with_disputed, "features of {}", c);
+    // The worklist collects what is uncovered.
+    let w = b.worklist(day, eur(), &[]).unwrap();
+    let listed = w
+        .iter()
+        .find(|x| &x.customer == c)
+        .map_or(Decimal::ZERO, |x| x.overdue);
+    prop_assert_eq!(listed, uncovered, "worklist of {}", c);
+    // Dunning never dunns more than is uncovered, nor a covered invoice.
+    let run = b.dunning_run(day, &[]).unwrap();
+    for n in run.notices.iter().filter(|n| &n.customer == c) {
+        prop_assert!(
+            n.amount <= uncovered,
+            "dunned {} > {} for {}",
+            n.amount,
+            uncovered,
+            c
+        );
+        for l in &n.lines {
+            prop_assert!(
+                short.contains(&l.invoice_id),
+                "dunned covered {}",
+                l.invoice_id
+            );
+        }
+    }
+    // Item-overdue alerts: exactly the overdue invoices not covered in full.
+    let covered = credit_core::monitor::covered_overdue(st, day, &eur_fx).unwrap();
+    for id in &covered {
+        prop_assert!(
+            overdue_invoices.contains(*id) && !short.contains(*id),
+            "covered {}",
+            id
+        );
+    }
+    for id in overdue_invoices.iter().filter(|i| !short.contains(*i)) {
+        prop_assert!(covered.contains(&id), "not covered {}", id);
     }
     Ok(())
 }

@@ -250,9 +250,11 @@ fn worklist_ranks_and_picks_the_next_action() {
         (m("300.00"), m("7500.00"), 25)
     );
     assert_eq!(c2.next_action, NextAction::Notice { level: 1 });
-    // C1: I1 600 × 25 + I2 500 × 11 + I3's first installment 300 × 16 +
-    // I4 200 × 24 = 15000 + 5500 + 4800 + 4800 = 30100.
-    assert_eq!((w[0].overdue, w[0].priority), (m("1600.00"), m("30100.00")));
+    // C1: I1 600 × 25 + I3's first installment 300 × 16 + I4 200 × 24 =
+    // 15000 + 4800 + 4800 = 24600. I2 is disputed in full: like the
+    // check's overdue amount and dunning, the worklist collects only
+    // undisputed amounts (one walk, `exposure::overdue_lines`).
+    assert_eq!((w[0].overdue, w[0].priority), (m("1100.00"), m("24600.00")));
     // C3: 700 × 36 days. Its account is blocked for dunning runs, but the
     // worklist still tells the collector a level-1 notice is due by days.
     assert_eq!((w[2].max_days_overdue, w[2].priority), (36, m("25200.00")));

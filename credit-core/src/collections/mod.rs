@@ -36,7 +36,6 @@ use crate::money::{round_dp, Currency, RoundingMode};
 
 mod notice;
 mod run;
-pub(crate) use notice::overdue_parts;
 pub use notice::{notice_for, promise_state, PromiseState, PromiseStatus};
 pub(crate) use run::{dunning_run, promises, worklist};
 
@@ -719,7 +718,9 @@ pub struct WorkItem {
     pub customer: CustomerId,
     /// Currency of the amounts (the worklist's).
     pub currency: Currency,
-    /// Overdue amount.
+    /// Overdue amount to collect: undisputed, net of the credits on
+    /// account that cover it (as the check reads it; see
+    /// [`crate::exposure::overdue_lines`]).
     pub overdue: Decimal,
     /// Days the oldest overdue item is past due.
     pub max_days_overdue: i64,

@@ -139,8 +139,10 @@ impl DunningRun {
 /// Dated amounts: (date, amount).
 type Dated = Vec<(NaiveDate, Decimal)>;
 
-/// An overdue part of an item: (installment, due, open, amount, reductions).
-type Part<'a> = (Option<u32>, NaiveDate, Decimal, Decimal, Reds<'a>);
+/// An overdue part of an item: (installment, due, undisputed, uncovered by
+/// credits, amount, reductions); amounts in the credit currency but the
+/// installment amount (the item's).
+type Part<'a> = (Option<u32>, NaiveDate, Decimal, Decimal, Decimal, Reds<'a>);
 
 /// Reductions of an item or installment, borrowed when they can be.
 type Reds<'a> = std::borrow::Cow<'a, [(NaiveDate, Decimal)]>;
@@ -154,24 +156,6 @@ pub(crate) fn installment_split(it: &OpenItem) -> Vec<(NaiveDate, Decimal, Dated
         .zip(it.line_histories())
         .map(|((due, open, _), (reds, _))| (due, open, reds))
         .collect()
-}
-
-/// The overdue parts of an item as of a date: (due date, open amount) of
-/// each installment past due, or of the item itself.
-pub(crate) fn overdue_parts(it: &OpenItem, as_of: NaiveDate) -> Vec<(NaiveDate, Decimal)> {
-    if it.collection.installments.is_empty() {
-        if it.due_date < as_of {
-            vec![(it.due_date, it.open)]
-        } else {
-            Vec::new()
-        }
-    } else {
-        installment_split(it)
-            .into_iter()
-            .filter(|(d, out, _)| *d < as_of && *out > Decimal::ZERO)
-            .map(|(d, out, _)| (d, out))
-            .collect()
-    }
 }
 
 /// The dunning notice an account gets as of `as_of` under the procedure,
@@ -226,11 +210,9 @@ pub fn notice_for(
     // the oldest overdue amounts first.
     let credits = crate::exposure::open_credits(st, cur, fx)?;
     balance = (balance - credits).max(Decimal::ZERO);
-    let mut credit_left = if credits_cover {
-        credits
-    } else {
-        Decimal::ZERO
-    };
+    // The overdue lines, in item order (stable: installments in order).
+    let mut lines_of = crate::exposure::overdue_lines(st, as_of, fx, credits_cover)?;
+    lines_of.sort_by_key(|l| l.item);
     let mut promised = Decimal::ZERO;
     for p in &st.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
@@ -242,7 +224,12 @@ pub fn notice_for(
     let mut lines: Vec<NoticeLine> = Vec::new();
     // (line index → reductions, base amount) for interest.
     let mut interest_inputs: Vec<(Decimal, Reds<'_>, Decimal)> = Vec::new();
-    for it in st.items.iter().filter(|i| !i.open.is_zero()) {
+    for (idx, it) in st
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.open.is_zero())
+    {
         let overdue_from = |due: NaiveDate| due.checked_add_days(grace).is_some_and(|d| d < as_of);
         if !overdue_from(it.due_date)
             && !it
@@ -277,37 +264,41 @@ pub fn notice_for(
                 continue;
             }
         }
-        // The item's overdue parts: installments, or the whole item.
-        // (installment, due, open, amount, reductions)
-        let mut parts: Vec<Part> = Vec::new();
-        if it.collection.installments.is_empty() {
-            parts.push((
-                None,
-                it.due_date,
-                it.open,
-                it.amount,
-                std::borrow::Cow::Borrowed(it.collection.reductions.as_slice()),
-            ));
+        // The item's overdue parts past grace — installments, or the
+        // whole item — as the check's walk reads them
+        // (`exposure::overdue_lines`: disputes on the latest lines,
+        // credits covering the oldest lines first).
+        // (installment, due, undisputed, uncovered, amount, reductions)
+        let splits = if it.has_installments() {
+            installment_split(it)
         } else {
-            for (k, (due, out, reds)) in installment_split(it).into_iter().enumerate() {
-                let amount = it.collection.installments[k].1;
-                if out > Decimal::ZERO && overdue_from(due) {
-                    parts.push((
-                        Some(k as u32 + 1),
-                        due,
-                        out,
-                        amount,
-                        std::borrow::Cow::Owned(reds),
-                    ));
+            Vec::new()
+        };
+        let mut parts: Vec<Part> = Vec::new();
+        let from = lines_of.partition_point(|l| l.item < idx);
+        let to = lines_of.partition_point(|l| l.item <= idx);
+        for l in lines_of[from..to].iter().filter(|l| overdue_from(l.due)) {
+            let (base, reds) = match l.installment {
+                None => (
+                    it.amount,
+                    std::borrow::Cow::Borrowed(it.collection.reductions.as_slice()),
+                ),
+                Some(k) => {
+                    let k = k as usize - 1;
+                    (
+                        it.collection.installments[k].1,
+                        std::borrow::Cow::Owned(splits[k].2.clone()),
+                    )
                 }
-            }
-        }
-        // Disputed amounts come off the latest parts.
-        let mut disputed = it.disputed;
-        for p in parts.iter_mut().rev() {
-            let t = p.2.min(disputed);
-            p.2 -= t;
-            disputed -= t;
+            };
+            parts.push((
+                l.installment,
+                l.due,
+                l.undisputed,
+                l.uncovered(),
+                base,
+                reds,
+            ));
         }
         if parts.iter().all(|p| p.2.is_zero()) {
             exclude(excluded, Some(inv), "disputed");
@@ -321,20 +312,17 @@ pub fn notice_for(
         } else {
             Decimal::ZERO
         };
-        for (installment, due, open, base, reds) in parts {
-            if open.is_zero() {
+        for (installment, due, undisputed, uncovered, base, reds) in parts {
+            if undisputed.is_zero() {
                 continue;
             }
             let days = (as_of - due).num_days();
             if days < i64::from(level.min_days_overdue) {
                 continue;
             }
-            // Credits on account, then promises, cover the oldest
-            // overdue amounts first.
-            let mut amount = conv(open, it.currency)?;
-            let by_credit = amount.min(credit_left);
-            amount -= by_credit;
-            credit_left -= by_credit;
+            // Credits on account (already taken, oldest lines first),
+            // then promises, cover the oldest overdue amounts first.
+            let mut amount = uncovered;
             if amount.is_zero() {
                 exclude(excluded, Some(inv), "credit_on_account");
                 continue;

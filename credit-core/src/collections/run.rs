@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{
-    overdue_parts, promise_state, CollectionsError, DunningProcedure, DunningRun, NextAction,
-    Priority, PromiseStatus, WorkItem,
+    promise_state, CollectionsError, DunningProcedure, DunningRun, NextAction, Priority,
+    PromiseStatus, WorkItem,
 };
 use crate::customer::InvoiceId;
 use crate::exposure::BookView;
@@ -132,42 +132,37 @@ fn customer_overdue<B: CollectionsView>(
     let mut o = Overdue::default();
     for &a in book.accounts_of(c) {
         let st = book.state_at(a, as_of)?;
-        let mut credit_left = if credits_cover {
-            crate::exposure::open_credits(&st, currency, book.fx())?
-        } else {
-            Decimal::ZERO
-        };
-        for it in st
-            .items
-            .iter()
-            .filter(|i| !i.open.is_zero() && !covered.contains(&i.invoice_id))
-        {
-            for (due, open) in overdue_parts(it, as_of) {
-                let mut v = book.fx().convert(open, it.currency, currency)?;
-                let by_credit = v.min(credit_left);
-                credit_left -= by_credit;
-                v -= by_credit;
-                if v.is_zero() {
-                    continue;
-                }
-                let days = (as_of - due).num_days();
-                o.amount = add(o.amount, v)?;
-                let w = v
-                    .checked_mul(Decimal::from(days))
-                    .ok_or(CollectionsError::Overflow("worklist sums"))?;
-                o.weighted = add(o.weighted, w)?;
-                o.max_days = o.max_days.max(days);
-                o.level = o.level.max(it.dunning_level);
-                let next = it.dunning_level.saturating_add(1);
-                if let Some(l) = proc_.level(next) {
-                    let past_grace = due.checked_add_days(grace).is_some_and(|d| d < as_of);
-                    let interval_ok = it
-                        .collection
-                        .last_dunned
-                        .is_none_or(|t| (as_of - t).num_days() >= i64::from(l.min_interval_days));
-                    if past_grace && interval_ok && days >= i64::from(l.min_days_overdue) {
-                        o.notice_due = Some(o.notice_due.map_or(next, |n| n.max(next)));
-                    }
+        // The check's walk (`exposure::overdue_lines`): the account's
+        // credits cover its oldest overdue lines first, whatever else
+        // leaves a line out of the worklist; disputed amounts are not
+        // collected.
+        for l in crate::exposure::overdue_lines(&st, as_of, book.fx(), credits_cover)? {
+            let it = &st.items[l.item];
+            if covered.contains(&it.invoice_id) {
+                continue;
+            }
+            let due = l.due;
+            let v = book.fx().convert(l.uncovered(), st.currency, currency)?;
+            if v.is_zero() {
+                continue;
+            }
+            let days = (as_of - due).num_days();
+            o.amount = add(o.amount, v)?;
+            let w = v
+                .checked_mul(Decimal::from(days))
+                .ok_or(CollectionsError::Overflow("worklist sums"))?;
+            o.weighted = add(o.weighted, w)?;
+            o.max_days = o.max_days.max(days);
+            o.level = o.level.max(it.dunning_level);
+            let next = it.dunning_level.saturating_add(1);
+            if let Some(lv) = proc_.level(next) {
+                let past_grace = due.checked_add_days(grace).is_some_and(|d| d < as_of);
+                let interval_ok = it
+                    .collection
+                    .last_dunned
+                    .is_none_or(|t| (as_of - t).num_days() >= i64::from(lv.min_interval_days));
+                if past_grace && interval_ok && days >= i64::from(lv.min_days_overdue) {
+                    o.notice_due = Some(o.notice_due.map_or(next, |n| n.max(next)));
                 }
             }
         }

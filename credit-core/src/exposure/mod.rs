@@ -318,7 +318,6 @@ pub fn scan(
     let u = |d: Decimal| to_units(d, mu);
     let overflow = || LedgerError::Overflow("receivables");
     let credits = u(open_credits(account, cur, fx)?)?;
-    let mut credit_cover = if credits_cover { credits } else { 0 };
     let mut cover = 0i128;
     for p in &account.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
@@ -335,27 +334,7 @@ pub fn scan(
         .and_then(|m| i128::try_from(m.floor()).ok())
         .unwrap_or(i128::MAX);
     let mut out = Overdue::default();
-    let (mut recv, mut disp, mut bal, mut over) = (0i128, 0i128, 0i128, 0i128);
-    // With installment items, whose lines are not in the items' due
-    // order, every overdue line (due date, undisputed units) is gathered
-    // and taken in due-date order; otherwise items are taken as they come.
-    let in_order = !account
-        .items
-        .iter()
-        .any(|i| i.has_installments() && !i.open.is_zero());
-    let mut split: Vec<(NaiveDate, i128)> = Vec::new();
-    // Credits and promises cover the oldest overdue lines first; the first
-    // material, uncovered one is the oldest that counts.
-    let mut take = |due: NaiveDate, undisputed: i128, over: &mut i128, out: &mut Overdue| {
-        let by_credits = credit_cover.min(undisputed);
-        credit_cover -= by_credits;
-        *over -= by_credits;
-        let covered = cover.min(undisputed - by_credits);
-        cover -= covered;
-        if out.oldest_overdue_days.is_none() && undisputed - by_credits - covered > materiality_u {
-            out.oldest_overdue_days = Some((as_of - due).num_days());
-        }
-    };
+    let (mut recv, mut disp, mut bal) = (0i128, 0i128, 0i128);
     for it in &account.items {
         if it.open.is_zero() {
             continue;
@@ -373,31 +352,29 @@ pub fn scan(
         recv = recv.checked_add(undisputed).ok_or_else(overflow)?;
         disp = disp.checked_add(disputed).ok_or_else(overflow)?;
         bal = bal.checked_add(open).ok_or_else(overflow)?;
-        if it.has_installments() {
-            // Each installment is due on its own date.
-            for (due, line_open, line_disputed) in it.due_lines() {
-                if due >= as_of || line_open == line_disputed {
-                    continue;
-                }
-                let v = u(fx.convert(line_open - line_disputed, it.currency, cur)?)?;
-                over = over.checked_add(v).ok_or_else(overflow)?;
-                split.push((due, v));
-            }
-            continue;
-        }
-        if it.due_date >= as_of {
-            continue;
-        }
-        over = over.checked_add(undisputed).ok_or_else(overflow)?;
-        if in_order {
-            take(it.due_date, undisputed, &mut over, &mut out);
-        } else {
-            split.push((it.due_date, undisputed));
-        }
     }
-    split.sort_by_key(|l| l.0);
-    for (due, v) in split {
-        take(due, v, &mut over, &mut out);
+    // The overdue lines as every view reads them (credits cover the oldest
+    // first); then promises cover what credits left, oldest first; the
+    // first material, uncovered line is the oldest that counts.
+    let mut over = 0i128;
+    let mut failed = None;
+    for_each_overdue_line(account, as_of, fx, credits_cover, |l| {
+        let Ok(left) = u(l.uncovered()) else {
+            failed = Some(overflow());
+            return;
+        };
+        over = over.saturating_add(left);
+        let covered = cover.min(left);
+        cover -= covered;
+        if out.oldest_overdue_days.is_none() && left - covered > materiality_u {
+            out.oldest_overdue_days = Some((as_of - l.due).num_days());
+        }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if over == i128::MAX {
+        return Err(overflow());
     }
     let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
     f.receivables = dec(recv - credits)?;
@@ -406,6 +383,145 @@ pub fn scan(
     out.overdue_amount = dec(over)?;
     f.special_liabilities = account.special_liabilities;
     Ok((f, out))
+}
+
+/// One overdue due line of an account as of a date: an open item past its
+/// due date, or one installment of it past its own (see
+/// [`OpenItem::due_lines`](crate::ledger::OpenItem::due_lines)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverdueLine {
+    /// Index of the item in [`AccountState::items`].
+    pub item: usize,
+    /// The installment (1-based), or `None` for an item without them.
+    pub installment: Option<u32>,
+    /// The line's due date.
+    pub due: NaiveDate,
+    /// Open amount of the line, in the item's currency.
+    pub open: Decimal,
+    /// Disputed part of `open` (the ledger puts disputes on the latest
+    /// lines), in the item's currency.
+    pub disputed: Decimal,
+    /// `open − disputed` in the account's credit currency.
+    pub undisputed: Decimal,
+    /// The part of `undisputed` open credits cover, credit currency.
+    pub by_credits: Decimal,
+}
+
+impl OverdueLine {
+    /// What is overdue, undisputed and not covered by credits (credit
+    /// currency).
+    pub fn uncovered(&self) -> Decimal {
+        self.undisputed - self.by_credits
+    }
+}
+
+/// The overdue lines of an account as of `as_of` — every due line with an
+/// open amount due before `as_of` — oldest due date first (lines due the
+/// same day in the items' order, then installment order). With
+/// `credits_cover`, the account's open credits (cash and credit notes on
+/// account, converted to the credit currency) cover the undisputed amounts
+/// of these lines in that order, oldest first; disputed amounts are never
+/// covered.
+///
+/// This is the one walk every view reads — the check's overdue steps,
+/// dunning, the worklist, features and alerts — so they agree on which
+/// lines are overdue and which credits cover. Oldest-first application of
+/// unapplied cash is the default of the usual ERP clearing rules (e.g. SAP
+/// F-28/F.13 "oldest open item first"; Dynamics 365 "settle by due date");
+/// see [`CreditCover`].
+///
+/// # Errors
+/// [`LedgerError::MissingRate`] or [`LedgerError::Overflow`].
+pub fn overdue_lines(
+    account: &AccountState,
+    as_of: NaiveDate,
+    fx: &FxRates,
+    credits_cover: bool,
+) -> Result<Vec<OverdueLine>, LedgerError> {
+    let mut out = Vec::new();
+    for_each_overdue_line(account, as_of, fx, credits_cover, |l| out.push(*l))?;
+    Ok(out)
+}
+
+/// [`overdue_lines`] one line at a time, oldest first, without
+/// allocating unless an open item has installments (their lines must be
+/// sorted into the items' due-date order).
+///
+/// # Errors
+/// As [`overdue_lines`]; `f` is not called after an error.
+pub fn for_each_overdue_line(
+    account: &AccountState,
+    as_of: NaiveDate,
+    fx: &FxRates,
+    credits_cover: bool,
+    mut f: impl FnMut(&OverdueLine),
+) -> Result<(), LedgerError> {
+    let cur = account.currency;
+    let mut left = if credits_cover {
+        open_credits(account, cur, fx)?
+    } else {
+        Decimal::ZERO
+    };
+    let mut cover = |l: &mut OverdueLine| {
+        let by = l.undisputed.min(left);
+        l.by_credits = by;
+        left -= by;
+    };
+    let line = |i: usize, installment, due, open: Decimal, disputed: Decimal| {
+        let it = &account.items[i];
+        Ok::<_, LedgerError>(OverdueLine {
+            item: i,
+            installment,
+            due,
+            open,
+            disputed,
+            undisputed: fx.convert(open - disputed, it.currency, cur)?,
+            by_credits: Decimal::ZERO,
+        })
+    };
+    let sorted = !account
+        .items
+        .iter()
+        .any(|i| i.has_installments() && !i.open.is_zero());
+    if sorted {
+        // Items are kept in due-date order: stream them.
+        for (i, it) in account.items.iter().enumerate() {
+            if it.due_date >= as_of {
+                break;
+            }
+            if it.open.is_zero() {
+                continue;
+            }
+            let mut l = line(i, None, it.due_date, it.open, it.disputed)?;
+            cover(&mut l);
+            f(&l);
+        }
+        return Ok(());
+    }
+    let mut lines = Vec::new();
+    for (i, it) in account.items.iter().enumerate() {
+        if it.open.is_zero() {
+            continue;
+        }
+        if !it.has_installments() {
+            if it.due_date < as_of {
+                lines.push(line(i, None, it.due_date, it.open, it.disputed)?);
+            }
+            continue;
+        }
+        for (k, (due, open, disputed)) in it.due_lines().into_iter().enumerate() {
+            if due < as_of && !open.is_zero() {
+                lines.push(line(i, Some(k as u32 + 1), due, open, disputed)?);
+            }
+        }
+    }
+    // Stable: the same due date keeps item, then installment, order.
+    lines.sort_by_key(|l| l.due);
+    for l in lines.iter_mut() {
+        cover(l);
+        f(l);
+    }
+    Ok(())
 }
 
 /// Overdue figures of an account (see [`overdue`]).

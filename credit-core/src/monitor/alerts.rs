@@ -52,23 +52,13 @@ pub fn covered_overdue<'a>(
     as_of: NaiveDate,
     fx: &crate::exposure::FxRates,
 ) -> Result<Vec<&'a InvoiceId>, crate::ledger::LedgerError> {
-    let cur = state.currency;
-    let mut cover = crate::exposure::open_credits(state, cur, fx)?;
-    let mut lines = Vec::new();
-    for it in state.items.iter().filter(|i| !i.open.is_zero()) {
-        for (due, open, _) in it.due_lines() {
-            if !open.is_zero() && due < as_of {
-                lines.push((due, fx.convert(open, it.currency, cur)?, &it.invoice_id));
-            }
-        }
-    }
-    // Stable: lines due the same day keep the items' order.
-    lines.sort_by_key(|l| l.0);
+    // The check's walk: credits cover the oldest overdue lines first. An
+    // invoice is covered when nothing of an overdue line of it is left
+    // (a disputed amount is never covered by credits).
     let (mut covered, mut short) = (Vec::new(), Vec::new());
-    for (_, v, id) in lines {
-        let by = v.min(cover);
-        cover -= by;
-        if by < v {
+    for l in crate::exposure::overdue_lines(state, as_of, fx, true)? {
+        let id = &state.items[l.item].invoice_id;
+        if l.by_credits.is_zero() || !l.uncovered().is_zero() || !l.disputed.is_zero() {
             short.push(id);
         } else if !covered.contains(&id) {
             covered.push(id);
