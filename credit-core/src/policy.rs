@@ -168,6 +168,20 @@ impl Policy {
                 "strictly increasing bounds",
             )
         })?;
+        // A KPI report is in one report currency (see `CreditBook::kpis`).
+        if let Some((i, _)) = self
+            .monitoring
+            .goals
+            .iter()
+            .enumerate()
+            .find(|(_, g)| g.scope == crate::monitor::GroupBy::Currency)
+        {
+            return Err(bad(
+                format!("monitoring.goals[{i}].scope"),
+                "currency",
+                "goals are measured in one report currency: scope them by total, segment, collector, risk class or customer",
+            ));
+        }
         if let Some(d) = &self.dunning {
             d.validate().map_err(|e| match e {
                 crate::collections::CollectionsError::InvalidField {

@@ -194,6 +194,25 @@ fn kpis_for_february_by_hand() {
 }
 
 #[test]
+fn kpis_and_goals_by_currency_are_refused_not_merged() {
+    // A KPI report is in one report currency: grouped by currency it used
+    // to put every currency, converted, in one group named after the
+    // report currency (a USD book's sales under "EUR").
+    let b = book();
+    let e = b
+        .kpis(d("2026-02-01"), d("2026-02-28"), GroupBy::Currency, eur())
+        .unwrap_err();
+    assert!(e.to_string().contains("group_by"), "{e}");
+    let e = Policy::from_json(
+        r#"{"schema_version": 1, "policy_id": "g", "steps": [], "monitoring": {"goals": [
+            {"name": "EUR DSO", "kpi": "dso", "scope": "currency", "key": "EUR", "target": "45",
+             "direction": "at_most", "period": "month"}]}}"#,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("monitoring.goals[0].scope"), "{e}");
+}
+
+#[test]
 fn goals_with_status_and_trend() {
     let b = book();
     let g = b.goals_report(d("2026-02-28"), eur()).unwrap();

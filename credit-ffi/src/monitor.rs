@@ -93,6 +93,8 @@ unsafe fn kpi_report(
 /// KPIs for the period `from ..= to` per group, in `currency_code` (JSON:
 /// receivables, current, disputed, credit sales and each KPI as
 /// `{"value": "12.34"}` or `{"value": null, "undefined": "why"}`).
+/// `CREDIT_GROUP_CURRENCY` is refused (`CREDIT_VALIDATION_ERROR`): a KPI
+/// report is in one report currency; run one report per currency.
 ///
 /// # Safety
 /// `book` a live handle; `currency_code` NUL-terminated; `out_json` writable.

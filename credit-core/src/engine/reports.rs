@@ -215,7 +215,8 @@ impl CreditBook {
     /// months of sales history for countback DSO.
     ///
     /// # Errors
-    /// As [`CreditBook::monitor_partials`].
+    /// As [`CreditBook::monitor_partials`]; [`GroupBy::Currency`] is refused
+    /// (a KPI report is in one report currency: run one per currency).
     pub fn kpis(
         &self,
         from: NaiveDate,

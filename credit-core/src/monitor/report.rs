@@ -520,6 +520,15 @@ pub(crate) fn kpis<B: MonitorView>(
     group_by: GroupBy,
     currency: Currency,
 ) -> Result<KpiReport, B::Error> {
+    // Grouping by currency with one report currency would merge every
+    // currency, converted, into one group named after the report currency.
+    if group_by == GroupBy::Currency {
+        return Err(B::Error::from(invalid(
+            "group_by",
+            "currency".into(),
+            "a KPI report is in one report currency: run one report per currency, or group aging by currency",
+        )));
+    }
     let months = 12usize;
     let days = (to - from).num_days() + 1;
     let month_days = month_days(to, months);
@@ -588,12 +597,7 @@ pub(crate) fn goals_report<B: MonitorView>(
             end = first.pred_opt().ok_or(overflow("dates"))?;
         }
         ends.reverse();
-        let trend_scope = if g.scope == GroupBy::Currency {
-            GroupBy::Total
-        } else {
-            g.scope
-        };
-        let series = kpi_series(book, policy, first, &ends, trend_scope, currency)?;
+        let series = kpi_series(book, policy, first, &ends, g.scope, currency)?;
         let trend = series
             .iter()
             .rev()

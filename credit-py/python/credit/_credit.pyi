@@ -552,7 +552,7 @@ class CreditBook:
     def kpis(
         self, from_date: _Date, to_date: _Date, currency: _CurrencyLike, group_by: str = "total", floats: bool = False
     ) -> DataFrame:
-        """KPIs for a period as a pandas DataFrame indexed by group key."""
+        """KPIs for a period as a pandas DataFrame indexed by group key (not by currency: one report currency)."""
     def kpi_series(
         self,
         start: _Date,
