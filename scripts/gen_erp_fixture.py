@@ -8,8 +8,9 @@ book event per line, in date order): about 500 customers and 20,000
 documents over 18 months (2025-01-01 .. 2026-06-30), the way an ERP export
 holds them — invoices with and without installment and discount terms,
 payments in full, in part, on account and early with discount (full and pro
-rata), credit notes applied and on account, clearings of cash and credit
-notes weeks later, reversed payments (a bounced cheque, paid again later),
+rata), payments quoting an invoice number without an allocation (left to
+the book's clearing rules, by reference first), credit notes applied and on
+account, clearings of cash and credit notes weeks later, reversed payments (a bounced cheque, paid again later),
 disputes opened and resolved, write-offs, and customers invoiced in USD.
 
 Nothing is hand-picked: every choice comes from one seeded generator, and
@@ -245,8 +246,14 @@ def generate() -> tuple[list[dict], list[dict]]:
                 # Now and then the customer pays in advance too: the extra
                 # goes on account (unapplied cash) until a clearing uses it.
                 extra = rng.randrange(10_000, 500_000) if rng.random() < 0.06 else 0
-                pid = emit(cid, pay_day, {"type": "payment", "amount": money(cash + extra), "currency": cur,
-                                          "allocations": [{"invoice_id": inv.id, "amount": money(cash)}]})
+                pay = {"type": "payment", "amount": money(cash + extra), "currency": cur,
+                       "allocations": [{"invoice_id": inv.id, "amount": money(cash)}]}
+                if not extra and rng.random() < 0.25:
+                    # A bank-statement line: the invoice number as the payer
+                    # quoted it, no allocation (the book's clearing rules,
+                    # by reference first, apply it).
+                    pay = {"type": "payment", "amount": money(cash), "currency": cur, "reference": inv.id}
+                pid = emit(cid, pay_day, pay)
                 inv.pay(cash, pay_day)
                 if extra:
                     on_account.append((pid, extra, pay_day))

@@ -125,6 +125,7 @@ fn stream(customers: usize, n: usize) -> Vec<Event> {
                 amount,
                 currency: eur(),
                 allocations: Vec::new(),
+                reference: None,
             },
         ));
     }

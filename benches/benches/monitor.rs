@@ -79,6 +79,7 @@ fn bench(c: &mut Criterion) {
                             invoice_id: inv,
                             amount: Decimal::new(5_000, 2),
                         }],
+                        reference: None,
                     },
                 });
             }

@@ -168,6 +168,24 @@ impl Policy {
                 "strictly increasing bounds",
             )
         })?;
+        let tol = &self.ledger.residue_tolerance;
+        if let Some(a) = tol.amount.filter(|a| a.is_sign_negative()) {
+            return Err(bad(
+                "ledger.residue_tolerance.amount".into(),
+                a,
+                "a tolerance is not negative",
+            ));
+        }
+        if let Some(p) = tol
+            .percent
+            .filter(|p| p.is_sign_negative() || *p > Decimal::ONE_HUNDRED)
+        {
+            return Err(bad(
+                "ledger.residue_tolerance.percent".into(),
+                p,
+                "a percent from 0 to 100",
+            ));
+        }
         // A KPI report is in one report currency (see `CreditBook::kpis`).
         if let Some((i, _)) = self
             .monitoring

@@ -20,6 +20,8 @@ fn base_book() -> CreditBook {
             {"step": "static_limit", "action": "block"},
             {"step": "oldest_overdue", "action": "warn", "days": 10, "materiality": "5"},
             {"step": "group_limit", "action": "block"}],
+            "ledger": {"auto_clearing": ["by_reference", "exact_amount", "oldest_due"],
+                       "residue_tolerance": {"amount": "1.00", "percent": "0.5"}},
             "dunning": {"grace_days": 0, "levels": [{"level": 1, "min_days_overdue": 1}],
                         "worklist": {"priority": "overdue_times_days"}}}"#,
     )
@@ -119,9 +121,10 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (
             amount(),
             cur.clone(),
-            prop::option::of((inv.clone(), amount()))
+            prop::option::of((inv.clone(), amount())),
+            prop::option::of(inv.clone())
         )
-            .prop_map(|(amount, currency, alloc)| EventKind::Payment {
+            .prop_map(|(amount, currency, alloc, reference)| EventKind::Payment {
                 amount,
                 currency,
                 allocations: alloc
@@ -130,6 +133,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
                         amount: a.min(amount)
                     }])
                     .unwrap_or_default(),
+                reference: reference.map(|r| r.0),
             }),
         (prop::option::of(inv.clone()), amount(), cur.clone()).prop_map(
             |(invoice_id, amount, currency)| EventKind::CreditNote {

@@ -198,6 +198,14 @@ impl Docs {
                     inv.reduced += r;
                     allocated += cash;
                 }
+                // No allocation but a reference: the book's first clearing
+                // rule (by reference) applies the cash to that invoice.
+                if let (None, Some(r)) = (ev["allocations"].as_array(), ev["reference"].as_str()) {
+                    let inv = self.invoices.get_mut(r).unwrap();
+                    let need = inv.settles(amount, day);
+                    inv.reduced += need;
+                    allocated = amount.min(need);
+                }
                 if amount > allocated {
                     self.credits.insert(id, (c, day, amount - allocated));
                 }
@@ -311,6 +319,7 @@ fn every_view_ties_out_on_the_erp_fixture() {
             .unwrap();
     let policy = Policy::from_json(
         r#"{"schema_version": 1, "policy_id": "erp", "steps": [],
+            "ledger": {"auto_clearing": ["by_reference", "oldest_due"]},
             "dunning": {"grace_days": 0, "levels": [{"level": 1, "min_days_overdue": 1}],
                         "worklist": {"priority": "overdue_times_days"}}}"#,
     )

@@ -669,3 +669,165 @@ fn each_installment_is_due_on_its_own_date() {
         Some(dec("45.00"))
     );
 }
+
+/// Open amount of each open item, by invoice id.
+fn opens(b: &CreditBook, on: &str) -> Vec<(String, Decimal)> {
+    b.open_items(&CustomerId::from("C1"), "default", d(on))
+        .unwrap()
+        .iter()
+        .map(|i| (i.invoice_id.0.clone(), i.open))
+        .collect()
+}
+
+fn credits_open(b: &CreditBook, on: &str) -> Decimal {
+    b.open_credits(&CustomerId::from("C1"), "default", d(on))
+        .unwrap()
+        .iter()
+        .map(|c| c.open)
+        .sum()
+}
+
+const THREE: [&str; 3] = [
+    r#""id": "i1", "date": "2026-01-05", "type": "invoiced", "invoice_id": "I1", "amount": "300.00", "currency": "EUR", "due_date": "2026-02-04""#,
+    r#""id": "i2", "date": "2026-01-10", "type": "invoiced", "invoice_id": "I2", "amount": "500.00", "currency": "EUR", "due_date": "2026-02-09""#,
+    r#""id": "i3", "date": "2026-01-15", "type": "invoiced", "invoice_id": "I3", "amount": "200.00", "currency": "EUR", "due_date": "2026-02-14""#,
+];
+
+#[test]
+fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
+    let rules = r#""ledger": {"auto_clearing": ["by_reference", "exact_amount", "oldest_due"]},"#;
+    // By reference: 500 quoting I2 settles I2, not the older I1.
+    let mut b = book(rules);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "500.00", "currency": "EUR", "reference": "I2""#,
+    );
+    assert_eq!(
+        opens(&b, "2026-01-20"),
+        [("I1".into(), dec("300.00")), ("I3".into(), dec("200.00"))]
+    );
+    // By amount: 200 with no reference settles I3 (the one item of 200),
+    // not 200 of I1.
+    let mut b = book(rules);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "200.00", "currency": "EUR""#,
+    );
+    assert_eq!(
+        opens(&b, "2026-01-20"),
+        [("I1".into(), dec("300.00")), ("I2".into(), dec("500.00"))]
+    );
+    // No reference, no amount match: oldest due first, 350 = I1 300 + 50 of I2.
+    let mut b = book(rules);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "350.00", "currency": "EUR""#,
+    );
+    assert_eq!(
+        opens(&b, "2026-01-20"),
+        [("I2".into(), dec("450.00")), ("I3".into(), dec("200.00"))]
+    );
+    // Referenced 600 on I2 (500): the 100 over goes on to the next rules:
+    // no exact match, then oldest due: 100 of I1.
+    let mut b = book(rules);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "600.00", "currency": "EUR", "reference": "I2""#,
+    );
+    assert_eq!(
+        opens(&b, "2026-01-20"),
+        [("I1".into(), dec("200.00")), ("I3".into(), dec("200.00"))]
+    );
+}
+
+#[test]
+fn no_clearing_rules_leave_cash_on_account_until_cleared() {
+    // `[]`: unapplied cash stays on account — it covers the oldest overdue
+    // lines in the views, and a clearing applies it later.
+    let mut b = book(r#""ledger": {"auto_clearing": []},"#);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "300.00", "currency": "EUR""#,
+    );
+    assert_eq!(opens(&b, "2026-01-20").len(), 3);
+    assert_eq!(credits_open(&b, "2026-01-20"), dec("300.00"));
+    apply(
+        &mut b,
+        r#""id": "k1", "date": "2026-02-01", "type": "cleared", "credit_id": "p1", "allocations": [{"invoice_id": "I1", "amount": "300.00"}]"#,
+    );
+    assert_eq!(opens(&b, "2026-02-01").len(), 2);
+    assert!(credits_open(&b, "2026-02-01").is_zero());
+}
+
+#[test]
+fn a_residue_within_tolerance_is_written_off_above_it_stays_open() {
+    // Tolerance: at most 5.00 and at most 1 % of the item (SAP tolerance
+    // groups: the lower limit counts). I1 is 300: 1 % = 3.00 is the limit.
+    let tol = r#""ledger": {"auto_clearing": ["by_reference", "oldest_due"],
+                 "residue_tolerance": {"amount": "5.00", "percent": "1"}},"#;
+    let mut b = book(tol);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    // 297.00 quoting I1: residue 3.00 ≤ 3.00, written off; I1 is settled.
+    apply(
+        &mut b,
+        r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "297.00", "currency": "EUR", "reference": "I1""#,
+    );
+    assert_eq!(
+        opens(&b, "2026-01-20"),
+        [("I2".into(), dec("500.00")), ("I3".into(), dec("200.00"))]
+    );
+    // 495.50 quoting I2 (500: limit min(5.00, 5.00) = 5.00): residue 4.50
+    // written off.
+    apply(
+        &mut b,
+        r#""id": "p2", "date": "2026-01-21", "type": "payment", "amount": "495.50", "currency": "EUR", "reference": "I2""#,
+    );
+    assert_eq!(opens(&b, "2026-01-21"), [("I3".into(), dec("200.00"))]);
+    // 197.00 quoting I3 (200: limit 2.00): residue 3.00 stays open on I3.
+    apply(
+        &mut b,
+        r#""id": "p3", "date": "2026-01-22", "type": "payment", "amount": "197.00", "currency": "EUR", "reference": "I3""#,
+    );
+    assert_eq!(opens(&b, "2026-01-22"), [("I3".into(), dec("3.00"))]);
+    // No cent created or lost: 1000 invoiced = 989.50 paid + 7.50 written
+    // off as payment differences + 3.00 open.
+    let k = b
+        .kpis(d("2026-01-01"), d("2026-01-31"), GroupBy::Total, eur())
+        .unwrap();
+    assert_eq!(k.groups["total"].collected, dec("997.00"));
+    assert_eq!(k.groups["total"].receivables, dec("3.00"));
+}
+
+#[test]
+fn clearing_rules_and_tolerances_are_validated() {
+    for (ledger, field) in [
+        (
+            r#"{"auto_clearing": ["oldest_due", "oldest_due"]}"#,
+            "twice",
+        ),
+        (r#"{"auto_clearing": ["by_amount"]}"#, "by_amount"),
+        (
+            r#"{"residue_tolerance": {"amount": "-1"}}"#,
+            "residue_tolerance",
+        ),
+        (
+            r#"{"residue_tolerance": {"percent": "101"}}"#,
+            "residue_tolerance",
+        ),
+        (
+            r#"{"residue_tolerance": {"amount": "1", "pct": "1"}}"#,
+            "pct",
+        ),
+    ] {
+        let e = Policy::from_json(&format!(
+            r#"{{"schema_version": 1, "policy_id": "x", "steps": [], "ledger": {ledger}}}"#
+        ))
+        .unwrap_err();
+        assert!(e.to_string().contains(field), "{ledger}: {e}");
+    }
+}

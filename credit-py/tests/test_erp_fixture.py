@@ -24,6 +24,7 @@ POLICY = {
     "schema_version": 1,
     "policy_id": "erp",
     "steps": [],
+    "ledger": {"auto_clearing": ["by_reference", "oldest_due"]},
     "dunning": {"grace_days": 0, "levels": [{"level": 1, "min_days_overdue": 1}],
                 "worklist": {"priority": "overdue_times_days"}},
 }

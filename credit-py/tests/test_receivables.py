@@ -128,3 +128,32 @@ def test_every_event_kind_refuses_an_unknown_field() -> None:
             b.apply_all([dict(e, pre_paid=True)])
         assert b.snapshot() == before
         b.apply(e)
+
+
+def test_automatic_clearing_rules_and_residue_tolerance() -> None:
+    # By reference, then exact amount, then oldest due; a residue of at most
+    # 5.00 and 1 % of the item is written off (SAP tolerance groups: the
+    # lower limit counts). The same cases as credit-core/tests/receivables.rs.
+    b = book(ledger={"auto_clearing": ["by_reference", "exact_amount", "oldest_due"],
+                     "residue_tolerance": {"amount": "5.00", "percent": "1"}})
+    for i, (inv, amt, day, due) in enumerate([("I1", "300.00", "2026-01-05", "2026-02-04"),
+                                              ("I2", "500.00", "2026-01-10", "2026-02-09"),
+                                              ("I3", "200.00", "2026-01-15", "2026-02-14")]):
+        b.apply(ev(f"i{i}", day, type="invoiced", invoice_id=inv, amount=amt, currency="EUR", due_date=due))
+    # 500 quoting I2 settles I2, not the older I1.
+    b.apply(ev("p1", "2026-01-20", type="payment", amount="500.00", currency="EUR", reference="I2"))
+    # 200 with no reference: the item of exactly 200 (I3), not 200 of I1.
+    b.apply(ev("p2", "2026-01-21", type="payment", amount="200.00", currency="EUR"))
+    # 297 quoting I1 (300): residue 3.00 = 1 % of 300, written off.
+    b.apply(ev("p3", "2026-01-22", type="payment", amount="297.00", currency="EUR", reference="I1"))
+    assert b.open_items("C1", date(2026, 1, 22)) == []
+    # No rules: cash stays on account until cleared.
+    b2 = book(ledger={"auto_clearing": []})
+    b2.apply(ev("i1", "2026-01-05", type="invoiced", invoice_id="I1", amount="300.00", currency="EUR",
+                due_date="2026-02-04"))
+    b2.apply(ev("p1", "2026-01-20", type="payment", amount="300.00", currency="EUR"))
+    assert [c["open"] for c in b2.open_credits("C1", date(2026, 1, 20))] == [Decimal("300.00")]
+    with pytest.raises(credit.ValidationError, match="twice"):
+        book(ledger={"auto_clearing": ["oldest_due", "oldest_due"]})
+    with pytest.raises(credit.ValidationError, match="residue_tolerance.amount"):
+        book(ledger={"residue_tolerance": {"amount": "-1"}})

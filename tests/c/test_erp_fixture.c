@@ -87,7 +87,8 @@ int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "tests/fixtures/erp";
     char path[512], line[8192];
     credit_book *b = NULL;
-    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"erp\", \"steps\": []}", &b) == CREDIT_OK);
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"erp\", \"steps\": [], \"ledger\": "
+                          "{\"auto_clearing\": [\"by_reference\", \"oldest_due\"]}}", &b) == CREDIT_OK);
     if (!b) return 1;
     credit_date start = {2025, 1, 1};
     snprintf(path, sizeof path, "%s/customers.json", dir);

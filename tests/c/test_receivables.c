@@ -208,8 +208,42 @@ static void test_batches(void) {
     credit_book_free(b);
 }
 
+/* Automatic clearing as policy data: by reference, then oldest due; a
+ * residue of at most 5.00 is written off (the hand case of
+ * credit-core/tests/receivables.rs). */
+static void test_clearing_rules(void) {
+    credit_book *b = NULL;
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"cl\", \"steps\": [], \"ledger\": "
+                          "{\"auto_clearing\": [\"by_reference\", \"oldest_due\"], "
+                          "\"residue_tolerance\": {\"amount\": \"5.00\"}}}", &b) == CREDIT_OK);
+    if (!b) return;
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}",
+                                      ymd(2026, 1, 1), NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-05\", \"type\": "
+                               "\"invoiced\", \"invoice_id\": \"I1\", \"amount\": \"300.00\", \"currency\": \"EUR\", "
+                               "\"due_date\": \"2026-02-04\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i2\", \"customer\": \"C1\", \"date\": \"2026-01-10\", \"type\": "
+                               "\"invoiced\", \"invoice_id\": \"I2\", \"amount\": \"500.00\", \"currency\": \"EUR\", "
+                               "\"due_date\": \"2026-02-09\"}", NULL) == CREDIT_OK);
+    /* 496.00 quoting I2: I2 settled, the 4.00 residue written off; I1 untouched. */
+    CHECK(credit_book_apply(b, "{\"id\": \"p1\", \"customer\": \"C1\", \"date\": \"2026-01-20\", \"type\": "
+                               "\"payment\", \"amount\": \"496.00\", \"currency\": \"EUR\", \"reference\": \"I2\"}",
+                            NULL) == CREDIT_OK);
+    char *json = NULL;
+    CHECK(credit_book_open_items(b, "C1", NULL, ymd(2026, 1, 20), &json) == CREDIT_OK);
+    CHECK(json && strstr(json, "\"invoice_id\":\"I1\"") && !strstr(json, "\"invoice_id\":\"I2\""));
+    credit_string_free(json);
+    /* A rule listed twice is refused. */
+    credit_book *bad = NULL;
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"x\", \"steps\": [], \"ledger\": "
+                          "{\"auto_clearing\": [\"oldest_due\", \"oldest_due\"]}}", &bad) != CREDIT_OK);
+    CHECK(bad == NULL);
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_cash_on_account();
+    test_clearing_rules();
     test_discount_after_a_credit_note();
     test_batches();
     test_every_kind_refuses_unknown_fields(argc > 1 ? argv[1] : "tests/conformance/event_kinds.jsonl");

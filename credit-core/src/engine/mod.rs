@@ -302,11 +302,29 @@ impl CreditBook {
     /// rewritten).
     pub fn set_policy(&mut self, policy: Policy, as_of: NaiveDate) -> Result<Recheck, BookError> {
         policy.validate()?;
+        let before = self.policy.ledger;
         if !self.ledger.set_conventions(policy.ledger) {
+            let new = policy.ledger;
+            let (field, value) = if new.partial_payment_discount != before.partial_payment_discount
+            {
+                (
+                    "ledger.partial_payment_discount",
+                    serde_json::to_string(&new.partial_payment_discount),
+                )
+            } else if new.auto_clearing != before.auto_clearing {
+                (
+                    "ledger.auto_clearing",
+                    serde_json::to_string(&new.auto_clearing),
+                )
+            } else {
+                (
+                    "ledger.residue_tolerance",
+                    serde_json::to_string(&new.residue_tolerance),
+                )
+            };
             return Err(crate::policy::PolicyError::InvalidField {
-                field: "ledger.partial_payment_discount".into(),
-                value: serde_json::to_string(&policy.ledger.partial_payment_discount)
-                    .unwrap_or_default(),
+                field: field.into(),
+                value: value.unwrap_or_default(),
                 reason: "the ledger conventions cannot change once the book holds events",
             }
             .into());

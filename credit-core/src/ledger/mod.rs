@@ -225,16 +225,22 @@ pub enum EventKind {
         #[serde(default, with = "crate::serde_decimal::option")]
         discount_base: Option<Decimal>,
     },
-    /// A payment, allocated explicitly or oldest-due-first.
+    /// A payment, allocated explicitly or by the ledger's automatic
+    /// clearing rules ([`LedgerConventions::auto_clearing`]).
     Payment {
         /// Amount received.
         #[serde(with = "crate::serde_decimal")]
         amount: Decimal,
         /// Currency.
         currency: Currency,
-        /// Explicit allocations; empty means automatic (oldest due first).
+        /// Explicit allocations; empty means automatic: the clearing rules
+        /// (by default oldest due first), the rest on account.
         #[serde(default)]
         allocations: Vec<Allocation>,
+        /// The remittance's reference (an invoice number as the payer
+        /// quoted it), read by the `by_reference` clearing rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
     /// A credit note, against an invoice or on account.
     CreditNote {
@@ -496,9 +502,16 @@ impl Event {
                     b.check_id("delivery_id", d)?;
                 }
             }
-            EventKind::Payment { allocations, .. } => {
+            EventKind::Payment {
+                allocations,
+                reference,
+                ..
+            } => {
                 for a in allocations {
                     invoice(&a.invoice_id)?;
+                }
+                if let Some(r) = reference {
+                    b.check_text("reference", r)?;
                 }
             }
             EventKind::CreditNote { invoice_id, .. } => {
@@ -1044,6 +1057,138 @@ pub struct LedgerConventions {
     /// Discounts on part payments (pro rata by default).
     #[serde(default)]
     pub partial_payment_discount: PartialDiscount,
+    /// How a payment without allocations (and a clearing without them) is
+    /// applied: the rules tried in order; what they leave stays on
+    /// account. Default `["oldest_due"]`.
+    #[serde(default, skip_serializing_if = "ClearingRules::is_default")]
+    pub auto_clearing: ClearingRules,
+    /// The residue an automatic clearing writes off instead of leaving it
+    /// open (none by default).
+    #[serde(default, skip_serializing_if = "ResidueTolerance::is_none")]
+    pub residue_tolerance: ResidueTolerance,
+}
+
+/// One automatic clearing rule (see [`ClearingRules`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClearingRule {
+    /// The open item whose invoice id is the payment's `reference`: the
+    /// cash settles it (with its discount, if in the period); more cash
+    /// goes on to the next rule.
+    ByReference,
+    /// The oldest open item the cash settles exactly on the payment date
+    /// (its discount taken if in the period), or within the residue
+    /// tolerance.
+    ExactAmount,
+    /// Open items oldest due first, each settled in full while the cash
+    /// lasts, the last one in part (pro rata discount per
+    /// [`PartialDiscount`]).
+    OldestDue,
+}
+
+/// The automatic clearing rules, tried in order on a payment without
+/// allocations — by default `["oldest_due"]`; `[]` leaves every such
+/// payment on account (unapplied cash) until a [`EventKind::Cleared`]
+/// applies it. The usual ERP order is reference first, then amount, then
+/// age (SAP's automatic clearing and lockbox: the reference selects the
+/// item, then the amount; Dynamics 365 settlement by transaction id, then
+/// by amount, then by due date). Each rule at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "Vec<ClearingRule>", into = "Vec<ClearingRule>")]
+pub struct ClearingRules([Option<ClearingRule>; 3]);
+
+impl Default for ClearingRules {
+    fn default() -> Self {
+        ClearingRules([Some(ClearingRule::OldestDue), None, None])
+    }
+}
+
+impl ClearingRules {
+    /// The rules, in order.
+    pub fn rules(&self) -> impl Iterator<Item = ClearingRule> + '_ {
+        self.0.iter().flatten().copied()
+    }
+
+    /// Whether these are the defaults (`["oldest_due"]`).
+    pub fn is_default(&self) -> bool {
+        *self == ClearingRules::default()
+    }
+}
+
+impl TryFrom<Vec<ClearingRule>> for ClearingRules {
+    type Error = String;
+
+    fn try_from(v: Vec<ClearingRule>) -> Result<Self, String> {
+        let mut out = [None; 3];
+        for (i, r) in v.iter().enumerate() {
+            if v[..i].contains(r) {
+                return Err(format!("auto_clearing: {r:?} is listed twice"));
+            }
+            out[i] = Some(*r);
+        }
+        Ok(ClearingRules(out))
+    }
+}
+
+impl From<ClearingRules> for Vec<ClearingRule> {
+    fn from(r: ClearingRules) -> Self {
+        r.rules().collect()
+    }
+}
+
+/// The residue an automatic clearing writes off: what the cash leaves of
+/// an item it was matched to (by reference, amount or as the last item
+/// oldest first), if at most `amount` and at most `percent` of the item's
+/// amount (both when both are given: the lower limit counts, as in SAP's
+/// tolerance groups, OBA3). The residue is booked as a payment difference,
+/// counted with the discount taken (SAP posts it to the payment-difference
+/// account beside cash discount). Above the tolerance it stays open on its
+/// invoice (a residual item linked to it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidueTolerance {
+    /// The most written off, in the item's currency.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<Decimal>,
+    /// The most written off, as a percent of the item's amount.
+    #[serde(
+        default,
+        with = "crate::serde_decimal::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub percent: Option<Decimal>,
+}
+
+impl ResidueTolerance {
+    /// Whether no tolerance is set (nothing is written off).
+    pub fn is_none(&self) -> bool {
+        self.amount.is_none() && self.percent.is_none()
+    }
+
+    /// The tolerance for an item of `amount` in minor units `mu`, in minor
+    /// units (rounded down: never more than the limits).
+    pub fn units_for(&self, amount: Decimal, mu: u32) -> i128 {
+        if self.is_none() {
+            return 0;
+        }
+        let floor_units = |d: Decimal| {
+            d.checked_mul(Decimal::from(10i64.pow(mu)))
+                .and_then(|x| i128::try_from(x.floor()).ok())
+                .unwrap_or(i128::MAX)
+                .max(0)
+        };
+        let by_amount = self.amount.map_or(i128::MAX, floor_units);
+        let by_percent = self.percent.map_or(i128::MAX, |p| {
+            amount
+                .checked_mul(p)
+                .map_or(i128::MAX, |x| floor_units(x / Decimal::ONE_HUNDRED))
+        });
+        by_amount.min(by_percent)
+    }
 }
 
 impl LedgerConventions {

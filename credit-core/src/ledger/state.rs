@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{
-    add, AccountState, Allocation, ApplyRules, ChargeKind, CreditKind, DunningBlock, Event,
-    EventKind, ItemCollection, LedgerError, OpenCredit, OpenItem, OrderState, PartialDiscount,
-    Promise,
+    add, AccountState, Allocation, ApplyRules, ChargeKind, ClearingRule, CreditKind, DunningBlock,
+    Event, EventKind, ItemCollection, LedgerConventions, LedgerError, OpenCredit, OpenItem,
+    OrderState, Promise,
 };
 use crate::customer::{EventId, InvoiceId, OrderId};
 use crate::money::{Currency, Money};
@@ -219,14 +219,23 @@ impl AccountState {
         rules: &ApplyRules,
         applied: &mut Vec<(usize, Decimal, Decimal)>,
     ) -> Result<(), LedgerError> {
-        let rule = rules.conventions().partial_payment_discount;
+        let conv = rules.conventions();
         match &ev.kind {
             EventKind::Payment {
                 amount,
                 currency,
                 allocations,
-            } => self.apply_payment(ev, *amount, *currency, allocations, rule, Some(applied)),
-            EventKind::Cleared { .. } => self.cleared(ev, rule, Some(applied)),
+                reference,
+            } => self.apply_payment(
+                ev,
+                *amount,
+                *currency,
+                allocations,
+                reference.as_deref(),
+                conv,
+                Some(applied),
+            ),
+            EventKind::Cleared { .. } => self.cleared(ev, conv, Some(applied)),
             _ => self.apply(ev, rules),
         }
     }
@@ -238,7 +247,7 @@ impl AccountState {
     /// The [`LedgerError`] naming the event and the problem.
     pub fn apply(&mut self, ev: &Event, terms: &ApplyRules) -> Result<(), LedgerError> {
         use EventKind as K;
-        let rule = terms.conventions().partial_payment_discount;
+        let conv = terms.conventions();
         match &ev.kind {
             K::OrderPlaced { .. } => self.order_placed(ev),
             K::OrderChanged { .. } => self.order_changed(ev),
@@ -251,8 +260,17 @@ impl AccountState {
                 amount,
                 currency,
                 allocations,
-            } => self.apply_payment(ev, *amount, *currency, allocations, rule, None),
-            K::Cleared { .. } => self.cleared(ev, rule, None),
+                reference,
+            } => self.apply_payment(
+                ev,
+                *amount,
+                *currency,
+                allocations,
+                reference.as_deref(),
+                conv,
+                None,
+            ),
+            K::Cleared { .. } => self.cleared(ev, conv, None),
             K::CreditNote { .. } => self.credit_note(ev),
             K::WriteOff { .. } => self.write_off(ev),
             K::DisputeOpened { .. } | K::DisputeResolved { .. } => self.dispute(ev),
@@ -784,31 +802,101 @@ impl AccountState {
 /// early-payment discounts, cash on account and promises kept.
 impl AccountState {
     /// Plans how `cash` in `currency` settles items, by `allocations` or
-    /// (none given) oldest due first: (item index, cash applied, discount
-    /// taken) per item, and the cash left. Changes nothing.
-    #[allow(clippy::type_complexity)]
+    /// (none given) by the automatic clearing rules of `conv`: (item index,
+    /// cash applied, discount taken — with any residue written off) per
+    /// item, and the cash left. Changes nothing.
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
     fn plan_settlement(
         &self,
         ev: &Event,
         cash: Decimal,
         currency: Currency,
         allocations: &[Allocation],
+        reference: Option<&str>,
         discount_date: Option<NaiveDate>,
-        rule: PartialDiscount,
+        conv: LedgerConventions,
     ) -> Result<(Vec<(usize, Decimal, Decimal)>, Decimal), LedgerError> {
+        let rule = conv.partial_payment_discount;
         let mut plan: Vec<(usize, Decimal, Decimal)> = Vec::new();
         let mut left = cash;
         if allocations.is_empty() {
-            for (i, it) in self.items.iter().enumerate() {
+            let tol = conv.residue_tolerance;
+            let mu = currency.minor_units();
+            // (paid, discount) with a residue within the tolerance written
+            // off with the discount.
+            let with_residue = |it: &OpenItem, paid: Decimal, disc: Decimal| {
+                let residue = it.open - paid - disc;
+                if residue > Decimal::ZERO
+                    && super::to_units(residue, mu).is_ok_and(|r| r <= tol.units_for(it.amount, mu))
+                {
+                    (paid, disc + residue)
+                } else {
+                    (paid, disc)
+                }
+            };
+            let candidates = |plan: &[(usize, Decimal, Decimal)]| {
+                let taken: Vec<usize> = plan.iter().map(|p| p.0).collect();
+                self.items
+                    .iter()
+                    .enumerate()
+                    .filter(move |(i, it)| {
+                        it.currency == currency && !it.open.is_zero() && !taken.contains(i)
+                    })
+                    .map(|(i, _)| i)
+                    .collect::<Vec<usize>>()
+            };
+            for r in conv.auto_clearing.rules() {
                 if left.is_zero() {
                     break;
                 }
-                if it.currency != currency || it.open.is_zero() {
-                    continue;
+                match r {
+                    ClearingRule::ByReference => {
+                        let Some(reference) = reference else { continue };
+                        let hit = candidates(&plan)
+                            .into_iter()
+                            .find(|&i| self.items[i].invoice_id.as_str() == reference);
+                        if let Some(i) = hit {
+                            let it = &self.items[i];
+                            let (paid, disc) = it.settle(left, discount_date, rule, false)?;
+                            let (paid, disc) = with_residue(it, paid, disc);
+                            plan.push((i, paid, disc));
+                            left -= paid;
+                        }
+                    }
+                    ClearingRule::ExactAmount => {
+                        // The oldest item this cash settles: exactly, or
+                        // leaving a residue within the tolerance.
+                        let mut hit = None;
+                        for i in candidates(&plan) {
+                            let it = &self.items[i];
+                            let (paid, disc) = it.settle(left, discount_date, rule, false)?;
+                            if paid != left {
+                                continue;
+                            }
+                            let (paid, disc) = with_residue(it, paid, disc);
+                            if paid + disc == it.open {
+                                hit = Some((i, paid, disc));
+                                break;
+                            }
+                        }
+                        if let Some((i, paid, disc)) = hit {
+                            plan.push((i, paid, disc));
+                            left -= paid;
+                        }
+                    }
+                    ClearingRule::OldestDue => {
+                        for i in candidates(&plan) {
+                            if left.is_zero() {
+                                break;
+                            }
+                            let it = &self.items[i];
+                            let (paid, disc) = it.settle(left, discount_date, rule, false)?;
+                            let (paid, disc) = with_residue(it, paid, disc);
+                            plan.push((i, paid, disc));
+                            left -= paid;
+                        }
+                    }
                 }
-                let (paid, disc) = it.settle(left, discount_date, rule, false)?;
-                plan.push((i, paid, disc));
-                left -= paid;
             }
             return Ok((plan, left));
         }
@@ -867,19 +955,28 @@ impl AccountState {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn apply_payment(
         &mut self,
         ev: &Event,
         amount: Decimal,
         currency: Currency,
         allocations: &[Allocation],
-        rule: PartialDiscount,
+        reference: Option<&str>,
+        conv: LedgerConventions,
         trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
     ) -> Result<(), LedgerError> {
         let amount = self.money(ev, amount, currency, "amount", true)?;
         // Plan every application first; write only when the plan is valid.
-        let (plan, left) =
-            self.plan_settlement(ev, amount, currency, allocations, Some(ev.date), rule)?;
+        let (plan, left) = self.plan_settlement(
+            ev,
+            amount,
+            currency,
+            allocations,
+            reference,
+            Some(ev.date),
+            conv,
+        )?;
         self.room_on_account(currency, left)?;
         if let Some(t) = trace {
             t.extend_from_slice(&plan);
@@ -912,7 +1009,7 @@ impl AccountState {
     fn cleared(
         &mut self,
         ev: &Event,
-        rule: PartialDiscount,
+        conv: LedgerConventions,
         trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
     ) -> Result<(), LedgerError> {
         let EventKind::Cleared {
@@ -939,8 +1036,15 @@ impl AccountState {
         // Cash earns a discount by the day it came in; a credit note none.
         let discount_date = (c.kind == CreditKind::Payment).then_some(c.date);
         let as_payment = c.kind == CreditKind::Payment;
-        let (plan, left) =
-            self.plan_settlement(ev, c.open, c.currency, allocations, discount_date, rule)?;
+        let (plan, left) = self.plan_settlement(
+            ev,
+            c.open,
+            c.currency,
+            allocations,
+            None,
+            discount_date,
+            conv,
+        )?;
         let used = c.open - left;
         if used.is_zero() {
             return Err(Self::not_allowed(

@@ -356,6 +356,7 @@ impl Ev {
                         amount: a.dec(),
                     })
                     .collect(),
+                reference: None,
             },
             Kind::CreditNote { inv, amount, cur } => EventKind::CreditNote {
                 invoice_id: inv.map(inv_id),
