@@ -3,9 +3,11 @@
 The same documents the Rust test applies (500 customers, about 20,000
 documents over 18 months, EUR and USD accounts); at every month end, for every
 customer, the views tie out: aging total = open items - open credits =
-exposure receivables + disputed, and the month's credit sales, receivables
-and DSO equal what is recomputed here from the documents alone (net credit
-sales: invoices - credit notes, CRF; DSO = receivables / sales x days).
+exposure receivables + disputed; the worklist and features agree with the
+overdue walk recomputed here from the open items (oldest due first, credits
+covering undisputed amounts); and the month's credit sales, receivables and
+DSO equal what is recomputed from the documents alone (net credit sales:
+invoices - credit notes, CRF; DSO = receivables / sales x days).
 """
 
 from __future__ import annotations
@@ -38,6 +40,43 @@ def month_ends() -> list[date]:
     return out
 
 
+def due_lines(it: dict) -> list[tuple[date, Decimal, Decimal]]:
+    """(due, open, disputed) per due line of an open item: reductions take the
+    oldest installments first, disputes the latest (the ledger's rule)."""
+    inst = it.get("collection", {}).get("installments")
+    if not inst:
+        return [(it["due_date"], it["open"], it["disputed"])]
+    reduced = it["amount"] - it["open"]
+    out = []
+    for due, amount in inst:
+        take = min(reduced, Decimal(amount))
+        reduced -= take
+        out.append([due, Decimal(amount) - take, Decimal(0)])
+    disputed = it["disputed"]
+    for line in reversed(out):
+        t = min(line[1], disputed)
+        line[2] = t
+        disputed -= t
+    return [(d, o, x) for d, o, x in out]
+
+
+def overdue_walk(items: list[dict], credits: Decimal, on: date) -> tuple[Decimal, int]:
+    """The overdue lines oldest due first (items' order on a tie), credits on
+    account covering the undisputed amounts: (uncovered undisputed amount,
+    days of the oldest line not covered, a disputed amount counting)."""
+    lines = [(d, o, x) for it in items for d, o, x in due_lines(it) if d < on and o > 0]
+    lines.sort(key=lambda line: line[0])
+    uncovered, oldest = Decimal(0), 0
+    for due, open_, disputed in lines:
+        by = min(open_ - disputed, credits)
+        credits -= by
+        left = open_ - disputed - by
+        uncovered += left
+        if left + disputed > 0:
+            oldest = max(oldest, (on - due).days)
+    return uncovered, oldest
+
+
 def test_every_view_ties_out_on_the_erp_fixture() -> None:
     customers = json.loads((FIXTURE / "customers.json").read_text())
     lines = (FIXTURE / "events.jsonl").read_text().splitlines()
@@ -68,12 +107,13 @@ def test_every_view_ties_out_on_the_erp_fixture() -> None:
     by_cur: dict[str, list[dict]] = defaultdict(list)
     for c in customers:
         by_cur[c["currency"]].append(c)
-    checked = 0
+    checked = overdue_seen = 0
     for cur, members in by_cur.items():
         series = b.kpi_series(date(2025, 1, 1), ends, cur, group_by="customer")
         for m in ends:
             aging = b.aging(m, group_by="customer", currency=cur).set_index("key")
             kp = series[series["to"] == m].set_index("key")
+            work = b.worklist(m, cur).set_index("customer")
             for c in members:
                 cid = c["id"]
                 items = b.open_items(cid, m)
@@ -83,6 +123,12 @@ def test_every_view_ties_out_on_the_erp_fixture() -> None:
                 assert x["figures"]["receivables"] + x["figures"]["disputed"] == net, (cid, m)
                 total = aging.loc[cid, "total"] if cid in aging.index else Decimal(0)
                 assert total == net, (cid, m)
+                # The worklist and features read the check's overdue walk.
+                uncovered, oldest = overdue_walk(items, sum((x["open"] for x in credits), Decimal(0)), m)
+                listed = work.loc[cid, "overdue"] if cid in work.index else Decimal(0)
+                assert listed == uncovered, (cid, m)
+                assert b.features(cid, m)["current_days_overdue"] == oldest, (cid, m)
+                overdue_seen += uncovered > 0
                 s = sales.get((cid, m.year, m.month), Decimal(0))
                 if cid not in kp.index:
                     assert s == 0 and net == 0, (cid, m)
@@ -93,4 +139,4 @@ def test_every_view_ties_out_on_the_erp_fixture() -> None:
                 want = None if s == 0 else (net * m.day / s).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
                 assert row["dso"] == want, (cid, m)
                 checked += 1
-    assert checked > 5000
+    assert checked > 5000 and overdue_seen > 1000, (checked, overdue_seen)
