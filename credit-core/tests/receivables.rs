@@ -693,12 +693,18 @@ const THREE: [&str; 3] = [
     r#""id": "i3", "date": "2026-01-15", "type": "invoiced", "invoice_id": "I3", "amount": "200.00", "currency": "EUR", "due_date": "2026-02-14""#,
 ];
 
+/// A book with `extra` policy fields and the three invoices.
+fn three(extra: &str) -> CreditBook {
+    let mut b = book(extra);
+    THREE.iter().for_each(|e| apply(&mut b, e));
+    b
+}
+
 #[test]
 fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
     let rules = r#""ledger": {"auto_clearing": ["by_reference", "exact_amount", "oldest_due"]},"#;
     // By reference: 500 quoting I2 settles I2, not the older I1.
-    let mut b = book(rules);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(rules);
     apply(
         &mut b,
         r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "500.00", "currency": "EUR", "reference": "I2""#,
@@ -709,8 +715,7 @@ fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
     );
     // By amount: 200 with no reference settles I3 (the one item of 200),
     // not 200 of I1.
-    let mut b = book(rules);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(rules);
     apply(
         &mut b,
         r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "200.00", "currency": "EUR""#,
@@ -720,8 +725,7 @@ fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
         [("I1".into(), dec("300.00")), ("I2".into(), dec("500.00"))]
     );
     // No reference, no amount match: oldest due first, 350 = I1 300 + 50 of I2.
-    let mut b = book(rules);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(rules);
     apply(
         &mut b,
         r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "350.00", "currency": "EUR""#,
@@ -732,8 +736,7 @@ fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
     );
     // Referenced 600 on I2 (500): the 100 over goes on to the next rules:
     // no exact match, then oldest due: 100 of I1.
-    let mut b = book(rules);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(rules);
     apply(
         &mut b,
         r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "600.00", "currency": "EUR", "reference": "I2""#,
@@ -748,8 +751,7 @@ fn automatic_clearing_by_reference_then_amount_then_oldest_due() {
 fn no_clearing_rules_leave_cash_on_account_until_cleared() {
     // `[]`: unapplied cash stays on account — it covers the oldest overdue
     // lines in the views, and a clearing applies it later.
-    let mut b = book(r#""ledger": {"auto_clearing": []},"#);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(r#""ledger": {"auto_clearing": []},"#);
     apply(
         &mut b,
         r#""id": "p1", "date": "2026-01-20", "type": "payment", "amount": "300.00", "currency": "EUR""#,
@@ -770,8 +772,7 @@ fn a_residue_within_tolerance_is_written_off_above_it_stays_open() {
     // groups: the lower limit counts). I1 is 300: 1 % = 3.00 is the limit.
     let tol = r#""ledger": {"auto_clearing": ["by_reference", "oldest_due"],
                  "residue_tolerance": {"amount": "5.00", "percent": "1"}},"#;
-    let mut b = book(tol);
-    THREE.iter().for_each(|e| apply(&mut b, e));
+    let mut b = three(tol);
     // 297.00 quoting I1: residue 3.00 ≤ 3.00, written off; I1 is settled.
     apply(
         &mut b,

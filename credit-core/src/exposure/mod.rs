@@ -363,7 +363,11 @@ pub fn scan(
             failed = Some(overflow());
             return;
         };
-        over = over.saturating_add(left);
+        let Some(sum) = over.checked_add(left) else {
+            failed = Some(overflow());
+            return;
+        };
+        over = sum;
         let covered = cover.min(left);
         cover -= covered;
         if out.oldest_overdue_days.is_none() && left - covered > materiality_u {
@@ -372,9 +376,6 @@ pub fn scan(
     })?;
     if let Some(e) = failed {
         return Err(e);
-    }
-    if over == i128::MAX {
-        return Err(overflow());
     }
     let dec = |v: i128| Decimal::try_from_i128_with_scale(v, mu).map_err(|_| overflow());
     f.receivables = dec(recv - credits)?;
