@@ -719,7 +719,8 @@ pub struct WorkItem {
     /// Currency of the amounts (the worklist's).
     pub currency: Currency,
     /// Overdue amount to collect: undisputed, net of the credits on
-    /// account that cover it (as the check reads it; see
+    /// account that cover it (as the check reads it, in each account's
+    /// credit currency, then converted to the worklist's; see
     /// [`crate::exposure::overdue_lines`]).
     pub overdue: Decimal,
     /// Days the oldest overdue item is past due.

@@ -269,7 +269,7 @@ pub fn notice_for(
         // (`exposure::overdue_lines`: disputes on the latest lines,
         // credits covering the oldest lines first).
         // (installment, due, undisputed, uncovered, amount, reductions)
-        let splits = if it.has_installments() {
+        let mut splits = if it.has_installments() {
             installment_split(it)
         } else {
             Vec::new()
@@ -287,7 +287,8 @@ pub fn notice_for(
                     let k = k as usize - 1;
                     (
                         it.collection.installments[k].1,
-                        std::borrow::Cow::Owned(splits[k].2.clone()),
+                        // Each installment is one line: its history moves.
+                        std::borrow::Cow::Owned(std::mem::take(&mut splits[k].2)),
                     )
                 }
             };

@@ -1121,10 +1121,15 @@ impl TryFrom<Vec<ClearingRule>> for ClearingRules {
     fn try_from(v: Vec<ClearingRule>) -> Result<Self, String> {
         let mut out = [None; 3];
         for (i, r) in v.iter().enumerate() {
+            // Three rules exist: a fourth entry repeats one, caught here
+            // before it could index past `out`.
             if v[..i].contains(r) {
                 return Err(format!("auto_clearing: {r:?} is listed twice"));
             }
-            out[i] = Some(*r);
+            let Some(slot) = out.get_mut(i) else {
+                return Err("auto_clearing: at most three rules".into());
+            };
+            *slot = Some(*r);
         }
         Ok(ClearingRules(out))
     }

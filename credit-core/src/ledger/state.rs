@@ -221,20 +221,7 @@ impl AccountState {
     ) -> Result<(), LedgerError> {
         let conv = rules.conventions();
         match &ev.kind {
-            EventKind::Payment {
-                amount,
-                currency,
-                allocations,
-                reference,
-            } => self.apply_payment(
-                ev,
-                *amount,
-                *currency,
-                allocations,
-                reference.as_deref(),
-                conv,
-                Some(applied),
-            ),
+            EventKind::Payment { .. } => self.apply_payment(ev, conv, Some(applied)),
             EventKind::Cleared { .. } => self.cleared(ev, conv, Some(applied)),
             _ => self.apply(ev, rules),
         }
@@ -256,20 +243,7 @@ impl AccountState {
             K::Invoiced { .. } => self.invoiced(ev, terms),
             K::OpenItemImported { .. } => self.item_imported(ev),
             K::Charged { .. } => self.charged(ev),
-            K::Payment {
-                amount,
-                currency,
-                allocations,
-                reference,
-            } => self.apply_payment(
-                ev,
-                *amount,
-                *currency,
-                allocations,
-                reference.as_deref(),
-                conv,
-                None,
-            ),
+            K::Payment { .. } => self.apply_payment(ev, conv, None),
             K::Cleared { .. } => self.cleared(ev, conv, None),
             K::CreditNote { .. } => self.credit_note(ev),
             K::WriteOff { .. } => self.write_off(ev),
@@ -834,17 +808,13 @@ impl AccountState {
                     (paid, disc)
                 }
             };
-            let candidates = |plan: &[(usize, Decimal, Decimal)]| {
-                let taken: Vec<usize> = plan.iter().map(|p| p.0).collect();
-                self.items
-                    .iter()
-                    .enumerate()
-                    .filter(move |(i, it)| {
-                        it.currency == currency && !it.open.is_zero() && !taken.contains(i)
-                    })
-                    .map(|(i, _)| i)
-                    .collect::<Vec<usize>>()
+            // An item a rule may still take: open, in the cash's currency,
+            // not already in the plan (a plan holds a few items).
+            let eligible = |i: usize, plan: &[(usize, Decimal, Decimal)]| {
+                let it = &self.items[i];
+                it.currency == currency && !it.open.is_zero() && !plan.iter().any(|p| p.0 == i)
             };
+            let n = self.items.len();
             for r in conv.auto_clearing.rules() {
                 if left.is_zero() {
                     break;
@@ -852,9 +822,9 @@ impl AccountState {
                 match r {
                     ClearingRule::ByReference => {
                         let Some(reference) = reference else { continue };
-                        let hit = candidates(&plan)
-                            .into_iter()
-                            .find(|&i| self.items[i].invoice_id.as_str() == reference);
+                        let hit = (0..n).find(|&i| {
+                            eligible(i, &plan) && self.items[i].invoice_id.as_str() == reference
+                        });
                         if let Some(i) = hit {
                             let it = &self.items[i];
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
@@ -867,7 +837,7 @@ impl AccountState {
                         // The oldest item this cash settles: exactly, or
                         // leaving a residue within the tolerance.
                         let mut hit = None;
-                        for i in candidates(&plan) {
+                        for i in (0..n).filter(|&i| eligible(i, &plan)) {
                             let it = &self.items[i];
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
                             if paid != left {
@@ -885,9 +855,12 @@ impl AccountState {
                         }
                     }
                     ClearingRule::OldestDue => {
-                        for i in candidates(&plan) {
+                        for i in 0..n {
                             if left.is_zero() {
                                 break;
+                            }
+                            if !eligible(i, &plan) {
+                                continue;
                             }
                             let it = &self.items[i];
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
@@ -955,18 +928,23 @@ impl AccountState {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn apply_payment(
         &mut self,
         ev: &Event,
-        amount: Decimal,
-        currency: Currency,
-        allocations: &[Allocation],
-        reference: Option<&str>,
         conv: LedgerConventions,
         trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
     ) -> Result<(), LedgerError> {
-        let amount = self.money(ev, amount, currency, "amount", true)?;
+        let EventKind::Payment {
+            amount,
+            currency,
+            allocations,
+            reference,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let (currency, reference) = (*currency, reference.as_deref());
+        let amount = self.money(ev, *amount, currency, "amount", true)?;
         // Plan every application first; write only when the plan is valid.
         let (plan, left) = self.plan_settlement(
             ev,
