@@ -38,7 +38,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::exposure::{BookView, FxRates};
+use crate::exposure::{BookView, Fx};
 use crate::ledger::{AccountState, ApplyRules, Event, EventKind, LedgerError};
 use crate::money::{Currency, RoundingMode};
 use crate::scoring::{Attributes, Value};
@@ -207,14 +207,14 @@ pub(crate) fn of_account<B: BookView>(
     segment: &str,
     as_of: NaiveDate,
 ) -> Result<Features, B::Error> {
-    let currency = book.customer(c).segment_currency(segment);
+    let currency = book.customer(c, as_of).segment_currency(segment);
     let Some(a) = book.account_in(c, segment) else {
         return Ok(compute(
             [],
             currency,
             as_of,
             book.rules(),
-            book.fx(),
+            book.fx(as_of),
             false,
         )?);
     };
@@ -223,7 +223,7 @@ pub(crate) fn of_account<B: BookView>(
         currency,
         as_of,
         book.rules(),
-        book.fx(),
+        book.fx(as_of),
         book.credit_cover().in_check,
     )?;
     let x = book.exposure(a, as_of)?;
@@ -248,7 +248,7 @@ pub fn compute<'a>(
     currency: Currency,
     as_of: NaiveDate,
     terms: &ApplyRules,
-    fx: &FxRates,
+    fx: Fx<'_>,
     credits_cover: bool,
 ) -> Result<Features, LedgerError> {
     let starts = [

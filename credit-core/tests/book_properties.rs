@@ -387,7 +387,7 @@ fn overdue_views_agree(
             .unwrap();
         fx
     };
-    let o = credit_core::exposure::overdue(st, day, Decimal::ZERO, true, &eur_fx).unwrap();
+    let o = credit_core::exposure::overdue(st, day, Decimal::ZERO, true, eur_fx.on(day)).unwrap();
     prop_assert_eq!(o.overdue_amount, uncovered, "check overdue amount of {}", c);
     prop_assert_eq!(
         o.oldest_overdue_days,
@@ -424,7 +424,7 @@ fn overdue_views_agree(
         }
     }
     // Item-overdue alerts: exactly the overdue invoices not covered in full.
-    let covered = credit_core::monitor::covered_overdue(st, day, &eur_fx).unwrap();
+    let covered = credit_core::monitor::covered_overdue(st, day, eur_fx.on(day)).unwrap();
     for id in &covered {
         prop_assert!(
             overdue_invoices.contains(*id) && !short.contains(*id),

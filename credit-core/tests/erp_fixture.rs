@@ -463,7 +463,8 @@ fn every_view_ties_out_on_the_erp_fixture() {
                 // last month end is the period's end).
                 let st = b.account_state(id, "default").unwrap();
                 let fx = credit_core::exposure::FxRates::default();
-                let o = credit_core::exposure::overdue(st, m, Decimal::ZERO, true, &fx).unwrap();
+                let o =
+                    credit_core::exposure::overdue(st, m, Decimal::ZERO, true, fx.on(m)).unwrap();
                 assert_eq!(
                     o.overdue_amount,
                     dec(uncovered),

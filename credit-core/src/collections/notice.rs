@@ -12,7 +12,7 @@ use super::{
     compensation, CollectionsError, DunningProcedure, DunningRun, Exclusion, Notice, NoticeLine,
 };
 use crate::customer::{CustomerId, EventId, InvoiceId};
-use crate::exposure::FxRates;
+use crate::exposure::Fx;
 use crate::ledger::{AccountState, ChargeKind, Event, EventKind, OpenItem, Promise};
 use crate::money::Currency;
 
@@ -175,7 +175,7 @@ pub(crate) fn installment_split(it: &OpenItem) -> Vec<(NaiveDate, Decimal, Dated
 pub fn notice_for(
     proc_: &DunningProcedure,
     st: &AccountState,
-    fx: &FxRates,
+    fx: Fx<'_>,
     customer: &CustomerId,
     segment: &str,
     as_of: NaiveDate,

@@ -69,8 +69,8 @@ pub(crate) fn dunning_run<B: CollectionsView>(
         .flat_map(|c| book.accounts_of(c).iter().map(move |&a| (c, a)))
         .collect();
     order.sort_by(|x, y| {
-        (&book.customer(x.0).id, book.segment(x.1))
-            .cmp(&(&book.customer(y.0).id, book.segment(y.1)))
+        (&book.customer(x.0, as_of).id, book.segment(x.1))
+            .cmp(&(&book.customer(y.0, as_of).id, book.segment(y.1)))
     });
     let mut run = DunningRun {
         as_of,
@@ -83,8 +83,8 @@ pub(crate) fn dunning_run<B: CollectionsView>(
         if let Some(n) = super::notice_for(
             proc_,
             &st,
-            book.fx(),
-            &book.customer(c).id,
+            book.fx(as_of),
+            &book.customer(c, as_of).id,
             book.segment(a),
             as_of,
             &covered,
@@ -136,13 +136,15 @@ fn customer_overdue<B: CollectionsView>(
         // credits cover its oldest overdue lines first, whatever else
         // leaves a line out of the worklist; disputed amounts are not
         // collected.
-        for l in crate::exposure::overdue_lines(&st, as_of, book.fx(), credits_cover)? {
+        for l in crate::exposure::overdue_lines(&st, as_of, book.fx(as_of), credits_cover)? {
             let it = &st.items[l.item];
             if covered.contains(&it.invoice_id) {
                 continue;
             }
             let due = l.due;
-            let v = book.fx().convert(l.uncovered(), st.currency, currency)?;
+            let v = book
+                .fx(as_of)
+                .convert(l.uncovered(), st.currency, currency)?;
             if v.is_zero() {
                 continue;
             }
@@ -194,7 +196,7 @@ pub(crate) fn worklist<B: CollectionsView>(
         if o.amount.is_zero() {
             continue;
         }
-        let c = book.customer(ci);
+        let c = book.customer(ci, as_of);
         let pd = c
             .risk_class
             .and_then(|k| wl.pd_by_class.get(&k).copied())

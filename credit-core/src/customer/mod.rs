@@ -15,7 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::bounds::{Bounds, BoundsError};
 use crate::money::{Currency, Money};
 
+mod dated;
 pub(crate) mod directory;
+
+pub use dated::Dated;
 
 pub use crate::ids::{CustomerId, EventId, InvoiceId, OrderId, DEFAULT_SEGMENT};
 
@@ -156,6 +159,16 @@ pub struct Customer {
     /// Free host attributes (region, industry code, …).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// First day this version of the master data is in force (see
+    /// [`Dated`]); absent: the base version, in force before every dated
+    /// one. Every as-of view and check reads the version in force on its
+    /// date; the credit currencies are the same in every version.
+    #[serde(
+        with = "crate::serde_date::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_from: Option<NaiveDate>,
 }
 
 impl Customer {
@@ -172,6 +185,7 @@ impl Customer {
             next_review: None,
             collector: None,
             attributes: BTreeMap::new(),
+            valid_from: None,
         }
     }
 
@@ -296,6 +310,20 @@ pub struct CreditLimit {
     /// The limit (`"limit"` in JSON).
     #[serde(rename = "limit")]
     pub amount: LimitAmount,
+    /// First day this version of the limit is in force (see [`Dated`]);
+    /// absent: the base version, in force before every dated one. A
+    /// version replaces the previous one whole (temporary increases
+    /// included) from its date on.
+    #[serde(
+        with = "crate::serde_date::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub valid_from: Option<NaiveDate>,
+    /// Why the limit was set (e.g. the review that applied it), kept with
+    /// the version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Last day the limit is valid; after it, the limit-expired step fails.
     #[serde(with = "crate::serde_date::option", default)]
     pub valid_to: Option<NaiveDate>,
@@ -311,6 +339,8 @@ impl CreditLimit {
             customer: CustomerId::from(customer),
             segment: default_segment(),
             amount: LimitAmount::Amount(amount),
+            valid_from: None,
+            reason: None,
             valid_to: None,
             temporary: Vec::new(),
         }

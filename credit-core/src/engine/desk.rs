@@ -138,7 +138,7 @@ impl CreditBook {
             horizon_end,
             m.materiality,
             m.credits_cover,
-            &self.fx,
+            self.fx.on(as_of),
             Some(exclude),
         )?;
         let add = |x: Decimal, v: Decimal| x.checked_add(v).ok_or(BookError::Overflow);
@@ -172,7 +172,7 @@ impl CreditBook {
         src: Source<'_>,
     ) -> Result<Decimal, BookError> {
         let mut total = Decimal::ZERO;
-        self.directory.walk_subtree(h, &mut |c| {
+        self.directory.walk_subtree_on(h, req.as_of, &mut |c| {
             if let Some(a) = self.account_idx(c, &req.segment) {
                 let res = match src {
                     Source::Now => Reservations::Desk,
@@ -191,9 +191,11 @@ impl CreditBook {
                 };
                 let (f, _) = self.check_figures(a, req.as_of, &req.order_id, m, res)?;
                 let w = f.weighted(&m.weights, false).ok_or(BookError::Overflow)?;
-                let v = self
-                    .fx
-                    .convert(w, self.ledger.journal(a).state().currency, gcur)?;
+                let v = self.fx.on(req.as_of).convert(
+                    w,
+                    self.ledger.journal(a).state().currency,
+                    gcur,
+                )?;
                 total = total.checked_add(v).ok_or(BookError::Overflow)?;
             }
             Ok::<(), BookError>(())
@@ -212,10 +214,10 @@ impl CreditBook {
     ) -> Result<Option<(usize, GroupView)>, BookError> {
         let m = self.policy.measures();
         let mut best: Option<(usize, GroupView)> = None;
-        for h in self.directory.ancestors(c) {
+        for h in self.directory.ancestors_on(c, req.as_of) {
             let Some(limit) = self
                 .account_idx(h, &req.segment)
-                .and_then(|a| self.accounts[a].group_limit.as_ref())
+                .and_then(|a| self.accounts[a].group_limit.on(req.as_of))
                 .and_then(|gl| gl.effective(req.as_of))
             else {
                 continue;
@@ -223,7 +225,10 @@ impl CreditBook {
             let gcur = self.directory.customer(h).segment_currency(&req.segment);
             let view = GroupView {
                 exposure_before: self.group_exposure_for_check(h, req, gcur, &m, Source::Now)?,
-                order_amount: self.fx.convert(order_amount, currency, gcur)?,
+                order_amount: self
+                    .fx
+                    .on(req.as_of)
+                    .convert(order_amount, currency, gcur)?,
                 limit,
                 currency: gcur,
             };
@@ -270,11 +275,12 @@ impl CreditBook {
         b.check_id("order_id", &req.order_id.0)?;
         b.check_id("segment", &req.segment)?;
         let c = self.cust(&req.customer)?;
-        let cust = self.directory.customer(c);
+        let cust = self.directory.customer_on(c, req.as_of);
         let currency = cust.segment_currency(&req.segment);
-        let order_amount = self
-            .fx
-            .convert(req.amount.amount(), req.amount.currency(), currency)?;
+        let order_amount =
+            self.fx
+                .on(req.as_of)
+                .convert(req.amount.amount(), req.amount.currency(), currency)?;
         let m = self.policy.measures();
         let (figures, limit, overdue) = match self.account_idx(c, &req.segment) {
             Some(a) => {
@@ -282,7 +288,7 @@ impl CreditBook {
                     self.check_figures(a, req.as_of, &req.order_id, &m, Reservations::Desk)?;
                 (
                     f,
-                    LimitView::of(self.accounts[a].limit.as_ref(), req.as_of),
+                    LimitView::of(self.accounts[a].limit.on(req.as_of), req.as_of),
                     o,
                 )
             }
@@ -329,7 +335,7 @@ impl CreditBook {
         };
         let mut group_reserved = Vec::new();
         if let Some(h) = head {
-            self.directory.walk_subtree(h, &mut |m| {
+            self.directory.walk_subtree_on(h, req.as_of, &mut |m| {
                 let Some(a) = self.account_idx(m, &req.segment).filter(|_| m != c) else {
                     return Ok(());
                 };

@@ -30,7 +30,7 @@ use rust_decimal::Decimal;
 
 use crate::check::desk::{DeskError, OrderDesk};
 use crate::customer::directory::Directory;
-use crate::customer::{CreditLimit, Customer, CustomerError, CustomerId};
+use crate::customer::{CreditLimit, Customer, CustomerError, CustomerId, Dated};
 use crate::exposure::FxRates;
 use crate::ledger::{AccountState, Event, EventKind, Ledger, LedgerError, OpenItemRow};
 use crate::money::{Currency, MoneyError};
@@ -115,8 +115,10 @@ pub enum BookError {
 struct Account {
     customer: usize,
     segment: String,
-    limit: Option<CreditLimit>,
-    group_limit: Option<CreditLimit>,
+    /// The account's limit, by valid-from date.
+    limit: Dated<CreditLimit>,
+    /// The group limit the account's customer heads, by valid-from date.
+    group_limit: Dated<CreditLimit>,
     /// Monitoring's columnar copy of the state, built on first use and
     /// dropped whenever the account changes.
     columns: crate::monitor::columns::ColumnCache,
@@ -161,9 +163,26 @@ impl CreditBook {
         Ok(self.directory.require(id)?)
     }
 
-    /// A customer by id.
+    /// A customer by id: its latest version of master data.
     pub fn customer(&self, id: &CustomerId) -> Option<&Customer> {
         self.directory.find(id).map(|c| self.directory.customer(c))
+    }
+
+    /// A customer's master data as it stood on `date`: the version in
+    /// force that day (before its first version, the first).
+    pub fn customer_on(&self, id: &CustomerId, date: NaiveDate) -> Option<&Customer> {
+        self.directory
+            .find(id)
+            .map(|c| self.directory.customer_on(c, date))
+    }
+
+    /// Every version of a customer's master data, base first, then by
+    /// valid-from date (empty for an unknown customer).
+    pub fn customer_history(&self, id: &CustomerId) -> Vec<&Customer> {
+        self.directory
+            .find(id)
+            .map(|c| self.directory.versions(c).map(|v| &**v).collect())
+            .unwrap_or_default()
     }
 
     fn account_idx(&self, c: usize, segment: &str) -> Option<usize> {
@@ -192,8 +211,8 @@ impl CreditBook {
         self.accounts.push(Account {
             customer: c,
             segment: segment.to_string(),
-            limit: None,
-            group_limit: None,
+            limit: Dated::default(),
+            group_limit: Dated::default(),
             columns: Default::default(),
         });
         let accounts = &self.accounts;
@@ -204,8 +223,16 @@ impl CreditBook {
         self.directory.insert_account(c, pos, a);
     }
 
-    /// Adds or updates a customer. The parent must exist already; changing
-    /// the credit currency of a customer with accounts is refused. Returns
+    /// Adds a customer, or a version of its master data in force from its
+    /// `valid_from` (absent: the base version, in force before every dated
+    /// one; a version with a date already held replaces that version, and
+    /// no other date's master data changes — see [`Dated`]). Every as-of
+    /// view and check reads the version in force on its date: class,
+    /// blocked, next review, collector, attributes and parent (so a group's
+    /// members are those linked on the date). The parent must exist
+    /// already and may not close a loop on any date; every version has the
+    /// same credit currencies, and changing them for a customer with
+    /// accounts is refused. Returns
     /// the [`Recheck`] of the held orders: those that now pass, and
     /// those it could not re-check (they stay on hold), e.g. after a
     /// risk-class change.
@@ -238,17 +265,46 @@ impl CreditBook {
 
     fn validate_limit(&self, limit: &CreditLimit) -> Result<usize, BookError> {
         self.policy.bounds.check_id("segment", &limit.segment)?;
+        if let Some(r) = &limit.reason {
+            self.policy.bounds.check_text("reason", r)?;
+        }
         let c = self.cust(&limit.customer)?;
         limit.validate(self.directory.customer(c).segment_currency(&limit.segment))?;
         Ok(c)
     }
 
-    /// Sets (replaces) an account's credit limit. Returns the
-    /// [`Recheck`] of the held orders: those that now pass, and
-    /// those it could not re-check (they stay on hold).
+    /// Sets a version of an account's credit limit, in force from its
+    /// `valid_from` (absent: the base version, in force before every dated
+    /// one) until the next version's; a version with a date already held
+    /// replaces that version, and no other date's limit changes (see
+    /// [`Dated`]). Every check, exposure and report reads the limit in
+    /// force on its date. Returns the [`Recheck`] of the held orders as of
+    /// `as_of`: those that now pass, and those it could not re-check (they
+    /// stay on hold).
     ///
     /// # Errors
     /// [`CustomerError`] for an unknown customer or a limit in another currency.
+    ///
+    /// # Example
+    /// ```
+    /// # use credit_core::{CreditBook, CreditLimit, Customer, Policy};
+    /// # use credit_core::money::{Currency, Money};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let eur = Currency::iso("EUR")?;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    /// let policy = Policy::from_json(r#"{"schema_version": 1, "policy_id": "v1",
+    ///     "steps": [{"step": "static_limit", "action": "block"}]}"#)?;
+    /// let mut book = CreditBook::new(policy)?;
+    /// book.upsert_customer(Customer::new("C1", "Acme", eur), d("2026-01-01"))?;
+    /// book.set_limit(CreditLimit::amount("C1", Money::parse("1000.00", eur)?), d("2026-01-01"))?;
+    /// let mut raised = CreditLimit::amount("C1", Money::parse("5000.00", eur)?);
+    /// raised.valid_from = Some(d("2026-04-01"));
+    /// book.set_limit(raised, d("2026-04-01"))?;
+    /// let id = "C1".into();
+    /// assert_eq!(book.exposure(&id, "default", d("2026-03-31"))?.limit, Some("1000.00".parse()?));
+    /// assert_eq!(book.exposure(&id, "default", d("2026-04-01"))?.limit, Some("5000.00".parse()?));
+    /// # Ok(()) }
+    /// ```
     pub fn set_limit(
         &mut self,
         limit: CreditLimit,
@@ -256,12 +312,23 @@ impl CreditBook {
     ) -> Result<Recheck, BookError> {
         let c = self.validate_limit(&limit)?;
         let a = self.account_or_new(c, &limit.segment.clone());
-        self.accounts[a].limit = Some(limit);
+        self.accounts[a].limit.set(limit.valid_from, limit);
         Ok(self.releasable(as_of))
     }
 
-    /// Sets a group limit on a group head: shared by it and every customer
-    /// below it, in the limit's segment. Returns the
+    /// The versions of an account's limit, base first, then by
+    /// valid-from date (empty for an unknown customer or account).
+    pub fn limit_history(&self, customer: &CustomerId, segment: &str) -> Vec<&CreditLimit> {
+        self.directory
+            .find(customer)
+            .and_then(|c| self.account_idx(c, segment))
+            .map(|a| self.accounts[a].limit.iter().map(|(_, l)| l).collect())
+            .unwrap_or_default()
+    }
+
+    /// Sets a version of a group limit on a group head (dated as
+    /// [`CreditBook::set_limit`]): shared by it and every customer below it
+    /// on the date, in the limit's segment. Returns the
     /// [`Recheck`] of the held orders: those that now pass, and
     /// those it could not re-check (they stay on hold).
     ///
@@ -274,11 +341,13 @@ impl CreditBook {
     ) -> Result<Recheck, BookError> {
         let c = self.validate_limit(&limit)?;
         let a = self.account_or_new(c, &limit.segment.clone());
-        self.accounts[a].group_limit = Some(limit);
+        self.accounts[a].group_limit.set(limit.valid_from, limit);
         Ok(self.releasable(as_of))
     }
 
-    /// Sets an FX rate: `amount_in_to = amount_in_from × rate`.
+    /// Sets the base FX rate of a pair, `amount_in_to = amount_in_from ×
+    /// rate`: in force on every date before the pair's first dated rate
+    /// ([`CreditBook::set_fx_rate_from`]).
     ///
     /// # Errors
     /// [`MoneyError::InvalidArgument`] for a rate that is not positive.
@@ -289,6 +358,23 @@ impl CreditBook {
         rate: Decimal,
     ) -> Result<(), BookError> {
         Ok(self.fx.set(from, to, rate)?)
+    }
+
+    /// Sets an FX rate in force from `valid_from` until the pair's next
+    /// dated rate (a rate with a date already held replaces it): every
+    /// as-of view and check converts at the rate in force on its date, so
+    /// last quarter's figures keep last quarter's rates.
+    ///
+    /// # Errors
+    /// As [`CreditBook::set_fx_rate`].
+    pub fn set_fx_rate_from(
+        &mut self,
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+        valid_from: NaiveDate,
+    ) -> Result<(), BookError> {
+        Ok(self.fx.set_from(from, to, rate, Some(valid_from))?)
     }
 
     /// Replaces the policy. Returns the

@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 use super::{BookError, CreditBook};
 use crate::check::desk::{Hold, LogEntry, OrderDesk, Release, Reservation};
 use crate::chunks::Chunked;
-use crate::customer::{CreditLimit, Customer, CustomerId, OrderId};
+use crate::customer::{CreditLimit, Customer, CustomerId, Dated, OrderId};
 use crate::exposure::FxRates;
 use crate::ledger::Event;
 use crate::policy::Policy;
@@ -149,7 +149,8 @@ impl CreditBook {
     pub fn snapshot_view(&self) -> SnapshotView {
         let dir = &self.directory;
         let mut customers: Vec<usize> = (0..dir.len()).collect();
-        customers.sort_by_cached_key(|&c| (dir.depth(c), &dir.customer(c).id));
+        let depths = dir.depths();
+        customers.sort_by_cached_key(|&c| (depths[c], &dir.customer(c).id));
         let key = |a: usize| -> (CustomerId, String) {
             let acc = &self.accounts[a];
             (dir.customer(acc.customer).id.clone(), acc.segment.clone())
@@ -175,17 +176,20 @@ impl CreditBook {
         let mut releases: Vec<Release> = self.desk.latest_releases().cloned().collect();
         releases.sort_by(|a, b| a.order_id.cmp(&b.order_id));
         let (release_log, log) = self.desk.share_logs();
-        let limits = |f: fn(&super::Account) -> &Option<CreditLimit>| -> Vec<CreditLimit> {
+        // Every version of every limit: account order, then valid-from.
+        let limits = |f: fn(&super::Account) -> &Dated<CreditLimit>| -> Vec<CreditLimit> {
             accounts
                 .iter()
-                .filter_map(|&a| f(&self.accounts[a]).clone())
+                .flat_map(|&a| f(&self.accounts[a]).iter().map(|(_, l)| l.clone()))
                 .collect()
         };
         SnapshotView {
             policy: self.policy.clone(),
+            // Every version of every customer: parents first, then by id,
+            // each customer's versions base first, then by valid-from.
             customers: customers
                 .iter()
-                .map(|&c| Arc::clone(dir.shared(c)))
+                .flat_map(|&c| dir.versions(c).map(Arc::clone))
                 .collect(),
             accounts: accounts.iter().map(|&a| key(a)).collect(),
             limits: limits(|a| &a.limit),
@@ -226,8 +230,16 @@ impl CreditBook {
         })?;
         let day = NaiveDate::MIN;
         for c in snap.customers {
-            if book.directory.find(&c.id).is_some() {
-                return Err(bad(format!("customer {} is listed twice", c.id)));
+            let listed = book.directory.find(&c.id).is_some_and(|k| {
+                book.directory
+                    .versions(k)
+                    .any(|v| v.valid_from == c.valid_from)
+            });
+            if listed {
+                return Err(bad(format!(
+                    "customer {} from {:?} is listed twice",
+                    c.id, c.valid_from
+                )));
             }
             book.upsert_customer(c, day)?;
         }
@@ -240,18 +252,33 @@ impl CreditBook {
             }
             book.account_or_new(c, &segment);
         }
-        for l in snap.limits {
-            book.set_limit(l, day)?;
-        }
-        for l in snap.group_limits {
-            book.set_group_limit(l, day)?;
-        }
-        for (from, to, rate) in snap.fx.all() {
-            if book.fx.all().iter().any(|(f, t, _)| f == from && t == to) {
-                return Err(bad(format!("FX rate {from}->{to} is listed twice")));
+        for (group, list) in [(false, snap.limits), (true, snap.group_limits)] {
+            for l in list {
+                let held = book
+                    .directory
+                    .find(&l.customer)
+                    .and_then(|c| book.account_idx(c, &l.segment))
+                    .is_some_and(|a| {
+                        let acc = &book.accounts[a];
+                        let v = if group { &acc.group_limit } else { &acc.limit };
+                        v.exactly(l.valid_from).is_some()
+                    });
+                if held {
+                    return Err(bad(format!(
+                        "limit of {}/{:?} from {:?} is listed twice",
+                        l.customer, l.segment, l.valid_from
+                    )));
+                }
+                if group {
+                    book.set_group_limit(l, day)?;
+                } else {
+                    book.set_limit(l, day)?;
+                }
             }
-            book.fx.set(*from, *to, *rate)?;
         }
+        // Each rate was validated, and a pair's date listed twice refused,
+        // as the document was read.
+        book.fx = snap.fx;
         for e in snap.events {
             book.apply(e)?;
         }

@@ -10,14 +10,14 @@ use rust_decimal::Decimal;
 
 use super::{BookError, CreditBook};
 use crate::customer::{CreditLimit, Customer, CustomerId};
-use crate::exposure::{self, BookView, Exposure, Figures, FxRates, GroupExposure, GroupMember};
+use crate::exposure::{self, BookView, Exposure, Figures, Fx, GroupExposure, GroupMember};
 use crate::ledger::{AccountState, ApplyRules, Event, OpenCredit, OpenItem};
 
 impl BookView for CreditBook {
     type Error = BookError;
 
-    fn fx(&self) -> &FxRates {
-        &self.fx
+    fn fx(&self, on: NaiveDate) -> Fx<'_> {
+        self.fx.on(on)
     }
 
     fn rules(&self) -> &ApplyRules {
@@ -32,8 +32,8 @@ impl BookView for CreditBook {
         self.directory.len()
     }
 
-    fn customer(&self, c: usize) -> &Customer {
-        self.directory.customer(c)
+    fn customer(&self, c: usize, on: NaiveDate) -> &Customer {
+        self.directory.customer_on(c, on)
     }
 
     fn customer_index(&self, id: &CustomerId) -> Result<usize, BookError> {
@@ -64,15 +64,15 @@ impl BookView for CreditBook {
         self.ledger.effective_events(a)
     }
 
-    fn limit(&self, a: usize) -> Option<&CreditLimit> {
-        self.accounts[a].limit.as_ref()
+    fn limit(&self, a: usize, on: NaiveDate) -> Option<&CreditLimit> {
+        self.accounts[a].limit.on(on)
     }
 
     fn exposure(&self, a: usize, as_of: NaiveDate) -> Result<Exposure, BookError> {
         let acc = &self.accounts[a];
         let st = self.ledger.state_at(a, as_of)?;
         let horizon_end = self.horizon_end(as_of);
-        let f = exposure::figures(&st, horizon_end, &self.fx, None)?;
+        let f = exposure::figures(&st, horizon_end, self.fx.on(as_of), None)?;
         let figures = self
             .desk
             .add_reservations(a, f, horizon_end, None, Some(as_of))?;
@@ -86,7 +86,7 @@ impl BookView for CreditBook {
             total: figures
                 .weighted(&self.policy.weights, false)
                 .ok_or(BookError::Overflow)?,
-            limit: acc.limit.as_ref().and_then(|l| l.effective(as_of)),
+            limit: acc.limit.on(as_of).and_then(|l| l.effective(as_of)),
         })
     }
 }
@@ -135,10 +135,10 @@ impl CreditBook {
         let currency = self.directory.customer(h).segment_currency(segment);
         let mut members = Vec::new();
         let mut total = Decimal::ZERO;
-        for c in self.directory.subtree(h) {
+        for c in self.directory.subtree_on(h, as_of) {
             let id = &self.directory.customer(c).id;
             let x = self.exposure(id, segment, as_of)?;
-            let v = self.fx.convert(x.total, x.currency, currency)?;
+            let v = self.fx.on(as_of).convert(x.total, x.currency, currency)?;
             total = total.checked_add(v).ok_or(BookError::Overflow)?;
             members.push(GroupMember {
                 customer: id.clone(),
@@ -147,7 +147,7 @@ impl CreditBook {
         }
         let limit = self
             .account_idx(h, segment)
-            .and_then(|a| self.accounts[a].group_limit.as_ref())
+            .and_then(|a| self.accounts[a].group_limit.on(as_of))
             .and_then(|l| l.effective(as_of));
         Ok(GroupExposure {
             head: head.clone(),

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::customer::OrderId;
+use crate::customer::{Dated, OrderId};
 use crate::ledger::{to_units, AccountState, LedgerError};
 use crate::money::{Currency, MoneyError, RoundingMode};
 
@@ -99,21 +99,43 @@ impl Default for ExposureWeights {
     }
 }
 
-/// Host-supplied FX rates: `amount_in_to = amount_in_from × rate`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Host-supplied FX rates, `amount_in_to = amount_in_from × rate`, each
+/// pair's rate kept by valid-from date ([`Dated`]): a conversion on a date
+/// uses the rate in force that day, so an as-of view of last quarter
+/// converts at last quarter's rates and a new rate never rewrites it.
+///
+/// JSON: a list of `[from, to, "rate"]` (the pair's base rate, in force
+/// before any dated one) and `[from, to, "rate", "valid_from"]` entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FxRates {
-    #[serde(with = "crate::serde_decimal::keyed2")]
-    rates: Vec<(Currency, Currency, Decimal)>,
+    rates: Vec<(Currency, Currency, Dated<Decimal>)>,
 }
 
 impl FxRates {
-    /// Sets the rate from `from` to `to` (must be positive).
+    /// Sets the base rate from `from` to `to` (must be positive): in force
+    /// on every date before the pair's first dated rate.
     ///
     /// # Errors
     /// [`MoneyError::InvalidArgument`] for a rate that is not positive, or
     /// a "rate" from a currency to itself (always 1: storing another value
     /// would be ignored, so it is refused).
     pub fn set(&mut self, from: Currency, to: Currency, rate: Decimal) -> Result<(), MoneyError> {
+        self.set_from(from, to, rate, None)
+    }
+
+    /// Sets the rate from `from` to `to` in force from `valid_from` (`None`:
+    /// the base rate) until the pair's next dated rate; a rate with a date
+    /// already held replaces that one.
+    ///
+    /// # Errors
+    /// As [`FxRates::set`].
+    pub fn set_from(
+        &mut self,
+        from: Currency,
+        to: Currency,
+        rate: Decimal,
+        valid_from: Option<NaiveDate>,
+    ) -> Result<(), MoneyError> {
         if from == to {
             return Err(MoneyError::InvalidArgument {
                 field: "to_currency",
@@ -133,17 +155,112 @@ impl FxRates {
             .iter_mut()
             .find(|(f, t, _)| *f == from && *t == to)
         {
-            Some(r) => r.2 = rate,
-            None => self.rates.push((from, to, rate)),
+            Some(r) => {
+                r.2.set(valid_from, rate);
+            }
+            None => {
+                let mut v = Dated::default();
+                v.set(valid_from, rate);
+                self.rates.push((from, to, v));
+            }
         }
         Ok(())
     }
 
-    /// Converts `amount` from `from` to `to`, rounded half-even to `to`'s
-    /// minor unit. The same currency converts unchanged.
+    /// The rate from `from` to `to` in force on `date`, if any.
+    pub fn rate(&self, from: Currency, to: Currency, date: NaiveDate) -> Option<Decimal> {
+        self.rates
+            .iter()
+            .find(|(f, t, _)| *f == from && *t == to)
+            .and_then(|r| r.2.on(date).copied())
+    }
+
+    /// The rates in force on `date`, to convert with.
+    pub fn on(&self, date: NaiveDate) -> Fx<'_> {
+        Fx { rates: self, date }
+    }
+
+    /// Every rate as (from, to, valid-from, rate): pairs in the order they
+    /// were first set, each pair's base first, then by date.
+    pub fn all(
+        &self,
+    ) -> impl Iterator<Item = (Currency, Currency, Option<NaiveDate>, Decimal)> + '_ {
+        self.rates
+            .iter()
+            .flat_map(|(f, t, v)| v.iter().map(move |(d, r)| (*f, *t, d, *r)))
+    }
+}
+
+impl Serialize for FxRates {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::serde_date::Day;
+        use crate::serde_decimal::Dec;
+        #[derive(Serialize)]
+        #[serde(untagged)]
+        enum Entry {
+            Base(Currency, Currency, Dec),
+            From(Currency, Currency, Dec, Day),
+        }
+        s.collect_seq(self.all().map(|(f, t, d, r)| match d {
+            None => Entry::Base(f, t, Dec(r)),
+            Some(d) => Entry::From(f, t, Dec(r), Day(d)),
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for FxRates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use crate::serde_date::Day;
+        use crate::serde_decimal::Dec;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Entry {
+            From(Currency, Currency, Dec, Day),
+            Base(Currency, Currency, Dec),
+        }
+        let mut out = FxRates::default();
+        for e in Vec::<Entry>::deserialize(d)? {
+            let (f, t, r, day) = match e {
+                Entry::Base(f, t, r) => (f, t, r.0, None),
+                Entry::From(f, t, r, day) => (f, t, r.0, Some(day.0)),
+            };
+            let dup = out
+                .rates
+                .iter()
+                .any(|(a, b, v)| *a == f && *b == t && v.exactly(day).is_some());
+            if dup {
+                return Err(serde::de::Error::custom(format!(
+                    "FX rate {f}->{t} from {} is listed twice",
+                    day.map_or("the start".to_string(), |x| x.to_string())
+                )));
+            }
+            out.set_from(f, t, r, day)
+                .map_err(serde::de::Error::custom)?;
+        }
+        Ok(out)
+    }
+}
+
+/// The FX rates in force on one date ([`FxRates::on`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Fx<'a> {
+    rates: &'a FxRates,
+    date: NaiveDate,
+}
+
+impl Fx<'_> {
+    /// The date the rates are read on.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// Converts `amount` from `from` to `to` at the rate in force on the
+    /// date, rounded half-even to `to`'s minor unit. The same currency
+    /// converts unchanged.
     ///
     /// # Errors
-    /// [`LedgerError::MissingRate`] naming the pair; [`LedgerError::Overflow`].
+    /// [`LedgerError::MissingRate`] naming the pair (none set, or none in
+    /// force yet on the date); [`LedgerError::Overflow`].
     pub fn convert(
         &self,
         amount: Decimal,
@@ -155,18 +272,11 @@ impl FxRates {
         }
         let rate = self
             .rates
-            .iter()
-            .find(|(f, t, _)| *f == from && *t == to)
-            .map(|r| r.2)
+            .rate(from, to, self.date)
             .ok_or(LedgerError::MissingRate { from, to })?;
         // Exact product, rounded once.
         crate::money::mul_round(amount, rate, 0, to.minor_units(), RoundingMode::HalfEven)
             .ok_or(LedgerError::Overflow("fx conversion"))
-    }
-
-    /// Every rate as (from, to, rate).
-    pub fn all(&self) -> &[(Currency, Currency, Decimal)] {
-        &self.rates
     }
 }
 
@@ -217,7 +327,7 @@ impl CreditCover {
 pub fn open_credits(
     account: &AccountState,
     cur: Currency,
-    fx: &FxRates,
+    fx: Fx<'_>,
 ) -> Result<Decimal, LedgerError> {
     let mut total = Decimal::ZERO;
     for c in account.credits.iter().filter(|c| !c.open.is_zero()) {
@@ -235,7 +345,7 @@ pub fn open_credits(
 pub fn figures(
     account: &AccountState,
     horizon_end: NaiveDate,
-    fx: &FxRates,
+    fx: Fx<'_>,
     exclude_order: Option<&OrderId>,
 ) -> Result<Figures, LedgerError> {
     Ok(scan(
@@ -263,7 +373,7 @@ pub fn overdue(
     as_of: NaiveDate,
     materiality: Decimal,
     credits_cover: bool,
-    fx: &FxRates,
+    fx: Fx<'_>,
 ) -> Result<Overdue, LedgerError> {
     Ok(scan(account, as_of, as_of, materiality, credits_cover, fx, None)?.1)
 }
@@ -285,7 +395,7 @@ pub fn scan(
     horizon_end: NaiveDate,
     materiality: Decimal,
     credits_cover: bool,
-    fx: &FxRates,
+    fx: Fx<'_>,
     exclude_order: Option<&OrderId>,
 ) -> Result<(Figures, Overdue), LedgerError> {
     let cur = account.currency;
@@ -436,7 +546,7 @@ impl OverdueLine {
 pub fn overdue_lines(
     account: &AccountState,
     as_of: NaiveDate,
-    fx: &FxRates,
+    fx: Fx<'_>,
     credits_cover: bool,
 ) -> Result<Vec<OverdueLine>, LedgerError> {
     let mut out = Vec::new();
@@ -453,7 +563,7 @@ pub fn overdue_lines(
 pub fn for_each_overdue_line(
     account: &AccountState,
     as_of: NaiveDate,
-    fx: &FxRates,
+    fx: Fx<'_>,
     credits_cover: bool,
     mut f: impl FnMut(&OverdueLine),
 ) -> Result<(), LedgerError> {

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{Figures, FxRates};
+use super::{Figures, Fx};
 use crate::customer::{CreditLimit, Customer, CustomerId};
 use crate::ledger::{AccountState, ApplyRules, Event, LedgerError};
 use crate::money::{Currency, MoneyError};
@@ -78,8 +78,8 @@ pub struct GroupMember {
 pub(crate) trait BookView {
     /// The book's error, which every report's errors convert into.
     type Error: From<LedgerError> + From<MoneyError>;
-    /// The book's FX rates.
-    fn fx(&self) -> &FxRates;
+    /// The book's FX rates in force on `on`.
+    fn fx(&self, on: NaiveDate) -> Fx<'_>;
     /// Parsed payment terms, shared by every replay.
     fn rules(&self) -> &ApplyRules;
     /// Whether open credits cover the oldest overdue items (the policy's
@@ -88,8 +88,9 @@ pub(crate) trait BookView {
     fn credit_cover(&self) -> super::CreditCover;
     /// Customers held (positions `0..customer_count()`).
     fn customer_count(&self) -> usize;
-    /// The customer at position `c`.
-    fn customer(&self, c: usize) -> &Customer;
+    /// The customer at position `c` as its master data stood on `on` (its
+    /// id and credit currencies are the same on every date).
+    fn customer(&self, c: usize, on: NaiveDate) -> &Customer;
     /// The position of a customer.
     ///
     /// # Errors
@@ -118,8 +119,8 @@ pub(crate) trait BookView {
     fn events(&self, a: usize) -> impl Iterator<Item = (&Event, bool)>;
     /// Account `a`'s events that make its state, in date order.
     fn effective_events(&self, a: usize) -> impl Iterator<Item = &Event>;
-    /// Account `a`'s limit record, if any.
-    fn limit(&self, a: usize) -> Option<&CreditLimit>;
+    /// Account `a`'s limit in force on `on`, if any.
+    fn limit(&self, a: usize, on: NaiveDate) -> Option<&CreditLimit>;
     /// Account `a`'s exposure as it stood on `as_of`.
     ///
     /// # Errors

@@ -50,7 +50,7 @@ pub struct AccountFacts<'a> {
 pub fn covered_overdue<'a>(
     state: &'a AccountState,
     as_of: NaiveDate,
-    fx: &crate::exposure::FxRates,
+    fx: crate::exposure::Fx<'_>,
 ) -> Result<Vec<&'a InvoiceId>, crate::ledger::LedgerError> {
     // The check's walk: credits cover the oldest overdue lines first. An
     // invoice is covered when nothing of an overdue line of it is left
@@ -330,7 +330,7 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
         .checked_sub_days(chrono::Days::new(7))
         .unwrap_or(NaiveDate::MIN);
     for ci in 0..book.customer_count() {
-        let customer = book.customer(ci);
+        let customer = book.customer(ci, as_of);
         let id = &customer.id;
         for &a in book.accounts_of(ci) {
             let seg = book.segment(a);
@@ -346,7 +346,7 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
                 customer: id,
                 segment: seg,
                 limit_expired: book
-                    .limit(a)
+                    .limit(a, as_of)
                     .filter(|l| l.expired(as_of))
                     .map(|l| l.valid_to),
                 utilisation,
@@ -355,7 +355,7 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
                 avg_monthly_sales: Decimal::ZERO,
                 recent_orders: Vec::new(),
                 covered: if book.credit_cover().in_check && pol.overdue_days_above.is_some() {
-                    covered_overdue(&state, as_of, book.fx())?
+                    covered_overdue(&state, as_of, book.fx(as_of))?
                 } else {
                     Vec::new()
                 },
@@ -378,7 +378,7 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
                             ..
                         } = &e.kind
                         {
-                            let v = book.fx().convert(*amount, *currency, f.currency)?;
+                            let v = book.fx(as_of).convert(*amount, *currency, f.currency)?;
                             facts.recent_orders.push((order_id, v));
                         }
                     }

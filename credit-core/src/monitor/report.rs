@@ -285,18 +285,19 @@ fn fold_groups<B: MonitorView>(
         },
         net_sales: policy.sales == super::SalesBasis::Net,
     };
-    let fx = book.fx();
+    // Amounts convert at the rates in force at the period's end.
+    let fx = book.fx(to);
     // Customers in key order: per customer, each group is then complete
     // when the next begins and reaches the sink sorted; for every grouping,
     // the result (and the first error met) does not depend on the order
     // customers were created in.
     let order = key_order(book.customer_count(), |ci| {
-        (book.customer(ci).id.as_str(), ())
+        (book.customer(ci, to).id.as_str(), ())
     });
     for ci in order {
         for &a in book.accounts_of(ci) {
             // Utilisation: exposure against an amount limit.
-            let exposure = match book.limit(a).and_then(|l| l.effective(to)) {
+            let exposure = match book.limit(a, to).and_then(|l| l.effective(to)) {
                 Some(l) => {
                     let x = book.exposure(a, to)?;
                     Some((x.total, l, x.currency))
@@ -412,7 +413,8 @@ fn fold_groups<B: MonitorView>(
                     Counted::PromiseMade => p.promises_made += 1,
                 }
             }
-            let c = book.customer(ci);
+            // Grouped by the master data in force at the period's end.
+            let c = book.customer(ci, to);
             let seg = book.segment(a);
             let parts = std::mem::take(&mut locals.parts);
             for (rc, p) in parts {
@@ -657,11 +659,8 @@ pub(crate) fn kpi_series<B: MonitorView>(
     let nb = aging.bounds.len() + 1;
     let mu = currency.minor_units();
     let mut parts: Vec<BTreeMap<String, Partial>> = vec![BTreeMap::new(); ends.len()];
-    let fx = book.fx();
     for ci in 0..book.customer_count() {
         for &a in book.accounts_of(ci) {
-            let c = book.customer(ci);
-            let key = group_key(group_by, c, book.segment(a), currency).into_owned();
             let cur_acc = book.state(a).currency;
             let mut events = book.effective_events(a).peekable();
             let mut st = AccountState::new(cur_acc);
@@ -671,29 +670,39 @@ pub(crate) fn kpi_series<B: MonitorView>(
             let mut k = 0usize;
             let mut prev_ar = 0i128;
             let mut begin_set = false;
-            let cv = |x: Decimal, from: Currency| -> Result<i128, B::Error> {
-                Ok(to_units(fx.convert(x, from, currency)?, mu)?)
+            // Each period converts at the rates in force on its end, as
+            // `kpis` for that period does (its opening receivables too).
+            let cv = |x: Decimal, from: Currency, on: NaiveDate| -> Result<i128, B::Error> {
+                Ok(to_units(book.fx(on).convert(x, from, currency)?, mu)?)
             };
-            let ar_of = |st: &AccountState| -> Result<i128, B::Error> {
+            let ar_of = |st: &AccountState, on: NaiveDate| -> Result<i128, B::Error> {
                 let mut t = 0i128;
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
-                    t += cv(it.open, it.currency)?;
+                    t += cv(it.open, it.currency, on)?;
                 }
                 for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
-                    t -= cv(cr.open, cr.currency)?;
+                    t -= cv(cr.open, cr.currency, on)?;
                 }
                 Ok(t)
             };
             while k < ends.len() {
+                let on = ends[k];
+                // Grouped by the master data in force at the period's end.
+                let key = group_key(group_by, book.customer(ci, on), book.segment(a), currency);
                 let period_start = if k == 0 {
                     start
                 } else {
                     ends[k - 1].succ_opt().ok_or(overflow("dates"))?
                 };
+                if k > 0 {
+                    // The previous period's closing receivables, at this
+                    // period's rates.
+                    prev_ar = ar_of(&st, on)?;
+                }
                 // Apply every event dated up to this period's end.
                 while let Some(e) = events.next_if(|e| e.date <= ends[k]) {
                     if !begin_set && e.date >= period_start {
-                        prev_ar = ar_of(&st)?;
+                        prev_ar = ar_of(&st, on)?;
                         begin_set = true;
                     }
                     // A credit note on a charge is not a sales return.
@@ -712,7 +721,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
                             currency: c2,
                             ..
                         } if net_sales && !on_charge => {
-                            let u = cv(*amount, *c2)?;
+                            let u = cv(*amount, *c2, on)?;
                             *monthly.entry((e.date.year(), e.date.month())).or_insert(0) -= u;
                             if in_period {
                                 cur_part.sales -= u;
@@ -723,7 +732,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
                             currency: c2,
                             ..
                         } => {
-                            let u = cv(*amount, *c2)?;
+                            let u = cv(*amount, *c2, on)?;
                             *monthly.entry((e.date.year(), e.date.month())).or_insert(0) += u;
                             if in_period {
                                 cur_part.sales += u;
@@ -733,19 +742,19 @@ pub(crate) fn kpi_series<B: MonitorView>(
                             amount,
                             currency: c2,
                             ..
-                        } if in_period => cur_part.write_offs += cv(*amount, *c2)?,
+                        } if in_period => cur_part.write_offs += cv(*amount, *c2, on)?,
                         EventKind::DisputeResolved {
                             amount,
                             currency: c2,
                             ..
-                        } if in_period => cur_part.disputes_resolved += cv(*amount, *c2)?,
+                        } if in_period => cur_part.disputes_resolved += cv(*amount, *c2, on)?,
                         EventKind::PromiseToPay { .. } if in_period => cur_part.promises_made += 1,
                         _ => {}
                     }
                     if in_period {
                         for &(i, paid, disc) in &traced {
                             let it = &st.items[i];
-                            let u = cv(paid + disc, it.currency)?;
+                            let u = cv(paid + disc, it.currency, on)?;
                             cur_part.paid += u;
                             cur_part.paid_days +=
                                 u * i128::from((e.date - it.invoice_date).num_days());
@@ -755,7 +764,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
                     }
                 }
                 if !begin_set {
-                    prev_ar = ar_of(&st)?;
+                    prev_ar = ar_of(&st, on)?;
                 }
                 // Figures at the period's end.
                 let end = ends[k];
@@ -765,13 +774,13 @@ pub(crate) fn kpi_series<B: MonitorView>(
                         if open.is_zero() {
                             continue;
                         }
-                        let open = cv(open, it.currency)?;
-                        let disputed = cv(disputed, it.currency)?;
+                        let open = cv(open, it.currency, on)?;
+                        let disputed = cv(disputed, it.currency, on)?;
                         cur_part.add_open(aging, end, due, it.invoice_date, open, disputed);
                     }
                 }
                 for cr in st.credits.iter().filter(|c| !c.open.is_zero()) {
-                    let open = cv(cr.open, cr.currency)?;
+                    let open = cv(cr.open, cr.currency, on)?;
                     cur_part.add_open(aging, end, cr.date, cr.date, -open, 0);
                 }
                 for p in &st.promises {
@@ -785,10 +794,9 @@ pub(crate) fn kpi_series<B: MonitorView>(
                     *slot = monthly.get(&(m0.year(), m0.month())).copied().unwrap_or(0);
                 }
                 let done = std::mem::replace(&mut cur_part, Partial::new(nb, months));
-                prev_ar = done.ar_end;
                 begin_set = true;
                 parts[k]
-                    .entry(key.clone())
+                    .entry(key.into_owned())
                     .or_insert_with(|| Partial::new(nb, months))
                     .merge(&done);
                 k += 1;

@@ -81,7 +81,7 @@ fn score_only<B: BookView>(
     let mut attributes = features.to_attributes();
     attributes.extend(host.iter().map(|(k, v)| (k.clone(), v.clone())));
     Ok(card.score(&attributes).map(|result| CustomerScore {
-        customer: book.customer(c).id.clone(),
+        customer: book.customer(c, as_of).id.clone(),
         segment: segment.to_string(),
         as_of,
         features,
@@ -188,7 +188,11 @@ pub(crate) fn review_run<B: RiskView>(
         book.customer_index(id)?;
     }
     let mut order: Vec<usize> = (0..book.customer_count()).collect();
-    order.sort_by(|a, b| book.customer(*a).id.cmp(&book.customer(*b).id));
+    order.sort_by(|a, b| {
+        book.customer(*a, as_of)
+            .id
+            .cmp(&book.customer(*b, as_of).id)
+    });
     let empty = Attributes::new();
     let mut run = ReviewRun {
         as_of,
@@ -200,9 +204,9 @@ pub(crate) fn review_run<B: RiskView>(
         events: Vec::new(),
     };
     for c in order {
-        let id = &book.customer(c).id;
+        let id = &book.customer(c, as_of).id;
         let prev = previous.and_then(|p| p.result(id));
-        let due = due_on(book.customer(c).next_review, prev);
+        let due = due_on(book.customer(c, as_of).next_review, prev);
         if due.is_some_and(|d| d > as_of) {
             if let Some(p) = prev {
                 run.results.push(p.clone());
@@ -218,7 +222,7 @@ pub(crate) fn review_run<B: RiskView>(
         }
         let current_limit = book
             .account_in(c, segment)
-            .and_then(|a| book.limit(a))
+            .and_then(|a| book.limit(a, as_of))
             .and_then(|l| l.effective(as_of));
         let base = ReviewResult {
             customer: id.clone(),

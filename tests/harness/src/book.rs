@@ -702,6 +702,8 @@ impl World {
                     customer: CustomerId::from(c.id()),
                     segment: seg.name().into(),
                     amount,
+                    valid_from: None,
+                    reason: None,
                     valid_to: valid_to.map(Day::date),
                     temporary: Vec::new(),
                 };
@@ -855,7 +857,8 @@ impl World {
                     Err(_) => continue,
                 };
                 let cur = st.currency;
-                let conv = |fx: &FxRates, v: Decimal, from: Currency| fx.convert(v, from, cur);
+                let conv =
+                    |fx: &FxRates, v: Decimal, from: Currency| fx.on(far).convert(v, from, cur);
                 let mut undisputed = Decimal::ZERO;
                 let mut disputed = Decimal::ZERO;
                 for it in st.items.iter().filter(|i| !i.open.is_zero()) {
