@@ -742,6 +742,61 @@ enum credit_status credit_book_set_fx_rate(struct credit_book *book,
                                            const char *rate);
 
 /**
+ * Sets an FX rate (decimal string) in force from `valid_from` until the
+ * pair's next dated rate: amount_in_to = amount_in_from × rate. Every
+ * as-of view and check converts at the rate in force on its date
+ * (`credit_book_set_fx_rate` sets the pair's base rate, in force before
+ * any dated one). A rate with a date already held replaces it.
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated.
+ */
+enum credit_status credit_book_set_fx_rate_from(struct credit_book *book,
+                                                const char *from_currency,
+                                                const char *to_currency,
+                                                const char *rate,
+                                                struct credit_date valid_from);
+
+/**
+ * A customer's master data (JSON object, as `credit_book_upsert_customer`
+ * takes it): the version in force on `*on`, or the latest when `on` is
+ * NULL; `null` for an unknown customer.
+ *
+ * # Safety
+ * `book` a live handle; `customer` NUL-terminated; `on` NULL or valid;
+ * `out_json` writable.
+ */
+enum credit_status credit_book_customer(const struct credit_book *book,
+                                        const char *customer,
+                                        const struct credit_date *on,
+                                        char **out_json);
+
+/**
+ * Every version of a customer's master data (JSON array), base first,
+ * then by valid-from date; `[]` for an unknown customer.
+ *
+ * # Safety
+ * `book` a live handle; `customer` NUL-terminated; `out_json` writable.
+ */
+enum credit_status credit_book_customer_history(const struct credit_book *book,
+                                                const char *customer,
+                                                char **out_json);
+
+/**
+ * Every version of an account's limit (JSON array), base first, then by
+ * valid-from date; `[]` for an unknown customer or account. `segment` may
+ * be NULL for "default".
+ *
+ * # Safety
+ * `book` a live handle; strings NUL-terminated or NULL as stated;
+ * `out_json` writable.
+ */
+enum credit_status credit_book_limit_history(const struct credit_book *book,
+                                             const char *customer,
+                                             const char *segment,
+                                             char **out_json);
+
+/**
  * Applies one event given as JSON (`{"id", "customer", "segment", "date",
  * "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
  * set to true when an identical event with this id was applied before —

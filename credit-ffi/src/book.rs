@@ -342,6 +342,119 @@ pub unsafe extern "C" fn credit_book_set_fx_rate(
     })
 }
 
+/// Sets an FX rate (decimal string) in force from `valid_from` until the
+/// pair's next dated rate: amount_in_to = amount_in_from × rate. Every
+/// as-of view and check converts at the rate in force on its date
+/// (`credit_book_set_fx_rate` sets the pair's base rate, in force before
+/// any dated one). A rate with a date already held replaces it.
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_set_fx_rate_from(
+    book: *mut credit_book,
+    from_currency: *const c_char,
+    to_currency: *const c_char,
+    rate: *const c_char,
+    valid_from: credit_date,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
+        let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
+        let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
+        let from = to_date(valid_from, "valid_from")?;
+        b.write().set_fx_rate_from(f, t, r, from)?;
+        Ok(())
+    })
+}
+
+/// A customer's master data (JSON object, as `credit_book_upsert_customer`
+/// takes it): the version in force on `*on`, or the latest when `on` is
+/// NULL; `null` for an unknown customer.
+///
+/// # Safety
+/// `book` a live handle; `customer` NUL-terminated; `on` NULL or valid;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_customer(
+    book: *const credit_book,
+    customer: *const c_char,
+    on: *const credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let id = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
+        let on = match unsafe { on.as_ref() } {
+            Some(d) => Some(to_date(*d, "on")?),
+            None => None,
+        };
+        let book = b.read();
+        let c = match on {
+            None => book.customer(&id),
+            Some(d) => book.customer_on(&id, d),
+        };
+        unsafe { put_json(out_json, "out_json", &c) }
+    })
+}
+
+/// Every version of a customer's master data (JSON array), base first,
+/// then by valid-from date; `[]` for an unknown customer.
+///
+/// # Safety
+/// `book` a live handle; `customer` NUL-terminated; `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_customer_history(
+    book: *const credit_book,
+    customer: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let id = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
+        let v = b
+            .read()
+            .customer_history(&id)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>();
+        unsafe { put_json(out_json, "out_json", &v) }
+    })
+}
+
+/// Every version of an account's limit (JSON array), base first, then by
+/// valid-from date; `[]` for an unknown customer or account. `segment` may
+/// be NULL for "default".
+///
+/// # Safety
+/// `book` a live handle; strings NUL-terminated or NULL as stated;
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_limit_history(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let id = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
+        let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
+        let v = b
+            .read()
+            .limit_history(&id, s)
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>();
+        unsafe { put_json(out_json, "out_json", &v) }
+    })
+}
+
 /// Applies one event given as JSON (`{"id", "customer", "segment", "date",
 /// "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
 /// set to true when an identical event with this id was applied before —

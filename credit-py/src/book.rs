@@ -433,20 +433,68 @@ impl PyCreditBook {
         recheck(py, r)
     }
 
-    /// Sets an FX rate: amount_in_to = amount_in_from × rate.
+    /// Sets an FX rate: amount_in_to = amount_in_from × rate. Without
+    /// `valid_from`, the pair's base rate (in force before any dated one);
+    /// with it, the rate in force from that date until the pair's next.
+    #[pyo3(signature = (from_currency, to_currency_, rate, valid_from = None))]
     fn set_fx_rate(
         &self,
         py: Python<'_>,
         from_currency: &Bound<'_, PyAny>,
         to_currency_: &Bound<'_, PyAny>,
         rate: &Bound<'_, PyAny>,
+        valid_from: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let (f, t): (Currency, Currency) =
             (to_currency(from_currency)?, to_currency(to_currency_)?);
         let r = to_decimal(rate, "rate")?;
-        self.write()
-            .set_fx_rate(f, t, r)
-            .map_err(|e| crate::errors::err(py, e))
+        let from = valid_from.map(|d| to_date(d, "valid_from")).transpose()?;
+        let mut book = self.write();
+        match from {
+            None => book.set_fx_rate(f, t, r),
+            Some(d) => book.set_fx_rate_from(f, t, r, d),
+        }
+        .map_err(|e| crate::errors::err(py, e))
+    }
+
+    /// A customer's master data as a dict: the version in force on `on`,
+    /// or the latest without it; None for an unknown customer.
+    #[pyo3(signature = (customer, on = None))]
+    fn customer(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        on: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyObject> {
+        let id = CustomerId::from(customer);
+        let on = on.map(|d| to_date(d, "on")).transpose()?;
+        let book = self.read();
+        let c = match on {
+            None => book.customer(&id),
+            Some(d) => book.customer_on(&id, d),
+        };
+        serde_to_py(py, &c)
+    }
+
+    /// Every version of a customer's master data, base first, then by
+    /// valid-from date (empty for an unknown customer).
+    fn customer_history(&self, py: Python<'_>, customer: &str) -> PyResult<PyObject> {
+        serde_to_py(
+            py,
+            &self.read().customer_history(&CustomerId::from(customer)),
+        )
+    }
+
+    /// Every version of an account's limit, base first, then by valid-from
+    /// date (empty for an unknown customer or account).
+    #[pyo3(signature = (customer, segment = "default"))]
+    fn limit_history(&self, py: Python<'_>, customer: &str, segment: &str) -> PyResult<PyObject> {
+        serde_to_py(
+            py,
+            &self
+                .read()
+                .limit_history(&CustomerId::from(customer), segment),
+        )
     }
 
     /// Applies one event (a dict with id, customer, date, type and its

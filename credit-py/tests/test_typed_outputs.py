@@ -102,6 +102,8 @@ def conforms(v: Any, tp: Any, path: str) -> list[str]:
                 out += conforms(x, hints[k], f"{path}.{k}")
         return out
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is typing.Literal:
+        return [] if v in args else [f"{path}: expected one of {args}, got {v!r}"]
     if origin is Union:
         tries = [conforms(v, a, path) for a in args]
         return [] if any(not t for t in tries) else min(tries, key=len)
@@ -151,6 +153,9 @@ def outputs() -> list[tuple[str, Any, Any]]:
         ("group_exposure", book.group_exposure("COBH", as_of), T.GroupExposureDict),
         ("open_items", book.open_items("ACME", as_of) + book.open_items("BORE", month), L[T.OpenItemDict]),
         ("features", book.features("ACME", as_of), T.FeaturesDict),
+        ("customer", book.customer("COBH", on=as_of), T.CustomerDict),
+        ("customer_history", book.customer_history("ACME"), L[T.CustomerDict]),
+        ("limit_history", book.limit_history("ACME") + book.limit_history("COBH"), L[T.CreditLimitDict]),
         ("score_customer", book.score_customer(card, "ACME", as_of, attrs["ACME"]), T.CustomerScoreDict),
         ("promises", book.promises("BORE", month), L[T.PromiseStatusDict]),
         ("review.results", review.results, L[T.ReviewResultDict]),

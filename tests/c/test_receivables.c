@@ -241,11 +241,66 @@ static void test_clearing_rules(void) {
     credit_book_free(b);
 }
 
+/* The reason codes of a simulated check, as JSON (freed by the caller's has/is). */
+static char *check_json(const credit_book *b, const char *customer, const char *amount, credit_date on) {
+    credit_order o = {customer, NULL, "O1", amount, "EUR", on, NULL, CREDIT_CHECKPOINT_ORDER};
+    credit_decision *d = NULL;
+    char *json = NULL;
+    if (credit_book_simulate_check(b, &o, &d) != CREDIT_OK) return NULL;
+    credit_decision_to_json(d, &json);
+    credit_decision_free(d);
+    return json;
+}
+
+/* Effective dating (item 7): limits, master data and FX rates by valid-from
+ * date; every view and check reads the version in force on its date. */
+static void test_effective_dating(void) {
+    credit_book *b = NULL;
+    CHECK(credit_book_new("{\"schema_version\": 1, \"policy_id\": \"dated\", \"blocked_risk_classes\": [\"E\"], "
+                          "\"steps\": [{\"step\": \"risk_class_blocked\", \"action\": \"block\"}, "
+                          "{\"step\": \"static_limit\", \"action\": \"block\"}]}", &b) == CREDIT_OK);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\"}",
+                                      ymd(2026, 1, 1), NULL) == CREDIT_OK);
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"1000.00\", \"currency\": \"EUR\"}}",
+                                ymd(2026, 1, 1), NULL) == CREDIT_OK);
+    /* 5000 from 04-01; class E from 05-01. */
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"5000.00\", \"currency\": \"EUR\"}, "
+                                   "\"valid_from\": \"2026-04-01\"}", ymd(2026, 4, 1), NULL) == CREDIT_OK);
+    CHECK(credit_book_upsert_customer(b, "{\"id\": \"C1\", \"name\": \"Acme\", \"currency\": \"EUR\", "
+                                         "\"risk_class\": \"E\", \"valid_from\": \"2026-05-01\"}",
+                                      ymd(2026, 5, 1), NULL) == CREDIT_OK);
+    /* 3000: above 1000 in March, within 5000 in April, class E in May. */
+    CHECK(has(check_json(b, "C1", "3000.00", ymd(2026, 3, 31)), "\"code\":\"STATIC_LIMIT_EXCEEDED\""));
+    CHECK(has(check_json(b, "C1", "3000.00", ymd(2026, 4, 1)), "\"reasons\":[]"));
+    CHECK(has(check_json(b, "C1", "3000.00", ymd(2026, 5, 1)), "\"code\":\"RISK_CLASS_BLOCKED\""));
+    char *json = NULL;
+    credit_date april = ymd(2026, 4, 30);
+    CHECK(credit_book_customer(b, "C1", &april, &json) == CREDIT_OK && has(json, "\"risk_class\":null"));
+    CHECK(credit_book_customer(b, "C1", NULL, &json) == CREDIT_OK &&
+          has(json, "\"risk_class\":\"E\""));
+    CHECK(credit_book_customer(b, "nobody", NULL, &json) == CREDIT_OK && is(json, "null"));
+    CHECK(credit_book_customer_history(b, "C1", &json) == CREDIT_OK && has(json, "\"valid_from\":\"2026-05-01\""));
+    CHECK(credit_book_limit_history(b, "C1", NULL, &json) == CREDIT_OK &&
+          has(json, "\"limit\":{\"amount\":\"5000.00\",\"currency\":\"EUR\"},\"valid_from\":\"2026-04-01\""));
+    CHECK(credit_book_limit_history(b, "nobody", NULL, &json) == CREDIT_OK && is(json, "[]"));
+    /* 1000 USD at 0.90 until 02-28, 0.80 from 03-01. */
+    CHECK(credit_book_set_fx_rate(b, "USD", "EUR", "0.90") == CREDIT_OK);
+    CHECK(credit_book_set_fx_rate_from(b, "USD", "EUR", "0.80", ymd(2026, 3, 1)) == CREDIT_OK);
+    CHECK(credit_book_set_fx_rate_from(b, "USD", "EUR", "-1", ymd(2026, 3, 1)) != CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-02-01\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"1000.00\", \"currency\": \"USD\", "
+                               "\"due_date\": \"2026-06-01\"}", NULL) == CREDIT_OK);
+    CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 2, 28), &json) == CREDIT_OK && has(json, "\"receivables\":\"900.00\""));
+    CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 3, 1), &json) == CREDIT_OK && has(json, "\"receivables\":\"800.00\""));
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_cash_on_account();
     test_clearing_rules();
     test_discount_after_a_credit_note();
     test_batches();
+    test_effective_dating();
     test_every_kind_refuses_unknown_fields(argc > 1 ? argv[1] : "tests/conformance/event_kinds.jsonl");
     printf("c receivables: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -9,6 +9,8 @@ from pandas import DataFrame
 from credit._types import (
     AlertDict,
     BacktestDict,
+    CreditLimitDict,
+    CustomerDict,
     CustomerScoreDict,
     DecisionDict,
     DiscriminationDict,
@@ -453,13 +455,36 @@ class CreditBook:
     def set_policy(self, policy: _Json, as_of: _Date) -> Recheck:
         """Replaces the policy; returns the re-check of the held orders."""
     def upsert_customer(self, customer: _Json, as_of: _Date) -> Recheck:
-        """Adds or updates a customer; returns the re-check of the held orders."""
+        """Adds a customer, or a version of its master data in force from its
+        ``valid_from`` (absent: the base version; the same date corrects that
+        version, no other date changes); returns the re-check of the held
+        orders."""
     def set_limit(self, limit: _Json, as_of: _Date) -> Recheck:
-        """Sets an account's limit; returns the re-check of the held orders."""
+        """Sets a version of an account's limit, in force from its
+        ``valid_from`` (absent: the base version) until the next version's;
+        returns the re-check of the held orders."""
     def set_group_limit(self, limit: _Json, as_of: _Date) -> Recheck:
-        """Sets a group limit on a group head; returns the re-check of the held orders."""
-    def set_fx_rate(self, from_currency: _CurrencyLike, to_currency_: _CurrencyLike, rate: _DecimalLike) -> None:
-        """Sets an FX rate: amount_in_to = amount_in_from × rate."""
+        """Sets a version of a group limit on a group head (dated as
+        ``set_limit``); returns the re-check of the held orders."""
+    def set_fx_rate(
+        self,
+        from_currency: _CurrencyLike,
+        to_currency_: _CurrencyLike,
+        rate: _DecimalLike,
+        valid_from: Optional[_Date] = None,
+    ) -> None:
+        """Sets an FX rate: amount_in_to = amount_in_from × rate; without
+        ``valid_from`` the pair's base rate, with it the rate in force from
+        that date until the pair's next."""
+    def customer(self, customer: str, on: Optional[_Date] = None) -> Optional[CustomerDict]:
+        """A customer's master data: the version in force on ``on``, or the
+        latest; None for an unknown customer."""
+    def customer_history(self, customer: str) -> list[CustomerDict]:
+        """Every version of a customer's master data, base first, then by
+        valid-from date."""
+    def limit_history(self, customer: str, segment: str = "default") -> list[CreditLimitDict]:
+        """Every version of an account's limit, base first, then by
+        valid-from date."""
     def apply(self, event: _Json) -> str:
         """Applies one event; returns "applied" or "duplicate"."""
     def apply_all(self, events: Iterable[_Json]) -> list[str]:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, List, Literal, Optional, TypedDict
+from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 __all__ = [
     "AlertDict",
     "BacktestDict",
     "CheckInputsDict",
+    "CreditLimitDict",
+    "CustomerDict",
+    "TemporaryIncreaseDict",
     "CustomerScoreDict",
     "DecisionDict",
     "DecisionRecordDict",
@@ -75,6 +78,50 @@ class MoneyDict(TypedDict):
 
     amount: Decimal
     currency: str
+
+
+class _CustomerBase(TypedDict):
+    id: str
+    name: str
+    currency: str
+    segment_currencies: Dict[str, str]
+    parent: Optional[str]
+    risk_class: Optional[str]
+    blocked: Optional[str]
+    next_review: Optional[datetime.date]
+    collector: Optional[str]
+    attributes: Dict[str, str]
+
+
+class CustomerDict(_CustomerBase, total=False):
+    """One version of a customer's master data (``valid_from`` absent: the
+    base version, in force before every dated one)."""
+
+    valid_from: datetime.date
+
+
+#: A temporary limit increase, valid on ``from`` .. ``to`` (functional
+#: form: ``from`` is a keyword).
+TemporaryIncreaseDict = TypedDict(
+    "TemporaryIncreaseDict",
+    {"amount": MoneyDict, "from": datetime.date, "to": datetime.date},
+)
+
+
+class _CreditLimitBase(TypedDict):
+    customer: str
+    segment: str
+    limit: Union[Literal["unlimited"], MoneyDict]
+    valid_to: Optional[datetime.date]
+    temporary: List[TemporaryIncreaseDict]
+
+
+class CreditLimitDict(_CreditLimitBase, total=False):
+    """One version of a credit limit (``valid_from`` absent: the base
+    version; ``reason``: why it was set, e.g. the review that applied it)."""
+
+    valid_from: datetime.date
+    reason: str
 
 
 class ReasonDict(TypedDict):
