@@ -797,6 +797,28 @@ enum credit_status credit_book_limit_history(const struct credit_book *book,
                                              char **out_json);
 
 /**
+ * Writes a review run (`credit_book_review_run` output) back to the
+ * master data under the policy's `review.write_back`: every reviewed
+ * customer's next review date, class changes and limit changes (by
+ * default decreases apply, increases and first limits are proposals), each
+ * a version valid from the run's date. `*out_json` receives `{"as_of",
+ * "segment", "applied": [...], "proposals": [...]}` (each change
+ * `{"customer", "change": "next_review" | "risk_class" | "limit", "from",
+ * "to", ...}`); `out_recheck_json` (NULL or writable) the re-check of the
+ * held orders. All or nothing; the same run again changes nothing.
+ * Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
+ * `CREDIT_PRECISION`.
+ *
+ * # Safety
+ * `book` a live handle; `review_json` NUL-terminated; `out_json` writable;
+ * `out_recheck_json` NULL or writable.
+ */
+enum credit_status credit_book_apply_review(struct credit_book *book,
+                                            const char *review_json,
+                                            char **out_json,
+                                            char **out_recheck_json);
+
+/**
  * Applies one event given as JSON (`{"id", "customer", "segment", "date",
  * "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
  * set to true when an identical event with this id was applied before —

@@ -168,6 +168,18 @@ impl Policy {
                 "strictly increasing bounds",
             )
         })?;
+        if let Some(p) = self
+            .review
+            .write_back
+            .limit_increases_up_to_percent
+            .filter(|p| p.is_sign_negative())
+        {
+            return Err(bad(
+                "review.write_back.limit_increases_up_to_percent".into(),
+                p,
+                "a percentage is not negative",
+            ));
+        }
         let tol = &self.ledger.residue_tolerance;
         if let Some(a) = tol.amount.filter(|a| a.is_sign_negative()) {
             return Err(bad(

@@ -369,3 +369,176 @@ fn review_frequency_policy_then_band_then_default() {
     let over = Policy::from_json(&POLICY.replace(r#""C": "weekly""#, r#""A": "weekly""#)).unwrap();
     assert_eq!(over.review.frequency(&card, rc("A")), F::Weekly);
 }
+
+fn codes_on(b: &CreditBook, day: &str) -> Vec<&'static str> {
+    let r = credit_core::engine::OrderRequest {
+        customer: CustomerId::from("C1"),
+        segment: "default".into(),
+        order_id: "O-NEW".into(),
+        amount: Money::parse("1.00", eur()).unwrap(),
+        requested_delivery: None,
+        checkpoint: credit_core::policy::Checkpoint::Order,
+        as_of: d(day),
+    };
+    b.simulate_check(&r)
+        .unwrap()
+        .reasons
+        .iter()
+        .map(|x| x.code.0)
+        .collect()
+}
+
+/// Reviews write back (issue 13, item 6): the next review date always; a
+/// class change and a limit decrease at once by default; an increase or a
+/// first limit as a proposal unless the policy lets it through. Each change
+/// is a version from the run's date, so the day before reads as it was.
+#[test]
+fn a_review_writes_back_as_versions_from_its_date() {
+    let mut b = book();
+    let p = POLICY.replace(
+        r#""steps": [],"#,
+        r#""blocked_risk_classes": ["C"], "steps": [{"step": "review_overdue", "action": "block"},
+           {"step": "risk_class_blocked", "action": "block"}],"#,
+    );
+    b.set_policy(Policy::from_json(&p).unwrap(), d("2026-01-01"))
+        .unwrap();
+    let mut c1 = Customer::new("C1", "C1", eur());
+    c1.next_review = Some(d("2026-10-15"));
+    b.upsert_customer(c1, d("2026-01-01")).unwrap();
+    // Before the review: the host's review date 10-15 has passed.
+    assert_eq!(codes_on(&b, "2026-11-01"), ["REVIEW_OVERDUE"]);
+    let card = Scorecard::from_json(CARD).unwrap();
+    let id1 = CustomerId::from("C1");
+    let mut hosts = BTreeMap::new();
+    hosts.insert(id1.clone(), host(0.35, None));
+    // 11-01: C1 scores 450 (B, monthly: next 12-01), rule 0 proposes 5000
+    // against 10000 in force (a decrease); C2 scores 490 (B) and has no
+    // limit: 5000 (the floor) is a first limit.
+    let r1 = b
+        .review_run(&card, "default", d("2026-11-01"), &hosts, None)
+        .unwrap();
+    let (wb, _) = b.apply_review(&r1).unwrap();
+    let show = |v: &[credit_core::risk::ReviewChangeOf]| -> Vec<String> {
+        v.iter()
+            .map(|c| {
+                format!(
+                    "{} {}",
+                    c.customer,
+                    serde_json::to_string(&c.change).unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        show(&wb.applied),
+        [
+            r#"C1 {"change":"next_review","from":"2026-10-15","to":"2026-12-01"}"#,
+            r#"C1 {"change":"risk_class","from":null,"to":"B"}"#,
+            r#"C1 {"change":"limit","from":"10000.00","unlimited":false,"to":"5000","currency":"EUR","rule":0}"#,
+            r#"C2 {"change":"next_review","from":null,"to":"2026-12-01"}"#,
+            r#"C2 {"change":"risk_class","from":null,"to":"B"}"#,
+        ]
+    );
+    assert_eq!(
+        show(&wb.proposals),
+        [
+            r#"C2 {"change":"limit","from":null,"unlimited":false,"to":"5000","currency":"EUR","rule":0}"#
+        ]
+    );
+    // The review has happened: no REVIEW_OVERDUE from 11-01; the day
+    // before still reads the old master data.
+    assert!(codes_on(&b, "2026-11-01").is_empty());
+    assert_eq!(codes_on(&b, "2026-10-31"), ["REVIEW_OVERDUE"]);
+    let class_on = |b: &CreditBook, day: &str| b.customer_on(&id1, d(day)).unwrap().risk_class;
+    assert_eq!(class_on(&b, "2026-10-31"), None);
+    assert_eq!(class_on(&b, "2026-11-01"), RiskClass::new("B").ok());
+    let limit_on = |b: &CreditBook, day: &str| b.exposure(&id1, "default", d(day)).unwrap().limit;
+    assert_eq!(limit_on(&b, "2026-10-31"), Some(dec("10000.00")));
+    assert_eq!(limit_on(&b, "2026-11-01"), Some(dec("5000.00")));
+    let hist = b.limit_history(&id1, "default");
+    assert_eq!(
+        hist[1].reason.as_deref(),
+        Some("review of 2026-11-01 (risk-test, scorecard behaviour-v1): limit rule 0")
+    );
+    // C2 has no limit: the proposal changed nothing.
+    assert!(b
+        .limit_history(&CustomerId::from("C2"), "default")
+        .is_empty());
+    // Applying the same run again changes nothing.
+    let digest = b.state_digest();
+    let (again, _) = b.apply_review(&r1).unwrap();
+    assert!(again.applied.is_empty());
+    assert_eq!(again.proposals, wb.proposals);
+    assert_eq!(b.state_digest(), digest);
+    // 12-03: with a weak equity ratio C1 scores 420, class C (blocked by
+    // the policy, weekly: next 12-10), rule 1 proposes 10 % of 123456.78 =
+    // 12345.678 → 12000 (step 500, down) against 5000: +140 %.
+    hosts.insert(id1.clone(), host(0.1, Some("123456.78")));
+    let r3 = b
+        .review_run(&card, "default", d("2026-12-03"), &hosts, Some(&r1))
+        .unwrap();
+    let (wb3, _) = b.apply_review(&r3).unwrap();
+    // C2 (due 12-01) is reviewed again: its first limit still a proposal.
+    assert_eq!(
+        show(&wb3.proposals),
+        [
+            r#"C1 {"change":"limit","from":"5000.00","unlimited":false,"to":"12000","currency":"EUR","rule":1}"#,
+            r#"C2 {"change":"limit","from":null,"unlimited":false,"to":"5000","currency":"EUR","rule":0}"#,
+        ]
+    );
+    // From 12-03 class C blocks; on 12-02 the review due 12-01 was late.
+    assert_eq!(codes_on(&b, "2026-12-03"), ["RISK_CLASS_BLOCKED"]);
+    assert_eq!(codes_on(&b, "2026-12-02"), ["REVIEW_OVERDUE"]);
+    assert_eq!(limit_on(&b, "2026-12-03"), Some(dec("5000.00")));
+    // A policy letting increases up to 150 % through applies it: 12000 ×
+    // 100 = 1200000 ≤ 5000 × 250 = 1250000.
+    let p150 = p.replace(
+        r#""review": {"#,
+        r#""review": {"write_back": {"limit_increases_up_to_percent": "150"}, "#,
+    );
+    b.set_policy(Policy::from_json(&p150).unwrap(), d("2026-12-03"))
+        .unwrap();
+    let (wb4, _) = b.apply_review(&r3).unwrap();
+    assert_eq!(show(&wb4.proposals), show(&wb3.proposals[1..]));
+    assert_eq!(limit_on(&b, "2026-12-03"), Some(dec("12000.00")));
+    assert_eq!(limit_on(&b, "2026-12-02"), Some(dec("5000.00")));
+    // At 139 % it stays a proposal (12000 × 100 > 5000 × 239).
+    let mut b2 = book();
+    let p139 = POLICY.replace(
+        r#""review": {"#,
+        r#""review": {"write_back": {"limit_increases_up_to_percent": "139"}, "#,
+    );
+    b2.set_policy(Policy::from_json(&p139).unwrap(), d("2026-01-01"))
+        .unwrap();
+    let mut five = CreditLimit::amount("C1", Money::parse("5000.00", eur()).unwrap());
+    five.valid_from = Some(d("2026-11-01"));
+    b2.set_limit(five, d("2026-11-01")).unwrap();
+    let r = b2
+        .review_run(&card, "default", d("2026-12-03"), &hosts, Some(&r1))
+        .unwrap();
+    let (w, _) = b2.apply_review(&r).unwrap();
+    assert_eq!(
+        w.proposals
+            .iter()
+            .map(|c| c.customer.as_str())
+            .collect::<Vec<_>>(),
+        ["C1", "C2"]
+    );
+    // A negative percentage is refused naming the field.
+    let bad = POLICY.replace(
+        r#""review": {"#,
+        r#""review": {"write_back": {"limit_increases_up_to_percent": "-1"}, "#,
+    );
+    let err = Policy::from_json(&bad).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("review.write_back.limit_increases_up_to_percent"),
+        "{err}"
+    );
+    // A run naming an unknown customer changes nothing.
+    let mut ghost = r3.clone();
+    ghost.reviewed.push(CustomerId::from("ghost"));
+    let digest = b.state_digest();
+    assert!(b.apply_review(&ghost).is_err());
+    assert_eq!(b.state_digest(), digest);
+}

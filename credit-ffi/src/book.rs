@@ -455,6 +455,41 @@ pub unsafe extern "C" fn credit_book_limit_history(
     })
 }
 
+/// Writes a review run (`credit_book_review_run` output) back to the
+/// master data under the policy's `review.write_back`: every reviewed
+/// customer's next review date, class changes and limit changes (by
+/// default decreases apply, increases and first limits are proposals), each
+/// a version valid from the run's date. `*out_json` receives `{"as_of",
+/// "segment", "applied": [...], "proposals": [...]}` (each change
+/// `{"customer", "change": "next_review" | "risk_class" | "limit", "from",
+/// "to", ...}`); `out_recheck_json` (NULL or writable) the re-check of the
+/// held orders. All or nothing; the same run again changes nothing.
+/// Errors: `CREDIT_PARSE_ERROR`, `CREDIT_UNKNOWN_CUSTOMER`,
+/// `CREDIT_PRECISION`.
+///
+/// # Safety
+/// `book` a live handle; `review_json` NUL-terminated; `out_json` writable;
+/// `out_recheck_json` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_apply_review(
+    book: *mut credit_book,
+    review_json: *const c_char,
+    out_json: *mut *mut c_char,
+    out_recheck_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        let b = unsafe { borrow(book, "book") }?;
+        let run: credit_core::risk::ReviewRun = json(
+            unsafe { str_arg(review_json, "review_json") }?,
+            "review run",
+        )?;
+        let (wb, r) = b.write().apply_review(&run)?;
+        unsafe { put_json(out_json, "out_json", &wb) }?;
+        unsafe { maybe_json(out_recheck_json, &r.report()) }
+    })
+}
+
 /// Applies one event given as JSON (`{"id", "customer", "segment", "date",
 /// "type", ...}`; amounts as strings). `*out_duplicate` (if not NULL) is
 /// set to true when an identical event with this id was applied before —

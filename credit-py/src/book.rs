@@ -908,6 +908,25 @@ impl PyCreditBook {
         self.review_run_impl(py, card, as_of, attributes, previous, segment)
     }
 
+    /// Writes a review run back to the master data under the policy's
+    /// `review.write_back`: next review dates, class changes and limit
+    /// changes applied (or left as proposals), each a version valid from the
+    /// run's date. Returns `(write_back, recheck)`: a dict with `as_of`,
+    /// `segment`, `applied` and `proposals` (each change a dict with
+    /// `customer`, `change` and its figures), and the re-check of the held
+    /// orders. All or nothing; applying the same run again changes nothing.
+    fn apply_review(
+        &self,
+        py: Python<'_>,
+        run: &crate::scoring::PyReviewRun,
+    ) -> PyResult<(PyObject, PyRecheck)> {
+        let (wb, r) = self
+            .write()
+            .apply_review(&run.0)
+            .map_err(|e| crate::errors::err(py, e))?;
+        Ok((serde_to_py(py, &wb)?, recheck(py, r)?))
+    }
+
     /// Proposes dunning notices as of a date by the policy's dunning
     /// procedure; invoices of `plans` (PaymentPlan objects) that are current
     /// or late are left out. Returns a DunningRun (`events()` to issue it

@@ -306,6 +306,49 @@ def test_features_score_customer_and_review_run() -> None:
         b.review_run(card, date(2026, 12, 3), {"ghost": {}})
 
 
+def test_a_review_writes_back_from_its_date() -> None:
+    """Issue 13, item 6: the next review date always; the class and a limit
+    decrease at once; an increase a proposal unless the policy lets it
+    through (as credit-core/tests/risk.rs)."""
+    b = _book()
+    card = credit.Scorecard.from_dict(BEHAVIOUR)
+    # 11-01: 460, class B, next review 12-01, 5000 proposed against 10000.
+    r1 = b.review_run(card, date(2026, 11, 1), {"C1": {"equity_ratio": 0.35}})
+    wb, recheck = b.apply_review(r1)
+    assert [(c["customer"], c["change"], c["from"], c["to"]) for c in wb["applied"]] == [
+        ("C1", "next_review", None, date(2026, 12, 1)),
+        ("C1", "risk_class", None, "B"),
+        ("C1", "limit", Decimal("10000.00"), Decimal("5000")),
+    ]
+    assert wb["proposals"] == [] and recheck.releasable == []
+    assert b.exposure("C1", date(2026, 10, 31))["limit"] == Decimal("10000.00")
+    assert b.exposure("C1", date(2026, 11, 1))["limit"] == Decimal("5000.00")
+    now = b.customer("C1", on=date(2026, 11, 1))
+    assert now is not None and (now["risk_class"], now["next_review"]) == ("B", date(2026, 12, 1))
+    before = b.customer("C1", on=date(2026, 10, 31))
+    assert before is not None and before["risk_class"] is None
+    # Again: nothing more to apply.
+    assert b.apply_review(r1)[0]["applied"] == []
+    # 12-03: class C and 12000 against 5000 (+140 %): proposed by default.
+    attrs = {"C1": {"equity_ratio": 0.1, "equity": Decimal("123456.78")}}
+    r2 = b.review_run(card, date(2026, 12, 3), attrs, previous=r1.to_json())
+    wb2, _ = b.apply_review(r2)
+    assert [(c["change"], c["from"], c["to"]) for c in wb2["proposals"]] == [
+        ("limit", Decimal("5000.00"), Decimal("12000"))]
+    assert b.exposure("C1", date(2026, 12, 3))["limit"] == Decimal("5000.00")
+    # Up to 150 % without approval: applied.
+    b.set_policy(dict(POLICY, review=dict(POLICY["review"], write_back={"limit_increases_up_to_percent": "150"})),
+                 date(2026, 12, 3))
+    assert b.apply_review(r2)[0]["proposals"] == []
+    assert b.exposure("C1", date(2026, 12, 3))["limit"] == Decimal("12000.00")
+    assert [h.get("reason") for h in b.limit_history("C1")][1:] == [
+        "review of 2026-11-01 (risk, scorecard behaviour): limit rule 0",
+        "review of 2026-12-03 (risk, scorecard behaviour): limit rule 1",
+    ]
+    with pytest.raises(credit.ValidationError, match="write_back"):
+        b.set_policy(dict(POLICY, review={"write_back": {"limit_increase": "1"}}), date(2026, 12, 3))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

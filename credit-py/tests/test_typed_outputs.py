@@ -138,6 +138,7 @@ def outputs() -> list[tuple[str, Any, Any]]:
     for d, amount in plan_doc["payments"]:
         plan.apply_payment(datetime.date.fromisoformat(d), Decimal(amount))
     review = book.review_run(card, as_of, attrs)
+    written, _ = credit.CreditBook.restore(book.snapshot()).apply_review(review)
     run = book.dunning_run(month)
     alerts = book.alerts(month, reviews=review)
     L = list
@@ -160,6 +161,8 @@ def outputs() -> list[tuple[str, Any, Any]]:
         ("promises", book.promises("BORE", month), L[T.PromiseStatusDict]),
         ("review.results", review.results, L[T.ReviewResultDict]),
         ("review.events", review.events, L[T.ReviewEventDict]),
+        ("apply_review", written, T.ReviewWriteBackDict),
+        ("apply_review.applied", written["applied"], L[T.ReviewChangeDict]),
         ("dunning.notices", run.notices, L[T.NoticeDict]),
         ("dunning.excluded", book.dunning_run(as_of).excluded, L[T.DunningExclusionDict]),
         ("dunning.events", run.events(), L[dict[str, Any]]),

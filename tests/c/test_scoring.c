@@ -258,6 +258,22 @@ static void test_book_reviews(void) {
     CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 12, 3), NULL, "{", &run2) == CREDIT_PARSE_ERROR);
     CHECK(credit_book_review_run(b, card, NULL, ymd(2026, 12, 3), "{\"ghost\": {}}", run1, &run2) ==
           CREDIT_UNKNOWN_CUSTOMER);
+    /* Written back (issue 13, item 6): next review 12-01, class B and the
+     * decrease to 5000 apply from 11-01; the day before reads as it was. */
+    char *wb = NULL, *recheck = NULL;
+    CHECK(credit_book_apply_review(b, run1, &wb, &recheck) == CREDIT_OK);
+    CHECK(strstr(wb, "{\"customer\":\"C1\",\"change\":\"next_review\",\"from\":null,\"to\":\"2026-12-01\"}") != NULL);
+    CHECK(strstr(wb, "{\"customer\":\"C1\",\"change\":\"risk_class\",\"from\":null,\"to\":\"B\"}") != NULL);
+    CHECK(contains_and_free(wb, "\"change\":\"limit\",\"from\":\"10000.00\",\"unlimited\":false,\"to\":\"5000\""));
+    CHECK(contains_and_free(recheck, "\"releasable\":[]"));
+    CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 10, 31), &json) == CREDIT_OK);
+    CHECK(contains_and_free(json, "\"limit\":\"10000.00\""));
+    CHECK(credit_book_exposure(b, "C1", NULL, ymd(2026, 11, 1), &json) == CREDIT_OK);
+    CHECK(contains_and_free(json, "\"limit\":\"5000.00\""));
+    /* Again: nothing applied. */
+    CHECK(credit_book_apply_review(b, run1, &wb, NULL) == CREDIT_OK);
+    CHECK(contains_and_free(wb, "\"applied\":[]"));
+    CHECK(credit_book_apply_review(b, "{", &wb, NULL) == CREDIT_PARSE_ERROR);
     credit_string_free(run1);
     credit_scorecard_free(card);
     credit_book_free(b);

@@ -244,6 +244,13 @@ impl CreditBook {
         customer: Customer,
         as_of: NaiveDate,
     ) -> Result<Recheck, BookError> {
+        self.put_customer(customer)?;
+        Ok(self.releasable(as_of))
+    }
+
+    /// Validates and stores a customer version (see
+    /// [`CreditBook::upsert_customer`]).
+    fn put_customer(&mut self, customer: Customer) -> Result<(), BookError> {
         customer.validate()?;
         customer.check_bounds(&self.policy.bounds)?;
         let (accounts, ledger) = (&self.accounts, &self.ledger);
@@ -260,7 +267,47 @@ impl CreditBook {
             }
             Ok(())
         })?;
-        Ok(self.releasable(as_of))
+        Ok(())
+    }
+
+    /// Writes a review run back to the master data under the policy's
+    /// `review.write_back`: every reviewed customer's next review date,
+    /// its new risk class (or a proposal), and its limit recommendation in
+    /// the run's segment (applied or proposed: by default decreases apply
+    /// and increases are proposals). Each applied change is a master-data
+    /// version valid from the run's date, so checks, as-of views and
+    /// back-tests on or after it read it and none before it does; an
+    /// applied limit carries the review as its `reason`. All or nothing;
+    /// applying the same run again changes nothing. Returns what was
+    /// applied and proposed, and the [`Recheck`] of the held orders as of
+    /// the run's date.
+    ///
+    /// # Errors
+    /// An unknown customer in the run, a segment outside the bounds, a
+    /// recommendation the currency cannot hold; nothing changes.
+    pub fn apply_review(
+        &mut self,
+        run: &crate::risk::ReviewRun,
+    ) -> Result<(crate::risk::ReviewWriteBack, Recheck), BookError> {
+        self.policy.bounds.check_id("segment", &run.segment)?;
+        let plan = crate::risk::plan_write_back(self, &self.policy.review.write_back, run)?;
+        // Everything is checked before anything changes.
+        for c in &plan.customers {
+            c.validate()?;
+            c.check_bounds(&self.policy.bounds)?;
+        }
+        for l in &plan.limits {
+            self.validate_limit(l)?;
+        }
+        for c in plan.customers {
+            self.put_customer(c)?;
+        }
+        for l in plan.limits {
+            let c = self.validate_limit(&l)?;
+            let a = self.account_or_new(c, &l.segment.clone());
+            self.accounts[a].limit.set(l.valid_from, l);
+        }
+        Ok((plan.report, self.releasable(run.as_of)))
     }
 
     fn validate_limit(&self, limit: &CreditLimit) -> Result<usize, BookError> {

@@ -28,6 +28,7 @@ use crate::money::{round_to_step, Currency, RoundingMode};
 use crate::scoring::{ReasonCode, ReviewFrequency, Value};
 
 mod review;
+pub(crate) use review::plan_write_back;
 pub use review::CustomerScore;
 pub(crate) use review::{review_run, score, RiskRules};
 
@@ -113,6 +114,148 @@ pub struct ReviewPolicy {
     /// points (default 0: any change).
     #[serde(default)]
     pub min_score_change: u32,
+    /// What [`crate::CreditBook::apply_review`] writes back to the master
+    /// data and what it leaves as proposals.
+    #[serde(default, skip_serializing_if = "WriteBack::is_default")]
+    pub write_back: WriteBack,
+}
+
+/// Whether a review's change is applied to the master data or left as a
+/// proposal for a person to approve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewAction {
+    /// Written back as a new version from the review's date.
+    Apply,
+    /// Listed as a proposal; the master data stays as it is.
+    Propose,
+}
+
+/// What a review writes back (`review.write_back` in the policy). The next
+/// review date is always written back: the review has happened.
+///
+/// Defaults: class changes and limit decreases apply at once (they only
+/// reduce risk or follow the scorecard the policy approved), increases
+/// and first limits are proposals — an extension of credit needs a
+/// person's approval, the four-eyes principle of credit decisions (e.g.
+/// MaRisk BTO 1.1; SAP FSCM routes limit increases above a threshold to a
+/// documented credit decision). `limit_increases_up_to_percent` lets
+/// small increases through without approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriteBack {
+    /// A changed risk class.
+    #[serde(default = "apply")]
+    pub class: ReviewAction,
+    /// A proposed limit below the one in force (an unlimited account
+    /// given an amount included).
+    #[serde(default = "apply")]
+    pub limit_decreases: ReviewAction,
+    /// Proposed increases up to this percent of the limit in force are
+    /// applied; larger ones are proposals. Absent: every increase is a
+    /// proposal.
+    #[serde(
+        with = "crate::serde_decimal::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub limit_increases_up_to_percent: Option<Decimal>,
+    /// A proposed limit for an account with no limit defined.
+    #[serde(default = "propose")]
+    pub new_limits: ReviewAction,
+}
+
+fn apply() -> ReviewAction {
+    ReviewAction::Apply
+}
+
+fn propose() -> ReviewAction {
+    ReviewAction::Propose
+}
+
+impl Default for WriteBack {
+    fn default() -> Self {
+        WriteBack {
+            class: ReviewAction::Apply,
+            limit_decreases: ReviewAction::Apply,
+            limit_increases_up_to_percent: None,
+            new_limits: ReviewAction::Propose,
+        }
+    }
+}
+
+impl WriteBack {
+    /// Whether these are the defaults (left out of a policy document).
+    pub fn is_default(&self) -> bool {
+        *self == WriteBack::default()
+    }
+}
+
+/// One change a review makes to a customer's master data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ReviewChange {
+    /// The next review date.
+    NextReview {
+        /// Before (the version in force on the review's date).
+        #[serde(with = "crate::serde_date::option")]
+        from: Option<NaiveDate>,
+        /// After.
+        #[serde(with = "crate::serde_date")]
+        to: NaiveDate,
+    },
+    /// The risk class.
+    RiskClass {
+        /// Before.
+        from: Option<RiskClass>,
+        /// After.
+        to: RiskClass,
+    },
+    /// The account's limit in the run's segment.
+    Limit {
+        /// The limit in force (`None`: none defined, or unlimited — see
+        /// `unlimited`).
+        #[serde(with = "crate::serde_decimal::option")]
+        from: Option<Decimal>,
+        /// Whether the limit in force is unlimited.
+        unlimited: bool,
+        /// The limit the rules recommend.
+        #[serde(with = "crate::serde_decimal")]
+        to: Decimal,
+        /// Its currency.
+        currency: Currency,
+        /// The limit rule (index in the policy's `limit_rules`).
+        rule: usize,
+    },
+}
+
+/// A change of a review, applied or proposed, with its customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewChangeOf {
+    /// The customer.
+    pub customer: CustomerId,
+    /// What changes.
+    #[serde(flatten)]
+    pub change: ReviewChange,
+}
+
+/// What [`crate::CreditBook::apply_review`] did: the changes written back
+/// (each a master-data version valid from the run's date, so every as-of
+/// view and back-test on or after it reads them and none before it does)
+/// and those left as proposals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewWriteBack {
+    /// The run's date: the changes are in force from it.
+    #[serde(with = "crate::serde_date")]
+    pub as_of: NaiveDate,
+    /// The segment whose limits the run proposed.
+    pub segment: String,
+    /// Changes written back, by customer id.
+    pub applied: Vec<ReviewChangeOf>,
+    /// Changes left for approval, by customer id.
+    pub proposals: Vec<ReviewChangeOf>,
 }
 
 fn monthly() -> ReviewFrequency {
@@ -147,6 +290,7 @@ impl Default for ReviewPolicy {
             default: ReviewFrequency::Monthly,
             by_class: BTreeMap::new(),
             min_score_change: 0,
+            write_back: WriteBack::default(),
         }
     }
 }

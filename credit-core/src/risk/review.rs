@@ -282,3 +282,156 @@ pub(crate) fn review_run<B: RiskView>(
     }
     Ok(run)
 }
+
+/// What a review run writes back: the new master-data versions (valid from
+/// the run's date) and the report of what was applied and proposed.
+pub(crate) struct WriteBackPlan {
+    /// New customer versions.
+    pub(crate) customers: Vec<crate::customer::Customer>,
+    /// New limit versions.
+    pub(crate) limits: Vec<crate::customer::CreditLimit>,
+    /// What was applied and what is left as proposals.
+    pub(crate) report: super::ReviewWriteBack,
+}
+
+/// Whether a limit moving from `from` to `to` is applied under `wb`:
+/// decreases per `limit_decreases`; increases when `to × 100 ≤ from × (100
+/// + p)` (exact; an overflow proposes).
+fn limit_action(wb: &super::WriteBack, from: Decimal, to: Decimal) -> super::ReviewAction {
+    use super::ReviewAction;
+    if to < from {
+        return wb.limit_decreases;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    let within = wb.limit_increases_up_to_percent.and_then(|p| {
+        let lhs = to.checked_mul(hundred)?;
+        let rhs = from.checked_mul(hundred.checked_add(p)?)?;
+        Some(lhs <= rhs)
+    });
+    if within == Some(true) {
+        ReviewAction::Apply
+    } else {
+        ReviewAction::Propose
+    }
+}
+
+/// Plans the write-back of `run` under `wb`: for every customer the run
+/// reviewed, the next review date; a changed class, applied or proposed;
+/// a limit recommendation that differs from the account's (permanent)
+/// limit in force on the run's date, applied or proposed. Changes are
+/// compared with the master data in force on the run's date, so applying
+/// the same run twice changes nothing the second time.
+///
+/// # Errors
+/// An unknown customer in the run; a recommendation the currency cannot
+/// hold.
+pub(crate) fn plan_write_back<B: BookView>(
+    book: &B,
+    wb: &super::WriteBack,
+    run: &ReviewRun,
+) -> Result<WriteBackPlan, B::Error> {
+    use super::{ReviewAction, ReviewChange, ReviewChangeOf};
+    use crate::customer::{CreditLimit, LimitAmount};
+    let on = run.as_of;
+    let mut plan = WriteBackPlan {
+        customers: Vec::new(),
+        limits: Vec::new(),
+        report: super::ReviewWriteBack {
+            as_of: on,
+            segment: run.segment.clone(),
+            applied: Vec::new(),
+            proposals: Vec::new(),
+        },
+    };
+    for id in &run.reviewed {
+        let c = book.customer_index(id)?;
+        let Some(r) = run.result(id) else {
+            continue;
+        };
+        let cur = book.customer(c, on);
+        let mut next = cur.clone();
+        next.valid_from = Some(on);
+        let mut changed = false;
+        let mut push = |action: ReviewAction, change: ReviewChange| {
+            let ch = ReviewChangeOf {
+                customer: id.clone(),
+                change,
+            };
+            match action {
+                ReviewAction::Apply => plan.report.applied.push(ch),
+                ReviewAction::Propose => plan.report.proposals.push(ch),
+            }
+        };
+        if cur.next_review != Some(r.next_review) {
+            push(
+                ReviewAction::Apply,
+                ReviewChange::NextReview {
+                    from: cur.next_review,
+                    to: r.next_review,
+                },
+            );
+            next.next_review = Some(r.next_review);
+            changed = true;
+        }
+        if let Some(k) = r.class.filter(|k| cur.risk_class != Some(*k)) {
+            push(
+                wb.class,
+                ReviewChange::RiskClass {
+                    from: cur.risk_class,
+                    to: k,
+                },
+            );
+            if wb.class == ReviewAction::Apply {
+                next.risk_class = Some(k);
+                changed = true;
+            }
+        }
+        if let Some(rec) = &r.recommendation {
+            let in_force = book
+                .account_in(c, &run.segment)
+                .and_then(|a| book.limit(a, on));
+            let (from, unlimited, action) = match in_force.map(|l| l.amount) {
+                None => (None, false, Some(wb.new_limits)),
+                Some(LimitAmount::Unlimited) => (None, true, Some(wb.limit_decreases)),
+                Some(LimitAmount::Amount(m)) if m.amount() == rec.limit => {
+                    (Some(m.amount()), false, None)
+                }
+                Some(LimitAmount::Amount(m)) => (
+                    Some(m.amount()),
+                    false,
+                    Some(limit_action(wb, m.amount(), rec.limit)),
+                ),
+            };
+            if let Some(action) = action {
+                if action == ReviewAction::Apply {
+                    let money = crate::money::Money::new(rec.limit, rec.currency)?;
+                    let mut l = in_force.cloned().unwrap_or_else(|| CreditLimit {
+                        segment: run.segment.clone(),
+                        ..CreditLimit::amount(id.as_str(), money)
+                    });
+                    l.amount = LimitAmount::Amount(money);
+                    l.valid_from = Some(on);
+                    l.reason = Some(format!(
+                        "review of {on} ({}, scorecard {}): limit rule {}",
+                        run.policy_id, run.scorecard, rec.rule
+                    ));
+                    plan.limits.push(l);
+                }
+                push(
+                    action,
+                    ReviewChange::Limit {
+                        from,
+                        unlimited,
+                        to: rec.limit,
+                        currency: rec.currency,
+                        rule: rec.rule,
+                    },
+                );
+            }
+        }
+        if changed {
+            plan.customers.push(next);
+        }
+    }
+    Ok(plan)
+}

@@ -35,6 +35,7 @@ from credit._types import (
     ReleaseDict,
     ReviewEventDict,
     ReviewResultDict,
+    ReviewWriteBackDict,
     ScheduleRowDict,
     ScoreCharacteristicDict,
     ScoreReasonDict,
@@ -564,6 +565,12 @@ class CreditBook:
         segment: str = "default",
     ) -> ReviewRun:
         """Runs the credit review as of a date (customers due are re-scored)."""
+    def apply_review(self, run: ReviewRun) -> tuple[ReviewWriteBackDict, Recheck]:
+        """Writes a review run back to the master data under the policy's
+        ``review.write_back`` (next review dates; class changes and limit
+        decreases applied, increases and first limits proposed by default),
+        each a version valid from the run's date; returns what was applied
+        and proposed, and the re-check of the held orders."""
     def dunning_run(self, as_of: _Date, plans: Optional[Sequence[PaymentPlan]] = None) -> DunningRun:
         """Proposes dunning notices as of a date by the policy's procedure."""
     def worklist(

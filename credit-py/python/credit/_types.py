@@ -66,6 +66,8 @@ __all__ = [
     "ReleaseDict",
     "ReviewEventDict",
     "ReviewResultDict",
+    "ReviewChangeDict",
+    "ReviewWriteBackDict",
     "ScheduleRowDict",
     "ScoreCharacteristicDict",
     "ScoreReasonDict",
@@ -122,6 +124,41 @@ class CreditLimitDict(_CreditLimitBase, total=False):
 
     valid_from: datetime.date
     reason: str
+
+
+class _ReviewChangeBase(TypedDict):
+    customer: str
+    change: Literal["next_review", "risk_class", "limit"]
+
+
+_ReviewChangeFigures = TypedDict(
+    "_ReviewChangeFigures",
+    {
+        "from": Optional[Union[datetime.date, str, Decimal]],
+        "to": Union[datetime.date, str, Decimal],
+        "unlimited": bool,
+        "currency": str,
+        "rule": int,
+    },
+    total=False,
+)
+
+
+class ReviewChangeDict(_ReviewChangeBase, _ReviewChangeFigures):
+    """A change a review writes back or proposes. ``next_review``: ``from``
+    (a date or None) and ``to`` (a date); ``risk_class``: ``from`` (a class
+    or None) and ``to``; ``limit``: ``from`` (the permanent limit in force,
+    None when none is defined or it is unlimited), ``unlimited``, ``to``,
+    ``currency`` and ``rule``."""
+
+
+class ReviewWriteBackDict(TypedDict):
+    """What ``CreditBook.apply_review`` wrote back and left as proposals."""
+
+    as_of: datetime.date
+    segment: str
+    applied: List[ReviewChangeDict]
+    proposals: List[ReviewChangeDict]
 
 
 class ReasonDict(TypedDict):
