@@ -17,12 +17,12 @@
 //! | 0 | [`error`], [`bounds`], `fnv`, `chunks`, `tagged`, [`serde_decimal`], [`serde_date`], [`json`], [`rows`] | one error classification, size bounds, hashing, shared append-only logs, flat tagged serde, decimal and date text marked by type, the bounded JSON reader, flat report records |
 //! | 1 | [`money`], [`calendar`] | currencies, exact money, rounding, allocation; business days, day counts |
 //! | 2 | [`terms`] | payment terms, their notation, schedules and settlements |
-//! | 3 | [`ids`], [`customer`] | the host's ids; customers, segments, hierarchy, limits; a book's directory (hierarchy walks, each customer's accounts) |
+//! | 3 | [`ids`], [`customer`], [`plans`] | the host's ids; customers, segments, hierarchy, limits, effective-dated master data; a book's directory (hierarchy walks on a date, each customer's accounts); payment plans (schedules, waterfalls, status), which the ledger records |
 //! | 4 | [`ledger`] | events; the per-account state they fold into, one rule per event family; the ledger of record (event store, id index, account journals, as-of replay, reversals, batch undo) |
 //! | 5 | [`exposure`] | exposure figures by category, weights, FX rates, the overdue scan; exposure and group-exposure reports; the read-only book view the reports compute over |
 //! | 6 | [`check`] | check steps and their configuration, the check as a pure function, decisions; the order desk (reservations, holds, releases, decision log, back-testing) |
 //! | 7 | [`scoring`], [`features`], [`risk`] | scorecards and batch scoring; behavioural features; limit rules, customer scores and review runs over a book |
-//! | 8 | [`plans`], [`collections`] | payment plans; late interest, dunning runs, worklists and promises over a book |
+//! | 8 | [`collections`] | late interest, dunning runs, worklists and promises over a book |
 //! | 9 | [`monitor`] | aging, KPIs, partials, goals, KPI series and alerts over a book |
 //! | 10 | [`policy`] | the policy document composed of each module's configuration |
 //! | 11 | [`engine`] | `CreditBook`, the facade hosts use: wires the components and delegates |

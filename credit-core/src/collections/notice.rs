@@ -219,6 +219,8 @@ pub fn notice_for(
             promised = add(promised, conv(p.amount - p.paid, p.currency)?)?;
         }
     }
+    // Invoices a running plan in the ledger holds, as a host's plans.
+    let held = st.plan_items_on(as_of)?;
     let grace = chrono::Days::new(u64::from(proc_.grace_days));
     let max_level = proc_.levels.len() as u8;
     let mut lines: Vec<NoticeLine> = Vec::new();
@@ -250,7 +252,7 @@ pub fn notice_for(
             exclude(excluded, Some(inv), "dunning_block");
             continue;
         }
-        if covered.contains(inv) {
+        if covered.contains(inv) || held.contains(&idx) {
             exclude(excluded, Some(inv), "payment_plan");
             continue;
         }

@@ -209,6 +209,30 @@ impl CreditBook {
             .collect())
     }
 
+    /// The payment plans agreed on an account as they stood on `as_of`
+    /// (agreed on or before it, payments dated on or before it), in the
+    /// order agreed.
+    ///
+    /// # Errors
+    /// Unknown customer; a plan status that cannot be computed.
+    pub fn plans(
+        &self,
+        customer: &CustomerId,
+        segment: &str,
+        as_of: NaiveDate,
+    ) -> Result<Vec<crate::ledger::BookPlanReport>, BookError> {
+        let c = self.cust(customer)?;
+        let Some(a) = self.account_idx(c, segment) else {
+            return Ok(Vec::new());
+        };
+        let st = self.ledger.state_at(a, as_of)?;
+        let mut out = Vec::with_capacity(st.plans.len());
+        for p in &st.plans {
+            out.push(p.report(as_of)?);
+        }
+        Ok(out)
+    }
+
     /// A canonical text of the book's whole state: its snapshot (customers,
     /// limits, FX rates, events, reservations, holds, releases, the logs
     /// and the policy, in key order) and every account's state as the

@@ -532,7 +532,12 @@ impl OverdueLine {
 /// `credits_cover`, the account's open credits (cash and credit notes on
 /// account, converted to the credit currency) cover the undisputed amounts
 /// of these lines in that order, oldest first; disputed amounts are never
-/// covered.
+/// covered. Invoices held by a payment plan running on `as_of`
+/// ([`crate::ledger::BookPlan::runs_on`]) have no overdue lines: the plan
+/// replaced their due dates (as SAP's installment plans and Dynamics 365
+/// collections payment plans take the original items out of dunning and
+/// the overdue checks while the plan is kept); a broken or cancelled plan
+/// gives them back.
 ///
 /// This is the one walk every view reads — the check's overdue steps,
 /// dunning, the worklist, features and alerts — so they agree on which
@@ -590,6 +595,10 @@ pub fn for_each_overdue_line(
             by_credits: Decimal::ZERO,
         })
     };
+    // Invoices held by a running payment plan are not overdue: the plan's
+    // schedule replaced their due dates (empty, without allocating, on an
+    // account without plans).
+    let held = account.plan_items_on(as_of)?;
     let sorted = !account
         .items
         .iter()
@@ -600,7 +609,7 @@ pub fn for_each_overdue_line(
             if it.due_date >= as_of {
                 break;
             }
-            if it.open.is_zero() {
+            if it.open.is_zero() || held.contains(&i) {
                 continue;
             }
             let mut l = line(i, None, it.due_date, it.open, it.disputed)?;
@@ -611,7 +620,7 @@ pub fn for_each_overdue_line(
     }
     let mut lines = Vec::new();
     for (i, it) in account.items.iter().enumerate() {
-        if it.open.is_zero() {
+        if it.open.is_zero() || held.contains(&i) {
             continue;
         }
         if !it.has_installments() {

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::bounds::{Bounds, BoundsError};
 use crate::customer::{CustomerId, EventId, InvoiceId, OrderId, DEFAULT_SEGMENT};
 use crate::money::{Currency, MoneyError};
+use crate::plans::{PaymentPlan, PlanStatusKind};
 use crate::terms::{PaymentTerms, TermsError};
 
 mod state;
@@ -128,6 +129,14 @@ pub enum LedgerError {
         target: EventId,
         /// Why not.
         reason: String,
+    },
+    /// A payment plan's terms or a payment it refuses.
+    #[error("event {event}: {source}")]
+    Plan {
+        /// The event id (empty for queries).
+        event: EventId,
+        /// The plan's error.
+        source: crate::plans::PlanError,
     },
 }
 
@@ -367,6 +376,37 @@ pub enum EventKind {
         #[serde(with = "crate::serde_date")]
         until: NaiveDate,
     },
+    /// A payment plan agreed for open invoices of the account (the
+    /// terms' `invoices`; its principal is their open amount on the
+    /// event's date). While the plan runs — current or late, not broken,
+    /// completed or cancelled — its invoices are paid only through
+    /// [`EventKind::PlanPayment`]s and are left out of the check's overdue
+    /// steps, dunning and the worklist; a broken or cancelled plan gives
+    /// them back as they stand.
+    PlanAgreed {
+        /// The plan's id (unique in the account).
+        plan_id: String,
+        /// The plan's terms.
+        terms: Box<crate::plans::PlanTerms>,
+    },
+    /// A payment under a plan, posted once: the plan records it and splits
+    /// it by its waterfall; the principal part pays the plan's invoices,
+    /// oldest due first; interest, fees and late fees are the plan's
+    /// income; anything beyond what the plan is owed goes on account.
+    PlanPayment {
+        /// The plan.
+        plan_id: String,
+        /// Amount received.
+        #[serde(with = "crate::serde_decimal")]
+        amount: Decimal,
+        /// Currency (the plan's).
+        currency: Currency,
+    },
+    /// A plan cancelled: its invoices are given back as they stand.
+    PlanCancelled {
+        /// The plan.
+        plan_id: String,
+    },
     /// An open item imported from another system (opening balance).
     OpenItemImported {
         /// Invoice id.
@@ -390,7 +430,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every event type, as the `type` field names it.
-    pub const TYPES: [&'static str; 19] = [
+    pub const TYPES: [&'static str; 22] = [
         "order_placed",
         "order_changed",
         "order_cancelled",
@@ -410,6 +450,9 @@ impl EventKind {
         "charged",
         "dunning_blocked",
         "open_item_imported",
+        "plan_agreed",
+        "plan_payment",
+        "plan_cancelled",
     ];
 
     /// This event's type, as the `type` field names it (one of
@@ -435,6 +478,9 @@ impl EventKind {
             EventKind::Charged { .. } => "charged",
             EventKind::DunningBlocked { .. } => "dunning_blocked",
             EventKind::OpenItemImported { .. } => "open_item_imported",
+            EventKind::PlanAgreed { .. } => "plan_agreed",
+            EventKind::PlanPayment { .. } => "plan_payment",
+            EventKind::PlanCancelled { .. } => "plan_cancelled",
         }
     }
 }
@@ -534,6 +580,15 @@ impl Event {
                 }
             }
             EventKind::PromiseToPay { .. } | EventKind::SpecialLiabilities { .. } => {}
+            EventKind::PlanAgreed { plan_id, terms } => {
+                b.check_id("plan_id", plan_id)?;
+                for i in &terms.invoices {
+                    invoice(i)?;
+                }
+            }
+            EventKind::PlanPayment { plan_id, .. } | EventKind::PlanCancelled { plan_id } => {
+                b.check_id("plan_id", plan_id)?
+            }
             EventKind::DunningNotice { invoices, .. } => {
                 for i in invoices {
                     invoice(i)?;
@@ -1318,6 +1373,93 @@ impl ApplyRules {
     }
 }
 
+/// A payment plan agreed on an account ([`EventKind::PlanAgreed`]): the
+/// plan with the payments posted to it, and what they paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookPlan {
+    /// The plan's id (unique in the account).
+    pub plan_id: String,
+    /// The event that agreed it.
+    pub event_id: EventId,
+    /// The date it was agreed.
+    #[serde(with = "crate::serde_date")]
+    pub agreed_on: NaiveDate,
+    /// Terms, schedule, the payments posted to it and its state.
+    pub plan: PaymentPlan,
+    /// Principal its payments paid to its invoices.
+    #[serde(with = "crate::serde_decimal")]
+    pub principal_paid: Decimal,
+    /// Interest, fees and late fees its payments paid: the plan's income,
+    /// never receivables of the ledger.
+    #[serde(with = "crate::serde_decimal")]
+    pub charges_paid: Decimal,
+}
+
+/// A plan on an account as it stood on a date ([`BookPlan::report`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookPlanReport {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The date it was agreed.
+    #[serde(with = "crate::serde_date")]
+    pub agreed_on: NaiveDate,
+    /// The invoices it holds while it runs.
+    pub invoices: Vec<InvoiceId>,
+    /// Whether it holds them on the date.
+    pub runs: bool,
+    /// Its status on the date (installments, paid, outstanding, overdue).
+    pub status: crate::plans::PlanStatus,
+    /// Principal its payments paid to its invoices.
+    #[serde(with = "crate::serde_decimal")]
+    pub principal_paid: Decimal,
+    /// Interest, fees and late fees its payments paid.
+    #[serde(with = "crate::serde_decimal")]
+    pub charges_paid: Decimal,
+}
+
+impl BookPlan {
+    /// The plan as it stands on `on` (payments dated on or before it).
+    ///
+    /// # Errors
+    /// A status that cannot be computed (overflow).
+    pub fn report(&self, on: NaiveDate) -> Result<BookPlanReport, LedgerError> {
+        let status = self.plan.status(on).map_err(|source| LedgerError::Plan {
+            event: self.event_id.clone(),
+            source,
+        })?;
+        Ok(BookPlanReport {
+            plan_id: self.plan_id.clone(),
+            agreed_on: self.agreed_on,
+            invoices: self.plan.terms.invoices.clone(),
+            runs: self.runs_on(on)?,
+            status,
+            principal_paid: self.principal_paid,
+            charges_paid: self.charges_paid,
+        })
+    }
+
+    /// Whether the plan runs on `on`: agreed by then and current or late
+    /// (not broken, completed or cancelled). A running plan holds its
+    /// invoices: paid only through it, left out of the overdue steps,
+    /// dunning and the worklist.
+    ///
+    /// # Errors
+    /// A status that cannot be computed (overflow).
+    pub fn runs_on(&self, on: NaiveDate) -> Result<bool, LedgerError> {
+        if self.agreed_on > on {
+            return Ok(false);
+        }
+        let status = self.plan.status(on).map_err(|source| LedgerError::Plan {
+            event: self.event_id.clone(),
+            source,
+        })?;
+        Ok(matches!(
+            status.status,
+            PlanStatusKind::Current | PlanStatusKind::Late { .. }
+        ))
+    }
+}
+
 /// The state of one credit account (customer × segment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountState {
@@ -1341,6 +1483,9 @@ pub struct AccountState {
     /// A dunning block on the whole account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dunning_block: Option<DunningBlock>,
+    /// Payment plans agreed on the account, in the order agreed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<BookPlan>,
 }
 
 impl AccountState {
@@ -1385,6 +1530,7 @@ impl crate::error::Classify for LedgerError {
             LedgerError::Overflow(_) => K::Overflow,
             LedgerError::ConflictingEvent(_) => K::ConflictingEvent,
             LedgerError::ReversalRefused { .. } => K::ReversalRefused,
+            LedgerError::Plan { source, .. } => source.kind(),
         }
     }
 
@@ -1416,6 +1562,11 @@ impl crate::error::Classify for LedgerError {
             LedgerError::Money { source, .. } => source.details(),
             LedgerError::ConflictingEvent(id) => vec![("event", text(id))],
             LedgerError::ReversalRefused { target, .. } => vec![("event", text(target))],
+            LedgerError::Plan { event, source } => {
+                let mut d = vec![("event", text(event))];
+                d.extend(source.details());
+                d
+            }
             _ => Vec::new(),
         }
     }

@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{
-    add, AccountState, Allocation, ApplyRules, ChargeKind, ClearingRule, CreditKind, DunningBlock,
-    Event, EventKind, ItemCollection, LedgerConventions, LedgerError, OpenCredit, OpenItem,
-    OrderState, Promise,
+    add, AccountState, Allocation, ApplyRules, BookPlan, ChargeKind, ClearingRule, CreditKind,
+    DunningBlock, Event, EventKind, ItemCollection, LedgerConventions, LedgerError, OpenCredit,
+    OpenItem, OrderState, Promise,
 };
 use crate::customer::{EventId, InvoiceId, OrderId};
 use crate::money::{Currency, Money};
+use crate::plans::{PaymentPlan, PlanError, PlanState, PlanStatus};
 use crate::terms::ScheduleOptions;
 
 /// The error for an event handed to the method of another event kind
@@ -36,6 +37,7 @@ impl AccountState {
             promises: Vec::new(),
             ratings: Vec::new(),
             dunning_block: None,
+            plans: Vec::new(),
         }
     }
 
@@ -223,6 +225,7 @@ impl AccountState {
         match &ev.kind {
             EventKind::Payment { .. } => self.apply_payment(ev, conv, Some(applied)),
             EventKind::Cleared { .. } => self.cleared(ev, conv, Some(applied)),
+            EventKind::PlanPayment { .. } => self.plan_payment(ev, Some(applied)),
             _ => self.apply(ev, rules),
         }
     }
@@ -253,6 +256,9 @@ impl AccountState {
             K::DunningBlocked { .. } => self.dunning_blocked(ev),
             K::RatingReceived { .. } => self.rating(ev),
             K::SpecialLiabilities { .. } => self.special_liabilities(ev),
+            K::PlanAgreed { .. } => self.plan_agreed(ev),
+            K::PlanPayment { .. } => self.plan_payment(ev, None),
+            K::PlanCancelled { .. } => self.plan_cancelled(ev),
             K::Reversal { .. } => Err(Self::not_allowed(
                 ev,
                 "reversals are applied by the book".into(),
@@ -809,10 +815,15 @@ impl AccountState {
                 }
             };
             // An item a rule may still take: open, in the cash's currency,
-            // not already in the plan (a plan holds a few items).
+            // not already in the plan (a plan holds a few items), not held
+            // by a running payment plan (paid through the plan only).
+            let held = self.plan_items_on(ev.date)?;
             let eligible = |i: usize, plan: &[(usize, Decimal, Decimal)]| {
                 let it = &self.items[i];
-                it.currency == currency && !it.open.is_zero() && !plan.iter().any(|p| p.0 == i)
+                it.currency == currency
+                    && !it.open.is_zero()
+                    && !plan.iter().any(|p| p.0 == i)
+                    && !held.contains(&i)
             };
             let n = self.items.len();
             for r in conv.auto_clearing.rules() {
@@ -873,9 +884,24 @@ impl AccountState {
             }
             return Ok((plan, left));
         }
+        let held = self.plan_items_on(ev.date)?;
         for a in allocations {
             let a_amt = self.money(ev, a.amount, currency, "allocation amount", true)?;
             let i = self.item_idx(ev, &a.invoice_id)?;
+            if held.contains(&i) {
+                let plan = self
+                    .plans
+                    .iter()
+                    .find(|p| p.plan.terms.invoices.contains(&a.invoice_id));
+                return Err(Self::not_allowed(
+                    ev,
+                    format!(
+                        "invoice {} is held by plan {}: pay it with a plan_payment",
+                        a.invoice_id,
+                        plan.map_or("", |p| p.plan_id.as_str())
+                    ),
+                ));
+            }
             if plan.iter().any(|(j, _, _)| *j == i) {
                 return Err(Self::not_allowed(
                     ev,
@@ -1041,4 +1067,181 @@ impl AccountState {
         c.clearings.push((ev.date, used));
         Ok(())
     }
+}
+
+/// Payment plans agreed on the account ([`EventKind::PlanAgreed`]).
+impl AccountState {
+    fn plan_idx(&self, ev: &Event, plan_id: &str) -> Result<usize, LedgerError> {
+        self.plans
+            .iter()
+            .position(|p| p.plan_id == plan_id)
+            .ok_or_else(|| Self::not_allowed(ev, format!("no plan {plan_id} on the account")))
+    }
+
+    /// Positions in `items` of the invoices under a plan that runs on `on`:
+    /// agreed on or before it, and current or late then (not broken,
+    /// completed or cancelled). Empty, without allocating, on an account
+    /// without plans.
+    ///
+    /// # Errors
+    /// A plan whose status cannot be computed (overflow).
+    pub fn plan_items_on(&self, on: NaiveDate) -> Result<Vec<usize>, LedgerError> {
+        let mut out = Vec::new();
+        for p in &self.plans {
+            if p.agreed_on > on || !p.runs_on(on)? {
+                continue;
+            }
+            for id in &p.plan.terms.invoices {
+                if let Some(i) = self.items.iter().position(|it| &it.invoice_id == id) {
+                    out.push(i);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn plan_agreed(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::PlanAgreed { plan_id, terms } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        if self.plans.iter().any(|p| &p.plan_id == plan_id) {
+            return Err(Self::not_allowed(
+                ev,
+                format!("plan {plan_id} is already agreed"),
+            ));
+        }
+        if terms.invoices.is_empty() {
+            return Err(Self::not_allowed(
+                ev,
+                "a plan covers at least one invoice".into(),
+            ));
+        }
+        let planned = self.plan_items_on(ev.date)?;
+        let mut open = Decimal::ZERO;
+        for (k, id) in terms.invoices.iter().enumerate() {
+            let i = self.item_idx(ev, id)?;
+            let it = &self.items[i];
+            Self::same(ev, terms.currency, it.currency)?;
+            if it.open.is_zero() || terms.invoices[..k].contains(id) {
+                return Err(Self::not_allowed(
+                    ev,
+                    format!("invoice {id} is settled or listed twice"),
+                ));
+            }
+            if planned.contains(&i) {
+                return Err(Self::not_allowed(
+                    ev,
+                    format!("invoice {id} is under another running plan"),
+                ));
+            }
+            open = super::add(open, it.open, "plan principal")?;
+        }
+        if terms.principal != open {
+            return Err(LedgerError::InvalidAmount {
+                event: ev.id.clone(),
+                field: "terms.principal",
+                value: terms.principal,
+                reason: "must equal the open amount of the plan's invoices",
+            });
+        }
+        let plan = PaymentPlan::new((**terms).clone()).map_err(plan_err(ev))?;
+        self.plans.push(BookPlan {
+            plan_id: plan_id.clone(),
+            event_id: ev.id.clone(),
+            agreed_on: ev.date,
+            plan,
+            principal_paid: Decimal::ZERO,
+            charges_paid: Decimal::ZERO,
+        });
+        Ok(())
+    }
+
+    fn plan_cancelled(&mut self, ev: &Event) -> Result<(), LedgerError> {
+        let EventKind::PlanCancelled { plan_id } = &ev.kind else {
+            return Err(misrouted(ev));
+        };
+        let k = self.plan_idx(ev, plan_id)?;
+        if !matches!(self.plans[k].plan.state, PlanState::Active) {
+            return Err(Self::not_allowed(
+                ev,
+                format!("plan {plan_id} is not running"),
+            ));
+        }
+        self.plans[k].plan.cancel(ev.date);
+        Ok(())
+    }
+
+    /// A payment under a plan ([`EventKind::PlanPayment`]).
+    fn plan_payment(
+        &mut self,
+        ev: &Event,
+        trace: Option<&mut Vec<(usize, Decimal, Decimal)>>,
+    ) -> Result<(), LedgerError> {
+        let EventKind::PlanPayment {
+            plan_id,
+            amount,
+            currency,
+        } = &ev.kind
+        else {
+            return Err(misrouted(ev));
+        };
+        let k = self.plan_idx(ev, plan_id)?;
+        let currency = *currency;
+        Self::same(ev, currency, self.plans[k].plan.terms.currency)?;
+        let amount = self.money(ev, *amount, currency, "amount", true)?;
+        let before = self.plans[k].plan.status(ev.date).map_err(plan_err(ev))?;
+        let mut plan = self.plans[k].plan.clone();
+        plan.apply_payment(ev.date, amount).map_err(plan_err(ev))?;
+        let after = plan.status(ev.date).map_err(plan_err(ev))?;
+        let principal = principal_outstanding(&before)? - principal_outstanding(&after)?;
+        let beyond = after.unapplied - before.unapplied;
+        let charges = amount - principal - beyond;
+        // The principal part pays the plan's invoices, oldest due first.
+        let mut left = principal;
+        let mut alloc: Vec<(usize, Decimal, Decimal)> = Vec::new();
+        for (i, it) in self.items.iter().enumerate() {
+            if left.is_zero() {
+                break;
+            }
+            if it.open.is_zero() || !plan.terms.invoices.contains(&it.invoice_id) {
+                continue;
+            }
+            let take = it.open.min(left);
+            alloc.push((i, take, Decimal::ZERO));
+            left -= take;
+        }
+        // What the plan is not owed, and principal its invoices no longer
+        // need (a credit note reduced one), goes on account.
+        let on_account = super::add(beyond, left, "plan payment")?;
+        self.room_on_account(currency, on_account)?;
+        let bp = &mut self.plans[k];
+        bp.plan = plan;
+        bp.principal_paid = super::add(bp.principal_paid, principal - left, "plan principal")?;
+        bp.charges_paid = super::add(bp.charges_paid, charges, "plan charges")?;
+        if let Some(t) = trace {
+            t.extend_from_slice(&alloc);
+        }
+        self.settle_items(ev.date, &alloc, true);
+        if !on_account.is_zero() {
+            self.credit_on_account(ev, CreditKind::Payment, currency, on_account);
+        }
+        Ok(())
+    }
+}
+
+/// A plan's error on event `ev`.
+fn plan_err(ev: &Event) -> impl Fn(PlanError) -> LedgerError + '_ {
+    move |source| LedgerError::Plan {
+        event: ev.id.clone(),
+        source,
+    }
+}
+
+/// Principal still owed on a plan (every installment's principal part).
+fn principal_outstanding(s: &PlanStatus) -> Result<Decimal, LedgerError> {
+    let mut t = Decimal::ZERO;
+    for i in &s.installments {
+        t = super::add(t, i.outstanding_by_component[3], "plan principal")?;
+    }
+    Ok(t)
 }

@@ -385,6 +385,24 @@ pub(crate) fn run<B: BookView<Error: From<MonitorError>>>(
                 }
             }
             account_alerts(pol, as_of, &facts, &mut now)?;
+            // Plans agreed in the ledger, as a host's plans (subject: the
+            // plan's id).
+            if pol.broken_plan {
+                for p in &state.plans {
+                    if p.agreed_on <= as_of
+                        && p.report(as_of)?.status.status == PlanStatusKind::Broken
+                    {
+                        now.push(alert(
+                            as_of,
+                            AlertCode::PlanBroken,
+                            id,
+                            p.plan_id.clone(),
+                            Figure::Text("broken".into()),
+                            Figure::Text(format!("{:?}", p.plan.terms.broken)),
+                        ));
+                    }
+                }
+            }
         }
         customer_alerts(
             pol,
