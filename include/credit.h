@@ -1006,6 +1006,22 @@ enum credit_status credit_book_open_credits(const struct credit_book *book,
                                             char **out_json);
 
 /**
+ * The payment plans agreed on an account (`plan_agreed` events) as they
+ * stood on `as_of` (JSON array): each with `plan_id`, `agreed_on`,
+ * `invoices`, `runs` (whether it holds its invoices that day), `status`
+ * (installments, paid, outstanding, overdue), `principal_paid` and
+ * `charges_paid`. `segment` may be NULL for "default".
+ *
+ * # Safety
+ * As `credit_book_exposure`.
+ */
+enum credit_status credit_book_plans(const struct credit_book *book,
+                                     const char *customer,
+                                     const char *segment,
+                                     struct credit_date as_of,
+                                     char **out_json);
+
+/**
  * Re-runs the decision log under another policy (JSON) and writes JSON:
  * `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...],
  * "remeasured", "not_remeasured": [seq, ...]}`. When the policy measures

@@ -975,6 +975,38 @@ pub unsafe extern "C" fn credit_book_open_credits(
     })
 }
 
+/// The payment plans agreed on an account (`plan_agreed` events) as they
+/// stood on `as_of` (JSON array): each with `plan_id`, `agreed_on`,
+/// `invoices`, `runs` (whether it holds its invoices that day), `status`
+/// (installments, paid, outstanding, overdue), `principal_paid` and
+/// `charges_paid`. `segment` may be NULL for "default".
+///
+/// # Safety
+/// As `credit_book_exposure`.
+#[no_mangle]
+pub unsafe extern "C" fn credit_book_plans(
+    book: *const credit_book,
+    customer: *const c_char,
+    segment: *const c_char,
+    as_of: credit_date,
+    out_json: *mut *mut c_char,
+) -> credit_status {
+    guard(|| {
+        // SAFETY: caller contract for every pointer below.
+        unsafe {
+            account_query(
+                book,
+                customer,
+                "customer",
+                segment,
+                as_of,
+                out_json,
+                CreditBook::plans,
+            )
+        }
+    })
+}
+
 /// Re-runs the decision log under another policy (JSON) and writes JSON:
 /// `{"policy_id", "total", "changed": [[seq, order_id, old, new], ...],
 /// "remeasured", "not_remeasured": [seq, ...]}`. When the policy measures

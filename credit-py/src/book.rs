@@ -860,6 +860,21 @@ impl PyCreditBook {
         self.account_query(py, customer, as_of, segment, CreditBook::open_credits)
     }
 
+    /// The payment plans agreed on an account (`plan_agreed` events) as
+    /// they stood on `as_of`: each with plan_id, agreed_on, invoices, runs
+    /// (whether it holds its invoices that day), status, principal_paid
+    /// and charges_paid.
+    #[pyo3(signature = (customer, as_of, segment = "default"))]
+    fn plans(
+        &self,
+        py: Python<'_>,
+        customer: &str,
+        as_of: &Bound<'_, PyAny>,
+        segment: &str,
+    ) -> PyResult<PyObject> {
+        self.account_query(py, customer, as_of, segment, CreditBook::plans)
+    }
+
     /// Behavioural features of an account as of a date (days to pay, days
     /// beyond terms, overdue, utilisation, dunning, disputes, promises…), as
     /// a dict; undefined ones are None.

@@ -118,7 +118,7 @@ def test_discounts_survive_credit_notes_and_part_payments() -> None:
 
 def test_every_event_kind_refuses_an_unknown_field() -> None:
     lines = [json.loads(l) for l in (ROOT / "tests/conformance/event_kinds.jsonl").read_text().splitlines() if l.strip()]
-    assert len({e["type"] for e in lines}) == len(lines) == 19
+    assert len({e["type"] for e in lines}) == len(lines) == 22
     b = book()
     for e in lines:
         before = b.snapshot()
@@ -157,3 +157,37 @@ def test_automatic_clearing_rules_and_residue_tolerance() -> None:
         book(ledger={"auto_clearing": ["oldest_due", "oldest_due"]})
     with pytest.raises(credit.ValidationError, match="residue_tolerance.amount"):
         book(ledger={"residue_tolerance": {"amount": "-1"}})
+
+
+def test_a_plan_in_the_book_holds_its_invoice_until_broken() -> None:
+    """Issue 13, item 8 (as credit-core/tests/plans_in_book.rs): 1200 in
+    three monthly installments of 400 from 03-01, broken 15 days late."""
+    b = book()
+    b.set_limit({"customer": "C1", "limit": {"amount": "10000.00", "currency": "EUR"}}, D0)
+    b.apply(ev("i1", "2026-01-02", type="invoiced", invoice_id="I1", amount="1200.00", currency="EUR",
+               due_date="2026-02-01"))
+    on = date(2026, 2, 15)
+    assert "OLDEST_ITEM_OVERDUE" in [r.code for r in b.simulate_check("C1", "O", Decimal("1"), "EUR", as_of=on).reasons]
+    b.apply(ev("pa", "2026-02-15", type="plan_agreed", plan_id="P1",
+               terms={"currency": "EUR", "principal": "1200.00", "start": "2026-02-15", "frequency": "monthly",
+                      "installments": 3, "first_due": "2026-03-01", "method": "equal_split",
+                      "broken": {"days_late": 15}, "invoices": ["I1"]}))
+    assert b.simulate_check("C1", "O", Decimal("1"), "EUR", as_of=on).reasons == []
+    # Posted once: the plan and the invoice agree.
+    b.apply(ev("pp1", "2026-03-01", type="plan_payment", plan_id="P1", amount="400.00", currency="EUR"))
+    (p,) = b.plans("C1", date(2026, 3, 1))
+    assert (p["plan_id"], p["runs"], p["principal_paid"], p["status"]["outstanding"]) == (
+        "P1", True, Decimal("400.00"), Decimal("800.00"))
+    assert b.open_items("C1", date(2026, 3, 1))[0]["open"] == Decimal("800.00")
+    assert b.dunning_run(date(2026, 3, 10)).notices == []
+    # A normal payment may not be allocated to the plan's invoice.
+    with pytest.raises(credit.EventNotAllowed, match="plan P1"):
+        b.apply(ev("p9", "2026-03-05", type="payment", amount="10.00", currency="EUR",
+                   allocations=[{"invoice_id": "I1", "amount": "10.00"}]))
+    # Installment 2 unpaid: broken on 04-16, I1 given back.
+    (p,) = b.plans("C1", date(2026, 4, 16))
+    assert (p["runs"], p["status"]["status"]) == (False, {"status": "broken"})
+    codes = [r.code for r in b.simulate_check("C1", "O", Decimal("1"), "EUR", as_of=date(2026, 4, 16)).reasons]
+    assert codes == ["OLDEST_ITEM_OVERDUE", "OVERDUE_AMOUNT_EXCEEDED"]
+    restored = credit.CreditBook.restore(b.snapshot())
+    assert restored.plans("C1", date(2026, 4, 16)) == b.plans("C1", date(2026, 4, 16))

@@ -158,7 +158,7 @@ static void test_every_kind_refuses_unknown_fields(const char *path) {
         kinds++;
     }
     fclose(f);
-    CHECK(kinds == 19);
+    CHECK(kinds == 22);
     credit_book_free(b);
 }
 
@@ -295,12 +295,50 @@ static void test_effective_dating(void) {
     credit_book_free(b);
 }
 
+/* Plans in the book (item 8): 1200 in three monthly installments of 400
+ * from 03-01, broken 15 days late (as credit-core/tests/plans_in_book.rs). */
+static void test_plan_in_the_book(void) {
+    credit_book *b = new_book();
+    CHECK(b != NULL);
+    CHECK(credit_book_set_limit(b, "{\"customer\": \"C1\", \"limit\": {\"amount\": \"10000.00\", \"currency\": \"EUR\"}}",
+                                ymd(2026, 1, 1), NULL) == CREDIT_OK);
+    CHECK(credit_book_apply(b, "{\"id\": \"i1\", \"customer\": \"C1\", \"date\": \"2026-01-02\", \"type\": \"invoiced\", "
+                               "\"invoice_id\": \"I1\", \"amount\": \"1200.00\", \"currency\": \"EUR\", "
+                               "\"due_date\": \"2026-02-01\"}", NULL) == CREDIT_OK);
+    CHECK(has(check_json(b, "C1", "1.00", ymd(2026, 2, 15)), "OLDEST_ITEM_OVERDUE"));
+    CHECK(credit_book_apply(b, "{\"id\": \"pa\", \"customer\": \"C1\", \"date\": \"2026-02-15\", \"type\": \"plan_agreed\", "
+                               "\"plan_id\": \"P1\", \"terms\": {\"currency\": \"EUR\", \"principal\": \"1200.00\", "
+                               "\"start\": \"2026-02-15\", \"frequency\": \"monthly\", \"installments\": 3, "
+                               "\"first_due\": \"2026-03-01\", \"method\": \"equal_split\", \"broken\": {\"days_late\": 15}, "
+                               "\"invoices\": [\"I1\"]}}", NULL) == CREDIT_OK);
+    CHECK(has(check_json(b, "C1", "1.00", ymd(2026, 2, 15)), "\"reasons\":[]"));
+    CHECK(credit_book_apply(b, "{\"id\": \"pp1\", \"customer\": \"C1\", \"date\": \"2026-03-01\", \"type\": \"plan_payment\", "
+                               "\"plan_id\": \"P1\", \"amount\": \"400.00\", \"currency\": \"EUR\"}", NULL) == CREDIT_OK);
+    char *json = NULL;
+    CHECK(credit_book_plans(b, "C1", NULL, ymd(2026, 3, 1), &json) == CREDIT_OK &&
+          has(json, "\"runs\":true"));
+    CHECK(credit_book_plans(b, "C1", NULL, ymd(2026, 3, 1), &json) == CREDIT_OK &&
+          has(json, "\"principal_paid\":\"400.00\""));
+    CHECK(credit_book_open_items(b, "C1", NULL, ymd(2026, 3, 1), &json) == CREDIT_OK &&
+          has(json, "\"open\":\"800.00\""));
+    /* A normal payment allocated to the plan's invoice: refused. */
+    CHECK(credit_book_apply(b, "{\"id\": \"p9\", \"customer\": \"C1\", \"date\": \"2026-03-05\", \"type\": \"payment\", "
+                               "\"amount\": \"10.00\", \"currency\": \"EUR\", \"allocations\": [{\"invoice_id\": \"I1\", "
+                               "\"amount\": \"10.00\"}]}", NULL) == CREDIT_EVENT_NOT_ALLOWED);
+    /* Broken on 04-16 (installment 2 15 days late): I1 given back. */
+    CHECK(credit_book_plans(b, "C1", NULL, ymd(2026, 4, 16), &json) == CREDIT_OK &&
+          has(json, "\"runs\":false"));
+    CHECK(has(check_json(b, "C1", "1.00", ymd(2026, 4, 16)), "OLDEST_ITEM_OVERDUE"));
+    credit_book_free(b);
+}
+
 int main(int argc, char **argv) {
     test_cash_on_account();
     test_clearing_rules();
     test_discount_after_a_credit_note();
     test_batches();
     test_effective_dating();
+    test_plan_in_the_book();
     test_every_kind_refuses_unknown_fields(argc > 1 ? argv[1] : "tests/conformance/event_kinds.jsonl");
     printf("c receivables: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

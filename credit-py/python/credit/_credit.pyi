@@ -9,6 +9,7 @@ from pandas import DataFrame
 from credit._types import (
     AlertDict,
     BacktestDict,
+    BookPlanDict,
     CreditLimitDict,
     CustomerDict,
     CustomerScoreDict,
@@ -545,6 +546,10 @@ class CreditBook:
         """Open credits of an account as they stood on ``as_of``: cash and
         credit notes on account not yet fully cleared (they count negative
         in exposure, aging and KPIs until a ``cleared`` event applies them)."""
+    def plans(self, customer: str, as_of: _Date, segment: str = "default") -> list[BookPlanDict]:
+        """Payment plans agreed on an account (``plan_agreed`` events) as they
+        stood on ``as_of``; a running plan holds its invoices (paid only by
+        ``plan_payment`` events, out of the overdue steps and dunning)."""
     def features(self, customer: str, as_of: _Date, segment: str = "default") -> FeaturesDict:
         """Behavioural features of an account as of a date; undefined ones are None."""
     def score_customer(

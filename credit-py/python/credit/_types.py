@@ -23,6 +23,7 @@ from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 __all__ = [
     "AlertDict",
     "BacktestDict",
+    "BookPlanDict",
     "CheckInputsDict",
     "CreditLimitDict",
     "CustomerDict",
@@ -636,6 +637,17 @@ class PlanStatusDict(TypedDict):
     unapplied: Decimal
     missed: int
 
+
+class BookPlanDict(TypedDict):
+    """A payment plan agreed on an account, as it stood on a date."""
+
+    plan_id: str
+    agreed_on: datetime.date
+    invoices: List[str]
+    runs: bool
+    status: PlanStatusDict
+    principal_paid: Decimal
+    charges_paid: Decimal
 
 class PayoffDict(TypedDict):
     """What paying a plan off on a date costs."""
