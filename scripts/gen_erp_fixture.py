@@ -11,9 +11,12 @@ payments in full, in part, on account and early with discount (full and pro
 rata), payments quoting an invoice number without an allocation (left to
 the book's clearing rules, by reference first), credit notes applied and on
 account, clearings of cash and credit notes weeks later, reversed payments (a bounced cheque, paid again later),
-disputes opened and resolved, write-offs, and customers invoiced in USD.
+disputes opened and resolved, write-offs, payment plans agreed for overdue
+invoices of bad payers (three monthly installments, some paid in full, some
+broken), and customers invoiced in USD.
 
-Nothing is hand-picked: every choice comes from one seeded generator, and
+Nothing is hand-picked: every choice comes from seeded generators (plans
+from their own, so the other documents do not depend on them), and
 the script tracks open amounts itself (with the published settlement rule
 for cash discounts, below) only so that it never allocates more than is
 open. The tests (Rust ``credit-core/tests/erp_fixture.rs``, Python
@@ -102,8 +105,19 @@ class Invoice:
             self.open -= cash
 
 
+def add_months(day: dt.date, n: int) -> dt.date:
+    """`day` n calendar months later, clipped to the month's end."""
+    y, m = divmod(day.month - 1 + n, 12)
+    y, m = day.year + y, m + 1
+    last = (dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(y, m, min(day.day, last))
+
+
 def generate() -> tuple[list[dict], list[dict]]:
     rng = random.Random(SEED)
+    # Plans draw from their own stream, so every other document is as it
+    # was without them.
+    prng = random.Random(SEED + 1)
     customers = []
     events: list[tuple[dt.date, int, dict]] = []
     seq = 0
@@ -172,6 +186,25 @@ def generate() -> tuple[list[dict], list[dict]]:
             if bad and rng.random() < 0.5:
                 # Never paid: written off after half a year, if in the period.
                 w = inv.due + dt.timedelta(days=rng.randrange(150, 240))
+                if inv.plan is None and inv.disputed == 0 and inv.open > 0 and prng.random() < 0.5:
+                    # Or a payment plan three weeks past due: three monthly
+                    # installments, interest-free; the customer pays some
+                    # of them on their due dates, and a plan whose
+                    # installment is 20 days late is broken.
+                    plan_day = inv.due + dt.timedelta(days=21)
+                    first = plan_day + dt.timedelta(days=30)
+                    pid = f"{inv.id}-P"
+                    emit(cid, plan_day, {"type": "plan_agreed", "plan_id": pid, "terms": {
+                        "currency": cur, "principal": money(inv.open), "start": plan_day.isoformat(),
+                        "frequency": "monthly", "installments": 3, "first_due": first.isoformat(),
+                        "method": "equal_split", "broken": {"days_late": 20}, "invoices": [inv.id]}})
+                    part = inv.open // 3
+                    parts = [part, part, inv.open - 2 * part]
+                    for n in range(prng.choice([0, 1, 2, 3, 3])):
+                        due = add_months(first, n)
+                        emit(cid, due, {"type": "plan_payment", "plan_id": pid,
+                                        "amount": money(parts[n]), "currency": cur})
+                    continue
                 if w <= END and inv.open > 0:
                     emit(cid, w, {"type": "write_off", "invoice_id": inv.id, "amount": money(inv.open), "currency": cur})
                     inv.open = 0

@@ -7,7 +7,9 @@
 //!   disputed = the receivables recomputed from the documents;
 //! * aging's past-due buckets, the worklist, features and the dunning run
 //!   agree with the overdue due lines recomputed from the documents (credits
-//!   on account covering the undisputed amounts, oldest due first);
+//!   on account covering the undisputed amounts, oldest due first; the
+//!   invoices a running payment plan holds have none, a broken plan gives
+//!   them back — the plans recomputed here from their documents);
 //! * credit sales (net: invoices − credit notes, CRF), receivables, current
 //!   receivables, DSO and CEI per customer and month match the CRF
 //!   definitions computed from the recomputed ledger.
@@ -138,6 +140,39 @@ struct Docs {
     reversed: std::collections::BTreeSet<String>,
     /// Net credit sales by (customer, year, month).
     sales: BTreeMap<(usize, i32, u32), i64>,
+    /// Payment plans by plan id.
+    plans: BTreeMap<String, Plan>,
+}
+
+/// A payment plan as its documents describe it: interest-free, its
+/// payments posted on installments oldest first.
+struct Plan {
+    invoice: String,
+    agreed: NaiveDate,
+    /// (due date, amount) per installment.
+    installments: Vec<(NaiveDate, i64)>,
+    paid: i64,
+    days_late: i64,
+}
+
+impl Plan {
+    /// Whether the plan holds its invoice on `m`: agreed by then, not
+    /// completed, and its oldest unpaid installment (paid oldest first)
+    /// not `days_late` days past due (else broken).
+    fn runs_on(&self, m: NaiveDate) -> bool {
+        if self.agreed > m {
+            return false;
+        }
+        let mut paid = self.paid;
+        for &(due, amount) in &self.installments {
+            let t = paid.min(amount);
+            paid -= t;
+            if t < amount {
+                return !(due < m && (m - due).num_days() >= self.days_late);
+            }
+        }
+        false
+    }
 }
 
 impl Docs {
@@ -248,6 +283,45 @@ impl Docs {
                     .unwrap();
                 inv.disputed -= cents(&ev["amount"]);
             }
+            "plan_agreed" => {
+                let t = &ev["terms"];
+                let principal = cents(&t["principal"]);
+                let n = t["installments"].as_i64().unwrap();
+                let first = date(t["first_due"].as_str().unwrap());
+                // Equal split, cut to the cent, the remainder on the last
+                // installment (the plans module's default); monthly.
+                let part = principal / n;
+                let installments = (0..n)
+                    .map(|k| {
+                        let due = first
+                            .checked_add_months(chrono::Months::new(k as u32))
+                            .unwrap();
+                        let amount = if k == n - 1 {
+                            principal - part * (n - 1)
+                        } else {
+                            part
+                        };
+                        (due, amount)
+                    })
+                    .collect();
+                let plan = Plan {
+                    invoice: t["invoices"][0].as_str().unwrap().into(),
+                    agreed: day,
+                    installments,
+                    paid: 0,
+                    days_late: t["broken"]["days_late"].as_i64().unwrap(),
+                };
+                self.plans
+                    .insert(ev["plan_id"].as_str().unwrap().into(), plan);
+            }
+            "plan_payment" => {
+                // Interest-free: the whole payment is principal, paying
+                // the plan's invoice.
+                let amount = cents(&ev["amount"]);
+                let plan = self.plans.get_mut(ev["plan_id"].as_str().unwrap()).unwrap();
+                plan.paid += amount;
+                self.invoices.get_mut(&plan.invoice).unwrap().reduced += amount;
+            }
             other => panic!("event type {other} not in the fixture"),
         }
     }
@@ -259,7 +333,15 @@ impl Docs {
         let mut out = vec![(0i64, 0i64, 0i64, 0i64); n];
         let mut lines: Vec<Vec<(NaiveDate, i64, i64)>> = vec![Vec::new(); n];
         let mut credits = vec![0i64; n];
-        for inv in self.invoices.values() {
+        // Invoices a running plan holds have no overdue lines (aging still
+        // ages them by their own due dates).
+        let held: std::collections::BTreeSet<&str> = self
+            .plans
+            .values()
+            .filter(|p| p.runs_on(m))
+            .map(|p| p.invoice.as_str())
+            .collect();
+        for (id, inv) in &self.invoices {
             for (due, open, disputed) in inv.line_opens() {
                 if open == 0 {
                     continue;
@@ -268,7 +350,7 @@ impl Docs {
                 o.0 += open;
                 if due >= m {
                     o.1 += open;
-                } else {
+                } else if !held.contains(id.as_str()) {
                     lines[inv.customer].push((due, open - disputed, disputed));
                 }
             }

@@ -5,7 +5,9 @@ documents over 18 months, EUR and USD accounts); at every month end, for every
 customer, the views tie out: aging total = open items - open credits =
 exposure receivables + disputed; the worklist and features agree with the
 overdue walk recomputed here from the open items (oldest due first, credits
-covering undisputed amounts); and the month's credit sales, receivables and
+covering undisputed amounts, the invoices a running payment plan holds left
+out — the plans recomputed from their documents, and the book's plans view
+agreeing); and the month's credit sales, receivables and
 DSO equal what is recomputed from the documents alone (net credit sales:
 invoices - credit notes, CRF; DSO = receivables / sales x days).
 """
@@ -18,6 +20,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
+from typing import Any, Mapping, Sequence
 
 import credit
 
@@ -40,7 +43,7 @@ def month_ends() -> list[date]:
     return out
 
 
-def due_lines(it: dict) -> list[tuple[date, Decimal, Decimal]]:
+def due_lines(it: Mapping[str, Any]) -> list[tuple[date, Decimal, Decimal]]:
     """(due, open, disputed) per due line of an open item: reductions take the
     oldest installments first, disputes the latest (the ledger's rule)."""
     inst = it.get("collection", {}).get("installments")
@@ -60,7 +63,7 @@ def due_lines(it: dict) -> list[tuple[date, Decimal, Decimal]]:
     return [(d, o, x) for d, o, x in out]
 
 
-def overdue_walk(items: list[dict], credits: Decimal, on: date) -> tuple[Decimal, int]:
+def overdue_walk(items: Sequence[Mapping[str, Any]], credits: Decimal, on: date) -> tuple[Decimal, int]:
     """The overdue lines oldest due first (items' order on a tie), credits on
     account covering the undisputed amounts: (uncovered undisputed amount,
     days of the oldest line not covered, a disputed amount counting)."""
@@ -75,6 +78,50 @@ def overdue_walk(items: list[dict], credits: Decimal, on: date) -> tuple[Decimal
         if left + disputed > 0:
             oldest = max(oldest, (on - due).days)
     return uncovered, oldest
+
+
+def add_months(day: date, n: int) -> date:
+    y, m = divmod(day.month - 1 + n, 12)
+    y, m = day.year + y, m + 1
+    nxt = date(y + m // 12, m % 12 + 1, 1)
+    return date(y, m, min(day.day, (nxt - date(y, m, 1)).days))
+
+
+def plan_models(docs: list[dict]) -> dict[str, dict]:
+    """Payment plans from the documents alone: interest-free, three monthly
+    installments (equal split, the remainder on the last), payments on
+    installments oldest first."""
+    plans: dict[str, dict] = {}
+    for d in docs:
+        if d["type"] == "plan_agreed":
+            t = d["terms"]
+            principal, n = Decimal(t["principal"]), t["installments"]
+            part = (principal / n).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            first = date.fromisoformat(t["first_due"])
+            plans[d["plan_id"]] = {
+                "customer": d["customer"], "invoice": t["invoices"][0],
+                "agreed": date.fromisoformat(d["date"]), "days_late": t["broken"]["days_late"],
+                "installments": [(add_months(first, k), part if k < n - 1 else principal - part * (n - 1))
+                                 for k in range(n)],
+                "payments": [],
+            }
+        elif d["type"] == "plan_payment":
+            plans[d["plan_id"]]["payments"].append((date.fromisoformat(d["date"]), Decimal(d["amount"])))
+    return plans
+
+
+def runs_on(p: dict, on: date) -> bool:
+    """Agreed by `on`, not completed, and not broken (its oldest unpaid
+    installment `days_late` days past due)."""
+    if p["agreed"] > on:
+        return False
+    paid = sum((a for d, a in p["payments"] if d <= on), Decimal(0))
+    for due, amount in p["installments"]:
+        take = min(paid, amount)
+        paid -= take
+        if take < amount:
+            return not (due < on and (on - due).days >= p["days_late"])
+    return False
 
 
 def test_every_view_ties_out_on_the_erp_fixture() -> None:
@@ -98,12 +145,17 @@ def test_every_view_ties_out_on_the_erp_fixture() -> None:
     for d in docs:
         if d["id"] in reversed_ids:
             continue
-        y, m = int(d["date"][:4]), int(d["date"][5:7])
+        y, mo = int(d["date"][:4]), int(d["date"][5:7])
         if d["type"] == "invoiced":
-            sales[(d["customer"], y, m)] += Decimal(d["amount"])
+            sales[(d["customer"], y, mo)] += Decimal(d["amount"])
         elif d["type"] == "credit_note":
-            sales[(d["customer"], y, m)] -= Decimal(d["amount"])
+            sales[(d["customer"], y, mo)] -= Decimal(d["amount"])
     ends = month_ends()
+    plans = plan_models(docs)
+    plans_of: dict[str, list[dict]] = defaultdict(list)
+    for p in plans.values():
+        plans_of[p["customer"]].append(p)
+    assert len(plans) > 20
     by_cur: dict[str, list[dict]] = defaultdict(list)
     for c in customers:
         by_cur[c["currency"]].append(c)
@@ -123,8 +175,13 @@ def test_every_view_ties_out_on_the_erp_fixture() -> None:
                 assert x["figures"]["receivables"] + x["figures"]["disputed"] == net, (cid, m)
                 total = aging.loc[cid, "total"] if cid in aging.index else Decimal(0)
                 assert total == net, (cid, m)
+                # A running plan holds its invoice: no overdue lines (the
+                # book's plans view says the same).
+                held = {p["invoice"] for p in plans_of[cid] if runs_on(p, m)}
+                assert {i for p in b.plans(cid, m) if p["runs"] for i in p["invoices"]} == held, (cid, m)
+                walked = [i for i in items if i["invoice_id"] not in held]
                 # The worklist and features read the check's overdue walk.
-                uncovered, oldest = overdue_walk(items, sum((x["open"] for x in credits), Decimal(0)), m)
+                uncovered, oldest = overdue_walk(walked, sum((x["open"] for x in credits), Decimal(0)), m)
                 listed = work.loc[cid, "overdue"] if cid in work.index else Decimal(0)
                 assert listed == uncovered, (cid, m)
                 assert b.features(cid, m)["current_days_overdue"] == oldest, (cid, m)
