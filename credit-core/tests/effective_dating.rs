@@ -342,3 +342,59 @@ fn a_restore_keeps_every_version() {
     let err = CreditBook::restore(&twice).unwrap_err();
     assert!(err.to_string().contains("listed twice"), "{err}");
 }
+
+#[test]
+fn a_kpi_series_converts_each_period_at_its_own_rates_as_kpis_do() {
+    let mut b = book();
+    // USD invoices in January and March on a EUR account; 0.90 until 02-28,
+    // 0.80 from 03-01. March's KPIs convert everything (the January sale in
+    // the countback history and the receivables at the start of March
+    // included) at 0.80, in the series as in `kpis` for March alone.
+    b.set_fx_rate(usd(), eur(), dec("0.90")).unwrap();
+    b.set_fx_rate_from(usd(), eur(), dec("0.80"), d("2026-03-01"))
+        .unwrap();
+    apply(
+        &mut b,
+        r#"{"id":"i1","customer":"C1","date":"2026-01-10","type":"invoiced","invoice_id":"I1","amount":"1000.00","currency":"USD","due_date":"2026-02-09"}"#,
+    );
+    apply(
+        &mut b,
+        r#"{"id":"i2","customer":"C1","date":"2026-03-10","type":"invoiced","invoice_id":"I2","amount":"500.00","currency":"USD","due_date":"2026-04-09"}"#,
+    );
+    let ends = [d("2026-01-31"), d("2026-02-28"), d("2026-03-31")];
+    let series = b
+        .kpi_series(d("2026-01-01"), &ends, GroupBy::Total, eur())
+        .unwrap();
+    let jan = &series[0].groups["total"];
+    let mar = &series[2].groups["total"];
+    let alone = b
+        .kpis(d("2026-03-01"), d("2026-03-31"), GroupBy::Total, eur())
+        .unwrap();
+    let k = &alone.groups["total"];
+    // January at 0.90: 900.00 of sales and receivables.
+    assert_eq!(
+        (jan.credit_sales, jan.receivables),
+        (dec("900.00"), dec("900.00"))
+    );
+    // March at 0.80: sales 400.00, receivables 800.00 + 400.00.
+    assert_eq!(
+        (mar.credit_sales, mar.receivables),
+        (dec("400.00"), dec("1200.00"))
+    );
+    assert_eq!(
+        (
+            &mar.credit_sales,
+            &mar.receivables,
+            &mar.dso,
+            &mar.countback_dso,
+            &mar.cei
+        ),
+        (
+            &k.credit_sales,
+            &k.receivables,
+            &k.dso,
+            &k.countback_dso,
+            &k.cei
+        )
+    );
+}

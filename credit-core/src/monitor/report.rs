@@ -665,7 +665,11 @@ pub(crate) fn kpi_series<B: MonitorView>(
             let mut events = book.effective_events(a).peekable();
             let mut st = AccountState::new(cur_acc);
             let mut traced = Vec::new();
+            // Credit sales by month: in the report currency as units; in
+            // another currency as the documents' amounts, converted at each
+            // period's end (as `kpis` converts its sales history).
             let mut monthly: BTreeMap<(i32, u32), i128> = BTreeMap::new();
+            let mut foreign: BTreeMap<(i32, u32), Vec<(Decimal, Currency)>> = BTreeMap::new();
             let mut cur_part = Partial::new(nb, months);
             let mut k = 0usize;
             let mut prev_ar = 0i128;
@@ -722,7 +726,12 @@ pub(crate) fn kpi_series<B: MonitorView>(
                             ..
                         } if net_sales && !on_charge => {
                             let u = cv(*amount, *c2, on)?;
-                            *monthly.entry((e.date.year(), e.date.month())).or_insert(0) -= u;
+                            let key = (e.date.year(), e.date.month());
+                            if *c2 == currency {
+                                *monthly.entry(key).or_insert(0) -= u;
+                            } else {
+                                foreign.entry(key).or_default().push((-*amount, *c2));
+                            }
                             if in_period {
                                 cur_part.sales -= u;
                             }
@@ -733,7 +742,12 @@ pub(crate) fn kpi_series<B: MonitorView>(
                             ..
                         } => {
                             let u = cv(*amount, *c2, on)?;
-                            *monthly.entry((e.date.year(), e.date.month())).or_insert(0) += u;
+                            let key = (e.date.year(), e.date.month());
+                            if *c2 == currency {
+                                *monthly.entry(key).or_insert(0) += u;
+                            } else {
+                                foreign.entry(key).or_default().push((*amount, *c2));
+                            }
                             if in_period {
                                 cur_part.sales += u;
                             }
@@ -791,7 +805,15 @@ pub(crate) fn kpi_series<B: MonitorView>(
                 }
                 for (b, slot) in cur_part.monthly_sales.iter_mut().enumerate() {
                     let m0 = month_start(end, b as u32).ok_or(overflow("dates"))?;
-                    *slot = monthly.get(&(m0.year(), m0.month())).copied().unwrap_or(0);
+                    let key = (m0.year(), m0.month());
+                    let mut t = monthly.get(&key).copied().unwrap_or(0);
+                    for &(x, c) in foreign.get(&key).into_iter().flatten() {
+                        // A credit note is converted as its amount, then
+                        // taken off (as `kpis` does).
+                        let u = cv(x.abs(), c, on)?;
+                        t += if x.is_sign_negative() { -u } else { u };
+                    }
+                    *slot = t;
                 }
                 let done = std::mem::replace(&mut cur_part, Partial::new(nb, months));
                 begin_set = true;
