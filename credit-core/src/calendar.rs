@@ -474,6 +474,41 @@ impl DayCount {
         }
     }
 
+    /// The year fraction from `start` to `end` as an exact fraction
+    /// `(numerator, denominator)` of whole numbers, so that an amount ×
+    /// rate × time can be multiplied out before the one division (a
+    /// decimal `n / 365` is already rounded at its 28th digit). Act/Act
+    /// ISDA: days in 365-day years count 366 and days in leap years 365
+    /// over 365 × 366. Negative when `end` is before `start`.
+    pub fn year_fraction_exact(self, start: NaiveDate, end: NaiveDate) -> (i128, i128) {
+        if end < start {
+            let (n, d) = self.year_fraction_exact(end, start);
+            return (-n, d);
+        }
+        let n = i128::from(self.days(start, end));
+        match self {
+            DayCount::Act365Fixed => (n, 365),
+            DayCount::Act360 | DayCount::Thirty360 | DayCount::ThirtyE360 => (n, 360),
+            DayCount::ActActIsda => {
+                let mut total = 0i128;
+                let mut from = start;
+                while from < end {
+                    let y = from.year();
+                    let next_year = NaiveDate::from_ymd_opt(y + 1, 1, 1).unwrap_or(NaiveDate::MAX);
+                    let to = next_year.min(end);
+                    let days = i128::from((to - from).num_days());
+                    let leap = NaiveDate::from_ymd_opt(y, 2, 29).is_some();
+                    total += days * if leap { 365 } else { 366 };
+                    if to == from {
+                        break;
+                    }
+                    from = to;
+                }
+                (total, 365 * 366)
+            }
+        }
+    }
+
     /// The year fraction from `start` to `end` (negative if `end < start`),
     /// to rust_decimal's 28 significant digits.
     ///

@@ -10,7 +10,11 @@
 //!   Brealey, Myers & Allen, *Principles of Corporate Finance*, ch. 2, or
 //!   any amortization table), `A = P / n` at zero rate, rounded to the
 //!   currency's minor unit (half-even); each period's interest is the
-//!   balance times the period's rate, rounded; principal = `A` − interest;
+//!   balance times the period's rate as one exact product (the rate kept
+//!   as a fraction — annual rate ÷ (100 × periods per year), or annual rate
+//!   × days ÷ the day count's year — never divided first), rounded once,
+//!   half-even, so an exact half cent is a half cent; principal = `A` −
+//!   interest;
 //!   the last installment takes the remaining balance, so the principal
 //!   parts sum exactly to `P` and the balance ends at exactly zero;
 //! * `equal_principal` — the principal split in equal parts, interest on
@@ -502,15 +506,18 @@ fn dec(u: i128, mu: u32) -> Result<Decimal, PlanError> {
 /// Interest in minor units: `balance × rate`, rounded half-even — exact
 /// integer arithmetic when the product fits in 128 bits (always, for real
 /// rates and balances), else through `Decimal`.
-fn interest_units(balance: i128, rate: Decimal, mu: u32) -> Result<i128, PlanError> {
-    let (m, sc) = (rate.mantissa(), rate.scale());
-    if let (Some(p), Some(d)) = (balance.checked_mul(m), 10i128.checked_pow(sc)) {
-        // 64-bit division when both fit (the common case), else 128-bit.
-        let (q, r) = match (u64::try_from(p), u64::try_from(d)) {
-            (Ok(p64), Ok(d64)) => (i128::from(p64 / d64), i128::from(p64 % d64)),
-            _ => (p / d, p % d),
-        };
-        // Half-even on the remainder (signs: balance and rate are ≥ 0).
+fn interest_units(balance: i128, rate: Frac, mu: u32) -> Result<i128, PlanError> {
+    let (m, sc) = (rate.num.mantissa(), rate.num.scale());
+    let exact = balance
+        .checked_mul(m)
+        .and_then(|p| p.checked_mul(rate.mul))
+        .zip(10i128.checked_pow(sc).and_then(|d| d.checked_mul(rate.den)));
+    if let Some((p, d)) = exact {
+        if d <= 0 {
+            return Err(PlanError::Overflow("interest"));
+        }
+        // Half-even on the remainder (balance, rate and time are ≥ 0).
+        let (q, r) = (p / d, p % d);
         let twice = r * 2;
         let q = if twice > d || (twice == d && q % 2 != 0) {
             q + 1
@@ -519,9 +526,16 @@ fn interest_units(balance: i128, rate: Decimal, mu: u32) -> Result<i128, PlanErr
         };
         return Ok(q);
     }
-    // Beyond 128 bits: the exact product, rounded once.
-    let x = crate::money::mul_round(dec(balance, mu)?, rate, 0, mu, RoundingMode::HalfEven)
+    // Beyond 128 bits: balance × rate × mul exactly, then one division.
+    let whole = |v: i128| Decimal::try_from_i128_with_scale(v, 0).ok();
+    let x = dec(balance, mu)?
+        .checked_mul(rate.num)
+        .zip(whole(rate.mul))
+        .and_then(|(x, m)| x.checked_mul(m))
+        .zip(whole(rate.den))
+        .and_then(|(x, d)| x.checked_div(d))
         .ok_or(PlanError::Overflow("interest"))?;
+    let x = round_dp(x, mu, RoundingMode::HalfEven);
     units(x, mu)
 }
 
@@ -663,19 +677,68 @@ impl PlanTerms {
         }
     }
 
-    /// The nominal periodic rate (a fraction, not percent).
+    /// The nominal periodic rate (a fraction, not percent), as a decimal:
+    /// for the annuity's level payment, whose closed form is not exact
+    /// anyway (it is rounded once, to the minor unit).
     fn periodic_rate(&self) -> Decimal {
         self.annual_rate / Decimal::ONE_HUNDRED / self.frequency.periods_per_year()
     }
 
-    fn period_rate(&self, nominal: Decimal, from: NaiveDate, to: NaiveDate) -> Decimal {
-        match self.period_rate {
-            PeriodRate::PerPeriod => nominal,
-            PeriodRate::ActualDays => {
-                self.annual_rate / Decimal::ONE_HUNDRED * self.day_count.year_fraction(from, to)
-            }
+    /// The nominal periodic rate as an exact fraction: annual rate ÷ (100 ×
+    /// periods per year), with 365 / N periods for every N days.
+    fn periodic_frac(&self) -> Frac {
+        let (per, per_den) = match self.frequency {
+            Frequency::Weekly => (52, 1),
+            Frequency::Biweekly => (26, 1),
+            Frequency::Monthly => (12, 1),
+            Frequency::Quarterly => (4, 1),
+            Frequency::Days(n) => (365, i128::from(n)),
+        };
+        Frac {
+            num: self.annual_rate,
+            mul: per_den,
+            den: 100 * per,
         }
     }
+
+    /// A period's rate as an exact fraction: the nominal one, or the annual
+    /// rate × the day-count year fraction from `from` to `to`.
+    fn period_frac(&self, nominal: Frac, from: NaiveDate, to: NaiveDate) -> Frac {
+        match self.period_rate {
+            PeriodRate::PerPeriod => nominal,
+            PeriodRate::ActualDays => self.days_frac(from, to),
+        }
+    }
+
+    /// annual rate × year fraction from `from` to `to`, exactly.
+    fn days_frac(&self, from: NaiveDate, to: NaiveDate) -> Frac {
+        let (n, d) = self.day_count.year_fraction_exact(from, to);
+        Frac {
+            num: self.annual_rate,
+            mul: n,
+            den: 100 * d,
+        }
+    }
+}
+
+/// A rate as an exact fraction `num × mul / den` (`num` the rate in percent
+/// as given, `mul` and `den` whole numbers), so that interest is one exact
+/// product of balance, rate and time, divided and rounded once: an exact
+/// half cent (3000.00 × 4.99 % ÷ 12 = 12.475) is then a half cent, not
+/// 12.4749… from a rate divided first.
+#[derive(Debug, Clone, Copy)]
+struct Frac {
+    num: Decimal,
+    mul: i128,
+    den: i128,
+}
+
+impl Frac {
+    const ZERO: Frac = Frac {
+        num: Decimal::ZERO,
+        mul: 0,
+        den: 1,
+    };
 }
 
 /// Splits `total` units into parts proportional to nothing: `n` equal parts
@@ -723,6 +786,7 @@ impl PaymentPlan {
         }
         // Principal parts for split methods; None for an annuity.
         let rate0 = terms.periodic_rate();
+        let frac0 = terms.periodic_frac();
         let (principals, level): (Option<Vec<i128>>, Option<i128>) =
             match (&terms.method, terms.installment_amount) {
                 (Method::Annuity, None) => {
@@ -819,9 +883,9 @@ impl PaymentPlan {
         loop {
             let due = terms.due_date(anchor, k)?;
             let rate = if no_interest {
-                Decimal::ZERO
+                Frac::ZERO
             } else {
-                terms.period_rate(rate0, prev, due)
+                terms.period_frac(frac0, prev, due)
             };
             let interest = interest_units(balance, rate, mu)?;
             let principal = match (&principals, level) {
@@ -1311,9 +1375,7 @@ impl PaymentPlan {
         let accrued = if matches!(self.terms.method, Method::EqualSplit) || as_of <= last_due {
             0
         } else {
-            let r = self.terms.annual_rate / Decimal::ONE_HUNDRED
-                * self.terms.day_count.year_fraction(last_due, as_of);
-            interest_units(principal, r, mu)?
+            interest_units(principal, self.terms.days_frac(last_due, as_of), mu)?
         };
         let interest = interest_due + accrued;
         let discount = match &self.terms.payoff_discount {

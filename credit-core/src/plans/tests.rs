@@ -422,3 +422,28 @@ fn json_round_trip() {
         p.schedule
     );
 }
+
+/// Interest is one exact product, rounded once (issue 14): 3000.00 ×
+/// 4.99 % ÷ 12 = 12.475 exactly, a half cent, → 12.48 half-even. Dividing
+/// the rate first (0.0499 / 12 = 0.0041583… at 28 digits) gave 12.4749…
+/// → 12.47, and the lost cent carried into every later balance.
+#[test]
+fn an_exact_half_cent_of_interest_is_a_half_cent() {
+    let p = PaymentPlan::new(terms("3000.00", 12, Method::Annuity, "4.99")).unwrap();
+    assert_eq!(p.schedule[0].interest, m("12.48"));
+    // Equal principal: 250.00 a month; month 2 on 2750.00: 2750 × 4.99 /
+    // 1200 = 11.435416… → 11.44; month 7 on 1500.00: 6.2375 → 6.24.
+    let p = PaymentPlan::new(terms("3000.00", 12, Method::EqualPrincipal, "4.99")).unwrap();
+    let i: Vec<Decimal> = p.schedule.iter().map(|r| r.interest).collect();
+    assert_eq!((i[0], i[1], i[6]), (m("12.48"), m("11.44"), m("6.24")));
+    // Actual days, Act/365F: 36.50 at 1 % for 15 days = 36.50 × 0.01 × 15
+    // / 365 = 0.015 exactly → 0.02 half-even (0.0149… → 0.01 before).
+    let mut t = terms("36.50", 1, Method::EqualPrincipal, "1");
+    t.frequency = Frequency::Days(15);
+    t.period_rate = PeriodRate::ActualDays;
+    let p = PaymentPlan::new(t).unwrap();
+    assert_eq!(
+        (p.schedule[0].due_date, p.schedule[0].interest),
+        (d("2026-01-16"), m("0.02"))
+    );
+}
