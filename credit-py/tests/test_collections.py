@@ -102,6 +102,14 @@ def test_late_interest_and_compensation() -> None:
     assert r["periods"][1]["from"] == date(2024, 7, 1)
     with pytest.raises(credit.InvalidTypeError):
         credit.late_interest(policy, date(2024, 6, 10), 10000.0, date(2024, 12, 31), "EUR")
+    # Issue 14: one exact product, divided once — 54.75 × 10 % × 1/365 =
+    # 0.015 exactly -> 0.02 (0.01 with the year fraction divided first);
+    # Act/Act ISDA counts the accrual day 2028-01-01 in 2028: 36600 × 0.10
+    # / 366 = 10.00 (10.03 in 2027's 365 days).
+    fixed = {"basis": {"fixed": "10"}}
+    assert credit.late_interest(fixed, date(2026, 3, 1), Decimal("54.75"), date(2026, 3, 2), "EUR")["total"] == Decimal("0.02")
+    act = dict(fixed, day_count="act_act_isda")
+    assert credit.late_interest(act, date(2027, 12, 31), Decimal("36600.00"), date(2028, 1, 1), "EUR")["total"] == Decimal("10.00")
     uk = [{"min_amount": "0", "amount": "40"}, {"min_amount": "1000", "amount": "70"},
           {"min_amount": "10000", "amount": "100"}]
     assert credit.compensation(uk, Decimal("999.99")) == Decimal("40")

@@ -145,6 +145,17 @@ static void test_late_interest(void) {
     CHECK(contains(json, "\"total\":\"109.82\""));
     credit_string_free(json);
     CHECK(credit_late_interest("{", due, "1", NULL, until, "EUR", &json) == CREDIT_PARSE_ERROR);
+    /* Issue 14: one exact product — 54.75 x 10 % x 1/365 = 0.015 -> 0.02;
+     * Act/Act ISDA counts the accrual day 2028-01-01 in 2028: 36600 x 0.10
+     * / 366 = 10.00 (not 10.03). */
+    credit_date d1 = {2026, 3, 1}, d2 = {2026, 3, 2}, y1 = {2027, 12, 31}, y2 = {2028, 1, 1};
+    CHECK(credit_late_interest("{\"basis\": {\"fixed\": \"10\"}}", d1, "54.75", NULL, d2, "EUR", &json) == CREDIT_OK);
+    CHECK(contains(json, "\"total\":\"0.02\""));
+    credit_string_free(json);
+    CHECK(credit_late_interest("{\"basis\": {\"fixed\": \"10\"}, \"day_count\": \"act_act_isda\"}", y1, "36600.00", NULL,
+                               y2, "EUR", &json) == CREDIT_OK);
+    CHECK(contains(json, "\"total\":\"10.00\""));
+    credit_string_free(json);
 }
 
 static const char *POLICY =

@@ -285,7 +285,10 @@ impl LateInterestPolicy {
 
     /// Late interest on `amount` due on `due`, with `payments` (date,
     /// amount) reducing it, accrued up to and including `until` (or the day
-    /// the debt is paid off, if earlier).
+    /// the debt is paid off, if earlier). Each period's interest is one
+    /// exact product base × rate × days divided once by 100 × the day
+    /// count's year, so an exact half cent rounds as one; Act/Act ISDA
+    /// counts each accrual day in its own year (ISDA 2006 §4.16(b)).
     ///
     /// # Errors
     /// [`CollectionsError::NoRate`] when the series has no rate for a day;
@@ -329,14 +332,32 @@ impl LateInterestPolicy {
                 end = end.min(c.pred_opt().ok_or(ov.clone())?);
             }
             let days = (end - day).num_days() + 1;
-            let prev = day.pred_opt().ok_or(ov.clone())?;
-            let r = rate / Decimal::ONE_HUNDRED;
+            // Interest on `base` for the accrual days `from ..= to`: one
+            // exact product base × rate × days, divided once by 100 × the
+            // day count's year (a year fraction divided first lost exact
+            // half cents). Act/Act ISDA counts each accrual day in its own
+            // year (the period `from .. to + 1`); the other day counts
+            // measure from the day before, as the due date is.
+            let over = |from: NaiveDate, to: NaiveDate| -> Result<Decimal, CollectionsError> {
+                let (n, d) = match self.day_count {
+                    DayCount::ActActIsda => self
+                        .day_count
+                        .year_fraction_exact(from, to.succ_opt().ok_or(ov.clone())?),
+                    _ => self
+                        .day_count
+                        .year_fraction_exact(from.pred_opt().ok_or(ov.clone())?, to),
+                };
+                let whole = |v: i128| Decimal::try_from_i128_with_scale(v, 0).ok();
+                base.checked_mul(rate)
+                    .zip(whole(n))
+                    .and_then(|(x, n)| x.checked_mul(n))
+                    .zip(whole(d).and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED)))
+                    .and_then(|(x, d)| x.checked_div(d))
+                    .ok_or(ov.clone())
+            };
             let (exact, rounded) = match self.rounding {
                 InterestRounding::Total => {
-                    let x = base
-                        .checked_mul(r)
-                        .and_then(|x| x.checked_mul(self.day_count.year_fraction(prev, end)))
-                        .ok_or(ov.clone())?;
+                    let x = over(day, end)?;
                     (x, round_dp(x, mu, RoundingMode::HalfEven))
                 }
                 InterestRounding::PerDay => {
@@ -344,18 +365,12 @@ impl LateInterestPolicy {
                     let uniform =
                         matches!(self.day_count, DayCount::Act365Fixed | DayCount::Act360);
                     if uniform {
-                        let one = self.day_count.year_fraction(prev, day);
-                        let per = round_dp(base * r * one, mu, RoundingMode::HalfEven);
+                        let per = round_dp(over(day, day)?, mu, RoundingMode::HalfEven);
                         sum = per.checked_mul(Decimal::from(days)).ok_or(ov.clone())?;
                     } else {
                         let mut d0 = day;
                         while d0 <= end {
-                            let p0 = d0.pred_opt().ok_or(ov.clone())?;
-                            sum += round_dp(
-                                base * r * self.day_count.year_fraction(p0, d0),
-                                mu,
-                                RoundingMode::HalfEven,
-                            );
+                            sum += round_dp(over(d0, d0)?, mu, RoundingMode::HalfEven);
                             d0 = d0.succ_opt().ok_or(ov.clone())?;
                         }
                     }
@@ -927,6 +942,39 @@ mod tests {
             grace_days: 0,
             rounding,
         }
+    }
+
+    /// Issue 14: interest is one exact product, divided once. 54.75 at a
+    /// fixed 10 % for one day, Act/365F: 54.75 × 10 × 1 / 36500 = 0.015
+    /// exactly → 0.02 half-even (0.0149… → 0.01 with 1/365 divided
+    /// first). Act/Act ISDA counts each accrual day in its own year:
+    /// 36600.00 at 10 % accruing only on 2028-01-01 (leap) = 36600 × 0.10
+    /// / 366 = 10.00 (10.03 when the day counted in 2027's 365).
+    #[test]
+    fn interest_is_exact_at_half_cents_and_act_act_counts_the_accrual_day() {
+        let fixed = |day_count, rounding| LateInterestPolicy {
+            basis: InterestBasis::Fixed(m("10")),
+            day_count,
+            grace_days: 0,
+            rounding,
+        };
+        for r in [InterestRounding::Total, InterestRounding::PerDay] {
+            let li = fixed(DayCount::Act365Fixed, r)
+                .accrue(d("2026-03-01"), m("54.75"), &[], d("2026-03-02"), eur())
+                .unwrap();
+            assert_eq!(li.total, m("0.02"), "{r:?}");
+            let li = fixed(DayCount::ActActIsda, r)
+                .accrue(d("2027-12-31"), m("36600.00"), &[], d("2028-01-01"), eur())
+                .unwrap();
+            assert_eq!(li.total, m("10.00"), "{r:?}");
+        }
+        // Two days across the year end on 36500.00 at 10 %: 12-31 in 2027
+        // (× 0.10 / 365 = 10.00) and 01-01 in 2028 (× 0.10 / 366 =
+        // 9.97267…): 19.97267… → 19.97.
+        let li = fixed(DayCount::ActActIsda, InterestRounding::Total)
+            .accrue(d("2027-12-30"), m("36500.00"), &[], d("2028-01-01"), eur())
+            .unwrap();
+        assert_eq!(li.total, m("19.97"));
     }
 
     #[test]
