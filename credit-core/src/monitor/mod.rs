@@ -18,7 +18,7 @@
 //!   cover them and counting that month's days; the remainder is a fraction
 //!   of the next month's days (seasonality-proof);
 //! * **Best Possible DSO** = current (not past due) receivables / credit
-//!   sales × days; **Average Days Delinquent** = DSO − BPDSO;
+//!   sales × days; **Average Days Delinquent** = DSO − BPDSO, computed from the unrounded parts as (receivables − current) / sales × days and rounded once;
 //! * **CEI** = (beginning receivables + credit sales − ending receivables) /
 //!   (beginning receivables + credit sales − ending current receivables) ×
 //!   100;
@@ -384,9 +384,12 @@ impl Partial {
             days,
             "no credit sales in the period",
         );
-        let add = match (dso.value, bpdso.value) {
-            (Some(a), Some(b)) => KpiValue::of(a - b),
-            _ => KpiValue::undefined("no credit sales in the period"),
+        // ADD = DSO − BPDSO, from the unrounded parts and rounded once:
+        // (receivables − current) / sales × days (rounding DSO and BPDSO
+        // first could move it a cent: 20.67 − 10.33 = 10.34 for 10.33).
+        let add = match self.ar_end.checked_sub(self.ar_current) {
+            Some(past_due) => ratio(past_due, self.sales, days, "no credit sales in the period"),
+            None => KpiValue::undefined(TOO_LARGE),
         };
         let cei_den = self.ar_begin + self.sales - self.ar_current;
         let cei = ratio(
@@ -621,7 +624,8 @@ pub struct Kpis {
     pub countback_dso: KpiValue,
     /// Best Possible DSO (days).
     pub best_possible_dso: KpiValue,
-    /// Average Days Delinquent = DSO − BPDSO.
+    /// Average Days Delinquent = DSO − BPDSO, from the unrounded parts
+    /// ((receivables − current) / sales × days), rounded once.
     pub average_days_delinquent: KpiValue,
     /// Collection Effectiveness Index (percent).
     pub cei: KpiValue,
