@@ -110,6 +110,16 @@ def test_late_interest_and_compensation() -> None:
     assert credit.late_interest(fixed, date(2026, 3, 1), Decimal("54.75"), date(2026, 3, 2), "EUR")["total"] == Decimal("0.02")
     act = dict(fixed, day_count="act_act_isda")
     assert credit.late_interest(act, date(2027, 12, 31), Decimal("36600.00"), date(2028, 1, 1), "EUR")["total"] == Decimal("10.00")
+    # A negative principal, a negative payment and a EUR amount with three
+    # decimals are refused, naming the field (silently 0, a larger debt
+    # and an unrounded figure before).
+    with pytest.raises(credit.ValidationError, match="amount"):
+        credit.late_interest(fixed, date(2026, 3, 1), Decimal("-54.75"), date(2026, 3, 9), "EUR")
+    with pytest.raises(credit.ValidationError, match="decimals"):
+        credit.late_interest(fixed, date(2026, 3, 1), Decimal("54.755"), date(2026, 3, 9), "EUR")
+    with pytest.raises(credit.ValidationError, match=r"payments\[0\]"):
+        credit.late_interest(fixed, date(2026, 3, 1), Decimal("54.75"), date(2026, 3, 9), "EUR",
+                             payments=[(date(2026, 3, 5), Decimal("-1.00"))])
     uk = [{"min_amount": "0", "amount": "40"}, {"min_amount": "1000", "amount": "70"},
           {"min_amount": "10000", "amount": "100"}]
     assert credit.compensation(uk, Decimal("999.99")) == Decimal("40")

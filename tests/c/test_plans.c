@@ -156,6 +156,15 @@ static void test_late_interest(void) {
                                y2, "EUR", &json) == CREDIT_OK);
     CHECK(contains(json, "\"total\":\"10.00\""));
     credit_string_free(json);
+    /* A negative principal or payment, or three decimals in EUR: refused. */
+    CHECK(credit_late_interest("{\"basis\": {\"fixed\": \"10\"}}", d1, "-54.75", NULL, d2, "EUR", &json) ==
+          CREDIT_VALIDATION_ERROR);
+    CHECK(strstr(credit_last_error(), "amount") != NULL);
+    CHECK(credit_late_interest("{\"basis\": {\"fixed\": \"10\"}}", d1, "54.755", NULL, d2, "EUR", &json) ==
+          CREDIT_VALIDATION_ERROR);
+    CHECK(credit_late_interest("{\"basis\": {\"fixed\": \"10\"}}", d1, "54.75", "[[\"2026-03-02\", \"-1.00\"]]", d2,
+                               "EUR", &json) == CREDIT_VALIDATION_ERROR);
+    CHECK(strstr(credit_last_error(), "payments[0]") != NULL);
 }
 
 static const char *POLICY =

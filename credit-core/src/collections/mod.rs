@@ -303,6 +303,31 @@ impl LateInterestPolicy {
     ) -> Result<LateInterest, CollectionsError> {
         let mu = currency.minor_units();
         let ov = CollectionsError::Overflow("late interest");
+        // Nothing is accepted silently: an amount below zero, or more
+        // precise than the currency, is an error naming it (a negative
+        // principal earned nothing and a negative payment raised the debt).
+        let check = |field: &str, v: Decimal, positive: bool| {
+            let bad = |reason| CollectionsError::InvalidField {
+                field: field.to_string(),
+                value: v.to_string(),
+                reason,
+            };
+            if v.is_sign_negative() && !v.is_zero() || positive && v.is_zero() {
+                return Err(bad(if positive {
+                    "must be positive"
+                } else {
+                    "must not be negative"
+                }));
+            }
+            if v.round_dp(mu) != v {
+                return Err(bad("has more decimals than the currency"));
+            }
+            Ok(())
+        };
+        check("amount", amount, false)?;
+        for (k, (_, p)) in payments.iter().enumerate() {
+            check(&format!("payments[{k}]"), *p, true)?;
+        }
         let start = due
             .checked_add_days(chrono::Days::new(u64::from(self.grace_days) + 1))
             .ok_or(ov.clone())?;
@@ -975,6 +1000,48 @@ mod tests {
             .accrue(d("2027-12-30"), m("36500.00"), &[], d("2028-01-01"), eur())
             .unwrap();
         assert_eq!(li.total, m("19.97"));
+    }
+
+    /// Issue 14: a negative principal (silently 0 before), a negative or
+    /// zero payment (it raised the debt) and an amount more precise than
+    /// the currency are errors naming the field.
+    #[test]
+    fn late_interest_refuses_what_makes_no_sense() {
+        let p = statutory(Fixing::SemiAnnual, InterestRounding::Total);
+        let field = |r: Result<LateInterest, CollectionsError>| match r {
+            Err(CollectionsError::InvalidField { field, reason, .. }) => {
+                format!("{field}: {reason}")
+            }
+            other => format!("{other:?}"),
+        };
+        let (due, until) = (d("2024-06-10"), d("2024-07-20"));
+        assert_eq!(
+            field(p.accrue(due, m("-100.00"), &[], until, eur())),
+            "amount: must not be negative"
+        );
+        assert_eq!(
+            field(p.accrue(due, m("100.005"), &[], until, eur())),
+            "amount: has more decimals than the currency"
+        );
+        assert_eq!(
+            field(p.accrue(
+                due,
+                m("100.00"),
+                &[(d("2024-06-20"), m("-5.00"))],
+                until,
+                eur()
+            )),
+            "payments[0]: must be positive"
+        );
+        assert_eq!(
+            field(p.accrue(due, m("100.00"), &[(d("2024-06-20"), m("0"))], until, eur())),
+            "payments[0]: must be positive"
+        );
+        // Zero owed earns zero, as before.
+        assert_eq!(
+            p.accrue(due, m("0.00"), &[], until, eur()).unwrap().total,
+            m("0")
+        );
     }
 
     #[test]

@@ -18,7 +18,9 @@
 //!   cover them and counting that month's days; the remainder is a fraction
 //!   of the next month's days (seasonality-proof);
 //! * **Best Possible DSO** = current (not past due) receivables / credit
-//!   sales × days; **Average Days Delinquent** = DSO − BPDSO, computed from the unrounded parts as (receivables − current) / sales × days and rounded once;
+//!   sales × days; **Average Days Delinquent** = DSO − BPDSO, computed
+//!   from the unrounded parts as (receivables − current) / sales × days
+//!   and rounded once;
 //! * **CEI** = (beginning receivables + credit sales − ending receivables) /
 //!   (beginning receivables + credit sales − ending current receivables) ×
 //!   100;
