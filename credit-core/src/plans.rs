@@ -28,7 +28,7 @@
 //!
 //! **Interest periods.** `per_period`: the periodic rate is the nominal
 //! annual rate divided by the periods per year (52 weekly, 26 every two
-//! weeks, 12 monthly, 4 quarterly, 365 / N every N days). `actual_days`:
+//! weeks, 12 monthly, 4 quarterly, 2 semi-annual, 1 annual, 365 / N every N days). `actual_days`:
 //! the period's rate is the annual rate times the day-count year fraction
 //! between consecutive due dates (ISDA 2006 §4.16: Act/365F, Act/360,
 //! 30/360…); the annuity's level payment then uses the nominal periodic
@@ -101,6 +101,10 @@ pub enum Frequency {
     Monthly,
     /// Every 3 calendar months.
     Quarterly,
+    /// Every 6 calendar months.
+    SemiAnnual,
+    /// Every 12 calendar months.
+    Annual,
     /// Every N days.
     Days(u32),
 }
@@ -115,16 +119,21 @@ impl Frequency {
             Frequency::Days(n) => days(u64::from(n) * u64::from(k)),
             Frequency::Monthly => add_months(anchor, k),
             Frequency::Quarterly => add_months(anchor, 3 * k),
+            Frequency::SemiAnnual => add_months(anchor, 6 * k),
+            Frequency::Annual => add_months(anchor, 12 * k),
         }
     }
 
-    /// Periods per year for the per-period rate: 52, 26, 12, 4, 365 / N.
+    /// Periods per year for the per-period rate: 52, 26, 12, 4, 2, 1,
+    /// 365 / N.
     pub fn periods_per_year(self) -> Decimal {
         match self {
             Frequency::Weekly => Decimal::from(52),
             Frequency::Biweekly => Decimal::from(26),
             Frequency::Monthly => Decimal::from(12),
             Frequency::Quarterly => Decimal::from(4),
+            Frequency::SemiAnnual => Decimal::from(2),
+            Frequency::Annual => Decimal::ONE,
             Frequency::Days(n) => Decimal::from(365) / Decimal::from(n.max(1)),
         }
     }
@@ -692,6 +701,8 @@ impl PlanTerms {
             Frequency::Biweekly => (26, 1),
             Frequency::Monthly => (12, 1),
             Frequency::Quarterly => (4, 1),
+            Frequency::SemiAnnual => (2, 1),
+            Frequency::Annual => (1, 1),
             Frequency::Days(n) => (365, i128::from(n)),
         };
         Frac {
