@@ -331,15 +331,34 @@ pub unsafe extern "C" fn credit_book_set_fx_rate(
     to_currency: *const c_char,
     rate: *const c_char,
 ) -> credit_status {
-    guard(|| {
-        // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
-        let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
-        let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
-        b.write().set_fx_rate(f, t, r)?;
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { set_fx(book, from_currency, to_currency, rate, None) })
+}
+
+/// Shared body of the two FX setters: converts, then sets the base rate
+/// (`valid_from` None) or a dated one.
+///
+/// # Safety
+/// As `credit_book_set_fx_rate`.
+unsafe fn set_fx(
+    book: *mut credit_book,
+    from_currency: *const c_char,
+    to_currency: *const c_char,
+    rate: *const c_char,
+    valid_from: Option<credit_date>,
+) -> Result<(), FfiError> {
+    // SAFETY: caller contract for every pointer below.
+    let b = unsafe { borrow(book, "book") }?;
+    let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
+    let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
+    let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
+    match valid_from {
+        None => b.write().set_fx_rate(f, t, r)?,
+        Some(d) => b
+            .write()
+            .set_fx_rate_from(f, t, r, to_date(d, "valid_from")?)?,
+    }
+    Ok(())
 }
 
 /// Sets an FX rate (decimal string) in force from `valid_from` until the
@@ -358,16 +377,8 @@ pub unsafe extern "C" fn credit_book_set_fx_rate_from(
     rate: *const c_char,
     valid_from: credit_date,
 ) -> credit_status {
-    guard(|| {
-        // SAFETY: caller contract for every pointer below.
-        let b = unsafe { borrow(book, "book") }?;
-        let f = currency(unsafe { str_arg(from_currency, "from_currency") }?)?;
-        let t = currency(unsafe { str_arg(to_currency, "to_currency") }?)?;
-        let r = parse_decimal("rate", unsafe { str_arg(rate, "rate") }?)?;
-        let from = to_date(valid_from, "valid_from")?;
-        b.write().set_fx_rate_from(f, t, r, from)?;
-        Ok(())
-    })
+    // SAFETY: forwarded contract.
+    guard(|| unsafe { set_fx(book, from_currency, to_currency, rate, Some(valid_from)) })
 }
 
 /// A customer's master data (JSON object, as `credit_book_upsert_customer`
@@ -416,13 +427,7 @@ pub unsafe extern "C" fn credit_book_customer_history(
         // SAFETY: caller contract for every pointer below.
         let b = unsafe { borrow(book, "book") }?;
         let id = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
-        let v = b
-            .read()
-            .customer_history(&id)
-            .into_iter()
-            .cloned()
-            .collect::<Vec<_>>();
-        unsafe { put_json(out_json, "out_json", &v) }
+        unsafe { put_json(out_json, "out_json", &b.read().customer_history(&id)) }
     })
 }
 
@@ -445,13 +450,7 @@ pub unsafe extern "C" fn credit_book_limit_history(
         let b = unsafe { borrow(book, "book") }?;
         let id = CustomerId::from(unsafe { str_arg(customer, "customer") }?);
         let s = unsafe { opt_str_arg(segment, "segment") }?.unwrap_or(DEFAULT_SEGMENT);
-        let v = b
-            .read()
-            .limit_history(&id, s)
-            .into_iter()
-            .cloned()
-            .collect::<Vec<_>>();
-        unsafe { put_json(out_json, "out_json", &v) }
+        unsafe { put_json(out_json, "out_json", &b.read().limit_history(&id, s)) }
     })
 }
 

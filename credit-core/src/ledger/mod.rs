@@ -1423,15 +1423,12 @@ impl BookPlan {
     /// # Errors
     /// A status that cannot be computed (overflow).
     pub fn report(&self, on: NaiveDate) -> Result<BookPlanReport, LedgerError> {
-        let status = self.plan.status(on).map_err(|source| LedgerError::Plan {
-            event: self.event_id.clone(),
-            source,
-        })?;
+        let status = self.status(on)?;
         Ok(BookPlanReport {
             plan_id: self.plan_id.clone(),
             agreed_on: self.agreed_on,
             invoices: self.plan.terms.invoices.clone(),
-            runs: self.runs_on(on)?,
+            runs: Self::runs(self.agreed_on, on, &status),
             status,
             principal_paid: self.principal_paid,
             charges_paid: self.charges_paid,
@@ -1449,14 +1446,27 @@ impl BookPlan {
         if self.agreed_on > on {
             return Ok(false);
         }
-        let status = self.plan.status(on).map_err(|source| LedgerError::Plan {
+        Ok(Self::runs(self.agreed_on, on, &self.status(on)?))
+    }
+
+    /// The plan's status on `on` (payments dated on or before it).
+    ///
+    /// # Errors
+    /// A status that cannot be computed (overflow).
+    pub fn status(&self, on: NaiveDate) -> Result<crate::plans::PlanStatus, LedgerError> {
+        self.plan.status(on).map_err(|source| LedgerError::Plan {
             event: self.event_id.clone(),
             source,
-        })?;
-        Ok(matches!(
-            status.status,
-            PlanStatusKind::Current | PlanStatusKind::Late { .. }
-        ))
+        })
+    }
+
+    /// Whether a plan agreed on `agreed` with `status` on `on` runs then.
+    fn runs(agreed: NaiveDate, on: NaiveDate, status: &crate::plans::PlanStatus) -> bool {
+        agreed <= on
+            && matches!(
+                status.status,
+                PlanStatusKind::Current | PlanStatusKind::Late { .. }
+            )
     }
 }
 
