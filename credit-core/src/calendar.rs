@@ -522,6 +522,10 @@ impl DayCount {
     ///     + rust_decimal::Decimal::from(74) / rust_decimal::Decimal::from(366);
     /// assert_eq!(yf, expect);
     /// ```
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "day counts are bounded by chrono's ±262 143 years: their quotients by 360–366 and the sum of them fit a Decimal"
+    )]
     pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> Decimal {
         if end < start {
             return -self.year_fraction(end, start);

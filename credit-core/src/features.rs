@@ -297,7 +297,8 @@ pub fn compute<'a>(
         }
         for &(i, paid, disc) in &applied {
             let it = &st.items[i];
-            let w = paid + disc;
+            let w =
+                crate::money::add_exact(paid, disc).ok_or(LedgerError::Overflow("feature sums"))?;
             let to_pay = (ev.date - it.invoice_date).num_days();
             let late = (ev.date - it.due_date).num_days();
             let beyond = late.max(0);
@@ -335,7 +336,10 @@ pub fn compute<'a>(
     let mut current = 0i64;
     for l in crate::exposure::overdue_lines(&st, as_of, fx, credits_cover)? {
         let disputed = fx.convert(l.disputed, st.items[l.item].currency, currency)?;
-        let left = l.uncovered() + disputed;
+        let left = l
+            .uncovered()
+            .checked_add(disputed)
+            .ok_or(LedgerError::Overflow("overdue"))?;
         if left.is_zero() {
             continue;
         }
@@ -344,7 +348,7 @@ pub fn compute<'a>(
             .ok_or(LedgerError::Overflow("overdue"))?;
         current = current.max((as_of - l.due).num_days());
     }
-    balance -= credits;
+    let balance = crate::money::sub_nonneg(balance, credits);
     let (mut broken, mut kept) = (0u32, 0u32);
     for p in &st.promises {
         if p.promised_date > starts[2] && p.promised_date < as_of {
@@ -357,11 +361,12 @@ pub fn compute<'a>(
     }
     let dbt3 = acc[0].avg(acc[0].beyond);
     let dbt_prior = prior.avg(prior.beyond);
-    let avg_sales = crate::money::round_dp(
-        sales / Decimal::from(12),
-        currency.minor_units(),
-        RoundingMode::HalfEven,
-    );
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "a quotient by 12 is smaller than the sum: it cannot overflow"
+    )]
+    let monthly = sales / Decimal::from(12);
+    let avg_sales = crate::money::round_dp(monthly, currency.minor_units(), RoundingMode::HalfEven);
     Ok(Features {
         as_of,
         avg_days_to_pay_3m: acc[0].avg(acc[0].to_pay),

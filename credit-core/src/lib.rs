@@ -44,6 +44,15 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// No Decimal operator on caller data can panic (issue 14): `+ - * /` on a
+// `Decimal` is refused outside tests; sums go through the checked helpers
+// (`money::add_exact`, each module's `add`), differences of non-negative
+// amounts through `money::sub_nonneg`. The rare operator on values bounded
+// by construction (day counts, constants) carries an `expect` with its
+// reason. Integer and date arithmetic is allowed (clippy.toml): integers are
+// bounded by the sizes in `bounds`, and a date minus a date cannot overflow.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
+#![deny(clippy::allow_attributes_without_reason)]
 
 pub mod bounds;
 pub mod calendar;

@@ -970,6 +970,23 @@ pub(crate) fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(sum, scale).ok()
 }
 
+/// `a − b` for non-negative `a` and `b` (amounts of the book: what is left
+/// of an open amount after a part of it, an undisputed part, …). The
+/// difference lies in `[−b, a]`, so it always fits a `Decimal`; this is the
+/// one place the subtraction is written, so the arithmetic lint can refuse
+/// every other `-` on a `Decimal`.
+pub(crate) fn sub_nonneg(a: Decimal, b: Decimal) -> Decimal {
+    debug_assert!(
+        !a.is_sign_negative() || a.is_zero(),
+        "sub_nonneg: negative minuend {a}"
+    );
+    debug_assert!(
+        !b.is_sign_negative() || b.is_zero(),
+        "sub_nonneg: negative subtrahend {b}"
+    );
+    a.saturating_sub(b)
+}
+
 /// `d` as an integer count of minor units of a currency with `mu`
 /// decimals: exact, so `None` when `d` has more decimals than that, or on
 /// overflow.

@@ -126,6 +126,10 @@ impl Frequency {
 
     /// Periods per year for the per-period rate: 52, 26, 12, 4, 2, 1,
     /// 365 / N.
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "365 divided by a day count of at least 1 is at most 365"
+    )]
     pub fn periods_per_year(self) -> Decimal {
         match self {
             Frequency::Weekly => Decimal::from(52),
@@ -209,16 +213,13 @@ impl Fee {
     /// The fee on `base` in minor units of `mu` decimals (fixed + percent,
     /// rounded half-even, capped).
     fn units(&self, base: i128, mu: u32) -> Result<i128, PlanError> {
-        let mut f = Decimal::ZERO;
-        if let Some(x) = self.fixed {
-            f += x;
-        }
+        let mut f = self.fixed.unwrap_or_default();
         if let Some(p) = self.percent {
             let b = Decimal::from_i128_with_scale(base, mu);
-            f = f
-                .checked_add(
-                    b.checked_mul(p).ok_or(PlanError::Overflow("fee"))? / Decimal::ONE_HUNDRED,
-                )
+            f = b
+                .checked_mul(p)
+                .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                .and_then(|x| f.checked_add(x))
                 .ok_or(PlanError::Overflow("fee"))?;
         }
         if let Some(c) = self.cap {
@@ -578,7 +579,7 @@ impl PlanTerms {
         if self.annual_rate.is_sign_negative() && !self.annual_rate.is_zero() {
             return Err(bad("annual_rate", self.annual_rate, "must not be negative"));
         }
-        if self.annual_rate > Decimal::ONE_HUNDRED * Decimal::TEN {
+        if self.annual_rate > Decimal::ONE_THOUSAND {
             return Err(bad(
                 "annual_rate",
                 self.annual_rate,
@@ -689,6 +690,10 @@ impl PlanTerms {
     /// The nominal periodic rate (a fraction, not percent), as a decimal:
     /// for the annuity's level payment, whose closed form is not exact
     /// anyway (it is rounded once, to the minor unit).
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "the annual rate is validated to at most 1000 (%): its quotients cannot overflow"
+    )]
     fn periodic_rate(&self) -> Decimal {
         self.annual_rate / Decimal::ONE_HUNDRED / self.frequency.periods_per_year()
     }
@@ -806,7 +811,9 @@ impl PaymentPlan {
                         // Equal parts; the last takes the rest.
                         financed / i128::from(n)
                     } else {
-                        let one = Decimal::ONE + rate0;
+                        let one = Decimal::ONE
+                            .checked_add(rate0)
+                            .ok_or(PlanError::Overflow("annuity factor"))?;
                         let mut q = Decimal::ONE;
                         for _ in 0..n {
                             q = q
@@ -816,7 +823,7 @@ impl PaymentPlan {
                         let a = dec(financed, mu)?
                             .checked_mul(rate0)
                             .and_then(|x| x.checked_mul(q))
-                            .and_then(|x| x.checked_div(q - Decimal::ONE))
+                            .and_then(|x| x.checked_div(q.checked_sub(Decimal::ONE)?))
                             .ok_or(PlanError::Overflow("annuity payment"))?;
                         units(a, mu)?
                     };
@@ -845,7 +852,11 @@ impl PaymentPlan {
                     (Some(parts), None)
                 }
                 (Method::CustomPercents(p), _) => {
-                    let sum: Decimal = p.iter().copied().sum();
+                    // A sum past the decimal limit is not 100 either.
+                    let sum = p
+                        .iter()
+                        .try_fold(Decimal::ZERO, |a, x| a.checked_add(*x))
+                        .unwrap_or(Decimal::MAX);
                     if sum != Decimal::ONE_HUNDRED || p.iter().any(|x| x.is_sign_negative()) {
                         return Err(bad(
                             "method.custom_percents",
@@ -857,8 +868,8 @@ impl PaymentPlan {
                     for x in p {
                         let v = dec(financed, mu)?
                             .checked_mul(*x)
-                            .ok_or(PlanError::Overflow("custom parts"))?
-                            / Decimal::ONE_HUNDRED;
+                            .and_then(|v| v.checked_div(Decimal::ONE_HUNDRED))
+                            .ok_or(PlanError::Overflow("custom parts"))?;
                         parts.push(units(v.trunc_with_scale(mu), mu)?);
                     }
                     place_remainder(&mut parts, financed, terms.remainder);
@@ -891,6 +902,8 @@ impl PaymentPlan {
         let mut prev = terms.start;
         let anchor = terms.anchor()?;
         let mut k = 1u32;
+        // Σ installment totals, so the plan's sums (evaluate) fit a Decimal.
+        let mut grand_total = 0i128;
         loop {
             let due = terms.due_date(anchor, k)?;
             let rate = if no_interest {
@@ -930,6 +943,10 @@ impl PaymentPlan {
                 total: dec(principal + interest + fee, mu)?,
                 balance_after: dec(balance, mu)?,
             });
+            grand_total = grand_total
+                .checked_add(principal + interest + fee)
+                .ok_or(PlanError::Overflow("schedule total"))?;
+            dec(grand_total, mu)?;
             prev = due;
             let done = match &principals {
                 Some(parts) => k as usize == parts.len(),
@@ -1012,19 +1029,26 @@ impl PaymentPlan {
 
     /// Total scheduled interest.
     pub fn total_interest(&self) -> Decimal {
-        self.schedule.iter().map(|i| i.interest).sum()
+        Self::sum_of(self.schedule.iter().map(|i| i.interest))
+    }
+
+    /// A sum of a schedule's non-negative parts. `new` refuses a schedule
+    /// whose installments do not sum within a `Decimal`, so this never
+    /// saturates on a plan it built.
+    fn sum_of(parts: impl Iterator<Item = Decimal>) -> Decimal {
+        parts.fold(Decimal::ZERO, Decimal::saturating_add)
     }
 
     /// Evaluates the plan: total interest, total fees, total cost, total of
     /// installments and the effective annual rate.
     pub fn evaluate(&self) -> PlanEvaluation {
         let interest = self.total_interest();
-        let fees: Decimal = self.schedule.iter().map(|i| i.fee).sum();
-        let paid: Decimal = self.schedule.iter().map(|i| i.total).sum();
+        let fees = Self::sum_of(self.schedule.iter().map(|i| i.fee));
+        let paid = Self::sum_of(self.schedule.iter().map(|i| i.total));
         PlanEvaluation {
             total_interest: interest,
             total_fees: fees,
-            total_cost: interest + fees,
+            total_cost: interest.saturating_add(fees),
             total_payments: paid,
             effective_annual_rate: self.effective_annual_rate(),
         }

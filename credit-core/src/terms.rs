@@ -521,7 +521,9 @@ impl TermBody {
                             reason: "must be above 0 and at most 100",
                         });
                     }
-                    total += inst.percent;
+                    // Each percent is in (0, 100]; a total that saturated
+                    // is far from 100 and refused below like any other.
+                    total = total.saturating_add(inst.percent);
                     if let Some(next) = installments.get(i + 1) {
                         check_order(&inst.due, &next.due, days.clone())?;
                     }

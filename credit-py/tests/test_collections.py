@@ -186,3 +186,17 @@ def test_plan_performance() -> None:
     r = credit.plan_performance([plan(date(2026, 3, 1)), plan(date(2026, 2, 1)), plan(date(2026, 1, 1))], date(2026, 3, 10))
     assert (r["current"], r["late"], r["broken"]) == (1, 1, 1)
     assert r["percent_current"]["value"] == Decimal("33.33")
+
+
+def test_amounts_past_the_decimal_range_raise_a_credit_error_not_a_panic() -> None:
+    """Issue 14: a 28-digit principal and a payment of 1e27 raised
+    ``pyo3_runtime.PanicException`` (a ``BaseException``); each is now an
+    ``ArithmeticOverflow`` or a ``ValidationError`` (both ``CreditError``)."""
+    with pytest.raises(credit.CreditError) as big:
+        credit.PaymentPlan({**TERMS, "principal": "9999999999999999999999999999"})
+    assert isinstance(big.value, (credit.ArithmeticOverflow, credit.ValidationError))
+    p = credit.PaymentPlan(TERMS)
+    with pytest.raises(credit.CreditError):
+        p.apply_payment(date(2026, 2, 1), Decimal("1e27"))
+    # The plan is unchanged by the refused payment.
+    assert p.status(date(2026, 2, 1))["paid"] == Decimal("0")

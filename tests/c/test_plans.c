@@ -122,6 +122,15 @@ static void test_errors(void) {
     credit_date d = {2026, 2, 1};
     CHECK(credit_plan_apply_payment(p, d, "-1") == CREDIT_INVALID_PAYMENT);
     CHECK(credit_plan_apply_payment(p, d, "abc") == CREDIT_INVALID_ARGUMENT);
+    /* Issue 14: a payment of 1e27 euros is 1e29 cents, past the decimal
+     * range: an overflow, not an abort, and the plan is unchanged. */
+    CHECK(credit_plan_apply_payment(p, d, "1000000000000000000000000000") == CREDIT_OVERFLOW);
+    credit_plan *big = NULL;
+    int rc = credit_plan_new("{\"currency\": \"EUR\", \"principal\": \"9999999999999999999999999999\", \"start\": "
+                             "\"2026-01-01\", \"frequency\": \"monthly\", \"installments\": 12, \"method\": "
+                             "\"annuity\", \"annual_rate\": \"12\"}",
+                             &big);
+    CHECK((rc == CREDIT_OVERFLOW || rc == CREDIT_VALIDATION_ERROR) && big == NULL);
     uint32_t n;
     credit_date due;
     char *a, *b, *c, *t;

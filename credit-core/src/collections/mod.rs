@@ -261,7 +261,8 @@ impl LateInterestPolicy {
                     }
                 };
                 let r = series.on(fix).ok_or(CollectionsError::NoRate(fix))?;
-                Ok(r + margin)
+                r.checked_add(*margin)
+                    .ok_or(CollectionsError::Overflow("rate plus margin"))
             }
         }
     }
@@ -337,7 +338,7 @@ impl LateInterestPolicy {
         let mut base = amount;
         let mut pi = 0;
         while pi < pays.len() && pays[pi].0 < start {
-            base -= pays[pi].1;
+            base = base.checked_sub(pays[pi].1).ok_or(ov.clone())?;
             pi += 1;
         }
         let mut periods = Vec::new();
@@ -395,15 +396,16 @@ impl LateInterestPolicy {
                     } else {
                         let mut d0 = day;
                         while d0 <= end {
-                            sum += round_dp(over(d0, d0)?, mu, RoundingMode::HalfEven);
+                            let day = round_dp(over(d0, d0)?, mu, RoundingMode::HalfEven);
+                            sum = crate::money::add_exact(sum, day).ok_or(ov.clone())?;
                             d0 = d0.succ_opt().ok_or(ov.clone())?;
                         }
                     }
                     (sum, sum)
                 }
             };
-            exact_total += exact;
-            rounded_total += rounded;
+            exact_total = exact_total.checked_add(exact).ok_or(ov.clone())?;
+            rounded_total = crate::money::add_exact(rounded_total, rounded).ok_or(ov.clone())?;
             periods.push(InterestPeriod {
                 from: day,
                 to: end,
@@ -414,7 +416,7 @@ impl LateInterestPolicy {
             });
             // Payments landing on `end` reduce the base from the next day.
             while pi < pays.len() && pays[pi].0 <= end {
-                base -= pays[pi].1;
+                base = base.checked_sub(pays[pi].1).ok_or(ov.clone())?;
                 pi += 1;
             }
             day = end.succ_opt().ok_or(ov.clone())?;

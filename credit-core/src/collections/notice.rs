@@ -171,7 +171,10 @@ pub(crate) fn installment_split(it: &OpenItem) -> Vec<(NaiveDate, Decimal, Dated
 ///
 /// # Errors
 /// [`CollectionsError::Ledger`] for a missing FX rate; overflow.
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the notice reads the whole dunning context"
+)]
 pub fn notice_for(
     proc_: &DunningProcedure,
     st: &AccountState,
@@ -209,14 +212,17 @@ pub fn notice_for(
     // The balance is net of open credits; with `credits_cover` they cover
     // the oldest overdue amounts first.
     let credits = crate::exposure::open_credits(st, cur, fx)?;
-    balance = (balance - credits).max(Decimal::ZERO);
+    balance = crate::money::sub_nonneg(balance, credits).max(Decimal::ZERO);
     // The overdue lines, in item order (stable: installments in order).
     let mut lines_of = crate::exposure::overdue_lines(st, as_of, fx, credits_cover)?;
     lines_of.sort_by_key(|l| l.item);
     let mut promised = Decimal::ZERO;
     for p in &st.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
-            promised = add(promised, conv(p.amount - p.paid, p.currency)?)?;
+            promised = add(
+                promised,
+                conv(crate::money::sub_nonneg(p.amount, p.paid), p.currency)?,
+            )?;
         }
     }
     // Invoices a running plan in the ledger holds, as a host's plans.
@@ -331,8 +337,8 @@ pub fn notice_for(
                 continue;
             }
             let cover = amount.min(promised);
-            amount -= cover;
-            promised -= cover;
+            amount = crate::money::sub_nonneg(amount, cover);
+            promised = crate::money::sub_nonneg(promised, cover);
             if amount.is_zero() {
                 exclude(excluded, Some(inv), "promise");
                 continue;
@@ -392,8 +398,8 @@ pub fn notice_for(
                     }
                 };
                 let take = acc.total.min(charged_left[k].1);
-                charged_left[k].1 -= take;
-                l.interest = acc.total - take;
+                charged_left[k].1 = crate::money::sub_nonneg(charged_left[k].1, take);
+                l.interest = crate::money::sub_nonneg(acc.total, take);
             }
         }
     }

@@ -82,7 +82,10 @@ impl BookView for CreditBook {
             currency: st.currency,
             as_of,
             figures,
-            reserved: figures.open_orders - f.open_orders,
+            reserved: figures
+                .open_orders
+                .checked_sub(f.open_orders)
+                .ok_or(BookError::Overflow)?,
             total: figures
                 .weighted(&self.policy.weights, false)
                 .ok_or(BookError::Overflow)?,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::customer::{Dated, OrderId};
 use crate::ledger::{to_units, AccountState, LedgerError};
-use crate::money::{Currency, MoneyError, RoundingMode};
+use crate::money::{sub_nonneg, Currency, MoneyError, RoundingMode};
 
 /// Exposure of an account by category, unweighted, in the account's credit
 /// currency, *without* the order being checked.
@@ -431,7 +431,7 @@ pub fn scan(
     let mut cover = 0i128;
     for p in &account.promises {
         if p.made_on <= as_of && as_of <= p.promised_date && p.paid < p.amount {
-            let c = u(fx.convert(p.amount - p.paid, p.currency, cur)?)?;
+            let c = u(fx.convert(sub_nonneg(p.amount, p.paid), p.currency, cur)?)?;
             cover = cover
                 .checked_add(c)
                 .ok_or(LedgerError::Overflow("promises"))?;
@@ -450,7 +450,7 @@ pub fn scan(
             continue;
         }
         out.max_dunning_level = out.max_dunning_level.max(it.dunning_level);
-        let undisputed = u(fx.convert(it.open - it.disputed, it.currency, cur)?)?;
+        let undisputed = u(fx.convert(sub_nonneg(it.open, it.disputed), it.currency, cur)?)?;
         let (disputed, open) = if it.disputed.is_zero() {
             (0, undisputed)
         } else {
@@ -522,7 +522,7 @@ impl OverdueLine {
     /// What is overdue, undisputed and not covered by credits (credit
     /// currency).
     pub fn uncovered(&self) -> Decimal {
-        self.undisputed - self.by_credits
+        sub_nonneg(self.undisputed, self.by_credits)
     }
 }
 
@@ -581,7 +581,7 @@ pub fn for_each_overdue_line(
     let mut cover = |l: &mut OverdueLine| {
         let by = l.undisputed.min(left);
         l.by_credits = by;
-        left -= by;
+        left = sub_nonneg(left, by);
     };
     let line = |i: usize, installment, due, open: Decimal, disputed: Decimal| {
         let it = &account.items[i];
@@ -591,7 +591,7 @@ pub fn for_each_overdue_line(
             due,
             open,
             disputed,
-            undisputed: fx.convert(open - disputed, it.currency, cur)?,
+            undisputed: fx.convert(sub_nonneg(open, disputed), it.currency, cur)?,
             by_credits: Decimal::ZERO,
         })
     };

@@ -742,7 +742,7 @@ impl OrderState {
         if self.cancelled || self.prepaid {
             return Decimal::ZERO;
         }
-        (self.total - self.delivered.max(self.invoiced)).max(Decimal::ZERO)
+        crate::money::sub_nonneg(self.total, self.delivered.max(self.invoiced)).max(Decimal::ZERO)
     }
 
     /// Value delivered and not yet invoiced (zero when prepaid).
@@ -750,7 +750,7 @@ impl OrderState {
         if self.prepaid {
             return Decimal::ZERO;
         }
-        (self.delivered - self.invoiced).max(Decimal::ZERO)
+        crate::money::sub_nonneg(self.delivered, self.invoiced).max(Decimal::ZERO)
     }
 }
 
@@ -933,27 +933,28 @@ impl OpenItem {
         if !self.has_installments() {
             return vec![(self.due_date, self.open, self.disputed)];
         }
-        let mut reduced = self.amount - self.open;
+        let less = crate::money::sub_nonneg;
+        let mut reduced = less(self.amount, self.open);
         let mut lines: Vec<(NaiveDate, Decimal, Decimal)> = self
             .collection
             .installments
             .iter()
             .map(|&(due, amount)| {
                 let take = reduced.min(amount).max(Decimal::ZERO);
-                reduced -= take;
-                (due, amount - take, Decimal::ZERO)
+                reduced = less(reduced, take);
+                (due, less(amount, take), Decimal::ZERO)
             })
             .collect();
         // Installments sum to the amount, so nothing is left over; a
         // remainder (never the case) stays on the last line.
         if let Some(last) = lines.last_mut() {
-            last.1 -= reduced;
+            last.1 = less(last.1, reduced);
         }
         let mut disputed = self.disputed;
         for l in lines.iter_mut().rev() {
             let t = l.1.min(disputed);
             l.2 = t;
-            disputed -= t;
+            disputed = less(disputed, t);
         }
         lines
     }
@@ -962,7 +963,14 @@ impl OpenItem {
     /// payments that settled it: (reductions, payments), each (date,
     /// amount) in date order. Reductions settle the oldest line first; a
     /// reduction is a payment when the item's payments list it.
-    #[allow(clippy::type_complexity)]
+    #[allow(
+        clippy::type_complexity,
+        reason = "two parallel (date, amount) lists per line"
+    )]
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "every term is a part of the item's amount: the running differences stay within ± that amount"
+    )]
     pub fn line_histories(&self) -> Vec<(Vec<(NaiveDate, Decimal)>, Vec<(NaiveDate, Decimal)>)> {
         let c = &self.collection;
         if !self.has_installments() {
@@ -1245,7 +1253,8 @@ impl ResidueTolerance {
         let by_percent = self.percent.map_or(i128::MAX, |p| {
             amount
                 .checked_mul(p)
-                .map_or(i128::MAX, |x| floor_units(x / Decimal::ONE_HUNDRED))
+                .and_then(|x| x.checked_div(Decimal::ONE_HUNDRED))
+                .map_or(i128::MAX, floor_units)
         });
         by_amount.min(by_percent)
     }
@@ -1522,6 +1531,11 @@ pub(crate) fn to_units(d: Decimal, mu: u32) -> Result<i128, LedgerError> {
 #[inline]
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
     a.checked_add(b).ok_or(LedgerError::Overflow(what))
+}
+
+/// `a − b`, or the overflow error naming `what`.
+fn sub(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, LedgerError> {
+    a.checked_sub(b).ok_or(LedgerError::Overflow(what))
 }
 
 impl crate::error::Classify for LedgerError {

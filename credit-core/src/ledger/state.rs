@@ -12,7 +12,7 @@ use super::{
     OpenItem, OrderState, Promise,
 };
 use crate::customer::{EventId, InvoiceId, OrderId};
-use crate::money::{Currency, Money};
+use crate::money::{sub_nonneg, Currency, Money};
 use crate::plans::{PaymentPlan, PlanError, PlanState, PlanStatus};
 use crate::terms::ScheduleOptions;
 
@@ -167,7 +167,7 @@ impl AccountState {
             });
         }
         let it = &mut self.items[i];
-        it.open -= amount;
+        it.open = sub_nonneg(it.open, amount);
         it.disputed = it.disputed.min(it.open);
         it.collection.reductions.push((ev.date, amount));
         it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
@@ -363,7 +363,7 @@ impl AccountState {
         let amount = self.money(ev, *amount, *currency, "amount", true)?;
         let i = self.live_order(ev, order_id, *currency)?;
         let o = &self.orders[i];
-        let undelivered = o.total - o.delivered;
+        let undelivered = sub_nonneg(o.total, o.delivered);
         if amount > undelivered {
             return Err(LedgerError::InvalidAmount {
                 event: ev.id.clone(),
@@ -631,8 +631,13 @@ impl AccountState {
         let amount = self.money(ev, *amount, *currency, "amount", true)?;
         let i = self.reduce_item(ev, invoice_id, amount, *currency)?;
         let it = &mut self.items[i];
-        // written_off ≤ amount of the item, so this cannot overflow.
-        it.written_off += amount;
+        #[expect(
+            clippy::arithmetic_side_effects,
+            reason = "write-offs reduce the open amount, so their sum is at most the item's amount"
+        )]
+        {
+            it.written_off += amount;
+        }
         Ok(())
     }
 }
@@ -662,7 +667,7 @@ impl AccountState {
         let new = if opened {
             add(it.disputed, amount, "disputed")?
         } else {
-            it.disputed - amount
+            sub_nonneg(it.disputed, amount)
         };
         if new > it.open || new < Decimal::ZERO {
             return Err(LedgerError::InvalidAmount {
@@ -785,7 +790,11 @@ impl AccountState {
     /// (none given) by the automatic clearing rules of `conv`: (item index,
     /// cash applied, discount taken — with any residue written off) per
     /// item, and the cash left. Changes nothing.
-    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    #[allow(
+        clippy::type_complexity,
+        clippy::too_many_arguments,
+        reason = "a settlement plan is (item, paid, discount) triples over the whole clearing context"
+    )]
     fn plan_settlement(
         &self,
         ev: &Event,
@@ -805,11 +814,12 @@ impl AccountState {
             // (paid, discount) with a residue within the tolerance written
             // off with the discount.
             let with_residue = |it: &OpenItem, paid: Decimal, disc: Decimal| {
-                let residue = it.open - paid - disc;
+                // paid + disc ≤ open (`settle`), so the residue is ≥ 0.
+                let residue = sub_nonneg(sub_nonneg(it.open, paid), disc);
                 if residue > Decimal::ZERO
                     && super::to_units(residue, mu).is_ok_and(|r| r <= tol.units_for(it.amount, mu))
                 {
-                    (paid, disc + residue)
+                    (paid, sub_nonneg(it.open, paid))
                 } else {
                     (paid, disc)
                 }
@@ -841,7 +851,7 @@ impl AccountState {
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
                             let (paid, disc) = with_residue(it, paid, disc);
                             plan.push((i, paid, disc));
-                            left -= paid;
+                            left = sub_nonneg(left, paid);
                         }
                     }
                     ClearingRule::ExactAmount => {
@@ -855,14 +865,14 @@ impl AccountState {
                                 continue;
                             }
                             let (paid, disc) = with_residue(it, paid, disc);
-                            if paid + disc == it.open {
+                            if sub_nonneg(it.open, paid) == disc {
                                 hit = Some((i, paid, disc));
                                 break;
                             }
                         }
                         if let Some((i, paid, disc)) = hit {
                             plan.push((i, paid, disc));
-                            left -= paid;
+                            left = sub_nonneg(left, paid);
                         }
                     }
                     ClearingRule::OldestDue => {
@@ -877,7 +887,7 @@ impl AccountState {
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
                             let (paid, disc) = with_residue(it, paid, disc);
                             plan.push((i, paid, disc));
-                            left -= paid;
+                            left = sub_nonneg(left, paid);
                         }
                     }
                 }
@@ -928,13 +938,17 @@ impl AccountState {
             }
             let (paid, disc) = it.settle(a_amt, discount_date, rule, true)?;
             plan.push((i, paid, disc));
-            left -= paid;
+            left = sub_nonneg(left, paid);
         }
         Ok((plan, left))
     }
 
     /// Writes a settlement plan: each item reduced by cash and discount on
     /// the event's date; `as_payment` records it as a payment too.
+    #[expect(
+        clippy::arithmetic_side_effects,
+        reason = "a plan's paid + discount is at most the item's open amount (`settle`), and the discounts taken on an item sum to at most its amount"
+    )]
     fn settle_items(
         &mut self,
         date: NaiveDate,
@@ -1002,9 +1016,10 @@ impl AccountState {
             {
                 continue;
             }
-            let take = (p.amount - p.paid).min(towards);
-            p.paid += take;
-            towards -= take;
+            let take = sub_nonneg(p.amount, p.paid).min(towards);
+            // take ≤ amount − paid, so paid stays at most the amount.
+            p.paid = p.paid.saturating_add(take);
+            towards = sub_nonneg(towards, take);
         }
         Ok(())
     }
@@ -1049,7 +1064,7 @@ impl AccountState {
             discount_date,
             conv,
         )?;
-        let used = c.open - left;
+        let used = sub_nonneg(c.open, left);
         if used.is_zero() {
             return Err(Self::not_allowed(
                 ev,
@@ -1193,9 +1208,18 @@ impl AccountState {
         let mut plan = self.plans[k].plan.clone();
         plan.apply_payment(ev.date, amount).map_err(plan_err(ev))?;
         let after = plan.status(ev.date).map_err(plan_err(ev))?;
-        let principal = principal_outstanding(&before)? - principal_outstanding(&after)?;
-        let beyond = after.unapplied - before.unapplied;
-        let charges = amount - principal - beyond;
+        let sub = super::sub;
+        let principal = sub(
+            principal_outstanding(&before)?,
+            principal_outstanding(&after)?,
+            "plan principal",
+        )?;
+        let beyond = sub(after.unapplied, before.unapplied, "plan payment")?;
+        let charges = sub(
+            sub(amount, principal, "plan charges")?,
+            beyond,
+            "plan charges",
+        )?;
         // The principal part pays the plan's invoices, oldest due first.
         let mut left = principal;
         let mut alloc: Vec<(usize, Decimal, Decimal)> = Vec::new();
@@ -1208,7 +1232,7 @@ impl AccountState {
             }
             let take = it.open.min(left);
             alloc.push((i, take, Decimal::ZERO));
-            left -= take;
+            left = sub_nonneg(left, take);
         }
         // What the plan is not owed, and principal its invoices no longer
         // need (a credit note reduced one), goes on account.
@@ -1216,7 +1240,11 @@ impl AccountState {
         self.room_on_account(currency, on_account)?;
         let bp = &mut self.plans[k];
         bp.plan = plan;
-        bp.principal_paid = super::add(bp.principal_paid, principal - left, "plan principal")?;
+        bp.principal_paid = super::add(
+            bp.principal_paid,
+            sub_nonneg(principal, left),
+            "plan principal",
+        )?;
         bp.charges_paid = super::add(bp.charges_paid, charges, "plan charges")?;
         if let Some(t) = trace {
             t.extend_from_slice(&alloc);

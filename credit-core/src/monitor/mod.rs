@@ -951,19 +951,32 @@ impl Goal {
         let Some(a) = actual else {
             return (GoalStatus::Undefined, None);
         };
-        let gap = a - self.target;
-        let beyond = match self.direction {
-            Direction::AtMost => gap,
-            Direction::AtLeast => -gap,
+        // A gap beyond `Decimal`'s range (a KPI near 7.9e28 against a
+        // negative target) is reported as none, its status still judged by
+        // comparing: it is then far beyond any tolerance.
+        let gap = a.checked_sub(self.target);
+        let beyond = match (gap, self.direction) {
+            (Some(g), Direction::AtMost) => Some(g),
+            (Some(g), Direction::AtLeast) => Some(-g),
+            (None, _) => None,
         };
-        let status = if beyond <= Decimal::ZERO {
-            GoalStatus::Met
-        } else if beyond <= self.tolerance {
-            GoalStatus::AtRisk
-        } else {
-            GoalStatus::Missed
+        let status = match beyond {
+            Some(b) if b <= Decimal::ZERO => GoalStatus::Met,
+            Some(b) if b <= self.tolerance => GoalStatus::AtRisk,
+            Some(_) => GoalStatus::Missed,
+            None => {
+                let right_side = match self.direction {
+                    Direction::AtMost => a <= self.target,
+                    Direction::AtLeast => a >= self.target,
+                };
+                if right_side {
+                    GoalStatus::Met
+                } else {
+                    GoalStatus::Missed
+                }
+            }
         };
-        (status, Some(gap))
+        (status, gap)
     }
 }
 

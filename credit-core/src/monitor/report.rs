@@ -17,7 +17,7 @@ use super::{
 };
 use crate::exposure::BookView;
 use crate::ledger::{to_units, AccountState, EventKind};
-use crate::money::Currency;
+use crate::money::{add_exact, Currency};
 
 /// A book as the monitoring reports read it: its [`BookView`] and each
 /// account's cache of monitoring columns (dropped by the book whenever the
@@ -768,7 +768,9 @@ pub(crate) fn kpi_series<B: MonitorView>(
                     if in_period {
                         for &(i, paid, disc) in &traced {
                             let it = &st.items[i];
-                            let u = cv(paid + disc, it.currency, on)?;
+                            let settled =
+                                add_exact(paid, disc).ok_or(overflow("settled amount"))?;
+                            let u = cv(settled, it.currency, on)?;
                             cur_part.paid += u;
                             cur_part.paid_days +=
                                 u * i128::from((e.date - it.invoice_date).num_days());

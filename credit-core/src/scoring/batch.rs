@@ -477,7 +477,7 @@ fn kernel<const N: usize, const RIGHT: bool>(
                 v = sel(pass, by_bin[k + 1], v);
             }
             v = sel(x.abs() == f64::INFINITY, pn, v);
-            #[allow(clippy::eq_op)]
+            #[allow(clippy::eq_op, reason = "x != x is the branch-free NaN test")]
             let nan = x != x;
             f64::from_bits(sel(nan, pm, v))
         };
