@@ -168,6 +168,12 @@ impl Policy {
                 "strictly increasing bounds",
             )
         })?;
+        self.monitoring
+            .kpi
+            .validate()
+            .map_err(|(field, value, reason)| {
+                bad(format!("monitoring.kpi.{field}"), value, reason)
+            })?;
         if let Some(p) = self
             .review
             .write_back

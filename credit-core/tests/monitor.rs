@@ -397,3 +397,40 @@ fn a_broken_plan_raises_plan_broken_once() {
         .raised
         .is_empty());
 }
+
+/// Issue 14: the KPI conventions are policy fields, checked with their
+/// path; an unknown one is refused, not ignored.
+#[test]
+fn kpi_conventions_are_validated_with_their_path() {
+    let with = |kpi: &str| {
+        Policy::from_json(&format!(
+            r#"{{"schema_version": 1, "policy_id": "k", "steps": [], "monitoring": {{"kpi": {kpi}}}}}"#
+        ))
+    };
+    let e = with(r#"{"countback_look_back_months": 0}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("monitoring.kpi.countback_look_back_months"),
+        "{e}"
+    );
+    let e = with(r#"{"days_in_period": {"fixed": 0}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("monitoring.kpi.days_in_period.fixed"), "{e}");
+    let e = with(r#"{"cei_sales": {"months": 241}}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("monitoring.kpi.cei_sales.months"), "{e}");
+    let e = with(r#"{"cei_months": 3}"#).unwrap_err().to_string();
+    assert!(e.contains("cei_months"), "{e}");
+    // Every convention round-trips through the policy's JSON.
+    let p = with(
+        r#"{"days_in_period": "thirty_360", "dso_receivables": "average", "cei_sales": "monthly_average",
+            "countback_month_days": "thirty", "countback_look_back_months": 24, "rounding": "half_up"}"#,
+    )
+    .unwrap();
+    let again = Policy::from_json(&p.to_json()).unwrap();
+    assert_eq!(again.monitoring.kpi, p.monitoring.kpi);
+    assert_eq!(p.monitoring.kpi.countback_look_back_months, Some(24));
+}

@@ -118,11 +118,13 @@ pub unsafe extern "C" fn credit_book_kpis(
 /// `currency_code`, as a decimal string freed with `credit_string_free`:
 /// `name` is a KPI (`dso`, `countback_dso`, `best_possible_dso`,
 /// `average_days_delinquent`, `cei`, `average_days_to_pay`,
-/// `average_days_beyond_terms`, `percent_current`, `percent_over_90`,
-/// `bad_debt_ratio`, `limit_utilisation`, `promises_kept`), an amount
-/// (`collected`, `receivables`, `current`, `overdue`, `disputed`,
-/// `credit_sales`, `disputes_resolved`) or a count (`promises_made`,
-/// `promises_kept_count`). An undefined KPI is written as NULL with
+/// `average_days_beyond_terms`, `average_days_beyond_terms_signed`,
+/// `percent_current`, `percent_over_90`, `bad_debt_ratio`,
+/// `limit_utilisation`, `promises_kept`), an amount (`collected`,
+/// `beginning_receivables`, `receivables`, `current`, `overdue`,
+/// `disputed`, `credit_sales`, `disputes_resolved`) or a count
+/// (`promises_made`, `promises_kept_count`, `days_in_period`). The
+/// conventions are the policy's `monitoring.kpi` fields. An undefined KPI is written as NULL with
 /// `CREDIT_OK`; an unknown group key or name is `CREDIT_INVALID_ARGUMENT`.
 ///
 /// # Safety

@@ -409,6 +409,7 @@ impl ItemColumns {
                         p.paid += u;
                         p.paid_days += u * i128::from(d - inv);
                         p.paid_days_beyond += u * i128::from((d - due).max(0));
+                        p.paid_days_signed += u * i128::from(d - due);
                     }
                 }
             }

@@ -26,11 +26,18 @@
 //!   100;
 //! * **average days to pay** and **average days beyond terms**: over the
 //!   payments received in the period, weighted by the amount paid (days
-//!   beyond terms count 0 for payments on time);
+//!   beyond terms count 0 for payments on time; the signed figure beside
+//!   it counts early payments negative);
 //! * **percent current** and **percent over 90 days** of receivables;
 //!   **bad-debt ratio** = write-offs / credit sales × 100; **limit
 //!   utilisation** = exposure / limits × 100 (accounts with an amount
 //!   limit); **promises kept** = kept / promises due in the period × 100.
+//!
+//! Where practice has two readings — days in the period, DSO on ending or
+//! average receivables, CEI's CRF form with sales / N, countback's month
+//! days and look-back, the rounding — the policy chooses (see
+//! [`KpiConventions`], each with its source); the defaults are the
+//! definitions above, rounded half-even.
 //!
 //! A ratio whose denominator is zero is *undefined* — `value: null` with
 //! the reason — never a division by zero or a made-up number.
@@ -39,7 +46,7 @@ use std::borrow::Cow;
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -238,6 +245,9 @@ pub struct Partial {
     pub paid_days: i128,
     /// Σ amount × max(0, payment date − due date).
     pub paid_days_beyond: i128,
+    /// Σ amount × (payment date − due date), early payments negative.
+    #[serde(default)]
+    pub paid_days_signed: i128,
     /// Exposure of accounts with an amount limit.
     pub exposure: i128,
     /// Their limits.
@@ -347,6 +357,7 @@ impl Partial {
         self.paid += o.paid;
         self.paid_days += o.paid_days;
         self.paid_days_beyond += o.paid_days_beyond;
+        self.paid_days_signed += o.paid_days_signed;
         self.exposure += o.exposure;
         self.limits += o.limits;
         self.promises_kept += o.promises_kept;
@@ -356,47 +367,61 @@ impl Partial {
         self.items += o.items;
     }
 
-    /// The KPIs of this group for a period of `days` days ending on
-    /// `end` (`month_days[i]` = days of the i-th month back, for countback).
+    /// The KPIs of this group for the period `basis` describes, by its
+    /// conventions (see [`KpiConventions`]); each ratio is taken once from
+    /// the exact integer sums and rounded once.
     ///
     /// # Errors
     /// [`MonitorError::Overflow`] for a sum beyond the decimal range.
-    pub fn kpis(&self, days: i64, month_days: &[i64], mu: u32) -> Result<Kpis, MonitorError> {
+    pub fn kpis(&self, basis: &KpiBasis, mu: u32) -> Result<Kpis, MonitorError> {
         let d = |u: i128| {
             Decimal::try_from_i128_with_scale(u, mu)
                 .map_err(|_| MonitorError::Overflow("monitoring sums"))
         };
-        let ratio = |num: i128, den: i128, scale: i128, why: &'static str| -> KpiValue {
-            if den == 0 {
-                KpiValue::undefined(why)
-            } else {
-                KpiValue::ratio(num, den, scale)
-            }
+        let conv = &basis.conventions;
+        let mode = conv.rounding;
+        let ratio =
+            |num: Option<i128>, den: Option<i128>, scale: i128, why: &'static str| match (num, den)
+            {
+                (_, Some(0)) => KpiValue::undefined(why),
+                (Some(n), Some(d)) => KpiValue::ratio(n, d, scale, mode),
+                _ => KpiValue::undefined(TOO_LARGE),
+            };
+        let no_sales = "no credit sales in the period";
+        let days = i128::from(basis.days);
+        // DSO on ending receivables (CRF) or on the period's average
+        // receivables: (begin + end) / 2 / sales × days, as one ratio.
+        let dso = match conv.dso_receivables {
+            DsoReceivables::Ending => ratio(Some(self.ar_end), Some(self.sales), days, no_sales),
+            DsoReceivables::Average => ratio(
+                self.ar_begin.checked_add(self.ar_end),
+                self.sales.checked_mul(2),
+                days,
+                no_sales,
+            ),
         };
-        let days = i128::from(days);
-        let dso = ratio(
-            self.ar_end,
-            self.sales,
+        let bpdso = ratio(Some(self.ar_current), Some(self.sales), days, no_sales);
+        // ADD = DSO − BPDSO on ending receivables, from the unrounded parts
+        // and rounded once: (receivables − current) / sales × days
+        // (rounding DSO and BPDSO first could move it a cent: 20.67 −
+        // 10.33 = 10.34 for 10.33).
+        let add = ratio(
+            self.ar_end.checked_sub(self.ar_current),
+            Some(self.sales),
             days,
-            "no credit sales in the period",
+            no_sales,
         );
-        let bpdso = ratio(
-            self.ar_current,
-            self.sales,
-            days,
-            "no credit sales in the period",
-        );
-        // ADD = DSO − BPDSO, from the unrounded parts and rounded once:
-        // (receivables − current) / sales × days (rounding DSO and BPDSO
-        // first could move it a cent: 20.67 − 10.33 = 10.34 for 10.33).
-        let add = match self.ar_end.checked_sub(self.ar_current) {
-            Some(past_due) => ratio(past_due, self.sales, days, "no credit sales in the period"),
-            None => KpiValue::undefined(TOO_LARGE),
-        };
-        let cei_den = self.ar_begin + self.sales - self.ar_current;
+        // CEI with the period's sales, or in the CRF form with sales / N:
+        // (B + S/N − E) / (B + S/N − C) = (N·B + S − N·E) / (N·B + S − N·C),
+        // one exact ratio.
+        let n = i128::from(basis.cei_months.unwrap_or(1));
+        let nb_s = self
+            .ar_begin
+            .checked_mul(n)
+            .and_then(|b| b.checked_add(self.sales));
         let cei = ratio(
-            self.ar_begin + self.sales - self.ar_end,
-            cei_den,
+            nb_s.and_then(|x| x.checked_sub(self.ar_end.checked_mul(n)?)),
+            nb_s.and_then(|x| x.checked_sub(self.ar_current.checked_mul(n)?)),
             100,
             "nothing was collectible in the period",
         );
@@ -404,12 +429,12 @@ impl Partial {
         // the last month counts in part: whole days + left / sales × its
         // days = (whole days × sales + left × days) / sales.
         let countback = if self.ar_end == 0 {
-            KpiValue::of(Decimal::new(0, 2))
+            KpiValue::of(Decimal::new(0, 2), mode)
         } else {
             let mut left = self.ar_end;
             let mut whole: i128 = 0;
             let mut out = KpiValue::undefined("receivables exceed the sales history");
-            for (s, md) in self.monthly_sales.iter().zip(month_days) {
+            for (s, md) in self.monthly_sales.iter().zip(&basis.month_days) {
                 let md = i128::from(*md);
                 if *s <= 0 {
                     whole += md;
@@ -419,57 +444,303 @@ impl Partial {
                     left -= s;
                     whole += md;
                 } else {
-                    out = match whole
+                    let num = whole
                         .checked_mul(*s)
-                        .and_then(|w| w.checked_add(left.checked_mul(md)?))
-                    {
-                        Some(num) => KpiValue::ratio(num, *s, 1),
-                        None => KpiValue::undefined(TOO_LARGE),
-                    };
+                        .and_then(|w| w.checked_add(left.checked_mul(md)?));
+                    out = ratio(num, Some(*s), 1, no_sales);
                     break;
                 }
             }
             out
         };
+        let no_payments = "no payments in the period";
+        let paid = Some(self.paid);
         Ok(Kpis {
             collected: d(self.paid)?,
             promises_made: self.promises_made,
             promises_kept_count: self.promises_kept,
             disputes_resolved: d(self.disputes_resolved)?,
+            beginning_receivables: d(self.ar_begin)?,
             receivables: d(self.ar_end)?,
             current: d(self.ar_current)?,
             overdue: d(self.ar_end - self.ar_current)?,
             disputed: d(self.disputed)?,
             credit_sales: d(self.sales)?,
+            days_in_period: basis.days,
             dso,
             countback_dso: countback,
             best_possible_dso: bpdso,
             average_days_delinquent: add,
             cei,
-            average_days_to_pay: ratio(self.paid_days, self.paid, 1, "no payments in the period"),
-            average_days_beyond_terms: ratio(
-                self.paid_days_beyond,
-                self.paid,
+            average_days_to_pay: ratio(Some(self.paid_days), paid, 1, no_payments),
+            average_days_beyond_terms: ratio(Some(self.paid_days_beyond), paid, 1, no_payments),
+            average_days_beyond_terms_signed: ratio(
+                Some(self.paid_days_signed),
+                paid,
                 1,
-                "no payments in the period",
+                no_payments,
             ),
-            percent_current: ratio(self.ar_current, self.ar_end, 100, "no receivables"),
-            percent_over_90: ratio(self.ar_over_90, self.ar_end, 100, "no receivables"),
-            bad_debt_ratio: ratio(
-                self.write_offs,
-                self.sales,
+            percent_current: ratio(
+                Some(self.ar_current),
+                Some(self.ar_end),
                 100,
-                "no credit sales in the period",
+                "no receivables",
             ),
-            limit_utilisation: ratio(self.exposure, self.limits, 100, "no amount limits"),
+            percent_over_90: ratio(
+                Some(self.ar_over_90),
+                Some(self.ar_end),
+                100,
+                "no receivables",
+            ),
+            bad_debt_ratio: ratio(Some(self.write_offs), Some(self.sales), 100, no_sales),
+            limit_utilisation: ratio(
+                Some(self.exposure),
+                Some(self.limits),
+                100,
+                "no amount limits",
+            ),
             promises_kept: ratio(
-                i128::from(self.promises_kept),
-                i128::from(self.promises_due),
+                Some(i128::from(self.promises_kept)),
+                Some(i128::from(self.promises_due)),
                 100,
                 "no promises due in the period",
             ),
         })
     }
+}
+
+/// What a period brings to its KPIs beside the sums of its [`Partial`]s:
+/// the days of DSO, BPDSO and ADD under the policy's
+/// [`DaysInPeriod`], the `N` of CEI's CRF form, and the days of each
+/// month counted back for countback DSO — computed once per report, shared
+/// by every group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiBasis {
+    /// Days in the period, by the convention.
+    pub days: i64,
+    /// CEI's `N` (sales divided by it), `None` for the period's sales.
+    pub cei_months: Option<u32>,
+    /// Days of each month counted back from the period's end (the first
+    /// only up to the end), actual or 30, for countback DSO.
+    pub month_days: Vec<i64>,
+    /// The conventions (rounding, DSO receivables, …).
+    pub conventions: KpiConventions,
+}
+
+impl KpiBasis {
+    /// The basis of the period `from ..= to` with `months` months of sales
+    /// history, under `conventions`.
+    ///
+    /// # Errors
+    /// [`MonitorError::InvalidArgument`] for a period ending before it
+    /// starts; [`MonitorError::Overflow`] for dates past the calendar.
+    pub fn new(
+        from: NaiveDate,
+        to: NaiveDate,
+        months: usize,
+        conventions: &KpiConventions,
+    ) -> Result<Self, MonitorError> {
+        if to < from {
+            return Err(MonitorError::InvalidArgument {
+                field: "from",
+                value: from.to_string(),
+                reason: "the period must not end before it starts",
+            });
+        }
+        let dates = MonitorError::Overflow("dates");
+        let days = match conventions.days_in_period {
+            DaysInPeriod::Actual => (to - from).num_days() + 1,
+            DaysInPeriod::Thirty360 => days_30_360(from.pred_opt().ok_or(dates.clone())?, to),
+            DaysInPeriod::Fixed(n) => i64::from(n),
+        };
+        let cei_months = match conventions.cei_sales {
+            CeiSales::Period => None,
+            CeiSales::MonthlyAverage => {
+                let m = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+                Some(u32::try_from(m(to) - m(from) + 1).map_err(|_| dates.clone())?)
+            }
+            CeiSales::Months(n) => Some(n),
+        };
+        let thirty = conventions.countback_month_days == MonthDays::Thirty;
+        let mut month_days = Vec::with_capacity(months);
+        let mut end = to;
+        for k in 0..months {
+            let first = end.with_day(1).ok_or(dates.clone())?;
+            let full = k > 0 || is_month_end(to);
+            month_days.push(match (thirty, full) {
+                (true, true) => 30,
+                (true, false) => i64::from(end.day().min(30)),
+                (false, _) => (end - first).num_days() + 1,
+            });
+            end = first.pred_opt().ok_or(dates.clone())?;
+        }
+        Ok(KpiBasis {
+            days,
+            cei_months,
+            month_days,
+            conventions: conventions.clone(),
+        })
+    }
+}
+
+/// Whether `d` is the last day of its month.
+fn is_month_end(d: NaiveDate) -> bool {
+    d.succ_opt().is_none_or(|n| n.month() != d.month())
+}
+
+/// Days from `start` (excluded) to `end` on 30-day months: each date's day
+/// is 30 when it is the last of its month (or the 31st), so every whole
+/// calendar month counts 30 and a year 360 — 30E/360 (ISDA), ISDA 2006
+/// §4.16(h), without its exception for a February termination date.
+fn days_30_360(start: NaiveDate, end: NaiveDate) -> i64 {
+    let day = |d: NaiveDate| {
+        if is_month_end(d) {
+            30
+        } else {
+            i64::from(d.day().min(30))
+        }
+    };
+    360 * i64::from(end.year() - start.year())
+        + 30 * (i64::from(end.month()) - i64::from(start.month()))
+        + day(end)
+        - day(start)
+}
+
+/// Conventions of the receivables KPIs where finance practice has more
+/// than one reading (policy field `monitoring.kpi`); the defaults are the
+/// figures the engine has always given.
+///
+/// * `days_in_period` — the days of DSO, BPDSO and ADD: the period's
+///   actual days (default; CRF), 30-day months (`"thirty_360"`: a month
+///   30, a quarter 90, a year 360 — ISDA 2006 §4.16(h) 30E/360 day
+///   counting), or a given number (`{"fixed": 365}`, `{"fixed": 360}`:
+///   the annualised DSO of many textbooks, with the year's sales).
+/// * `dso_receivables` — DSO on the ending receivables (default; CRF) or
+///   on the average of the beginning and ending receivables
+///   (`"average"`: (begin + end) / 2 / sales × days, as in e.g. the
+///   Farlex Financial Dictionary's DSO worked example). BPDSO and ADD
+///   stay on ending receivables.
+/// * `cei_sales` — CEI with the period's credit sales (default), or the
+///   Credit Research Foundation's form with credit sales / N:
+///   `"monthly_average"` (N = calendar months the period spans) or
+///   `{"months": N}`. CRF: (beginning receivables + credit sales / N −
+///   ending total receivables) / (beginning receivables + credit sales /
+///   N − ending current receivables) × 100, "N = number of months".
+/// * `countback_month_days` — countback DSO counting each month's actual
+///   days (default) or 30 (`"thirty"`).
+/// * `countback_look_back_months` — the months of sales history countback
+///   may walk back (1 to 240); absent (default): the whole history (from
+///   the month of the book's earliest invoice, at most 240 months).
+/// * `rounding` — how every KPI is rounded to 2 decimals: half-even
+///   (default) or any [`RoundingMode`] (`"half_up"`: the spreadsheet
+///   convention).
+///
+/// Average days beyond terms is reported both ways: late-only
+/// (`average_days_beyond_terms`, an early payment counts 0) and signed
+/// (`average_days_beyond_terms_signed`, early payments negative, as
+/// Oracle JD Edwards' "average days late", weighted by the amount paid).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiConventions {
+    /// Days in the period for DSO, BPDSO and ADD.
+    #[serde(default)]
+    pub days_in_period: DaysInPeriod,
+    /// Receivables of DSO: ending or average.
+    #[serde(default)]
+    pub dso_receivables: DsoReceivables,
+    /// Sales of CEI: the period's, or per month (CRF).
+    #[serde(default)]
+    pub cei_sales: CeiSales,
+    /// Days of each month in countback DSO.
+    #[serde(default)]
+    pub countback_month_days: MonthDays,
+    /// Months of sales history countback may walk back (absent: the whole
+    /// history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub countback_look_back_months: Option<u32>,
+    /// Rounding of every KPI to 2 decimals.
+    #[serde(default)]
+    pub rounding: RoundingMode,
+}
+
+impl KpiConventions {
+    fn is_default(&self) -> bool {
+        *self == KpiConventions::default()
+    }
+
+    /// Checks the numbers: fixed days 1 to 3660, CEI months and the
+    /// look-back 1 to 240.
+    ///
+    /// # Errors
+    /// `(field, value, reason)` of the first out of range.
+    pub fn validate(&self) -> Result<(), (&'static str, u32, &'static str)> {
+        if let DaysInPeriod::Fixed(n) = self.days_in_period {
+            if !(1..=3660).contains(&n) {
+                return Err(("days_in_period.fixed", n, "from 1 to 3660 days"));
+            }
+        }
+        if let CeiSales::Months(n) = self.cei_sales {
+            if !(1..=240).contains(&n) {
+                return Err(("cei_sales.months", n, "from 1 to 240 months"));
+            }
+        }
+        if let Some(n) = self.countback_look_back_months {
+            if !(1..=240).contains(&n) {
+                return Err(("countback_look_back_months", n, "from 1 to 240 months"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The days of a KPI period (see [`KpiConventions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DaysInPeriod {
+    /// The period's calendar days. The default.
+    #[default]
+    Actual,
+    /// 30-day months (a year 360).
+    #[serde(rename = "thirty_360")]
+    Thirty360,
+    /// A given number of days.
+    Fixed(u32),
+}
+
+/// The receivables DSO divides (see [`KpiConventions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DsoReceivables {
+    /// Receivables at the period's end. The default.
+    #[default]
+    Ending,
+    /// (Beginning + ending) / 2.
+    Average,
+}
+
+/// The credit sales CEI counts (see [`KpiConventions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CeiSales {
+    /// The period's credit sales. The default.
+    #[default]
+    Period,
+    /// Credit sales / the calendar months the period spans (CRF).
+    MonthlyAverage,
+    /// Credit sales / N (CRF, N given).
+    Months(u32),
+}
+
+/// How countback DSO counts a month's days (see [`KpiConventions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MonthDays {
+    /// Its calendar days. The default.
+    #[default]
+    Actual,
+    /// 30 (the period's last month: its days to the end, at most 30; 30
+    /// when the period ends on the month's last day).
+    Thirty,
 }
 
 /// How payment plans are doing as of a date.
@@ -515,7 +786,12 @@ pub fn plan_performance(
     p.percent_current = if open == 0 {
         KpiValue::undefined("no open plans")
     } else {
-        KpiValue::ratio(i128::from(p.current), i128::from(open), 100)
+        KpiValue::ratio(
+            i128::from(p.current),
+            i128::from(open),
+            100,
+            RoundingMode::HalfEven,
+        )
     };
     Ok(p)
 }
@@ -523,9 +799,9 @@ pub fn plan_performance(
 /// Why a KPI of sums beyond the decimal range is undefined.
 const TOO_LARGE: &str = "amounts beyond the decimal range";
 
-/// `num / den × scale` rounded half-even to 2 decimals, computed exactly
+/// `num / den × scale` rounded by `mode` to 2 decimals, computed exactly
 /// in integers; `None` if a product overflows (or `den` is 0).
-fn exact_ratio(num: i128, den: i128, scale: i128) -> Option<Decimal> {
+fn exact_ratio(num: i128, den: i128, scale: i128, mode: RoundingMode) -> Option<Decimal> {
     let n = num.checked_mul(scale)?.checked_mul(100)?;
     if den == 0 {
         return None;
@@ -533,9 +809,19 @@ fn exact_ratio(num: i128, den: i128, scale: i128) -> Option<Decimal> {
     let negative = (n < 0) != (den < 0);
     let (a, b) = (n.unsigned_abs(), den.unsigned_abs());
     let (mut q, r) = (a / b, a % b);
-    // Half-even: up when the remainder is over half, or exactly half
-    // with an odd quotient.
-    if r > b - r || (r == b - r && q % 2 == 1) {
+    // Away from zero by one unit when the mode says so: `r` against the
+    // half `b − r` (no overflow), the sign for floor and ceiling.
+    let up = r != 0
+        && match mode {
+            RoundingMode::HalfEven => r > b - r || (r == b - r && q % 2 == 1),
+            RoundingMode::HalfUp => r >= b - r,
+            RoundingMode::HalfDown => r > b - r,
+            RoundingMode::Down => false,
+            RoundingMode::Up => true,
+            RoundingMode::Floor => negative,
+            RoundingMode::Ceiling => !negative,
+        };
+    if up {
         q += 1;
     }
     let q = i128::try_from(q).ok()?;
@@ -545,7 +831,8 @@ fn exact_ratio(num: i128, den: i128, scale: i128) -> Option<Decimal> {
 /// A KPI value, or undefined with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct KpiValue {
-    /// The value (rounded to 2 decimals, half-even), `None` if undefined.
+    /// The value (rounded to 2 decimals by the policy's KPI rounding,
+    /// half-even by default), `None` if undefined.
     #[serde(with = "crate::serde_decimal::option")]
     pub value: Option<Decimal>,
     /// Why it is undefined (a fixed text; owned only when read back from
@@ -555,18 +842,18 @@ pub struct KpiValue {
 }
 
 impl KpiValue {
-    fn of(v: Decimal) -> Self {
+    fn of(v: Decimal, mode: RoundingMode) -> Self {
         KpiValue {
-            value: Some(round_dp(v, 2, RoundingMode::HalfEven)),
+            value: Some(round_dp(v, 2, mode)),
             undefined: None,
         }
     }
 
-    /// `num / den × scale` (`den` ≠ 0) rounded half-even to 2 decimals,
+    /// `num / den × scale` (`den` ≠ 0) rounded by `mode` to 2 decimals,
     /// exactly: in integers, or — when a product would overflow them — in
     /// decimals.
-    fn ratio(num: i128, den: i128, scale: i128) -> Self {
-        match exact_ratio(num, den, scale) {
+    fn ratio(num: i128, den: i128, scale: i128, mode: RoundingMode) -> Self {
+        match exact_ratio(num, den, scale, mode) {
             Some(v) => KpiValue {
                 value: Some(v),
                 undefined: None,
@@ -577,7 +864,7 @@ impl KpiValue {
                     (Some(n), Some(d), Some(s)) => n
                         .checked_div(d)
                         .and_then(|q| q.checked_mul(s))
-                        .map_or_else(|| KpiValue::undefined(TOO_LARGE), KpiValue::of),
+                        .map_or_else(|| KpiValue::undefined(TOO_LARGE), |v| KpiValue::of(v, mode)),
                     _ => KpiValue::undefined(TOO_LARGE),
                 }
             }
@@ -605,6 +892,9 @@ pub struct Kpis {
     /// Disputed amounts resolved in the period.
     #[serde(with = "crate::serde_decimal")]
     pub disputes_resolved: Decimal,
+    /// Receivables at the start of the period (the day before it).
+    #[serde(with = "crate::serde_decimal")]
+    pub beginning_receivables: Decimal,
     /// Receivables at the end of the period.
     #[serde(with = "crate::serde_decimal")]
     pub receivables: Decimal,
@@ -620,6 +910,9 @@ pub struct Kpis {
     /// Credit sales in the period.
     #[serde(with = "crate::serde_decimal")]
     pub credit_sales: Decimal,
+    /// The days DSO, BPDSO and ADD count, by the policy's
+    /// [`DaysInPeriod`].
+    pub days_in_period: i64,
     /// DSO, standard method (days).
     pub dso: KpiValue,
     /// DSO, countback method (days).
@@ -633,8 +926,12 @@ pub struct Kpis {
     pub cei: KpiValue,
     /// Payment-weighted average days to pay.
     pub average_days_to_pay: KpiValue,
-    /// Payment-weighted average days beyond terms.
+    /// Payment-weighted average days beyond terms, late-only (a payment on
+    /// or before its due date counts 0).
     pub average_days_beyond_terms: KpiValue,
+    /// Payment-weighted average days beyond terms, signed (a payment
+    /// before its due date counts negative).
+    pub average_days_beyond_terms_signed: KpiValue,
     /// Percent of receivables current.
     pub percent_current: KpiValue,
     /// Percent of receivables more than 90 days past due.
@@ -663,8 +960,10 @@ pub enum Kpi {
     Cei,
     /// Average days to pay.
     AverageDaysToPay,
-    /// Average days beyond terms.
+    /// Average days beyond terms (late-only).
     AverageDaysBeyondTerms,
+    /// Average days beyond terms (signed).
+    AverageDaysBeyondTermsSigned,
     /// Percent current.
     PercentCurrent,
     /// Percent over 90 days.
@@ -680,7 +979,7 @@ pub enum Kpi {
 
 impl Kpi {
     /// Every KPI, in report order.
-    pub const ALL: [Kpi; 12] = [
+    pub const ALL: [Kpi; 13] = [
         Kpi::Dso,
         Kpi::CountbackDso,
         Kpi::BestPossibleDso,
@@ -688,6 +987,7 @@ impl Kpi {
         Kpi::Cei,
         Kpi::AverageDaysToPay,
         Kpi::AverageDaysBeyondTerms,
+        Kpi::AverageDaysBeyondTermsSigned,
         Kpi::PercentCurrent,
         Kpi::PercentOver90,
         Kpi::BadDebtRatio,
@@ -705,6 +1005,7 @@ impl Kpi {
             Kpi::Cei => "cei",
             Kpi::AverageDaysToPay => "average_days_to_pay",
             Kpi::AverageDaysBeyondTerms => "average_days_beyond_terms",
+            Kpi::AverageDaysBeyondTermsSigned => "average_days_beyond_terms_signed",
             Kpi::PercentCurrent => "percent_current",
             Kpi::PercentOver90 => "percent_over_90",
             Kpi::BadDebtRatio => "bad_debt_ratio",
@@ -731,6 +1032,7 @@ impl Serialize for KpiRow<'_> {
         let mut m = s.serialize_map(Some(<Self as crate::rows::Row>::COLUMNS.len()))?;
         m.serialize_entry("key", self.key)?;
         let dec = crate::serde_decimal::Dec;
+        m.serialize_entry("beginning_receivables", &dec(k.beginning_receivables))?;
         m.serialize_entry("receivables", &dec(k.receivables))?;
         m.serialize_entry("current", &dec(k.current))?;
         m.serialize_entry("overdue", &dec(k.overdue))?;
@@ -740,6 +1042,7 @@ impl Serialize for KpiRow<'_> {
         m.serialize_entry("disputes_resolved", &dec(k.disputes_resolved))?;
         m.serialize_entry("promises_made", &k.promises_made)?;
         m.serialize_entry("promises_kept_count", &k.promises_kept_count)?;
+        m.serialize_entry("days_in_period", &k.days_in_period)?;
         for kpi in Kpi::ALL {
             m.serialize_entry(kpi.name(), &k.get(kpi).value.map(dec))?;
         }
@@ -750,6 +1053,7 @@ impl Serialize for KpiRow<'_> {
 impl crate::rows::Row for KpiRow<'_> {
     const COLUMNS: &'static [&'static str] = &[
         "key",
+        "beginning_receivables",
         "receivables",
         "current",
         "overdue",
@@ -759,6 +1063,7 @@ impl crate::rows::Row for KpiRow<'_> {
         "disputes_resolved",
         "promises_made",
         "promises_kept_count",
+        "days_in_period",
         "dso",
         "countback_dso",
         "best_possible_dso",
@@ -766,6 +1071,7 @@ impl crate::rows::Row for KpiRow<'_> {
         "cei",
         "average_days_to_pay",
         "average_days_beyond_terms",
+        "average_days_beyond_terms_signed",
         "percent_current",
         "percent_over_90",
         "bad_debt_ratio",
@@ -786,13 +1092,15 @@ impl KpiReport {
 
 impl Kpis {
     /// A figure by its JSON name: a KPI (`Some(None)` when undefined), an
-    /// amount (`collected`, `receivables`, `current`, `overdue`,
-    /// `disputed`, `credit_sales`, `disputes_resolved`) or a count
-    /// (`promises_made`, `promises_kept_count`); `None` for an unknown
+    /// amount (`collected`, `beginning_receivables`, `receivables`,
+    /// `current`, `overdue`, `disputed`, `credit_sales`,
+    /// `disputes_resolved`) or a count (`promises_made`,
+    /// `promises_kept_count`, `days_in_period`); `None` for an unknown
     /// name.
     pub fn figure(&self, name: &str) -> Option<Option<Decimal>> {
         let amount = match name {
             "collected" => self.collected,
+            "beginning_receivables" => self.beginning_receivables,
             "receivables" => self.receivables,
             "current" => self.current,
             "overdue" => self.overdue,
@@ -801,6 +1109,7 @@ impl Kpis {
             "disputes_resolved" => self.disputes_resolved,
             "promises_made" => Decimal::from(self.promises_made),
             "promises_kept_count" => Decimal::from(self.promises_kept_count),
+            "days_in_period" => Decimal::from(self.days_in_period),
             _ => {
                 let kpi = Kpi::ALL.into_iter().find(|k| k.name() == name)?;
                 return Some(self.get(kpi).value);
@@ -819,6 +1128,7 @@ impl Kpis {
             Kpi::Cei => &self.cei,
             Kpi::AverageDaysToPay => &self.average_days_to_pay,
             Kpi::AverageDaysBeyondTerms => &self.average_days_beyond_terms,
+            Kpi::AverageDaysBeyondTermsSigned => &self.average_days_beyond_terms_signed,
             Kpi::PercentCurrent => &self.percent_current,
             Kpi::PercentOver90 => &self.percent_over_90,
             Kpi::BadDebtRatio => &self.bad_debt_ratio,
@@ -1107,6 +1417,10 @@ pub struct MonitoringPolicy {
     /// Credit sales net of credit notes (the default) or gross.
     #[serde(default, skip_serializing_if = "SalesBasis::is_net")]
     pub sales: SalesBasis,
+    /// KPI conventions (days in the period, DSO receivables, CEI's form,
+    /// countback, rounding).
+    #[serde(default, skip_serializing_if = "KpiConventions::is_default")]
+    pub kpi: KpiConventions,
     /// Goals.
     #[serde(default)]
     pub goals: Vec<Goal>,
@@ -1484,9 +1798,31 @@ impl crate::error::Classify for MonitorError {
 mod tests {
     use super::*;
 
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Every rounding mode of the integer ratio agrees with `Decimal`'s
+    /// rounding of the exact quotient (n / 1000 is exact in decimals).
+    #[test]
+    fn every_rounding_mode_matches_decimal_rounding() {
+        for mode in RoundingMode::ALL {
+            for n in -2000i128..=2000 {
+                let exact = Decimal::new(i64::try_from(n).unwrap(), 3);
+                assert_eq!(
+                    exact_ratio(n, 1000, 1, mode),
+                    Some(round_dp(exact, 2, mode)),
+                    "{n} {mode:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn ratios_round_half_even_exactly() {
-        let r = |n: i128, d: i128, s: i128| exact_ratio(n, d, s).map(|v| v.to_string());
+        let r = |n: i128, d: i128, s: i128| {
+            exact_ratio(n, d, s, RoundingMode::HalfEven).map(|v| v.to_string())
+        };
         // 1/8 × 100 = 12.5 exactly; 1/3 × 100 = 33.333…
         assert_eq!(r(1, 8, 100).as_deref(), Some("12.50"));
         assert_eq!(r(1, 3, 100).as_deref(), Some("33.33"));
@@ -1501,10 +1837,11 @@ mod tests {
         assert_eq!(r(1, 0, 1), None);
         // Overflowing products fall back to decimals (same rounding) or,
         // beyond their range, an undefined value: never a panic.
-        assert_eq!(exact_ratio(i128::MAX / 10, 7, 100), None);
-        let v = KpiValue::ratio(10i128.pow(27), 3 * 10i128.pow(27), 10i128.pow(12));
+        let he = RoundingMode::HalfEven;
+        assert_eq!(exact_ratio(i128::MAX / 10, 7, 100, he), None);
+        let v = KpiValue::ratio(10i128.pow(27), 3 * 10i128.pow(27), 10i128.pow(12), he);
         assert_eq!(v.value, Some("333333333333.33".parse().unwrap()));
-        let v = KpiValue::ratio(10i128.pow(36), 10i128.pow(36), 100);
+        let v = KpiValue::ratio(10i128.pow(36), 10i128.pow(36), 100, he);
         assert_eq!(v.undefined.as_deref(), Some(TOO_LARGE));
     }
 
@@ -1545,7 +1882,14 @@ mod tests {
         p.paid = 200_000;
         p.paid_days = 200_000 * 35;
         p.paid_days_beyond = 50_000 * 10;
-        let k = p.kpis(30, &[30, 31, 31], 2).unwrap();
+        // September 2026: 30 days, then August and July (31 each).
+        let (from, to) = (d(2026, 9, 1), d(2026, 9, 30));
+        let basis = KpiBasis::new(from, to, 3, &KpiConventions::default()).unwrap();
+        assert_eq!(
+            (basis.days, basis.month_days.as_slice()),
+            (30, &[30, 31, 31][..])
+        );
+        let k = p.kpis(&basis, 2).unwrap();
         // DSO = 1500 / 3000 × 30 = 15; BPDSO = 900 / 3000 × 30 = 9; ADD 6.
         assert_eq!(k.dso.value, Some(Decimal::from(15)));
         assert_eq!(k.best_possible_dso.value, Some(Decimal::from(9)));
@@ -1563,13 +1907,139 @@ mod tests {
         assert_eq!(k.percent_current.value, Some(Decimal::from(60)));
         assert_eq!(k.percent_over_90.value, Some("13.33".parse().unwrap()));
         // Nothing sold: undefined, with the reason.
-        let z = Partial::new(5, 3).kpis(30, &[30, 31, 31], 2).unwrap();
+        let z = Partial::new(5, 3).kpis(&basis, 2).unwrap();
         assert_eq!(z.dso.value, None);
         assert_eq!(
             z.dso.undefined.as_deref(),
             Some("no credit sales in the period")
         );
         assert_eq!(z.promises_kept.value, None);
+        // Issue 14, the variants on the same sums (each by hand):
+        let with = |c: KpiConventions| p.kpis(&KpiBasis::new(from, to, 3, &c).unwrap(), 2).unwrap();
+        // Average receivables: (1000 + 1500) / 2 / 3000 × 30 = 12.50.
+        let k = with(KpiConventions {
+            dso_receivables: DsoReceivables::Average,
+            ..KpiConventions::default()
+        });
+        assert_eq!(k.dso.value, Some("12.50".parse().unwrap()));
+        assert_eq!(k.best_possible_dso.value, Some(Decimal::from(9)));
+        // A fixed 360-day year: 1500 / 3000 × 360 = 180.
+        let k = with(KpiConventions {
+            days_in_period: DaysInPeriod::Fixed(360),
+            ..KpiConventions::default()
+        });
+        assert_eq!(
+            (k.days_in_period, k.dso.value),
+            (360, Some(Decimal::from(180)))
+        );
+        // CRF CEI with N = 3: (1000 + 3000/3 − 1500) / (1000 + 3000/3 −
+        // 900) = 500 / 1100 = 45.4545… → 45.45.
+        let k = with(KpiConventions {
+            cei_sales: CeiSales::Months(3),
+            ..KpiConventions::default()
+        });
+        assert_eq!(k.cei.value, Some("45.45".parse().unwrap()));
+        // Countback on 30-day months: 30 + 500 / 800 × 30 = 48.75.
+        let k = with(KpiConventions {
+            countback_month_days: MonthDays::Thirty,
+            ..KpiConventions::default()
+        });
+        assert_eq!(k.countback_dso.value, Some("48.75".parse().unwrap()));
+        // Signed days beyond terms: 500 paid 10 days late, 1500 4 days
+        // early: (5000 − 6000) / 2000 = −0.50; late-only 2.50.
+        let mut q = p.clone();
+        q.paid_days_signed = 50_000 * 10 - 150_000 * 4;
+        let k = q.kpis(&basis, 2).unwrap();
+        assert_eq!(
+            k.average_days_beyond_terms_signed.value,
+            Some("-0.50".parse().unwrap())
+        );
+        assert_eq!(
+            k.average_days_beyond_terms.value,
+            Some("2.50".parse().unwrap())
+        );
+        // Rounding at an exact half with an even last digit: 250 × 1 day /
+        // 2000 = 0.125 → 0.12 half-even (the default), 0.13 half-up.
+        q.paid_days_beyond = 25_000;
+        let k = q.kpis(&basis, 2).unwrap();
+        assert_eq!(
+            k.average_days_beyond_terms.value,
+            Some("0.12".parse().unwrap())
+        );
+        let up = KpiConventions {
+            rounding: RoundingMode::HalfUp,
+            ..KpiConventions::default()
+        };
+        let k = q
+            .kpis(&KpiBasis::new(from, to, 3, &up).unwrap(), 2)
+            .unwrap();
+        assert_eq!(
+            k.average_days_beyond_terms.value,
+            Some("0.13".parse().unwrap())
+        );
+        // −0.125 rounds away from zero half-up (−0.13), to even (−0.12).
+        q.paid_days_signed = -25_000;
+        let k = q
+            .kpis(&KpiBasis::new(from, to, 3, &up).unwrap(), 2)
+            .unwrap();
+        assert_eq!(
+            k.average_days_beyond_terms_signed.value,
+            Some("-0.13".parse().unwrap())
+        );
+        assert_eq!(
+            q.kpis(&basis, 2)
+                .unwrap()
+                .average_days_beyond_terms_signed
+                .value,
+            Some("-0.12".parse().unwrap())
+        );
+    }
+
+    /// 30-day months (30E/360 ISDA, ISDA 2006 §4.16(h)): every whole month
+    /// is 30, February too; a quarter 90, a year 360; a part month its
+    /// days. CRF's N for "monthly_average" is the months the period spans.
+    #[test]
+    fn thirty_day_months_and_crf_months() {
+        let t = KpiConventions {
+            days_in_period: DaysInPeriod::Thirty360,
+            cei_sales: CeiSales::MonthlyAverage,
+            countback_month_days: MonthDays::Thirty,
+            ..KpiConventions::default()
+        };
+        let b = |f, t2, c: &KpiConventions| KpiBasis::new(f, t2, 3, c).unwrap();
+        for (f, t2, days, n) in [
+            (d(2026, 2, 1), d(2026, 2, 28), 30, 1),
+            (d(2028, 2, 1), d(2028, 2, 29), 30, 1),
+            (d(2026, 1, 1), d(2026, 3, 31), 90, 3),
+            (d(2026, 1, 1), d(2026, 12, 31), 360, 12),
+            (d(2026, 2, 1), d(2026, 2, 15), 15, 1),
+            (d(2026, 1, 15), d(2026, 2, 14), 30, 2),
+        ] {
+            let x = b(f, t2, &t);
+            assert_eq!((x.days, x.cei_months), (days, Some(n)), "{f} {t2}");
+        }
+        // Countback months: a period ending mid-month counts its days (at
+        // most 30), the months before 30 each; actual days otherwise.
+        assert_eq!(
+            b(d(2026, 3, 1), d(2026, 3, 15), &t).month_days,
+            [15, 30, 30]
+        );
+        assert_eq!(
+            b(d(2026, 3, 1), d(2026, 3, 31), &t).month_days,
+            [30, 30, 30]
+        );
+        let a = KpiConventions::default();
+        assert_eq!(
+            b(d(2026, 3, 1), d(2026, 3, 31), &a).month_days,
+            [31, 28, 31]
+        );
+        assert_eq!(b(d(2026, 3, 1), d(2026, 3, 31), &a).days, 31);
+        // Validation names the field.
+        let bad = KpiConventions {
+            countback_look_back_months: Some(241),
+            ..KpiConventions::default()
+        };
+        assert_eq!(bad.validate().unwrap_err().0, "countback_look_back_months");
     }
 
     #[test]

@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 
 use super::columns::{day, ColumnCache, Counted, ItemColumns, Window};
 use super::{
-    Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiReport, MonitorError, MonitoringPolicy,
-    Partial, TrendPoint,
+    Aging, AgingRow, GoalPeriod, GoalResult, GroupBy, KpiBasis, KpiReport, MonitorError,
+    MonitoringPolicy, Partial, TrendPoint,
 };
 use crate::exposure::BookView;
 use crate::ledger::{to_units, AccountState, EventKind};
@@ -99,20 +99,25 @@ fn in_key_order<T, K: Ord>(
     order.into_iter().filter_map(move |i| slots[i].take())
 }
 
-/// Days of the `months` calendar months counted back from `to` (the first
-/// only up to `to`), for countback DSO.
-fn month_days(to: NaiveDate, months: usize) -> Vec<i64> {
-    (0..months as u32)
-        .map(|k| {
-            if k == 0 {
-                i64::from(to.day())
-            } else {
-                let s = month_start(to, k).unwrap_or(to);
-                let e = month_start(to, k - 1).unwrap_or(to);
-                (e - s).num_days()
+/// The months of sales history countback DSO walks back from `to`: the
+/// policy's look-back, or the whole history — from the month of the book's
+/// earliest invoice dated by `to` — at most [`MAX_HISTORY_MONTHS`].
+fn look_back<B: MonitorView>(book: &B, policy: &MonitoringPolicy, to: NaiveDate) -> usize {
+    if let Some(n) = policy.kpi.countback_look_back_months {
+        return (n as usize).clamp(1, MAX_HISTORY_MONTHS);
+    }
+    let mut first = to;
+    for ci in 0..book.customer_count() {
+        for &a in book.accounts_of(ci) {
+            for it in &book.state(a).items {
+                first = first.min(it.invoice_date);
             }
-        })
-        .collect()
+        }
+    }
+    let m = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    usize::try_from(m(to) - m(first) + 1)
+        .unwrap_or(MAX_HISTORY_MONTHS)
+        .clamp(1, MAX_HISTORY_MONTHS)
 }
 
 /// The group a customer's account falls in (`cur`: the item currency,
@@ -509,8 +514,9 @@ pub(crate) fn aging<B: MonitorView>(
     })
 }
 
-/// KPIs for the period `from ..= to` per group, in `currency`, with 12
-/// months of sales history for countback DSO.
+/// KPIs for the period `from ..= to` per group, in `currency`, by the
+/// policy's KPI conventions, with the sales history countback DSO needs
+/// ([`look_back`]).
 ///
 /// # Errors
 /// As [`partials`].
@@ -531,9 +537,8 @@ pub(crate) fn kpis<B: MonitorView>(
             "a KPI report is in one report currency: run one report per currency, or group aging by currency",
         )));
     }
-    let months = 12usize;
-    let days = (to - from).num_days() + 1;
-    let month_days = month_days(to, months);
+    let months = look_back(book, policy, to);
+    let basis = KpiBasis::new(from, to, months, &policy.kpi)?;
     // One report currency: the keys are unique. Per customer they come in
     // key order, each to the map's right edge; other groupings have few
     // groups.
@@ -546,7 +551,7 @@ pub(crate) fn kpis<B: MonitorView>(
         months,
     };
     fold_groups(book, policy, &period, &mut |k, cur, p| {
-        map.insert(k, p.kpis(days, &month_days, cur.minor_units())?);
+        map.insert(k, p.kpis(&basis, cur.minor_units())?);
         Ok(())
     })?;
     Ok(KpiReport {
@@ -653,7 +658,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
             "a series is in one report currency",
         )));
     }
-    let months = 12usize;
+    let months = look_back(book, policy, ends[ends.len() - 1]);
     let aging = &policy.aging;
     let net_sales = policy.sales == super::SalesBasis::Net;
     let nb = aging.bounds.len() + 1;
@@ -776,6 +781,8 @@ pub(crate) fn kpi_series<B: MonitorView>(
                                 u * i128::from((e.date - it.invoice_date).num_days());
                             cur_part.paid_days_beyond +=
                                 u * i128::from((e.date - it.due_date).num_days().max(0));
+                            cur_part.paid_days_signed +=
+                                u * i128::from((e.date - it.due_date).num_days());
                         }
                     }
                 }
@@ -835,8 +842,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
             ends[k - 1].succ_opt().ok_or(overflow("dates"))?
         };
         let to = ends[k];
-        let days = (to - from).num_days() + 1;
-        let month_days = month_days(to, months);
+        let basis = KpiBasis::new(from, to, months, &policy.kpi)?;
         out.push(KpiReport {
             from,
             to,
@@ -844,7 +850,7 @@ pub(crate) fn kpi_series<B: MonitorView>(
             currency,
             groups: p
                 .into_iter()
-                .map(|(key, part)| Ok((key, part.kpis(days, &month_days, mu)?)))
+                .map(|(key, part)| Ok((key, part.kpis(&basis, mu)?)))
                 .collect::<Result<_, MonitorError>>()?,
         });
     }

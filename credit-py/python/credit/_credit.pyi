@@ -589,7 +589,14 @@ class CreditBook:
     def kpis(
         self, from_date: _Date, to_date: _Date, currency: _CurrencyLike, group_by: str = "total", floats: bool = False
     ) -> DataFrame:
-        """KPIs for a period as a pandas DataFrame indexed by group key (not by currency: one report currency)."""
+        """KPIs for a period as a pandas DataFrame indexed by group key (not by currency: one report currency).
+
+        Columns: ``beginning_receivables``, ``receivables``, ``current``, ``overdue``, ``disputed``,
+        ``credit_sales``, ``collected``, ``disputes_resolved`` (Decimal), ``promises_made``,
+        ``promises_kept_count``, ``days_in_period`` (int), then each of ``kpi_names()`` (Decimal, None
+        where undefined). The conventions (days in the period, DSO on ending or average receivables,
+        CEI's CRF form, countback's month days and look-back, rounding) are the policy's
+        ``monitoring.kpi`` fields."""
     def kpi_series(
         self,
         start: _Date,
