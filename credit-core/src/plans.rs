@@ -88,6 +88,38 @@ fn bad(field: &'static str, value: impl ToString, reason: impl Into<String>) -> 
     }
 }
 
+/// What a plan's due dates are counted from. Each due date is its anchor
+/// plus a whole number of periods, the day clipped to the month's end —
+/// never chained from the previous due date, so a clipped day does not
+/// stick. The two differ for monthly and longer frequencies when the
+/// first due date was clipped: a plan starting on 31 January pays on
+/// 28 February, then
+///
+/// * [`Anchor::FirstDue`] (default): the 28th of every month (first due +
+///   k months: the day of the first due date);
+/// * [`Anchor::Start`]: 31 March, 30 April, 31 May… (start + k months,
+///   clipped: python-dateutil's `start + relativedelta(months=k)`, and
+///   the roll day of swap schedules: every period end on the start's day
+///   of the month).
+///
+/// Day-based frequencies (weekly, every N days) give the same dates
+/// either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    /// Due date k = first due date + (k − 1) periods. The default.
+    #[default]
+    FirstDue,
+    /// Due date k = start + k periods (no separate first due date).
+    Start,
+}
+
+impl Anchor {
+    fn is_first_due(&self) -> bool {
+        *self == Anchor::FirstDue
+    }
+}
+
 /// How often installments fall due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -96,7 +128,7 @@ pub enum Frequency {
     Weekly,
     /// Every 14 days.
     Biweekly,
-    /// Every calendar month (anchored on the first due date's day, clipped
+    /// Every calendar month (counted from the plan's [`Anchor`], clipped
     /// to month ends).
     Monthly,
     /// Every 3 calendar months.
@@ -361,6 +393,10 @@ pub struct PlanTerms {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_due: Option<NaiveDate>,
+    /// What the due dates of monthly and longer frequencies are counted
+    /// from: the first due date (default) or the start (see [`Anchor`]).
+    #[serde(default, skip_serializing_if = "Anchor::is_first_due")]
+    pub anchor: Anchor,
     /// Calendar for moving due dates to business days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar: Option<BusinessCalendar>,
@@ -603,6 +639,13 @@ impl PlanTerms {
             if f < self.start {
                 return Err(bad("first_due", f, "on or after the start"));
             }
+            if self.anchor == Anchor::Start {
+                return Err(bad(
+                    "anchor",
+                    "start",
+                    "a plan anchored on its start falls due one period after it: give no first_due",
+                ));
+            }
         }
         if let Some(f) = &self.setup_fee {
             f.validate("setup_fee")?;
@@ -675,10 +718,11 @@ impl PlanTerms {
     }
 
     fn due_date(&self, anchor: NaiveDate, k: u32) -> Result<NaiveDate, PlanError> {
-        let d = self
-            .frequency
-            .nth(anchor, k - 1)
-            .ok_or(PlanError::Overflow("due dates"))?;
+        let d = match self.anchor {
+            Anchor::FirstDue => self.frequency.nth(anchor, k - 1),
+            Anchor::Start => self.frequency.nth(self.start, k),
+        }
+        .ok_or(PlanError::Overflow("due dates"))?;
         match &self.calendar {
             Some(c) => c
                 .adjust(d, self.convention)

@@ -82,5 +82,5 @@ fn shared_plan_cases() {
             other => panic!("unknown op {other}"),
         }
     }
-    assert_eq!(checked, 10);
+    assert_eq!(checked, 13);
 }

@@ -51,7 +51,7 @@ def test_shared_plan_cases() -> None:
             assert plan.payoff(d(f[0]))["total"] == Decimal(f[1])
         elif op == "end":
             cases += 1
-    assert cases == 10
+    assert cases == 13
 
 
 TERMS = {"currency": "EUR", "principal": "10000.00", "start": date(2026, 1, 1), "frequency": "monthly",

@@ -105,7 +105,7 @@ static void run_cases(const char *path) {
     }
     fclose(f);
     credit_plan_free(plan);
-    CHECK(cases == 10);
+    CHECK(cases == 13);
 }
 
 static void test_errors(void) {

@@ -21,6 +21,7 @@ fn terms(principal: &str, n: u32, method: Method, rate: &str) -> PlanTerms {
         installment_amount: None,
         down_payment: None,
         first_due: None,
+        anchor: Anchor::FirstDue,
         calendar: None,
         convention: BusinessDayConvention::Unadjusted,
         method,
@@ -446,4 +447,17 @@ fn an_exact_half_cent_of_interest_is_a_half_cent() {
         (p.schedule[0].due_date, p.schedule[0].interest),
         (d("2026-01-16"), m("0.02"))
     );
+}
+
+/// An anchor on the start with a separate first due date is a
+/// contradiction: refused, naming the field.
+#[test]
+fn an_anchor_on_the_start_refuses_a_first_due_date() {
+    let mut t = terms("400.00", 4, Method::EqualPrincipal, "0");
+    t.anchor = Anchor::Start;
+    t.first_due = Some(d("2026-02-15"));
+    match PaymentPlan::new(t) {
+        Err(PlanError::InvalidField { field, .. }) => assert_eq!(field, "anchor"),
+        other => panic!("{other:?}"),
+    }
 }
