@@ -6,6 +6,12 @@
 //! * **Baseline.** Every period runs from the baseline date: the invoice date
 //!   unless the caller passes another (e.g. the delivery date) in
 //!   [`ScheduleOptions::baseline`]. This is SAP's "baseline date for payment".
+//!   A term may move it ([`PaymentTerms::with_baseline`], notation
+//!   `(baseline end of month)`, `(cut-off day 25)`): to the end of the
+//!   document's month (SAP's baseline date calculation on a fixed day 31),
+//!   and past an end-of-month cut-off day to the 1st of the next month (the
+//!   EOM trade practice "dated after the 25th counts as next month's").
+//!   The baseline used is [`Schedule::baseline`].
 //! * **Inclusive deadlines.** Paying *on* a discount deadline still earns the
 //!   discount; paying on the net due date is on time.
 //! * **"Net 30 EOM".** Trade use reads it two ways, and both are supported
@@ -379,24 +385,56 @@ pub struct TermLine {
 #[serde(try_from = "TermsRepr", into = "TermsRepr")]
 pub struct PaymentTerms {
     lines: Vec<TermLine>,
+    baseline: TermBaseline,
+    eom_cutoff_day: Option<u32>,
+}
+
+/// What the periods of a term run from (SAP's "baseline date
+/// calculation"): the document date — the invoice date, or the
+/// [`ScheduleOptions::baseline`] the caller passes — or the end of its
+/// month. The baseline used is reported as [`Schedule::baseline`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermBaseline {
+    /// The document date itself. The default.
+    #[default]
+    InvoiceDate,
+    /// The last day of the document date's month (notation `(baseline end
+    /// of month)`): `Net 30` then runs like `Net 30 EOM`, and discount
+    /// periods too.
+    EndOfMonth,
+}
+
+impl TermBaseline {
+    fn is_default(&self) -> bool {
+        *self == TermBaseline::InvoiceDate
+    }
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TermsRepr {
     lines: Vec<TermLine>,
+    #[serde(default, skip_serializing_if = "TermBaseline::is_default")]
+    baseline: TermBaseline,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    eom_cutoff_day: Option<u32>,
 }
 
 impl TryFrom<TermsRepr> for PaymentTerms {
     type Error = TermsError;
     fn try_from(r: TermsRepr) -> Result<Self, TermsError> {
-        PaymentTerms::new(r.lines)
+        PaymentTerms::new(r.lines)?.with_baseline(r.baseline, r.eom_cutoff_day)
     }
 }
 
 impl From<PaymentTerms> for TermsRepr {
     fn from(t: PaymentTerms) -> Self {
-        TermsRepr { lines: t.lines }
+        TermsRepr {
+            lines: t.lines,
+            baseline: t.baseline,
+            eom_cutoff_day: t.eom_cutoff_day,
+        }
     }
 }
 
@@ -570,7 +608,97 @@ impl PaymentTerms {
         for l in &mut lines {
             l.body.canonicalize();
         }
-        Ok(PaymentTerms { lines })
+        Ok(PaymentTerms {
+            lines,
+            baseline: TermBaseline::InvoiceDate,
+            eom_cutoff_day: None,
+        })
+    }
+
+    /// These terms with a baseline rule and an end-of-month cut-off day:
+    /// a document dated after day `eom_cutoff_day` of its month counts as
+    /// dated the 1st of the next month (the trade practice for EOM terms,
+    /// e.g. "invoices dated after the 25th are treated as dated the
+    /// following month"; SAP writes it as day limits), then `baseline`
+    /// applies (the end of that month, or that date itself).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use credit_core::money::{Currency, Money};
+    /// use credit_core::terms::{PaymentTerms, ScheduleOptions, TermBaseline};
+    /// let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    /// let t = PaymentTerms::parse("2/10 Net 30").unwrap()
+    ///     .with_baseline(TermBaseline::EndOfMonth, Some(25)).unwrap();
+    /// assert_eq!(t.to_string(), "2/10 Net 30 (baseline end of month, cut-off day 25)");
+    /// let eur = Currency::iso("EUR").unwrap();
+    /// let amount = Money::parse("100.00", eur).unwrap();
+    /// // Dated the 26th: next month's, baseline 28 February.
+    /// let s = t.schedule(d("2026-01-26"), amount, &ScheduleOptions::default()).unwrap();
+    /// assert_eq!((s.baseline, s.net_due_date()), (d("2026-02-28"), d("2026-03-30")));
+    /// ```
+    ///
+    /// # Errors
+    /// [`TermsError::InvalidRule`] for a cut-off day outside 1..=30;
+    /// [`TermsError::DayLimit`] for terms with day limits (they already
+    /// choose by the day of the month: use one or the other).
+    pub fn with_baseline(
+        mut self,
+        baseline: TermBaseline,
+        eom_cutoff_day: Option<u32>,
+    ) -> Result<Self, TermsError> {
+        if let Some(c) = eom_cutoff_day {
+            if !(1..=30).contains(&c) {
+                return Err(TermsError::InvalidRule {
+                    field: "eom_cutoff_day",
+                    value: c,
+                    reason: "a day of the month from 1 to 30",
+                });
+            }
+        }
+        let moved = baseline != TermBaseline::InvoiceDate || eom_cutoff_day.is_some();
+        if moved && self.lines.len() > 1 {
+            return Err(TermsError::DayLimit {
+                value: self.lines[0].up_to_day,
+                reason: "day limits already choose by the day of the month: give them or a baseline rule and cut-off day, not both",
+            });
+        }
+        self.baseline = baseline;
+        self.eom_cutoff_day = eom_cutoff_day;
+        Ok(self)
+    }
+
+    /// The baseline rule.
+    pub fn baseline(&self) -> TermBaseline {
+        self.baseline
+    }
+
+    /// The end-of-month cut-off day, if any.
+    pub fn eom_cutoff_day(&self) -> Option<u32> {
+        self.eom_cutoff_day
+    }
+
+    /// The baseline the periods run from for a document dated `date`: moved
+    /// to the 1st of the next month past the cut-off day, then to its
+    /// month's end under [`TermBaseline::EndOfMonth`].
+    ///
+    /// # Errors
+    /// [`CalendarError::OutOfRange`] at the end of the calendar.
+    pub fn baseline_for(&self, date: NaiveDate) -> Result<NaiveDate, CalendarError> {
+        let date = match self.eom_cutoff_day {
+            Some(c) if date.day() > c => {
+                end_of_month(date)
+                    .succ_opt()
+                    .ok_or(CalendarError::OutOfRange {
+                        operation: "cut-off day",
+                        date,
+                    })?
+            }
+            _ => date,
+        };
+        Ok(match self.baseline {
+            TermBaseline::InvoiceDate => date,
+            TermBaseline::EndOfMonth => end_of_month(date),
+        })
     }
 
     /// Single-line terms with discount tiers and a net rule.
@@ -601,8 +729,8 @@ impl PaymentTerms {
     /// [`TermsError::Parse`] with the position and what was expected, or a
     /// validation error.
     pub fn parse(text: &str) -> Result<Self, TermsError> {
-        let lines = Parser::new(text)?.terms()?;
-        PaymentTerms::new(lines)
+        let (lines, baseline, cutoff) = Parser::new(text)?.terms()?;
+        PaymentTerms::new(lines)?.with_baseline(baseline, cutoff)
     }
 
     /// The lines (one unless the term has day limits).
@@ -677,14 +805,15 @@ impl PaymentTerms {
                 b
             }
         };
-        let baseline = opts.baseline.unwrap_or(invoice_date);
+        let document = opts.baseline.unwrap_or(invoice_date);
+        let baseline = self.baseline_for(document)?;
         let adjust = |d: NaiveDate| -> Result<NaiveDate, TermsError> {
             match opts.calendar {
                 Some(cal) => Ok(cal.adjust(d, opts.convention)?),
                 None => Ok(d),
             }
         };
-        let line = self.line_for(baseline);
+        let line = self.line_for(document);
         let mut installments = Vec::new();
         let mut discounts = Vec::new();
         match &line.body {
@@ -766,7 +895,9 @@ impl PaymentTerms {
 /// Options for [`PaymentTerms::schedule`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ScheduleOptions<'a> {
-    /// Baseline date if not the invoice date (e.g. the delivery date).
+    /// The document date the baseline comes from, if not the invoice date
+    /// (e.g. the delivery date); the term's [`TermBaseline`] and cut-off day
+    /// then apply to it.
     pub baseline: Option<NaiveDate>,
     /// The discountable part of the invoice (e.g. the amount before tax);
     /// the whole amount if `None`.
@@ -818,7 +949,8 @@ pub struct Schedule {
     /// The invoice date.
     #[serde(with = "crate::serde_date")]
     pub invoice_date: NaiveDate,
-    /// The baseline all periods ran from.
+    /// The baseline all periods ran from (after the term's cut-off day and
+    /// baseline rule).
     #[serde(with = "crate::serde_date")]
     pub baseline: NaiveDate,
     /// The invoice amount.
@@ -945,15 +1077,26 @@ impl fmt::Display for TermBody {
 impl fmt::Display for PaymentTerms {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.lines.len() == 1 {
-            return self.lines[0].body.fmt(f);
-        }
-        let mut from = 1;
-        for (i, l) in self.lines.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
+            self.lines[0].body.fmt(f)?;
+        } else {
+            let mut from = 1;
+            for (i, l) in self.lines.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "Day {}-{}: {}", from, l.up_to_day, l.body)?;
+                from = l.up_to_day + 1;
             }
-            write!(f, "Day {}-{}: {}", from, l.up_to_day, l.body)?;
-            from = l.up_to_day + 1;
+        }
+        let mut options = Vec::new();
+        if self.baseline == TermBaseline::EndOfMonth {
+            options.push("baseline end of month".to_string());
+        }
+        if let Some(c) = self.eom_cutoff_day {
+            options.push(format!("cut-off day {c}"));
+        }
+        if !options.is_empty() {
+            write!(f, " ({})", options.join(", "))?;
         }
         Ok(())
     }
@@ -964,7 +1107,10 @@ impl fmt::Display for PaymentTerms {
 /// Grammar (`N` a whole number, `P` a decimal percent):
 ///
 /// ```text
-/// terms       := line | dayline (";" dayline)*
+/// terms       := (line | dayline (";" dayline)*) [options]
+/// options     := "(" option ("," option)* ")"
+/// option      := "baseline" ("end of month" | "invoice date")
+///              | "cut-off day" N
 /// dayline     := "Day" N "-" N ":" line
 /// line        := installment ("," installment)*
 ///              | (discount [","])* net
@@ -1031,13 +1177,13 @@ impl Parser {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 toks.push((Tok::Word(w), start));
-            } else if "/,%;:-+".contains(c) {
+            } else if "/,%;:-+()".contains(c) {
                 toks.push((Tok::Sym(c), i));
                 i += 1;
             } else {
                 return Err(ParseError {
                     position: i,
-                    expected: "a number, a word or one of / , % ; : - +".into(),
+                    expected: "a number, a word or one of / , % ; : - + ( )".into(),
                     found: format!("{c:?}"),
                 });
             }
@@ -1118,7 +1264,7 @@ impl Parser {
         self.err("a percentage such as 2 or 1.5")
     }
 
-    fn terms(&mut self) -> Result<Vec<TermLine>, ParseError> {
+    fn terms(&mut self) -> Result<(Vec<TermLine>, TermBaseline, Option<u32>), ParseError> {
         let lines = if self.is_word("day") && matches!(self.peek_at(2), Tok::Sym('-')) {
             let mut lines = Vec::new();
             let mut expect_from = 1;
@@ -1157,10 +1303,45 @@ impl Parser {
                 body: self.line()?,
             }]
         };
+        let (mut baseline, mut cutoff) = (TermBaseline::InvoiceDate, None);
+        if self.is_sym('(') {
+            self.bump();
+            loop {
+                if self.is_word("baseline") {
+                    self.bump();
+                    if self.is_word("invoice") {
+                        self.bump();
+                        self.word("date")?;
+                        baseline = TermBaseline::InvoiceDate;
+                    } else {
+                        self.word("end")?;
+                        self.word("of")?;
+                        self.word("month")?;
+                        baseline = TermBaseline::EndOfMonth;
+                    }
+                } else if self.is_word("cut") {
+                    self.bump();
+                    self.sym('-')?;
+                    self.word("off")?;
+                    self.word("day")?;
+                    cutoff = Some(self.int("a cut-off day of the month")?);
+                } else {
+                    return self.err(
+                        "'baseline end of month', 'baseline invoice date' or 'cut-off day N'",
+                    );
+                }
+                if self.is_sym(',') {
+                    self.bump();
+                } else {
+                    break;
+                }
+            }
+            self.sym(')')?;
+        }
         if *self.peek() != Tok::End {
             return self.err("end of text");
         }
-        Ok(lines)
+        Ok((lines, baseline, cutoff))
     }
 
     fn line(&mut self) -> Result<TermBody, ParseError> {

@@ -4,7 +4,8 @@ use chrono::{Days, NaiveDate};
 use credit_core::calendar::{BusinessCalendar, BusinessDayConvention, DayCount, Weekend};
 use credit_core::money::{Currency, Money, RoundingMode};
 use credit_core::terms::{
-    DiscountTier, DueRule, Installment, PaymentTerms, ScheduleOptions, TermBody, TermLine,
+    DiscountTier, DueRule, Installment, PaymentTerms, ScheduleOptions, TermBaseline, TermBody,
+    TermLine,
 };
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -90,7 +91,18 @@ fn terms() -> impl Strategy<Value = PaymentTerms> {
             },
         ]),
     ]
-    .prop_filter_map("valid terms", |lines| PaymentTerms::new(lines).ok())
+    .prop_flat_map(|lines| {
+        (
+            Just(lines),
+            prop::sample::select(vec![TermBaseline::InvoiceDate, TermBaseline::EndOfMonth]),
+            prop::option::of(1u32..=30),
+        )
+    })
+    .prop_filter_map("valid terms", |(lines, baseline, cutoff)| {
+        let t = PaymentTerms::new(lines).ok()?;
+        // Day limits take no baseline rule: then the terms as they are.
+        Some(t.clone().with_baseline(baseline, cutoff).unwrap_or(t))
+    })
 }
 
 proptest! {

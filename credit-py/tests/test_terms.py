@@ -155,3 +155,21 @@ def test_parser_never_crashes(text):
         PaymentTerms(text)
     except credit.CreditError:
         pass
+
+
+def test_baseline_end_of_month_and_cutoff_day_round_trip_and_are_reported():
+    """Issue 14: '(baseline end of month, cut-off day 25)' in the notation
+    and JSON; an invoice dated the 26th counts as February's, so the
+    schedule's baseline is 28 February and Net 30 falls on 30 March."""
+    t = PaymentTerms.parse("net 30 (cut-off day 25, baseline end of month)")
+    assert str(t) == "Net 30 (baseline end of month, cut-off day 25)"
+    doc = json.loads(t.to_json())
+    assert (doc["baseline"], doc["eom_cutoff_day"]) == ("end_of_month", 25)
+    assert PaymentTerms.from_json(t.to_json()) == t
+    s = t.schedule(date(2026, 1, 26), Money("100.00", "EUR"))
+    assert (s.baseline, s.net_due_date) == (date(2026, 2, 28), date(2026, 3, 30))
+    # On the cut-off day itself, still January's.
+    s = t.schedule(date(2026, 1, 25), Money("100.00", "EUR"))
+    assert (s.baseline, s.net_due_date) == (date(2026, 1, 31), date(2026, 3, 2))
+    with pytest.raises(credit.ValidationError, match="eom_cutoff_day"):
+        PaymentTerms.parse("Net 30 (cut-off day 31)")

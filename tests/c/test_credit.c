@@ -184,6 +184,41 @@ static void test_calendar(void) {
     CHECK(credit_date_parse("2027-02-29", &out) == CREDIT_INVALID_ARGUMENT);
 }
 
+/* Issue 14: a term's baseline rule and cut-off day survive JSON, and the
+ * schedule reports the baseline it ran from (dated 01-26, past the 25th:
+ * February's, whose end is the baseline). */
+static void test_terms_baseline(void) {
+    credit_terms *t = NULL, *t2 = NULL;
+    CHECK(credit_terms_parse("Net 30 (baseline end of month, cut-off day 25)", &t) == CREDIT_OK);
+    char *json = NULL, *s = NULL;
+    CHECK(credit_terms_to_json(t, &json) == CREDIT_OK);
+    CHECK(strstr(json, "\"baseline\":\"end_of_month\"") != NULL);
+    CHECK(strstr(json, "\"eom_cutoff_day\":25") != NULL);
+    CHECK(credit_terms_from_json(json, &t2) == CREDIT_OK);
+    credit_string_free(json);
+    CHECK(credit_terms_display(t2, &s) == CREDIT_OK && take_eq(s, "Net 30 (baseline end of month, cut-off day 25)"));
+    credit_schedule *sch = NULL;
+    CHECK(credit_terms_schedule(t2, ymd(2026, 1, 26), "100.00", "EUR", NULL, &sch) == CREDIT_OK);
+    char *sj = NULL;
+    CHECK(credit_schedule_to_json(sch, &sj) == CREDIT_OK);
+    CHECK(strstr(sj, "\"baseline\":\"2026-02-28\"") != NULL);
+    credit_string_free(sj);
+    credit_schedule_free(sch);
+    /* An out-of-range cut-off day in JSON is refused. */
+    credit_terms *bad = NULL;
+    const char *good = "{\"lines\":[{\"up_to_day\":31,\"body\":{\"type\":\"standard\",\"discounts\":[],"
+                       "\"net\":{\"rule\":\"days_after\",\"days\":30}}}],\"eom_cutoff_day\":25}";
+    const char *zero = "{\"lines\":[{\"up_to_day\":31,\"body\":{\"type\":\"standard\",\"discounts\":[],"
+                       "\"net\":{\"rule\":\"days_after\",\"days\":30}}}],\"eom_cutoff_day\":0}";
+    CHECK(credit_terms_from_json(good, &bad) == CREDIT_OK);
+    credit_terms_free(bad);
+    bad = NULL;
+    CHECK(credit_terms_from_json(zero, &bad) == CREDIT_PARSE_ERROR && bad == NULL);
+    CHECK(strstr(credit_last_error(), "eom_cutoff_day") != NULL);
+    credit_terms_free(t2);
+    credit_terms_free(t);
+}
+
 static void test_terms(void) {
     credit_money *bad_money_slot = NULL;
     credit_terms *t = NULL;
@@ -480,6 +515,7 @@ int main(int argc, char **argv) {
     test_calendar();
     test_terms();
     test_threads();
+    test_terms_baseline();
     test_conformance(argc > 1 ? argv[1] : "tests/conformance/terms_cases.json");
     printf("c: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
