@@ -187,11 +187,12 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let (path, message) = e(
-            r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "static_limit", "action": "block", "tolerance_percent": 5}]}"#,
+            r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "static_limit", "action": "block", "tolerance_percent": 5.5}]}"#,
         );
+        // (An integer is exact and accepted since issue 14; a float is not.)
         assert_eq!(path, "steps[0].tolerance_percent");
         assert!(
-            message.starts_with("invalid type: integer `5`"),
+            message.starts_with("invalid type: floating point `5.5`"),
             "{message}"
         );
         // A message that does not start with a field name stays whole.

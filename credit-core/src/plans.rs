@@ -1022,8 +1022,16 @@ impl PaymentPlan {
     /// [`PlanError::InvalidField`] for malformed JSON (field `terms`) and
     /// everything [`PaymentPlan::new`] checks.
     pub fn from_terms_json(text: &str) -> Result<Self, PlanError> {
+        // The bounded reader, so a wrong field is named by its path.
         let t: PlanTerms =
-            serde_json::from_str(text).map_err(|e| bad("terms", "JSON", e.to_string()))?;
+            crate::json::from_str("plan terms", text, &crate::bounds::Bounds::DEFAULT).map_err(
+                |e| match e {
+                    crate::json::DocumentError::Invalid { path, message, .. } => {
+                        bad("terms", "JSON", format!("{path}: {message}"))
+                    }
+                    other => bad("terms", "JSON", other.to_string()),
+                },
+            )?;
         Self::new(t)
     }
 

@@ -2,8 +2,10 @@
 //! their type.
 //!
 //! `#[serde(with = "credit_core::serde_decimal")]` on a `Decimal` field
-//! writes `"12.50"` and reads only strings (a JSON number is refused, since a
-//! parser may already have turned it into a binary float).
+//! writes `"12.50"` and reads strings and integers — an integer is exact
+//! (`12` is `12`); a number with a fraction or an exponent is refused,
+//! since a parser may already have turned it into a binary float (and so is
+//! an integer too large for 64 bits, which JSON parsers read as a float).
 //!
 //! **Marked by type.** A decimal is written as a newtype struct named
 //! [`MARK`] holding its exact string. JSON (and every serializer that does
@@ -47,11 +49,30 @@ impl serde::de::Visitor<'_> for DecimalText {
     type Value = Decimal;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a decimal string such as \"1234.50\"")
+        f.write_str("a decimal string such as \"1234.50\" or an integer")
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
         parse(v).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Decimal, E> {
+        Decimal::try_from_i128_with_scale(v, 0)
+            .map_err(|_| E::custom(format!("integer {v} is beyond the decimal range")))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Decimal, E> {
+        i128::try_from(v)
+            .map_err(|_| E::custom(format!("integer {v} is beyond the decimal range")))
+            .and_then(|v| self.visit_i128(v))
     }
 }
 
@@ -88,12 +109,12 @@ pub fn parse_strict(text: &str) -> Option<Decimal> {
     Decimal::from_str_exact(text).ok()
 }
 
-/// Reads a decimal from a JSON string only.
+/// Reads a decimal from a string or an integer (see the module docs).
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    d.deserialize_str(DecimalText)
+    d.deserialize_any(DecimalText)
 }
 
-/// The same for `Option<Decimal>`: `null` or a string.
+/// The same for `Option<Decimal>`: `null`, a string or an integer.
 pub mod option {
     use rust_decimal::Decimal;
     use serde::{Deserializer, Serializer};
@@ -112,7 +133,7 @@ pub mod option {
         impl<'de> serde::de::Visitor<'de> for Opt {
             type Value = Option<Decimal>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("null or a decimal string such as \"1234.50\"")
+                f.write_str("null, a decimal string such as \"1234.50\" or an integer")
             }
             fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
                 Ok(None)
@@ -252,5 +273,46 @@ pub mod dated {
     ) -> Result<Vec<(NaiveDate, Decimal)>, D::Error> {
         let v = Vec::<(Day, Dec)>::deserialize(d)?;
         Ok(v.into_iter().map(|(t, x)| (t.0, x.0)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct A {
+        #[serde(with = "super")]
+        a: Decimal,
+        #[serde(default, with = "super::option")]
+        b: Option<Decimal>,
+    }
+
+    /// Issue 14: an integer is exact and accepted; a fraction, an exponent
+    /// or an integer past 64 bits (read as a float by JSON) is refused.
+    #[test]
+    fn integers_are_exact_floats_are_refused() {
+        let a = |t: &str| serde_json::from_str::<A>(t).map(|x| (x.a, x.b));
+        assert_eq!(
+            a(r#"{"a": 12, "b": -7}"#).unwrap(),
+            (Decimal::from(12), Some(Decimal::from(-7)))
+        );
+        assert_eq!(
+            a(r#"{"a": "12.50"}"#).unwrap(),
+            ("12.50".parse().unwrap(), None)
+        );
+        assert_eq!(
+            a(r#"{"a": 18446744073709551615}"#).unwrap().0,
+            Decimal::from(u64::MAX)
+        );
+        for bad in [
+            r#"{"a": 1.5}"#,
+            r#"{"a": 1e3}"#,
+            r#"{"a": 100000000000000000000}"#,
+            r#"{"a": true}"#,
+        ] {
+            let e = a(bad).unwrap_err().to_string();
+            assert!(e.contains("expected a decimal string"), "{bad}: {e}");
+        }
     }
 }

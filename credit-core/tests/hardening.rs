@@ -396,15 +396,25 @@ fn document_errors_name_the_field_and_unknown_fields_are_refused() {
         r#"{"id":"e1","customer":"C1","date":"2026-02-30","type":"reversal","event_id":"e0"}"#,
     );
     assert!(e.starts_with("invalid event: date:"), "{e}");
-    // Policy steps too, with the step's index.
+    // Policy steps too, with the step's index. An integer is exact and
+    // accepted (issue 14); a float is refused, naming the field.
     let e = Policy::from_json(
-        r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "oldest_overdue", "action": "warn", "days": 30, "materiality": 5}]}"#,
+        r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "oldest_overdue", "action": "warn", "days": 30, "materiality": 5.5}]}"#,
     )
     .unwrap_err()
     .to_string();
     assert!(
-        e.starts_with("invalid policy: steps[0].materiality: invalid type: integer `5`"),
+        e.starts_with("invalid policy: steps[0].materiality: invalid type: floating point `5.5`"),
         "{e}"
+    );
+    let p = Policy::from_json(
+        r#"{"schema_version": 1, "policy_id": "p", "steps": [{"step": "oldest_overdue", "action": "warn", "days": 30, "materiality": 5}]}"#,
+    )
+    .unwrap();
+    assert!(
+        p.to_json().contains(r#""materiality":"5""#),
+        "{}",
+        p.to_json()
     );
     // A flat event and a flat step write back the same fields they read.
     let text = format!(
@@ -794,4 +804,34 @@ fn every_event_kind_refuses_an_unknown_field_and_changes_nothing() {
         b.apply(serde_json::from_str(l).unwrap())
             .unwrap_or_else(|e| panic!("{l}: {e}"));
     }
+}
+
+/// Issue 14: an overflow names what overflowed. Each account's 7e26 fits;
+/// 120 of them do not fit one total: aging says "aging sums" and the KPIs
+/// "KPI sums" (an overflow in aging once said "the credit check").
+#[test]
+fn an_overflow_names_the_figure_that_overflowed() {
+    use credit_core::monitor::GroupBy;
+    let ids: Vec<String> = (0..120).map(|i| format!("C{i:03}")).collect();
+    let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut b = book_of(&names, "EUR", "1.00");
+    for c in &names {
+        b.apply(ev(&format!(
+            r#"{{"id":"e{c}","customer":"{c}","date":"2026-01-02","type":"invoiced","invoice_id":"I{c}","amount":"700000000000000000000000000.00","currency":"EUR","due_date":"2026-02-01"}}"#
+        )))
+        .unwrap();
+    }
+    let eur = cur("EUR");
+    let e = b
+        .aging(d("2026-03-01"), GroupBy::Total, Some(eur))
+        .unwrap_err();
+    assert_eq!(e.to_string(), "arithmetic overflow in aging sums");
+    let e = b
+        .kpis(d("2026-01-01"), d("2026-03-01"), GroupBy::Total, eur)
+        .unwrap_err();
+    assert_eq!(e.to_string(), "arithmetic overflow in KPI sums");
+    // Per customer each figure fits.
+    assert!(b
+        .aging(d("2026-03-01"), GroupBy::Customer, Some(eur))
+        .is_ok());
 }

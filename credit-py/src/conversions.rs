@@ -165,6 +165,15 @@ pub(crate) fn to_date_cell(obj: &Bound<'_, PyAny>, field: &'static str) -> PyRes
 }
 
 pub(crate) fn py_date(py: Python<'_>, d: NaiveDate) -> PyResult<PyObject> {
+    // The core's calendar runs past Python's (years 1 to 9999): a date
+    // beyond it is the typed date error, not `datetime`'s ValueError.
+    if !(1..=9999).contains(&d.year()) {
+        return Err(crate::errors::kind_err(
+            py,
+            ErrorKind::DateOutOfRange,
+            format!("date out of range: {d} is past Python's dates (years 1 to 9999)"),
+        ));
+    }
     Ok(DATE
         .import(py, "datetime", "date")?
         .call1((d.year(), d.month(), d.day()))?

@@ -448,12 +448,21 @@ impl PyScorecard {
     fn score_batch(
         slf: &Bound<'_, Self>,
         data: &Bound<'_, PyAny>,
-        threads: usize,
-        reasons: usize,
+        threads: i64,
+        reasons: i64,
         points: bool,
         output: &str,
     ) -> PyResult<PyObject> {
         let py = slf.py();
+        let reasons = usize::try_from(reasons).map_err(|_| {
+            crate::errors::kind_err(
+                py,
+                ErrorKind::Validation,
+                format!("reasons: {reasons} is below 0"),
+            )
+        })?;
+        let threads = credit_core::scoring::Scorecard::check_threads(threads)
+            .map_err(|e| crate::errors::err(py, e))?;
         if output != "pandas" && output != "numpy" {
             return Err(crate::errors::kind_err(
                 py,
@@ -485,7 +494,7 @@ impl PyScorecard {
                         points: points.then_some(pts.as_mut_slice()),
                         reasons: (reasons > 0).then_some(rsn.as_mut_slice()),
                     },
-                    threads.max(1),
+                    threads,
                 )
             })
             .map_err(|e| crate::errors::err(py, e))?;

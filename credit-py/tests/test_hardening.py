@@ -267,3 +267,47 @@ def test_table_import_refuses_missing_or_lossy_cells():
             credit.Scorecard.from_table(pd.DataFrame([rows[0], bad], columns=["variable", "bin", "points"]), **kw)
     with pytest.raises(credit.ValidationError, match="expected \\(variable, bin, points\\)"):
         credit.Scorecard.from_table([rows[0], ("dbt", "[5.0,inf)")], **kw)
+
+
+def test_thread_and_reason_counts_are_checked() -> None:
+    """Issue 14: threads=-1 raised OverflowError ("can't convert negative int
+    to unsigned") and 0 ran on one thread silently; both are now a
+    ValidationError naming the argument, as is a negative reason count."""
+    df = pd.DataFrame({"dbt": [1.0], "util": [0.5], "industry": ["retail"]})
+    for bad in (-1, 0, 1025):
+        with pytest.raises(credit.ValidationError, match="threads"):
+            CARD.score_batch(df, threads=bad)
+    with pytest.raises(credit.ValidationError, match="reasons"):
+        CARD.score_batch(df, reasons=-1)
+    assert CARD.score_batch(df, threads=2).shape[0] == 1
+
+
+def test_dates_past_pythons_calendar_are_date_out_of_range() -> None:
+    """Issue 14: Net 30 from 9999-12-20 falls in year 10000, which the core
+    computes but Python cannot hold: a DateOutOfRange (a CreditError), not
+    datetime's ValueError."""
+    t = credit.PaymentTerms("Net 30")
+    with pytest.raises(credit.DateOutOfRange, match="10000-01-19"):
+        t.schedule(date(9999, 12, 20), credit.Money("1.00", "EUR")).net_due_date
+    terms = {"currency": "EUR", "principal": "100.00", "start": date(9999, 6, 1), "frequency": "monthly",
+             "installments": 12, "method": "equal_split"}
+    with pytest.raises(credit.DateOutOfRange):
+        credit.PaymentPlan(terms).schedule()
+
+
+def test_integers_are_accepted_where_a_decimal_is_exact() -> None:
+    """Issue 14: an integer rate or amount in a document was refused ("invalid
+    type: integer"); an int is exact, so it is read as that decimal. A float
+    is still refused."""
+    terms = {"currency": "EUR", "principal": 10000, "start": date(2026, 1, 1), "frequency": "monthly",
+             "installments": 12, "method": "annuity", "annual_rate": 12}
+    p = credit.PaymentPlan(terms)
+    # The same plan as with "10000.00" and "12": 888.49 a month (the shared
+    # plan cases).
+    assert p.schedule_rows()[0]["total"] == Decimal("888.49")
+    with pytest.raises(credit.InvalidTypeError):
+        credit.PaymentPlan({**terms, "annual_rate": 12.0})
+    b = credit.CreditBook(POLICY)
+    b.upsert_customer({"id": "C1", "name": "Acme", "currency": "EUR"}, D0)
+    b.set_limit({"customer": "C1", "limit": {"amount": 100, "currency": "EUR"}}, D0)
+    assert b.exposure("C1", as_of=D0)["limit"] == Decimal("100.00")

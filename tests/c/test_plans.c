@@ -131,6 +131,29 @@ static void test_errors(void) {
                              "\"annuity\", \"annual_rate\": \"12\"}",
                              &big);
     CHECK((rc == CREDIT_OVERFLOW || rc == CREDIT_VALIDATION_ERROR) && big == NULL);
+    /* Integers are exact: a principal of 10000 and a rate of 12 as JSON
+     * integers give the shared case's 888.49 a month; a float is refused. */
+    credit_plan *ints = NULL;
+    CHECK(credit_plan_new("{\"currency\": \"EUR\", \"principal\": 10000, \"start\": \"2026-01-01\", \"frequency\": "
+                          "\"monthly\", \"installments\": 12, \"method\": \"annuity\", \"annual_rate\": 12}",
+                          &ints) == CREDIT_OK);
+    if (ints) {
+        uint32_t num;
+        credit_date due1;
+        char *pr, *in, *fe, *to;
+        CHECK(credit_plan_installment(ints, 0, &num, &due1, &pr, &in, &fe, &to) == CREDIT_OK);
+        CHECK(strcmp(to, "888.49") == 0);
+        credit_string_free(pr);
+        credit_string_free(in);
+        credit_string_free(fe);
+        credit_string_free(to);
+        credit_plan_free(ints);
+    }
+    credit_plan *fl = NULL;
+    CHECK(credit_plan_new("{\"currency\": \"EUR\", \"principal\": 10000, \"start\": \"2026-01-01\", \"frequency\": "
+                          "\"monthly\", \"installments\": 12, \"method\": \"annuity\", \"annual_rate\": 12.5}",
+                          &fl) == CREDIT_VALIDATION_ERROR && fl == NULL);
+    CHECK(strstr(credit_last_error(), "annual_rate") != NULL);
     uint32_t n;
     credit_date due;
     char *a, *b, *c, *t;

@@ -141,7 +141,8 @@ impl CreditBook {
             self.fx.on(as_of),
             Some(exclude),
         )?;
-        let add = |x: Decimal, v: Decimal| x.checked_add(v).ok_or(BookError::Overflow);
+        let add =
+            |x: Decimal, v: Decimal| x.checked_add(v).ok_or(BookError::Overflow("reservations"));
         match res {
             Reservations::Desk => {
                 f = self
@@ -190,13 +191,17 @@ impl CreditBook {
                     }
                 };
                 let (f, _) = self.check_figures(a, req.as_of, &req.order_id, m, res)?;
-                let w = f.weighted(&m.weights, false).ok_or(BookError::Overflow)?;
+                let w = f
+                    .weighted(&m.weights, false)
+                    .ok_or(BookError::Overflow("group exposure"))?;
                 let v = self.fx.on(req.as_of).convert(
                     w,
                     self.ledger.journal(a).state().currency,
                     gcur,
                 )?;
-                total = total.checked_add(v).ok_or(BookError::Overflow)?;
+                total = total
+                    .checked_add(v)
+                    .ok_or(BookError::Overflow("group exposure"))?;
             }
             Ok::<(), BookError>(())
         })?;
@@ -341,7 +346,9 @@ impl CreditBook {
                 };
                 let mut amount = Decimal::ZERO;
                 for p in self.desk.reserved_parts(a, &req.order_id)? {
-                    amount = amount.checked_add(p.amount).ok_or(BookError::Overflow)?;
+                    amount = amount
+                        .checked_add(p.amount)
+                        .ok_or(BookError::Overflow("reservations"))?;
                 }
                 if !amount.is_zero() {
                     let customer = self.directory.customer(m).id.clone();
@@ -400,7 +407,8 @@ impl CreditBook {
     /// Unknown customer, missing FX rate, overflow.
     pub fn simulate_check(&self, req: &OrderRequest) -> Result<Decision, BookError> {
         let inputs = self.check_inputs(req)?;
-        evaluate(&self.policy.check_config(), &inputs).map_err(|_| BookError::Overflow)
+        evaluate(&self.policy.check_config(), &inputs)
+            .map_err(|_| BookError::Overflow("the credit check"))
     }
 
     /// Whether account `a` already holds `order` as a placed order (which
@@ -418,8 +426,8 @@ impl CreditBook {
     /// logged or reserved on error.
     pub fn check_order(&mut self, req: OrderRequest) -> Result<Decision, BookError> {
         let (inputs, head) = self.measure(&req)?;
-        let decision =
-            evaluate(&self.policy.check_config(), &inputs).map_err(|_| BookError::Overflow)?;
+        let decision = evaluate(&self.policy.check_config(), &inputs)
+            .map_err(|_| BookError::Overflow("the credit check"))?;
         let measured = self.measured(&req, head)?;
         // The converted value is at the credit currency's precision.
         let value = Money::new(inputs.order_amount, inputs.currency)?;
@@ -504,9 +512,9 @@ impl CreditBook {
                 as_of,
                 ..h.request.clone()
             };
-            let decided = self
-                .check_inputs(&req)
-                .and_then(|i| evaluate(&config, &i).map_err(|_| BookError::Overflow));
+            let decided = self.check_inputs(&req).and_then(|i| {
+                evaluate(&config, &i).map_err(|_| BookError::Overflow("the credit check"))
+            });
             match decided {
                 Ok(d) if d.outcome != Outcome::Blocked => out.releasable.push((req.order_id, d)),
                 Ok(_) => {}

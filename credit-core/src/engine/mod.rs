@@ -86,9 +86,10 @@ pub enum BookError {
         /// What was expected.
         reason: &'static str,
     },
-    /// Arithmetic overflow in a check.
-    #[error("arithmetic overflow in the credit check")]
-    Overflow,
+    /// Arithmetic overflow, naming the figure (`credit check`, `exposure`,
+    /// `group exposure`, …).
+    #[error("arithmetic overflow in {0}")]
+    Overflow(&'static str),
     /// A scorecard or a value it cannot score.
     #[error(transparent)]
     Scoring(#[from] crate::scoring::ScoringError),
@@ -599,7 +600,7 @@ impl crate::error::Classify for BookError {
             BookError::Desk(e) => e.kind(),
             BookError::Snapshot(_) => K::InvalidSnapshot,
             BookError::InvalidArgument { .. } => K::InvalidArgument,
-            BookError::Overflow => K::Overflow,
+            BookError::Overflow(_) => K::Overflow,
             BookError::Scoring(e) => e.kind(),
             BookError::Limit(e) => e.kind(),
             BookError::Plan(e) => e.kind(),

@@ -85,10 +85,10 @@ impl BookView for CreditBook {
             reserved: figures
                 .open_orders
                 .checked_sub(f.open_orders)
-                .ok_or(BookError::Overflow)?,
+                .ok_or(BookError::Overflow("reserved orders"))?,
             total: figures
                 .weighted(&self.policy.weights, false)
-                .ok_or(BookError::Overflow)?,
+                .ok_or(BookError::Overflow("exposure"))?,
             limit: acc.limit.on(as_of).and_then(|l| l.effective(as_of)),
         })
     }
@@ -142,7 +142,9 @@ impl CreditBook {
             let id = &self.directory.customer(c).id;
             let x = self.exposure(id, segment, as_of)?;
             let v = self.fx.on(as_of).convert(x.total, x.currency, currency)?;
-            total = total.checked_add(v).ok_or(BookError::Overflow)?;
+            total = total
+                .checked_add(v)
+                .ok_or(BookError::Overflow("group exposure"))?;
             members.push(GroupMember {
                 customer: id.clone(),
                 exposure: v,

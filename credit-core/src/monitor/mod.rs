@@ -375,8 +375,7 @@ impl Partial {
     /// [`MonitorError::Overflow`] for a sum beyond the decimal range.
     pub fn kpis(&self, basis: &KpiBasis, mu: u32) -> Result<Kpis, MonitorError> {
         let d = |u: i128| {
-            Decimal::try_from_i128_with_scale(u, mu)
-                .map_err(|_| MonitorError::Overflow("monitoring sums"))
+            Decimal::try_from_i128_with_scale(u, mu).map_err(|_| MonitorError::Overflow("KPI sums"))
         };
         let conv = &basis.conventions;
         let mode = conv.rounding;

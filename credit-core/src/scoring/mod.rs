@@ -150,6 +150,9 @@ pub enum ScoringError {
 /// any layout without letting a count size a huge buffer.
 pub const MAX_REASONS: usize = 32;
 
+/// Most threads a batch may ask for ([`Scorecard::check_threads`]).
+pub const MAX_THREADS: usize = 1024;
+
 fn invalid(
     field: impl Into<String>,
     value: impl fmt::Display,
@@ -726,6 +729,22 @@ impl Scorecard {
             .into());
         }
         Ok(())
+    }
+
+    /// The thread count a host asked for, checked: 1 to [`MAX_THREADS`]
+    /// (a count of 0 or below means nothing; more threads than rows are not
+    /// started, see [`Scorecard::score_batch`]).
+    ///
+    /// # Errors
+    /// [`ScoringError::Batch`] naming `threads` and the value.
+    pub fn check_threads(threads: i64) -> Result<usize, ScoringError> {
+        match usize::try_from(threads) {
+            Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+            _ => Err(ScoringError::Batch {
+                field: "threads".into(),
+                reason: format!("{threads} threads: give 1 to {MAX_THREADS}"),
+            }),
+        }
     }
 
     /// Number of characteristics.
