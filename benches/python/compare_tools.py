@@ -1,9 +1,10 @@
 """credit against scorecardpy and optbinning on the same card and rows.
 
 Each tool builds its own card from the same data (ten numeric variables
-with the same fixed cut points, 5 % missing, a logistic target); the card's
-table is imported into credit with `Scorecard.from_table`, the scores are
-checked to be identical row by row, and the batch scoring calls are timed.
+with the same fixed cut points, 5 % missing, a logistic target); the card
+is imported into credit (`Scorecard.from_table` from scorecardpy's card
+frames, `Scorecard.from_optbinning` from the fitted optbinning object), the
+scores are checked to be identical row by row, and the batch scoring calls are timed.
 scorecardpy and optbinning are not dependencies of credit: they live in a
 separate virtualenv made by `benches/python/setup_compare.sh`.
 
@@ -83,8 +84,9 @@ def main() -> None:
     osc = Scorecard(binning_process=bp, estimator=LogisticRegression(), scaling_method="pdo_odds",
                     scaling_method_params={"pdo": 20, "odds": 50, "scorecard_points": 600}, rounding=True)
     osc.fit(train, y)
-    table = osc.table(style="summary")
-    ours = credit.Scorecard.from_table(table, name="optbinning", no_match="zero", classes=CLASSES)
+    # From the fitted object (exact splits), not its display table, whose
+    # printed cut points may be rounded (and are refused).
+    ours = credit.Scorecard.from_optbinning(osc, name="optbinning", no_match="zero", classes=CLASSES)
     t_ob, ob = timed(lambda: np.asarray(osc.score(test)), runs=1)
     t_us, us = timed(lambda: ours.score_batch(test, output="numpy")["score"])
     diff = int(np.sum(ob != us))

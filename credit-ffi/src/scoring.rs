@@ -446,9 +446,12 @@ pub unsafe extern "C" fn credit_scorecard_from_logistic(
 /// tools' notation, e.g. "[-inf,25.0)", "a%,%b", "Missing", "Special";
 /// a "basepoints" variable adds to the base), `options_json` what the
 /// table does not say (`{"name", "no_match", "classes", "rounding",
-/// "reason_count", "special_values"}`). Free it with
-/// `credit_scorecard_free`. Errors: `CREDIT_VALIDATION_ERROR` naming the
-/// row and what is wrong with it.
+/// "reason_count", "special_values", "accept_rounded_cut_points"}`). A cut
+/// point printed with fixed decimals (`[8.50, 11.50)`, optbinning's display
+/// table) may be rounded and is refused unless `accept_rounded_cut_points`
+/// is true: write each split exactly (its shortest round-trip form). Free
+/// it with `credit_scorecard_free`. Errors: `CREDIT_VALIDATION_ERROR`
+/// naming the row and what is wrong with it.
 ///
 /// # Safety
 /// `rows_json` and `options_json` NUL-terminated; `out_card` writable.

@@ -274,6 +274,41 @@ fn table_rows(py: Python<'_>, rows: &Bound<'_, PyAny>) -> PyResult<Vec<TableRow>
     Ok(out)
 }
 
+/// What a table does not say (see `Scorecard.from_table`).
+struct TableArgs<'a, 'py> {
+    name: &'a str,
+    no_match: &'a Bound<'py, PyAny>,
+    classes: &'a Bound<'py, PyAny>,
+    rounding: &'a str,
+    reason_count: usize,
+    accept_rounded_cut_points: bool,
+}
+
+/// A card from (variable, bin, points) rows and the table's options.
+fn card_from_rows(
+    py: Python<'_>,
+    rows_obj: &Bound<'_, PyAny>,
+    a: &TableArgs<'_, '_>,
+    special_values: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PyScorecard> {
+    let rows = table_rows(py, rows_obj)?;
+    let opts_dict = PyDict::new(py);
+    opts_dict.set_item("name", a.name)?;
+    opts_dict.set_item("no_match", a.no_match)?;
+    opts_dict.set_item("classes", a.classes)?;
+    opts_dict.set_item("rounding", a.rounding)?;
+    opts_dict.set_item("reason_count", a.reason_count)?;
+    opts_dict.set_item("accept_rounded_cut_points", a.accept_rounded_cut_points)?;
+    if let Some(sv) = special_values {
+        opts_dict.set_item("special_values", sv)?;
+    }
+    let opts: TableOptions = doc(opts_dict.as_any(), "table options")?;
+    let def = ScorecardDef::from_table(&rows, &opts).map_err(|e| crate::errors::err(py, e))?;
+    Scorecard::new(def)
+        .map(PyScorecard)
+        .map_err(|e| crate::errors::err(py, e))
+}
+
 #[pymethods]
 impl PyScorecard {
     /// Reads and validates a scorecard from its JSON text.
@@ -307,9 +342,12 @@ impl PyScorecard {
     /// DataFrame (columns variable/Variable, bin/Bin, points/Points) or an
     /// iterable of (variable, bin, points) rows. The table says nothing of
     /// classes or unmatched values: pass `classes` (list of band dicts) and
-    /// `no_match`.
+    /// `no_match`. A cut point printed with fixed decimals (optbinning's
+    /// display table: `[8.50, 11.50)`) may be rounded and is refused unless
+    /// `accept_rounded_cut_points`; import a fitted optbinning scorecard
+    /// with `from_optbinning` instead.
     #[staticmethod]
-    #[pyo3(signature = (table, *, name, no_match, classes, rounding = "none", reason_count = 3, special_values = None))]
+    #[pyo3(signature = (table, *, name, no_match, classes, rounding = "none", reason_count = 3, special_values = None, accept_rounded_cut_points = false))]
     #[allow(clippy::too_many_arguments)]
     fn from_table(
         py: Python<'_>,
@@ -320,25 +358,52 @@ impl PyScorecard {
         rounding: &str,
         reason_count: usize,
         special_values: Option<&Bound<'_, PyAny>>,
+        accept_rounded_cut_points: bool,
     ) -> PyResult<Self> {
         let rows_obj = py
             .import("credit._batch")?
             .call_method1("table_rows", (table,))?;
-        let rows = table_rows(py, &rows_obj)?;
-        let opts_dict = PyDict::new(py);
-        opts_dict.set_item("name", name)?;
-        opts_dict.set_item("no_match", no_match)?;
-        opts_dict.set_item("classes", classes)?;
-        opts_dict.set_item("rounding", rounding)?;
-        opts_dict.set_item("reason_count", reason_count)?;
-        if let Some(sv) = special_values {
-            opts_dict.set_item("special_values", sv)?;
-        }
-        let opts: TableOptions = doc(opts_dict.as_any(), "table options")?;
-        let def = ScorecardDef::from_table(&rows, &opts).map_err(|e| crate::errors::err(py, e))?;
-        Scorecard::new(def)
-            .map(PyScorecard)
-            .map_err(|e| crate::errors::err(py, e))
+        let opts = TableArgs {
+            name,
+            no_match,
+            classes,
+            rounding,
+            reason_count,
+            accept_rounded_cut_points,
+        };
+        card_from_rows(py, &rows_obj, &opts, special_values)
+    }
+
+    /// Builds a card from a fitted `optbinning.Scorecard`, exactly: each
+    /// numeric variable's bins from its binned variable's splits (written
+    /// so every cut point reads back as the same float), categorical bins
+    /// from their category lists, the Special and Missing bins, and the
+    /// scorecard table's unrounded points; special codes become the
+    /// variables' special values. Scores as `scorecard.score` does.
+    #[staticmethod]
+    #[pyo3(signature = (scorecard, *, name, no_match, classes, rounding = "none", reason_count = 3))]
+    fn from_optbinning(
+        py: Python<'_>,
+        scorecard: &Bound<'_, PyAny>,
+        name: &str,
+        no_match: &Bound<'_, PyAny>,
+        classes: &Bound<'_, PyAny>,
+        rounding: &str,
+        reason_count: usize,
+    ) -> PyResult<Self> {
+        let out = py
+            .import("credit._import")?
+            .call_method1("optbinning_rows", (scorecard,))?;
+        let (rows_obj, specials): (Bound<'_, PyAny>, Bound<'_, PyAny>) = out.extract()?;
+        let opts = TableArgs {
+            name,
+            no_match,
+            classes,
+            rounding,
+            reason_count,
+            accept_rounded_cut_points: false,
+        };
+        card_from_rows(py, &rows_obj, &opts, Some(&specials))
     }
 
     /// The card as JSON (a reloaded card scores exactly as this one).

@@ -180,14 +180,21 @@ def test_table_import_optbinning_frame_with_arrays_and_special() -> None:
             "Points": [30.0, 10.0, -20.0, -5.0, 0.0, 10.0, -30.0],
         }
     )
+    # Issue 14: printed with fixed decimals, the cut points may be rounded:
+    # refused unless the caller says they are exact.
+    with pytest.raises(credit.ValidationError, match="cut point 0.50"):
+        credit.Scorecard.from_table(table, name="ob", no_match="zero", classes=_classes())
     sc = credit.Scorecard.from_table(
-        table, name="ob", no_match="zero", classes=_classes(), special_values={"util": [-1]}
+        table, name="ob", no_match="zero", classes=_classes(), special_values={"util": [-1]},
+        accept_rounded_cut_points=True,
     )
     assert sc.score({"util": -1, "industry": "retail"}).score == -5.0 + 10.0
     assert sc.score({"util": 0.5, "industry": "construction"}).score == 10.0 - 30.0
     # Without sentinel values the Special row cannot match: -1 is a number
     # like any other, in (-inf, 0.5).
-    plain = credit.Scorecard.from_table(table, name="ob", no_match="zero", classes=_classes())
+    plain = credit.Scorecard.from_table(
+        table, name="ob", no_match="zero", classes=_classes(), accept_rounded_cut_points=True
+    )
     assert plain.score({"util": -1, "industry": "retail"}).score == 30.0 + 10.0
 
 

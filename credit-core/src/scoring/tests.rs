@@ -592,6 +592,7 @@ fn table_opts() -> TableOptions {
         rounding: PointsRounding::None,
         reason_count: 3,
         special_values: [("util".to_string(), vec![-1.0])].into(),
+        accept_rounded_cut_points: false,
     }
 }
 
@@ -630,7 +631,19 @@ fn scorecardpy_and_optbinning_tables_import_and_score_like_the_card() {
     let mut opts = table_opts();
     let a = Scorecard::new(ScorecardDef::from_table(&spy, &opts).unwrap()).unwrap();
     opts.special_values.insert("dbt".into(), vec![-99.0]);
+    // Issue 14: optbinning's display table prints fixed decimals, which may
+    // be rounded: refused, naming the row and the cut point, unless the
+    // caller says the table is exact.
+    let e = ScorecardDef::from_table(&ob, &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("rows[0].bin") && e.contains("cut point 5.00"),
+        "{e}"
+    );
+    opts.accept_rounded_cut_points = true;
     let b = Scorecard::new(ScorecardDef::from_table(&ob, &opts).unwrap()).unwrap();
+    opts.accept_rounded_cut_points = false;
     // Same scores, by hand: dbt 12 → 20, util 0.5 → 10 ([0.5,0.8)), food → 10.
     let x = attrs(n(12.0), n(0.5), t("food"));
     assert_eq!(a.score(&x).unwrap().score, 540.0);

