@@ -5,8 +5,9 @@
 
 use credit_core::customer::RiskClass;
 use credit_core::scoring::{
-    Attributes, BatchOutput, Bins, CategoryBin, Characteristic, Closed, Column, NoMatch,
-    PointsRounding, RiskBand, Scorecard, ScorecardDef, SpecialBin, Value, SCORECARD_SCHEMA_VERSION,
+    Attributes, BatchOutput, Bins, CategoryBin, Characteristic, Closed, Column, Infinities,
+    NoMatch, PointsRounding, RiskBand, Scorecard, ScorecardDef, SpecialBin, Value,
+    SCORECARD_SCHEMA_VERSION,
 };
 use proptest::prelude::*;
 
@@ -94,8 +95,14 @@ fn card() -> impl Strategy<Value = Scorecard> {
         no_match(),
         any::<bool>(),
         prop::collection::btree_set(-300i32..300, 0..4),
+        prop::sample::select(vec![
+            Infinities::NoMatch,
+            Infinities::EndBins,
+            Infinities::AsValue(-999.0),
+            Infinities::AsValue(5.0),
+        ]),
     )
-        .prop_map(|(chars, nm, int, edges)| {
+        .prop_map(|(chars, nm, int, edges, infinities)| {
             let edges: Vec<f64> = edges.into_iter().map(f64::from).collect();
             let mut classes = Vec::new();
             for k in 0..=edges.len() {
@@ -122,6 +129,7 @@ fn card() -> impl Strategy<Value = Scorecard> {
                 reason_count: 3,
                 characteristics: chars,
                 classes,
+                infinities,
             })
             .unwrap()
         })

