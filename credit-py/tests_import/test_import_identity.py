@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 
 # Both tools warn about pandas and numpy idioms they use; not ours.
 warnings.filterwarnings("ignore")
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::DeprecationWarning")
 
 NUMERIC = ["duration_in_month", "credit_amount", "age_in_years", "installment_rate_in_percentage_of_disposable_income"]
 CATEGORICAL = ["purpose", "credit_history", "status_of_existing_checking_account", "savings_account_and_bonds"]
