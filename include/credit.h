@@ -1819,7 +1819,8 @@ enum credit_status credit_scorecard_score(const struct credit_scorecard *card,
  * (characteristic c, row r at `c * n_rows + r`).
  * `out_reasons` (or NULL): `n_reasons × n_rows` characteristic indexes of
  * the reason codes, column-major, −1 where fewer.
- * `threads` ≥ 2 splits the rows over that many threads.
+ * `threads` 1 to 1024; ≥ 2 splits the rows over that many threads (0 or
+ * more than 1024 is `CREDIT_INVALID_ARGUMENT`).
  * `out_rejected` (or NULL): how many rows were rejected.
  * Errors: `CREDIT_INVALID_ARGUMENT` for a missing column or one of the
  * wrong kind; nothing is written then.

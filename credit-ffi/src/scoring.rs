@@ -253,7 +253,8 @@ pub unsafe extern "C" fn credit_scorecard_score(
 /// (characteristic c, row r at `c * n_rows + r`).
 /// `out_reasons` (or NULL): `n_reasons × n_rows` characteristic indexes of
 /// the reason codes, column-major, −1 where fewer.
-/// `threads` ≥ 2 splits the rows over that many threads.
+/// `threads` 1 to 1024; ≥ 2 splits the rows over that many threads (0 or
+/// more than 1024 is `CREDIT_INVALID_ARGUMENT`).
 /// `out_rejected` (or NULL): how many rows were rejected.
 /// Errors: `CREDIT_INVALID_ARGUMENT` for a missing column or one of the
 /// wrong kind; nothing is written then.
@@ -303,7 +304,8 @@ pub unsafe extern "C" fn credit_scorecard_score_batch(
                 unsafe { slice_mut(out_reasons, n_reason_cells, "out_reasons") }?
             },
         };
-        let summary = c.0.score_batch(&input, out, threads.max(1) as usize)?;
+        let threads = credit_core::scoring::Scorecard::check_threads(i64::from(threads))?;
+        let summary = c.0.score_batch(&input, out, threads)?;
         if let Some(r) = unsafe { out_rejected.as_mut() } {
             *r = summary.rejected;
         }

@@ -260,6 +260,12 @@ static void counts(struct credit_book *b, const char *before) {
           CREDIT_INVALID_ARGUMENT);
     col.kind = CREDIT_COLUMN_NUMERIC;
     CHECK(credit_scorecard_score_batch(card, &col, 1, 3, totals, NULL, NULL, reasons, 1, 1, NULL) == CREDIT_OK);
+    /* Thread counts outside 1..=1024 are refused, naming the argument. */
+    CHECK(credit_scorecard_score_batch(card, &col, 1, 3, totals, NULL, NULL, NULL, 0, 0, NULL) ==
+          CREDIT_INVALID_ARGUMENT);
+    CHECK(strstr(credit_last_error(), "threads") != NULL);
+    CHECK(credit_scorecard_score_batch(card, &col, 1, 3, totals, NULL, NULL, NULL, 0, 5000, NULL) ==
+          CREDIT_INVALID_ARGUMENT);
     CHECK(totals[0] == 560 && totals[2] == 460);
     credit_scorecard_free(card);
 
