@@ -9,7 +9,6 @@
 
 use chrono::{Days, NaiveDate};
 use credit_core::calendar::DayCount;
-use credit_core::check::Outcome;
 use credit_core::collections::{InterestBasis, InterestRounding, LateInterestPolicy};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, OrderId};
 use credit_core::engine::{CreditBook, OrderRequest};
@@ -155,11 +154,10 @@ proptest! {
             checkpoint: Checkpoint::Order,
             as_of: on,
         };
-        if let Ok(decision) = b.check_order(request) {
-            prop_assert!(matches!(
-                decision.outcome,
-                Outcome::Approved | Outcome::ApprovedWithWarnings | Outcome::Blocked
-            ));
+        // The check on an order beyond the limit's reach either decides or
+        // says what overflowed; it never unwinds.
+        if let Err(e) = b.check_order(request) {
+            prop_assert!(!e.to_string().is_empty());
         }
     }
 }

@@ -2117,5 +2117,18 @@ mod tests {
         };
         assert_eq!(g.judge(Some(Decimal::from(77))).0, GoalStatus::AtRisk);
         assert_eq!(g.judge(Some(Decimal::from(90))).0, GoalStatus::Met);
+        // A gap past the decimal range (issue 14): no gap, the status by
+        // comparison — far below an at-least target is missed, far above
+        // met.
+        let g = Goal {
+            target: Decimal::MAX,
+            ..g
+        };
+        assert_eq!(g.judge(Some(Decimal::MIN)), (GoalStatus::Missed, None));
+        let g = Goal {
+            target: Decimal::MIN,
+            ..g
+        };
+        assert_eq!(g.judge(Some(Decimal::MAX)), (GoalStatus::Met, None));
     }
 }
