@@ -844,6 +844,9 @@ enum credit_status credit_book_apply(struct credit_book *book,
  * `out_json` is not NULL it receives a JSON array with `"applied"` or
  * `"duplicate"` per event. On error the status is the failing event's (as
  * `credit_book_apply` gives it) and the message starts with `events[i]: `.
+ * The batch applies in date order (same-day events in the order given, a
+ * reversal where it stands), so the array need not be sorted; `i` is the
+ * first event that fails in that order.
  *
  * # Safety
  * `book` a live handle; `events_json` a string; `out_json` NULL or writable.

@@ -113,7 +113,10 @@ impl Bounds {
                 reason: "must not be empty",
             });
         }
-        if id.chars().any(char::is_control) {
+        // Control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F):
+        // an ASCII id is checked by byte, any other by character.
+        let ascii_ok = id.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !ascii_ok && id.chars().any(char::is_control) {
             return Err(BoundsError::InvalidId {
                 field,
                 value: id.escape_debug().to_string(),
@@ -251,6 +254,13 @@ mod tests {
         assert!(b.check_id("id", "ééa").is_err());
         assert!(b.check_id("id", "a\nb").is_err());
         assert!(b.check_id("id", "a\u{7f}").is_err());
+        // C1 controls (U+0080–U+009F) are two bytes in UTF-8: the byte
+        // fast path hands a non-ASCII id to the character check.
+        assert!(b.check_id("id", "a\u{85}").is_err());
+        assert!(b.check_id("id", "\u{9f}").is_err());
+        assert!(b.check_id("id", "\u{a0}").is_ok());
+        assert!(b.check_id("id", "\u{1f}").is_err());
+        assert!(b.check_id("id", " ~").is_ok());
         assert!(b.check_text("reason", "two\nlines").is_ok());
         assert!(b.check_text("reason", "nul\0").is_err());
         // Texts: at the bound and one byte past it.

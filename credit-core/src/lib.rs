@@ -14,7 +14,7 @@
 //!
 //! | rank | module | holds |
 //! | --- | --- | --- |
-//! | 0 | [`error`], [`bounds`], `fnv`, `chunks`, `tagged`, [`serde_decimal`], [`serde_date`], [`json`], [`rows`] | one error classification, size bounds, hashing, shared append-only logs, flat tagged serde, decimal and date text marked by type, the bounded JSON reader, flat report records |
+//! | 0 | [`error`], [`bounds`], `fnv`, `hindex`, `chunks`, `tagged`, [`serde_decimal`], [`serde_date`], [`json`], [`rows`] | one error classification, size bounds, hashing and a hash-keyed position index, shared append-only logs, flat tagged serde, decimal and date text marked by type, the bounded JSON reader, flat report records |
 //! | 1 | [`money`], [`calendar`] | currencies, exact money, rounding, allocation; business days, day counts |
 //! | 2 | [`terms`] | payment terms, their notation, schedules and settlements |
 //! | 3 | [`ids`], [`customer`], [`plans`] | the host's ids; customers, segments, hierarchy, limits, effective-dated master data; a book's directory (hierarchy walks on a date, each customer's accounts); payment plans (schedules, waterfalls, status), which the ledger records |
@@ -65,6 +65,7 @@ pub mod error;
 pub mod exposure;
 pub mod features;
 mod fnv;
+mod hindex;
 pub mod ids;
 pub mod json;
 pub mod ledger;

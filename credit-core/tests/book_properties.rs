@@ -1,6 +1,6 @@
 //! Book invariants over generated event sequences.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use credit_core::customer::{CreditLimit, Customer, CustomerId, EventId, InvoiceId, OrderId};
 use credit_core::engine::{CreditBook, OrderRequest};
 use credit_core::ledger::{Allocation, Event, EventKind};
@@ -573,7 +573,7 @@ proptest! {
     }
 
     #[test]
-    fn a_failed_batch_changes_nothing_and_a_good_one_equals_one_by_one(
+    fn a_failed_batch_changes_nothing_and_a_good_one_equals_one_by_one_in_date_order(
         first in events(),
         batch in events(),
         checks in prop::collection::vec((0u8..3, 1i64..600_000), 0..4),
@@ -610,15 +610,21 @@ proptest! {
         let before = b.state_digest();
         let pristine = b.clone();
         let mut one_by_one = b.clone();
-        let results: Vec<bool> = batch.iter().map(|e| one_by_one.apply(e.clone()).is_ok()).collect();
+        // The batch is the events one by one in date order (ties and
+        // reversals where given); its outcomes come back in the order given.
+        let order = date_order(&batch);
+        let results: Vec<(usize, bool)> = order
+            .iter()
+            .map(|&i| (i, one_by_one.apply(batch[i].clone()).is_ok()))
+            .collect();
         match b.apply_all(batch.clone()) {
             Ok(out) => {
                 prop_assert_eq!(out.len(), batch.len());
-                prop_assert!(results.iter().all(|ok| *ok));
+                prop_assert!(results.iter().all(|(_, ok)| *ok));
                 prop_assert_eq!(b.state_digest(), one_by_one.state_digest());
             }
             Err((i, _)) => {
-                prop_assert_eq!(Some(i), results.iter().position(|ok| !ok));
+                prop_assert_eq!(Some(i), results.iter().find(|(_, ok)| !ok).map(|(i, _)| *i));
                 prop_assert_eq!(b.state_digest(), before);
                 // Nothing of the batch lingers (ids, reservations, holds,
                 // reversal flags): the book answers every event, and the
@@ -645,6 +651,80 @@ proptest! {
             }
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// An export's row order does not matter (issue 15): the batch shuffled
+    /// across days (rows of one day keep their order, which decides ties)
+    /// gives the same book, the same outcomes and, when refused, the same
+    /// failing event as in the order given.
+    #[test]
+    fn a_batch_in_any_order_across_days_gives_the_same_book(
+        first in events(),
+        batch in events(),
+        keys in prop::collection::vec(any::<u32>(), 40),
+    ) {
+        let mut b = base_book();
+        for e in first {
+            let _ = b.apply(e);
+        }
+        let batch: Vec<Event> = batch
+            .into_iter()
+            .filter(|e| !matches!(e.kind, EventKind::Reversal { .. }))
+            .enumerate()
+            .map(|(i, mut e)| {
+                e.id = EventId(format!("b{i}"));
+                e
+            })
+            .collect();
+        // Each day's rows move as a block, to the place the day's key gives.
+        let mut perm: Vec<usize> = (0..batch.len()).collect();
+        perm.sort_by_key(|&i| keys[(batch[i].date.ordinal() as usize) % keys.len()]);
+        let shuffled: Vec<Event> = perm.iter().map(|&i| batch[i].clone()).collect();
+        let mut x = b.clone();
+        let mut y = b;
+        match (x.apply_all(batch), y.apply_all(shuffled)) {
+            (Ok(u), Ok(v)) => {
+                let v_in_given_order: Vec<_> = {
+                    let mut w = vec![None; v.len()];
+                    for (k, &i) in perm.iter().enumerate() {
+                        w[i] = Some(v[k]);
+                    }
+                    w.into_iter().flatten().collect()
+                };
+                prop_assert_eq!(u, v_in_given_order);
+            }
+            (Err((i, e)), Err((k, f))) => {
+                prop_assert_eq!(i, perm[k]);
+                prop_assert_eq!(e.to_string(), f.to_string());
+            }
+            (u, v) => prop_assert!(false, "{:?} vs {:?}", u.map(|_| ()), v.map(|_| ())),
+        }
+        prop_assert_eq!(x.state_digest(), y.state_digest());
+    }
+}
+
+/// The order `CreditBook::apply_all` documents: by date, ties in the order
+/// given, each run between two reversals on its own, a reversal where it
+/// stands (written here with a stable sort, independently of the book's
+/// counting sort).
+fn date_order(batch: &[Event]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(batch.len());
+    let mut run: Vec<usize> = Vec::new();
+    for (i, e) in batch.iter().enumerate() {
+        if matches!(e.kind, EventKind::Reversal { .. }) {
+            run.sort_by_key(|&k| batch[k].date);
+            order.append(&mut run);
+            order.push(i);
+        } else {
+            run.push(i);
+        }
+    }
+    run.sort_by_key(|&k| batch[k].date);
+    order.append(&mut run);
+    order
 }
 
 /// A batch that places a reserved order, places and cancels a held one and

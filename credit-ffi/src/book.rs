@@ -542,6 +542,9 @@ fn batch_error(what: &str, i: usize, e: &BookError) -> FfiError {
 /// `out_json` is not NULL it receives a JSON array with `"applied"` or
 /// `"duplicate"` per event. On error the status is the failing event's (as
 /// `credit_book_apply` gives it) and the message starts with `events[i]: `.
+/// The batch applies in date order (same-day events in the order given, a
+/// reversal where it stands), so the array need not be sorted; `i` is the
+/// first event that fails in that order.
 ///
 /// # Safety
 /// `book` a live handle; `events_json` a string; `out_json` NULL or writable.

@@ -508,6 +508,10 @@ impl PyCreditBook {
     }
 
     /// Applies events all or nothing; returns "applied"/"duplicate" per event.
+    ///
+    /// The batch applies in date order (same-day events in the order given,
+    /// a reversal where it stands), so rows need not be sorted; an error
+    /// names the first event that fails in that order as ``events[i]``.
     fn apply_all(&self, py: Python<'_>, events: &Bound<'_, PyAny>) -> PyResult<Vec<&'static str>> {
         let bounds = self.bounds();
         let mut evs = Vec::new();

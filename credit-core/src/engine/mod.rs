@@ -520,17 +520,30 @@ impl CreditBook {
 
     /// Applies events all or nothing (e.g. an opening-balance import): on
     /// the first error the book is left as it was and the error says which
-    /// event (0-based position) failed.
+    /// event (0-based position in `events`) failed. The outcomes are in the
+    /// order given.
+    ///
+    /// The batch applies in date order (ties in the order given; a
+    /// [`EventKind::Reversal`] where it stands, between the events given
+    /// before and after it), so an export need not be sorted: each event
+    /// appends to its account instead of replaying it, and the book is the
+    /// one the events give in any order (each account folds its events in
+    /// date order). A batch is therefore refused only if its events cannot
+    /// stand in date order, and the error reported is the first in that
+    /// order.
     ///
     /// # Errors
     /// `(position, error)` of the first event that fails.
     pub fn apply_all(&mut self, events: Vec<Event>) -> Result<Vec<Applied>, (usize, BookError)> {
+        let order = crate::ledger::batch_order(&events);
+        let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
         self.ledger.begin_batch();
         self.desk.begin_batch();
-        let mut out = Vec::with_capacity(events.len());
-        for (i, e) in events.into_iter().enumerate() {
+        let mut out = vec![Applied::Duplicate; slots.len()];
+        for i in order {
+            let Some(e) = slots[i].take() else { continue };
             match self.apply(e) {
-                Ok(r) => out.push(r),
+                Ok(r) => out[i] = r,
                 Err(err) => {
                     self.roll_back();
                     return Err((i, err));

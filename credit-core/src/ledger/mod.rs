@@ -25,6 +25,7 @@ use crate::terms::{PaymentTerms, TermsError};
 
 mod state;
 mod store;
+pub(crate) use store::batch_order;
 pub use store::Applied;
 pub(crate) use store::Ledger;
 
@@ -1486,7 +1487,10 @@ pub struct AccountState {
     pub currency: Currency,
     /// Orders.
     pub orders: Vec<OrderState>,
-    /// Open items, kept sorted by due date (then arrival).
+    /// Open items, kept sorted by due date (then arrival). The ledger
+    /// indexes them by invoice id as events apply: change them only through
+    /// events (a state whose items were edited by hand is looked up by scan
+    /// until its next event, and an edited id is not found).
     pub items: Vec<OpenItem>,
     /// Open credits (cash and credit notes on account), in date order;
     /// cleared ones stay with a zero open amount.
@@ -1505,6 +1509,34 @@ pub struct AccountState {
     /// Payment plans agreed on the account, in the order agreed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<BookPlan>,
+    /// `items` by invoice id, derived from them (never serialized).
+    #[serde(skip)]
+    pub(crate) index: ItemIndex,
+}
+
+/// An account's item positions by invoice id, and how many leading items
+/// are settled (a clearing run starts after them). Derived from the items:
+/// it takes no part in equality, and a state deserialized without it is
+/// re-indexed at its next event.
+#[derive(Clone, Default)]
+pub(crate) struct ItemIndex {
+    by_id: crate::hindex::HashIndex,
+    /// No item before this position has anything open.
+    settled: usize,
+}
+
+impl PartialEq for ItemIndex {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for ItemIndex {}
+
+impl std::fmt::Debug for ItemIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ItemIndex")
+    }
 }
 
 impl AccountState {
@@ -1512,9 +1544,8 @@ impl AccountState {
     /// return: not when it credits a charge (interest, a fee).
     pub fn credit_note_is_sales_return(&self, invoice: Option<&InvoiceId>) -> bool {
         !invoice.is_some_and(|i| {
-            self.items
-                .iter()
-                .any(|it| &it.invoice_id == i && it.collection.charge.is_some())
+            self.find_item(i.as_str())
+                .is_some_and(|p| self.items[p].collection.charge.is_some())
         })
     }
 }

@@ -8,10 +8,11 @@ use rust_decimal::Decimal;
 
 use super::{
     add, AccountState, Allocation, ApplyRules, BookPlan, ChargeKind, ClearingRule, CreditKind,
-    DunningBlock, Event, EventKind, ItemCollection, LedgerConventions, LedgerError, OpenCredit,
-    OpenItem, OrderState, Promise,
+    DunningBlock, Event, EventKind, ItemCollection, ItemIndex, LedgerConventions, LedgerError,
+    OpenCredit, OpenItem, OrderState, Promise,
 };
 use crate::customer::{EventId, InvoiceId, OrderId};
+use crate::hindex;
 use crate::money::{sub_nonneg, Currency, Money};
 use crate::plans::{PaymentPlan, PlanError, PlanState, PlanStatus};
 use crate::terms::ScheduleOptions;
@@ -38,7 +39,58 @@ impl AccountState {
             ratings: Vec::new(),
             dunning_block: None,
             plans: Vec::new(),
+            index: ItemIndex::default(),
         }
+    }
+
+    /// Position in `items` of the item with this id: by the index (O(1)),
+    /// or by scan when the items were not built by events.
+    pub(crate) fn find_item(&self, id: &str) -> Option<usize> {
+        if self.indexed() {
+            let h = hindex::hash(id);
+            self.index.by_id.find(h, |p| {
+                self.items.get(p).is_some_and(|it| it.invoice_id.0 == id)
+            })
+        } else {
+            self.items.iter().position(|it| it.invoice_id.0 == id)
+        }
+    }
+
+    /// Whether the index is in step with the items.
+    fn indexed(&self) -> bool {
+        self.index.by_id.len() == self.items.len()
+    }
+
+    /// Rebuilds the index if the items were not built by events.
+    fn reindex(&mut self) {
+        if self.indexed() {
+            return;
+        }
+        let mut by_id = crate::hindex::HashIndex::default();
+        for (p, it) in self.items.iter().enumerate() {
+            by_id.insert(hindex::hash(it.invoice_id.as_str()), p);
+        }
+        self.index = ItemIndex { by_id, settled: 0 };
+        self.note_settled();
+    }
+
+    /// Where a clearing run starts: no item before it has anything open.
+    fn first_unsettled(&self) -> usize {
+        if self.indexed() {
+            self.index.settled.min(self.items.len())
+        } else {
+            0
+        }
+    }
+
+    /// Moves the settled mark past items a reduction closed (open amounts
+    /// only fall in place; a reopened item is a replay, which re-indexes).
+    fn note_settled(&mut self) {
+        let mut p = self.index.settled;
+        while self.items.get(p).is_some_and(|it| it.open.is_zero()) {
+            p += 1;
+        }
+        self.index.settled = p;
     }
 
     /// The order with this id.
@@ -74,9 +126,7 @@ impl AccountState {
     }
 
     fn item_idx(&self, ev: &Event, id: &InvoiceId) -> Result<usize, LedgerError> {
-        self.items
-            .iter()
-            .position(|i| &i.invoice_id == id)
+        self.find_item(id.as_str())
             .ok_or_else(|| LedgerError::UnknownInvoice {
                 event: ev.id.clone(),
                 invoice: id.clone(),
@@ -131,7 +181,7 @@ impl AccountState {
 
     /// Refuses an open-item id the account already has.
     fn ensure_new_item(&self, ev: &Event, id: &InvoiceId) -> Result<(), LedgerError> {
-        if self.items.iter().any(|i| &i.invoice_id == id) {
+        if self.find_item(id.as_str()).is_some() {
             return Err(LedgerError::AlreadyExists {
                 event: ev.id.clone(),
                 what: "invoice",
@@ -141,9 +191,21 @@ impl AccountState {
         Ok(())
     }
 
+    /// Inserts an item in due-date position (after those due the same
+    /// day); the items due later shift, and their index entries with them.
     fn insert_item(&mut self, item: OpenItem) {
+        self.reindex();
         let pos = self.items.partition_point(|i| i.due_date <= item.due_date);
+        for k in (pos..self.items.len()).rev() {
+            let h = hindex::hash(self.items[k].invoice_id.as_str());
+            self.index.by_id.relocate(h, k, k + 1);
+        }
+        self.index
+            .by_id
+            .insert(hindex::hash(item.invoice_id.as_str()), pos);
+        self.index.settled = self.index.settled.min(pos);
         self.items.insert(pos, item);
+        self.note_settled();
     }
 
     /// Takes `amount` off an item's open amount (credit note, write-off):
@@ -171,6 +233,7 @@ impl AccountState {
         it.disputed = it.disputed.min(it.open);
         it.collection.reductions.push((ev.date, amount));
         it.collection.last_reduction = it.collection.last_reduction.max(Some(ev.date));
+        self.note_settled();
         Ok(i)
     }
 
@@ -835,7 +898,7 @@ impl AccountState {
                     && !plan.iter().any(|p| p.0 == i)
                     && !held.contains(&i)
             };
-            let n = self.items.len();
+            let (start, n) = (self.first_unsettled(), self.items.len());
             for r in conv.auto_clearing.rules() {
                 if left.is_zero() {
                     break;
@@ -843,9 +906,7 @@ impl AccountState {
                 match r {
                     ClearingRule::ByReference => {
                         let Some(reference) = reference else { continue };
-                        let hit = (0..n).find(|&i| {
-                            eligible(i, &plan) && self.items[i].invoice_id.as_str() == reference
-                        });
+                        let hit = self.find_item(reference).filter(|&i| eligible(i, &plan));
                         if let Some(i) = hit {
                             let it = &self.items[i];
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
@@ -858,7 +919,7 @@ impl AccountState {
                         // The oldest item this cash settles: exactly, or
                         // leaving a residue within the tolerance.
                         let mut hit = None;
-                        for i in (0..n).filter(|&i| eligible(i, &plan)) {
+                        for i in (start..n).filter(|&i| eligible(i, &plan)) {
                             let it = &self.items[i];
                             let (paid, disc) = it.settle(left, discount_date, rule, false)?;
                             if paid != left {
@@ -876,7 +937,7 @@ impl AccountState {
                         }
                     }
                     ClearingRule::OldestDue => {
-                        for i in 0..n {
+                        for i in start..n {
                             if left.is_zero() {
                                 break;
                             }
@@ -966,6 +1027,7 @@ impl AccountState {
             }
             it.collection.last_reduction = it.collection.last_reduction.max(Some(date));
         }
+        self.note_settled();
     }
 
     fn apply_payment(
@@ -1107,7 +1169,7 @@ impl AccountState {
                 continue;
             }
             for id in &p.plan.terms.invoices {
-                if let Some(i) = self.items.iter().position(|it| &it.invoice_id == id) {
+                if let Some(i) = self.find_item(id.as_str()) {
                     out.push(i);
                 }
             }

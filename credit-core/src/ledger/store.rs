@@ -18,13 +18,14 @@
 
 use std::borrow::Cow;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{AccountState, ApplyRules, Event, EventKind, LedgerError};
 use crate::chunks::Chunked;
 use crate::customer::EventId;
 use crate::fnv::FnvMap;
+use crate::hindex::{self, HashIndex};
 use crate::money::Currency;
 
 /// Result of applying an event.
@@ -47,22 +48,15 @@ impl Applied {
     }
 }
 
-fn id_hash(id: &EventId) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-    BuildHasherDefault::<crate::fnv::Fnv>::default().hash_one(id)
-}
-
 /// Every applied event once, in arrival order, with its reversal flag and
 /// an index by id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventStore {
     events: Chunked<Event>,
     reversed: Vec<bool>,
-    /// Event position by the FNV hash of its id (the id itself lives in
-    /// `events`, so indexing costs no copy); ids whose hash is taken by
-    /// another id go to `collisions`.
-    index: FnvMap<u64, usize>,
-    collisions: FnvMap<u64, Vec<usize>>,
+    /// Event position by the hash of its id (the id itself lives in
+    /// `events`, so indexing costs no copy).
+    index: HashIndex,
 }
 
 impl EventStore {
@@ -89,30 +83,14 @@ impl EventStore {
 
     /// Position of the event with this id, if applied.
     pub(crate) fn find(&self, id: &EventId) -> Option<usize> {
-        let h = id_hash(id);
-        let first = *self.index.get(&h)?;
-        if self.events[first].id == *id {
-            return Some(first);
-        }
-        self.collisions
-            .get(&h)?
-            .iter()
-            .copied()
-            .find(|i| self.events[*i].id == *id)
+        self.index
+            .find(hindex::hash(id), |i| self.events[i].id == *id)
     }
 
     /// Appends an event (its id not yet stored); returns its position.
     fn push(&mut self, event: Event) -> usize {
         let i = self.events.len();
-        let h = id_hash(&event.id);
-        match self.index.entry(h) {
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.collisions.entry(h).or_default().push(i)
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(i);
-            }
-        }
+        self.index.insert(hindex::hash(&event.id), i);
         self.events.push(event);
         self.reversed.push(false);
         i
@@ -124,24 +102,74 @@ impl EventStore {
             return;
         };
         let i = self.events.len() - 1;
-        let h = id_hash(&e.id);
-        if self.index.get(&h) == Some(&i) {
-            self.index.remove(&h);
-        }
-        if let Some(v) = self.collisions.get_mut(&h) {
-            v.retain(|&k| k != i);
-            if v.is_empty() {
-                self.collisions.remove(&h);
-            }
-        }
+        self.index.remove(hindex::hash(&e.id), i);
         self.events.pop();
         self.reversed.pop();
     }
 
     #[cfg(test)]
     fn force_hash_slot(&mut self, id: &EventId, i: usize) {
-        self.index.insert(id_hash(id), i);
+        self.index.insert(hindex::hash(id), i);
     }
+}
+
+/// The order a batch applies in: by date, ties in the order given, each
+/// run of events between two reversals on its own (a reversal applies where
+/// it stands, after everything given before it and before everything given
+/// after it). Applied in this order every event of a run appends to its
+/// account, where the order given would replay the account for each
+/// back-dated one; the state is the same (each account's events fold in
+/// date order either way). Returns the positions in `events`; in linear
+/// time (a counting sort over the days a run spans, or a stable sort when
+/// they span more than four times its length).
+pub(crate) fn batch_order(events: &[Event]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    let mut start = 0;
+    while start < events.len() {
+        let end = events[start..]
+            .iter()
+            .position(|e| matches!(e.kind, EventKind::Reversal { .. }))
+            .map_or(events.len(), |k| start + k);
+        sort_run(events, &mut order[start..end]);
+        // The reversal (if any) stays at `end`.
+        start = end + 1;
+    }
+    order
+}
+
+/// Sorts `run` (positions in `events`, ascending) by event date, stably.
+fn sort_run(events: &[Event], run: &mut [usize]) {
+    if run
+        .windows(2)
+        .all(|w| events[w[0]].date <= events[w[1]].date)
+    {
+        return;
+    }
+    let day = |i: usize| i64::from(events[i].date.num_days_from_ce());
+    let (lo, hi) = run.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &i| {
+        (lo.min(day(i)), hi.max(day(i)))
+    });
+    let span = usize::try_from(hi - lo).unwrap_or(usize::MAX);
+    if span / 4 > run.len() {
+        run.sort_by_key(|&i| events[i].date);
+        return;
+    }
+    // Counting sort: positions stay in the order given within a day.
+    let slot = |i: usize| usize::try_from(day(i) - lo).unwrap_or(0);
+    let mut starts = vec![0usize; span + 2];
+    for &i in run.iter() {
+        starts[slot(i) + 1] += 1;
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let mut sorted = vec![0usize; run.len()];
+    for &i in run.iter() {
+        let s = &mut starts[slot(i)];
+        sorted[*s] = i;
+        *s += 1;
+    }
+    run.copy_from_slice(&sorted);
 }
 
 /// One account's events (positions in the store, in date then arrival

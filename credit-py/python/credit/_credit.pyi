@@ -490,7 +490,12 @@ class CreditBook:
     def apply(self, event: _Json) -> str:
         """Applies one event; returns "applied" or "duplicate"."""
     def apply_all(self, events: Iterable[_Json]) -> list[str]:
-        """Applies events all or nothing; returns "applied"/"duplicate" per event."""
+        """Applies events all or nothing; returns "applied"/"duplicate" per event.
+
+        The batch applies in date order (same-day events in the order given,
+        a reversal where it stands), so rows need not be sorted; an error
+        names the first event that fails in that order as ``events[i]``.
+        """
     def load_open_items(self, data: Any) -> int:
         """Imports open items from a pandas DataFrame or a dict of columns."""
     def check_order(
