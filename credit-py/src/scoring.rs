@@ -501,6 +501,71 @@ impl PyScorecard {
             .unwrap_or_default())
     }
 
+    /// The codes of a categorical column given as a numpy object array (for
+    /// `credit._batch`): the card's code for each str, -1 for a missing
+    /// value (None, NaN, pandas.NA), the unseen code for any other text;
+    /// a value of another type is a ValidationError naming the column.
+    /// Cells that are one shared object (as pandas' parsers make equal
+    /// strings) are decoded once.
+    fn _category_codes<'py>(
+        &self,
+        py: Python<'py>,
+        attribute: &str,
+        values: PyReadonlyArray1<'py, PyObject>,
+    ) -> PyResult<Bound<'py, PyArray1<i32>>> {
+        let lookup = self
+            .0
+            .attributes()
+            .position(|a| a == attribute)
+            .and_then(|i| self.0.category_lookup(i))
+            .ok_or_else(|| {
+                crate::errors::kind_err(
+                    py,
+                    ErrorKind::Validation,
+                    format!("no categorical characteristic {attribute}"),
+                )
+            })?;
+        let missing = py.import("credit._batch")?.getattr("_missing")?;
+        let cells = values.as_array();
+        let mut out = Vec::with_capacity(cells.len());
+        // Direct-mapped by object address: the array holds every cell, so
+        // no address is reused while this runs.
+        let mut seen = [(0usize, 0i32); 256];
+        for obj in cells.iter() {
+            let addr = obj.as_ptr() as usize;
+            let slot = (addr >> 4) & 255;
+            if seen[slot].0 == addr {
+                out.push(seen[slot].1);
+                continue;
+            }
+            let v = obj.bind(py);
+            let code = if let Ok(s) = v.downcast::<PyString>() {
+                // abi3 (Python 3.9): `to_cow`; equal cells are one object, decoded once.
+                lookup.code(&s.to_cow()?)
+            } else if v.is_none()
+                || v.downcast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
+                || missing.call1((v,))?.is_truthy()?
+            {
+                -1
+            } else {
+                return Err(crate::errors::kind_err(
+                    py,
+                    ErrorKind::Validation,
+                    format!(
+                        "column {}: the characteristic is categorical and needs str values, got {} {}; \
+                         convert the column with .astype(str) if its values are the card's categories",
+                        PyString::new(py, attribute).repr()?,
+                        v.get_type().name()?,
+                        v.repr()?
+                    ),
+                ));
+            };
+            seen[slot] = (addr, code);
+            out.push(code);
+        }
+        Ok(PyArray1::from_vec(py, out))
+    }
+
     /// Scores one customer from a dict of attribute values (numbers, str,
     /// Decimal, None; absent = missing).
     fn score(&self, py: Python<'_>, attributes: &Bound<'_, PyAny>) -> PyResult<PyScoreResult> {

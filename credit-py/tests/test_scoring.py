@@ -100,6 +100,31 @@ def test_batch_equals_single_on_a_categorical_column_and_numpy_output() -> None:
     assert a.tolist() == b.tolist() == [500 + 60 + 30 + 10, 500 + 20 + 30 + 0]
 
 
+def test_a_text_column_scores_as_the_same_categorical() -> None:
+    # Text cells are mapped in Rust (issue 15); the pandas categorical path
+    # is the reference. 3,000 rows of distinct str objects (built one by
+    # one, so the address cache misses and collides), every kind of
+    # missing value, unseen text (also "" and a case variant) and a str
+    # subclass.
+    values = ["retail", "food", "construction", "mining", "", "Food"]
+    cells: list[object] = ["".join(list(values[i % 6])) for i in range(3000)]
+    cells[7], cells[8], cells[9], cells[10] = None, math.nan, pd.NA, np.str_("food")
+    n = len(cells)
+    base = {"dbt": np.full(n, 7.0), "util": np.full(n, 0.3)}
+    text = CARD.score_batch(dict(base, industry=np.array(cells, dtype=object)), output="numpy", reasons=1)
+    cat = pd.Categorical([c if isinstance(c, str) else None for c in cells])
+    want = CARD.score_batch(dict(base, industry=cat), output="numpy", reasons=1)
+    assert np.array_equal(text["score"], want["score"], equal_nan=True)
+    assert text["class_index"].tolist() == want["class_index"].tolist()
+    assert text["reasons"].tolist() == want["reasons"].tolist()
+    # And the figures themselves, from the single-row scorer.
+    one = lambda v: CARD.score({"dbt": 7.0, "util": 0.3, "industry": v}).score  # noqa: E731
+    assert text["score"][1] == text["score"][10] == one("food")
+    assert text["score"][3] == one("mining")
+    assert text["score"][5] == one("Food")
+    assert text["score"][7] == text["score"][8] == text["score"][9] == one(None)
+    assert one("food") != one("mining")
+
 def test_batch_errors_name_the_column() -> None:
     with pytest.raises(credit.ValidationError, match="industry"):
         CARD.score_batch({"dbt": [1.0], "util": [1.0]})

@@ -3,9 +3,10 @@
 Called by :meth:`credit.Scorecard.score_batch` and friends. Numeric columns
 become contiguous ``float64`` arrays (NaN / None / ``pandas.NA`` missing);
 categorical columns become ``int32`` codes into the card's category
-dictionary (``-1`` missing, past the end = an unseen category), mapped once
-per distinct value, never per row. Scoring itself runs in Rust without the
-GIL.
+dictionary (``-1`` missing, past the end = an unseen category): a pandas
+categorical is mapped once per distinct value, a column of text is mapped
+cell by cell in Rust against the card's dictionary (no pandas categorical
+is built). Scoring itself runs in Rust without the GIL.
 """
 
 from __future__ import annotations
@@ -113,8 +114,8 @@ def _codes(card: Any, name: str, col: Any) -> np.ndarray:
         values = col.to_numpy(dtype=object) if hasattr(col, "to_numpy") else np.asarray(col, dtype=object)
         if values.ndim != 1:
             raise ValidationError(f"column {name!r}: expected one dimension, got {values.ndim}")
-        c = pd.Categorical(values)
-        cats, codes = c.categories, c.codes
+        # Text cells are mapped in Rust against the card's few categories.
+        return np.ascontiguousarray(card._category_codes(name, values))
     # Categories are text: a number, bool or date would match nothing and
     # reject its rows silently.
     bad = _first(np.asarray(cats, dtype=object), lambda v: not isinstance(v, str) and not _missing(v))
