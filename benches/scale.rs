@@ -5,7 +5,7 @@
 //! cargo run --release -p credit-benches --bin scale -- kpi       # load, first and repeated KPI report
 //! cargo run --release -p credit-benches --bin scale -- snapshot  # load, JSON snapshot write and restore
 //! cargo run --release -p credit-benches --bin scale -- rate      # events/s at 200, 2,000, 10,000 items per customer
-//! cargo run --release -p credit-benches --bin scale -- check     # checks/s at 100k customers / 1M items
+//! cargo run --release -p credit-benches --bin scale -- check [--reps R]  # checks/s at 100k customers / 1M items
 //! ```
 //!
 //! The ledger is the monitoring bench's (and `benches/python/monitor_pandas.py`'s):
@@ -60,6 +60,8 @@ struct Args {
     customers: usize,
     items: usize,
     unsorted: bool,
+    /// Rounds of the check loop (more to profile it).
+    reps: usize,
 }
 
 fn args() -> Args {
@@ -68,6 +70,7 @@ fn args() -> Args {
         customers: 50_000,
         items: 200,
         unsorted: false,
+        reps: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(s) = it.next() {
@@ -75,6 +78,7 @@ fn args() -> Args {
             "--customers" => a.customers = it.next().and_then(|v| v.parse().ok()).expect("N"),
             "--items" => a.items = it.next().and_then(|v| v.parse().ok()).expect("M"),
             "--unsorted" => a.unsorted = true,
+            "--reps" => a.reps = it.next().and_then(|v| v.parse().ok()).expect("R"),
             _ => a.stage = s,
         }
     }
@@ -226,6 +230,7 @@ fn rate() {
             customers: TOTAL / per,
             items: per,
             unsorted: false,
+            reps: 0,
         };
         let mut book = empty_book(
             a.customers,
@@ -252,7 +257,7 @@ const CHECK_POLICY: &str = r#"{"schema_version": 1, "policy_id": "bench", "horiz
     {"step": "dunning_level", "action": "block", "level": 3}, {"step": "limit_expired", "action": "warn"},
     {"step": "review_overdue", "action": "warn"}]}"#;
 
-fn check() {
+fn check(a: &Args) {
     let customers = 100_000;
     let mut book = empty_book(customers, CHECK_POLICY);
     for k in 0..customers {
@@ -278,7 +283,7 @@ fn check() {
         })
         .collect();
     let mut best = f64::INFINITY;
-    for _ in 0..3 {
+    for _ in 0..a.reps.max(1) {
         let t = Instant::now();
         for r in &reqs {
             std::hint::black_box(book.simulate_check(r).expect("check"));
@@ -304,7 +309,7 @@ fn main() {
         "kpi" => kpi(&a),
         "snapshot" => snapshot(&a),
         "rate" => rate(),
-        "check" => check(),
+        "check" => check(&a),
         other => {
             eprintln!("unknown stage {other:?}: load | kpi | snapshot | rate | check");
             std::process::exit(2)

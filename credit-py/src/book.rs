@@ -4,6 +4,8 @@
 
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use chrono::NaiveDate;
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyInt, PyString};
 
@@ -20,6 +22,25 @@ use crate::conversions::{
     from_py, from_py_bounded, money_arg, parse_json, py_decimal, serde_to_py, to_currency, to_date,
     to_decimal,
 };
+
+/// Days from the common era to 1970-01-01 (numpy's datetime64 epoch).
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// A date column: a datetime64 column as days since 1970-01-01 (converted
+/// whole), or cells read one by one.
+enum Dates<'py> {
+    Days(PyReadonlyArray1<'py, i64>),
+    Cells(Vec<Bound<'py, PyAny>>),
+}
+
+impl Dates<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Dates::Days(a) => a.as_array().len(),
+            Dates::Cells(c) => c.len(),
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------
 // Decisions.
@@ -535,8 +556,10 @@ impl PyCreditBook {
     /// Imports open items (an opening balance) from a pandas DataFrame or a
     /// dict of columns: customer, invoice_id, invoice_date, due_date, amount,
     /// currency, and optionally open (default: amount) and segment. Amounts
-    /// must be Decimal or str (read CSVs with dtype=str), dates
-    /// datetime.date or ISO strings, ids str (or int). An unknown column,
+    /// must be Decimal or str (read CSVs with dtype=str), dates a
+    /// datetime64 column (converted whole: a missing date, a time of day
+    /// or a time zone is refused) or datetime.date / ISO str cells, ids str
+    /// (or int). An unknown column,
     /// columns of unequal length or a missing value are errors naming the
     /// column and row. All or nothing; returns the row count.
     fn load_open_items(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<usize> {
@@ -606,11 +629,23 @@ impl PyCreditBook {
                 )
             })
         };
+        // A datetime64 column is converted whole (numpy), any other cell by
+        // cell (datetime.date or ISO str).
+        let columns = py.import("credit._columns")?;
+        let dates = |name: &str| -> PyResult<Dates<'_>> {
+            if names.iter().any(|n| n == name) {
+                let days = columns.call_method1("days", (data.get_item(name)?, name))?;
+                if !days.is_none() {
+                    return Ok(Dates::Days(days.extract::<PyReadonlyArray1<'_, i64>>()?));
+                }
+            }
+            Ok(Dates::Cells(need(name)?))
+        };
         let (cust, inv, idate, due, amount, cur) = (
             need("customer")?,
             need("invoice_id")?,
-            need("invoice_date")?,
-            need("due_date")?,
+            dates("invoice_date")?,
+            dates("due_date")?,
             need("amount")?,
             need("currency")?,
         );
@@ -651,7 +686,25 @@ impl PyCreditBook {
                 ),
             ))
         };
-        let date_of = crate::conversions::to_date_cell;
+        let date_of = |d: &Dates<'_>, i: usize, field: &'static str| -> PyResult<NaiveDate> {
+            match d {
+                Dates::Cells(c) => crate::conversions::to_date_cell(&c[i], field),
+                Dates::Days(a) => {
+                    let v = a.as_slice()?[i];
+                    i32::try_from(v)
+                        .ok()
+                        .and_then(|v| v.checked_add(UNIX_EPOCH_DAYS_FROM_CE))
+                        .and_then(NaiveDate::from_num_days_from_ce_opt)
+                        .ok_or_else(|| {
+                            crate::errors::kind_err(
+                                py,
+                                ErrorKind::DateOutOfRange,
+                                format!("{field}: {v} days from 1970-01-01 is out of range"),
+                            )
+                        })
+                }
+            }
+        };
         let mut rows = Vec::with_capacity(n);
         for i in 0..n {
             let row = || -> PyResult<OpenItemRow> {
@@ -662,8 +715,8 @@ impl PyCreditBook {
                         None => credit_core::customer::DEFAULT_SEGMENT.to_string(),
                     },
                     invoice_id: credit_core::customer::InvoiceId(id_of(&inv[i], "invoice_id")?),
-                    invoice_date: date_of(&idate[i], "invoice_date")?,
-                    due_date: date_of(&due[i], "due_date")?,
+                    invoice_date: date_of(&idate, i, "invoice_date")?,
+                    due_date: date_of(&due, i, "due_date")?,
                     amount: to_decimal(&amount[i], "amount")?,
                     open: open
                         .as_ref()

@@ -502,22 +502,25 @@ impl PyScorecard {
     }
 
     /// The codes of a categorical column given as a numpy object array (for
-    /// `credit._batch`): the card's code for each str, -1 for a missing
-    /// value (None, NaN, pandas.NA), the unseen code for any other text;
-    /// a value of another type is a ValidationError naming the column.
-    /// Cells that are one shared object (as pandas' parsers make equal
-    /// strings) are decoded once.
+    /// `credit._batch`): the card's code for each str (its position in the
+    /// card's dictionary, the dictionary's length for any other text), -1
+    /// for a missing value (None, NaN, pandas.NA); a value of another type
+    /// is a ValidationError naming the column. A cell is matched by its
+    /// Python hash (cached in the str) and one comparison, never decoded;
+    /// cells that are one shared object (as pandas' parsers make equal
+    /// strings) are matched once.
     fn _category_codes<'py>(
         &self,
         py: Python<'py>,
         attribute: &str,
         values: PyReadonlyArray1<'py, PyObject>,
     ) -> PyResult<Bound<'py, PyArray1<i32>>> {
-        let lookup = self
+        let dictionary = self
             .0
             .attributes()
             .position(|a| a == attribute)
-            .and_then(|i| self.0.category_lookup(i))
+            .filter(|&i| self.0.is_numeric(i) == Some(false))
+            .and_then(|i| self.0.categories(i))
             .ok_or_else(|| {
                 crate::errors::kind_err(
                     py,
@@ -525,6 +528,16 @@ impl PyScorecard {
                     format!("no categorical characteristic {attribute}"),
                 )
             })?;
+        let unseen = i32::try_from(dictionary.len()).map_err(|_| {
+            crate::errors::kind_err(py, ErrorKind::Validation, "too many categories")
+        })?;
+        // (hash, category, code), sorted by hash.
+        let mut known = Vec::with_capacity(dictionary.len());
+        for (code, c) in (0i32..).zip(dictionary) {
+            let s = PyString::new(py, c);
+            known.push((s.hash()?, s, code));
+        }
+        known.sort_by_key(|k| k.0);
         let missing = py.import("credit._batch")?.getattr("_missing")?;
         let cells = values.as_array();
         let mut out = Vec::with_capacity(cells.len());
@@ -539,9 +552,17 @@ impl PyScorecard {
                 continue;
             }
             let v = obj.bind(py);
-            let code = if let Ok(s) = v.downcast::<PyString>() {
-                // abi3 (Python 3.9): `to_cow`; equal cells are one object, decoded once.
-                lookup.code(&s.to_cow()?)
+            let code = if v.is_instance_of::<PyString>() {
+                let h = v.hash()?;
+                let from = known.partition_point(|k| k.0 < h);
+                let mut code = unseen;
+                for (_, s, c) in known[from..].iter().take_while(|k| k.0 == h) {
+                    if v.eq(s)? {
+                        code = *c;
+                        break;
+                    }
+                }
+                code
             } else if v.is_none()
                 || v.downcast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
                 || missing.call1((v,))?.is_truthy()?

@@ -8,6 +8,7 @@ import threading
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -301,6 +302,48 @@ def test_load_open_items_from_a_dataframe():
     assert b.event_count == 3
     assert b.load_open_items({"customer": ["C2"], "invoice_id": ["B-2"], "invoice_date": [date(2026, 1, 9)],
                               "due_date": [date(2026, 2, 9)], "amount": [Decimal("10.00")], "currency": ["EUR"]}) == 1
+
+
+def test_load_open_items_takes_datetime64_columns_whole() -> None:
+    # Dates as pandas reads them (datetime64[ns], or numpy datetime64[D]):
+    # converted as arrays, the same book as datetime.date cells (issue 15).
+    def fresh() -> credit.CreditBook:
+        b = credit.CreditBook(POLICY)
+        b.upsert_customer({"id": "C1", "name": "C1", "currency": "EUR"}, D0)
+        return b
+
+    rows = {
+        "customer": ["C1", "C1"],
+        "invoice_id": ["A-1", "A-2"],
+        "amount": ["100.00", "250.50"],
+        "currency": ["EUR", "EUR"],
+    }
+    cells = fresh()
+    cells.load_open_items(dict(rows, invoice_date=[date(2026, 1, 2), date(1969, 12, 31)],
+                               due_date=[date(2026, 2, 1), date(2026, 1, 30)]))
+    frame = fresh()
+    frame.load_open_items(pd.DataFrame(dict(rows, invoice_date=pd.to_datetime(["2026-01-02", "1969-12-31"]),
+                                            due_date=pd.to_datetime(["2026-02-01", "2026-01-30"]))))
+    numpy_days = fresh()
+    numpy_days.load_open_items(dict(rows, invoice_date=np.array(["2026-01-02", "1969-12-31"], dtype="datetime64[D]"),
+                                    due_date=np.array(["2026-02-01", "2026-01-30"], dtype="datetime64[D]")))
+    assert frame.snapshot() == cells.snapshot() == numpy_days.snapshot()
+    items = frame.open_items("C1", date(2026, 1, 31))
+    assert [(i["invoice_id"], i["invoice_date"], i["due_date"]) for i in items] == [
+        ("A-2", date(1969, 12, 31), date(2026, 1, 30)),
+        ("A-1", date(2026, 1, 2), date(2026, 2, 1)),
+    ]
+    # A missing date, a time of day or a time zone is refused, naming the
+    # row, and nothing is imported.
+    b = fresh()
+    base = dict(rows, invoice_date=pd.to_datetime(["2026-01-02", "2026-01-03"]))
+    with pytest.raises(credit.ValidationError, match=r"row 1: due_date is missing \(NaT\)"):
+        b.load_open_items(pd.DataFrame(dict(base, due_date=pd.to_datetime(["2026-02-01", None]))))
+    with pytest.raises(credit.ValidationError, match="row 0: due_date 2026-02-01T12:00.* has a time of day"):
+        b.load_open_items(pd.DataFrame(dict(base, due_date=pd.to_datetime(["2026-02-01 12:00", "2026-02-01 00:00"]))))
+    with pytest.raises(credit.ValidationError, match="due_date: the column has a time zone"):
+        b.load_open_items(pd.DataFrame(dict(base, due_date=pd.to_datetime(["2026-02-01", "2026-02-02"]).tz_localize("UTC"))))
+    assert b.event_count == 0
 
 
 def test_checks_from_many_threads_never_exceed_the_limit():

@@ -625,27 +625,6 @@ impl Compiled {
     }
 }
 
-/// A categorical characteristic's category codes (see
-/// [`Scorecard::category_lookup`]): a category's code is its position in
-/// the card's dictionary, [`CategoryLookup::unseen`] for any other text.
-#[derive(Debug, Clone)]
-pub struct CategoryLookup {
-    codes: crate::fnv::FnvMap<String, i32>,
-    unseen: i32,
-}
-
-impl CategoryLookup {
-    /// The code of `category` (the unseen code if the card does not know it).
-    pub fn code(&self, category: &str) -> i32 {
-        self.codes.get(category).copied().unwrap_or(self.unseen)
-    }
-
-    /// The code of a category the card does not know: the dictionary's length.
-    pub fn unseen(&self) -> i32 {
-        self.unseen
-    }
-}
-
 /// A validated, compiled scorecard, ready to score.
 #[derive(Debug, Clone)]
 pub struct Scorecard {
@@ -873,32 +852,6 @@ impl Scorecard {
                 .position(|x| x == category)
                 .unwrap_or(c.categories.len()),
         )
-    }
-
-    /// The category codes of characteristic `i` for columnar input, as a
-    /// lookup built once per column (`None` for a numeric characteristic or
-    /// no such index): a binding maps each cell's text through it instead
-    /// of building a categorical in the host language.
-    ///
-    /// ```
-    /// use credit_core::scoring::Scorecard;
-    /// let card = Scorecard::from_json(r#"{"schema_version": 1, "name": "c", "base_points": 0, "no_match": "zero",
-    ///   "characteristics": [{"name": "status", "bins": {"type": "categorical", "categories": [
-    ///     {"values": ["A11", "A12"], "points": 5}, {"values": ["A14"], "points": 20}]}}],
-    ///   "classes": [{"class": "A"}]}"#)?;
-    /// let codes = card.category_lookup(0).unwrap();
-    /// assert_eq!((codes.code("A12"), codes.code("A14"), codes.code("A13")), (1, 2, 3));
-    /// assert_eq!(codes.unseen(), 3);
-    /// # Ok::<(), credit_core::scoring::ScoringError>(())
-    /// ```
-    pub fn category_lookup(&self, i: usize) -> Option<CategoryLookup> {
-        let c = self.compiled.get(i).filter(|c| !c.numeric)?;
-        let unseen = i32::try_from(c.categories.len()).ok()?;
-        let mut codes = crate::fnv::FnvMap::default();
-        for (k, cat) in c.categories.iter().enumerate() {
-            codes.insert(cat.clone(), i32::try_from(k).ok()?);
-        }
-        Some(CategoryLookup { codes, unseen })
     }
 
     /// The risk bands.

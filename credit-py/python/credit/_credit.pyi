@@ -497,7 +497,14 @@ class CreditBook:
         names the first event that fails in that order as ``events[i]``.
         """
     def load_open_items(self, data: Any) -> int:
-        """Imports open items from a pandas DataFrame or a dict of columns."""
+        """Imports open items from a pandas DataFrame or a dict of columns.
+
+        Columns: customer, invoice_id, invoice_date, due_date, amount,
+        currency, optionally open and segment. Amounts Decimal or str; dates
+        a datetime64 column (converted whole; NaT, a time of day or a time
+        zone is refused) or datetime.date / ISO str cells. All or nothing;
+        returns the row count.
+        """
     def check_order(
         self,
         customer: str,
